@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs the Debian packages bumble needs to build, bundle and test;
+# does nothing when they are all there.
+set -euo pipefail
+
+PACKAGES=(
+	build-essential # gcc and make for the bumble CLI
+	clang           # compiles BPF C programs
+	llvm
+	musl-tools      # musl-gcc: links the static tools
+	bpftool         # inspecting BTF
+	libelf-dev      # the CLI's libbpf needs libelf and zlib
+	zlib1g-dev
+	linux-libc-dev  # UAPI headers copied into the musl sysroot
+	dpkg-dev        # apt-get source unpacks with dpkg-source
+	xz-utils
+	bzip2
+	ca-certificates
+	file            # tests: is the tool static?
+	python3         # tests: JSON checks
+	util-linux      # tests: setpriv
+	clang-format
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+SUDO=
+if [ "$(id -u)" != 0 ]; then
+	command -v sudo >/dev/null || {
+		echo "deps.sh: error: need root to install: ${missing[*]}" >&2
+		exit 1
+	}
+	SUDO=sudo
+fi
+echo "deps.sh: installing ${missing[*]}"
+$SUDO apt-get update -q
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"

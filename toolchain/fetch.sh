@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Fetches and unpacks the Debian source packages of zlib, elfutils and libbpf into SRCDIR,
+# verified by apt (signed InRelease, Sources and .dsc hashes), and writes SRCDIR/paths.mk.
+set -euo pipefail
+
+usage() { echo "usage: $0 SRCDIR" >&2; exit 2; }
+die() { echo "fetch.sh: error: $*" >&2; exit 1; }
+note() { echo "fetch.sh: $*" >&2; }
+
+[ $# -eq 1 ] || usage
+mkdir -p "$1"
+SRCDIR=$(cd "$1" && pwd)
+APTDIR=${BUMBLE_APT_DIR:-$(dirname "$SRCDIR")/apt}
+MIRROR=${BUMBLE_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+KEYRINGS=/usr/share/keyrings
+LIBBPF_SUITES=${BUMBLE_LIBBPF_SUITES:-trixie bookworm}
+REQUEST="zlib/bookworm elfutils/bookworm libbpf/{${LIBBPF_SUITES// /,}} $MIRROR"
+STAMP=$SRCDIR/.fetch-stamp
+
+if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$REQUEST" ] && [ -f "$SRCDIR/paths.mk" ]; then
+	ok=1
+	while IFS='=' read -r key val; do
+		case $key in *_SRC) [ -d "$val" ] || ok=0 ;; esac
+	done <"$SRCDIR/paths.mk"
+	[ $ok = 1 ] && exit 0
+fi
+
+need() { command -v "$1" >/dev/null 2>&1 || die "'$1' not found: apt-get install $2"; }
+need apt-get apt
+need dpkg-source dpkg-dev
+need bzip2 bzip2
+need xz xz-utils
+need gpgv gpgv
+
+for suite in bookworm trixie; do
+	for k in stable automatic; do
+		[ -f "$KEYRINGS/debian-archive-$suite-$k.gpg" ] ||
+			die "$KEYRINGS/debian-archive-$suite-$k.gpg missing: apt-get install debian-archive-keyring (a version that knows $suite)"
+	done
+done
+
+mkdir -p "$APTDIR/lists/partial" "$APTDIR/cache/archives/partial"
+signed_by() { echo "$KEYRINGS/debian-archive-$1-stable.gpg,$KEYRINGS/debian-archive-$1-automatic.gpg"; }
+cat >"$APTDIR/sources.list" <<EOF
+deb-src [signed-by=$(signed_by bookworm)] $MIRROR bookworm main
+deb-src [signed-by=$(signed_by trixie)] $MIRROR trixie main
+EOF
+
+APT=(apt-get
+	-o Dir::Etc::SourceList="$APTDIR/sources.list"
+	-o Dir::Etc::SourceParts=/nonexistent
+	-o Dir::Etc::Preferences=/nonexistent
+	-o Dir::Etc::PreferencesParts=/nonexistent
+	-o Dir::State::Lists="$APTDIR/lists"
+	-o Dir::Cache="$APTDIR/cache"
+	-o Acquire::Languages=none
+	-o APT::Sandbox::User=root)
+export LC_ALL=C
+
+note "updating private apt source indexes in $APTDIR"
+update_rc=0
+"${APT[@]}" update >"$APTDIR/update.log" 2>&1 || update_rc=$?
+if [ $update_rc != 0 ] || grep -qE '^(E:|W: Failed to fetch)' "$APTDIR/update.log"; then
+	note "apt-get update reported problems (full log: $APTDIR/update.log):"
+	grep -E '^(E:|W: Failed to fetch)' "$APTDIR/update.log" | sed 's/^/    /' >&2 || true
+fi
+
+# Prints "VERSION DSC_URL" of PKG in SUITE, or fails if apt does not know it.
+locate() {
+	local line
+	line=$("${APT[@]}" source --print-uris "$1/$2" 2>/dev/null | grep -E "^'[^']+' $1_[^ ]+\\.dsc " | head -n1) || return 1
+	[ -n "$line" ] || return 1
+	local file=${line#*\' }
+	file=${file%% *}
+	file=${file#"$1"_}
+	echo "${file%.dsc}"
+}
+
+# Downloads and unpacks PKG from SUITE into SRCDIR; prints the unpacked tree.
+fetch() {
+	local pkg=$1 suite=$2 ver upstream dir
+	ver=$(locate "$pkg" "$suite") || return 1
+	upstream=${ver#*:}
+	upstream=${upstream%-*}
+	dir=$SRCDIR/$pkg-$upstream
+	if [ ! -f "$dir/.unpacked" ]; then
+		rm -rf "$dir"
+		(cd "$SRCDIR" && "${APT[@]}" -q source "$pkg/$suite") >"$SRCDIR/$pkg.log" 2>&1 || {
+			note "apt-get source $pkg/$suite failed (log: $SRCDIR/$pkg.log):"
+			grep -E '^(E|W|Err|dpkg-source: error)' "$SRCDIR/$pkg.log" | sed 's/^/    /' >&2 || true
+			return 1
+		}
+		[ -d "$dir" ] || { note "apt-get source $pkg/$suite did not produce $dir"; return 1; }
+		touch "$dir/.unpacked"
+	fi
+	note "$pkg $ver ($suite) -> $dir"
+	echo "$dir $ver"
+}
+
+offline_hint="check network access to $MIRROR (log: $APTDIR/update.log)"
+zlib=$(fetch zlib bookworm) || die "could not fetch zlib from bookworm: $offline_hint"
+elfutils=$(fetch elfutils bookworm) || die "could not fetch elfutils from bookworm: $offline_hint"
+libbpf=
+for suite in $LIBBPF_SUITES; do
+	if libbpf=$(fetch libbpf "$suite"); then
+		break
+	fi
+	note "libbpf from $suite is not available, trying the next suite"
+	libbpf=
+done
+[ -n "$libbpf" ] || die "could not fetch libbpf from any of: $LIBBPF_SUITES: $offline_hint"
+
+{
+	echo "ZLIB_SRC=${zlib% *}"
+	echo "ZLIB_VERSION=${zlib#* }"
+	echo "ELFUTILS_SRC=${elfutils% *}"
+	echo "ELFUTILS_VERSION=${elfutils#* }"
+	echo "LIBBPF_SRC=${libbpf% *}"
+	echo "LIBBPF_VERSION=${libbpf#* }"
+} >"$SRCDIR/paths.mk"
+echo "$REQUEST" >"$STAMP"
+note "wrote $SRCDIR/paths.mk"
