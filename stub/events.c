@@ -1,0 +1,290 @@
+/* Event readers: every printed RINGBUF and PERF_EVENT_ARRAY map is read
+ * through one epoll set, decoded and written in batches. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/libbpf.h>
+
+#include "stub.h"
+
+struct event_source {
+	struct event_loop *loop;
+	const struct bumble_map *desc;
+	struct perf_buffer *perf; /* NULL for ringbuf maps */
+	unsigned long long lost;
+};
+
+struct event_loop {
+	const struct bumble_tool *tool;
+	const struct run_opts *opts;
+	struct outbuf out;
+	struct ring_buffer *ring; /* all ringbuf maps share one */
+	struct event_source *sources;
+	unsigned int source_count;
+	unsigned long long events;
+	int epoll_fd;
+	int done;
+};
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static int handle_event(struct event_source *src, const void *data,
+			size_t size)
+{
+	struct event_loop *loop = src->loop;
+
+	if (loop->done)
+		return 0;
+	if (loop->opts->json)
+		format_json(&loop->out, src->desc->event, data, size);
+	else
+		format_text(&loop->out, src->desc->event, data, size);
+	loop->events++;
+	if (loop->opts->count && loop->events >= loop->opts->count)
+		loop->done = 1;
+	if (loop->out.error)
+		loop->done = 1;
+	return 0;
+}
+
+static int on_ring_event(void *ctx, void *data, size_t size)
+{
+	return handle_event(ctx, data, size);
+}
+
+static void on_perf_event(void *ctx, int cpu, void *data, __u32 size)
+{
+	(void)cpu;
+	handle_event(ctx, data, size);
+}
+
+static void on_perf_lost(void *ctx, int cpu, __u64 count)
+{
+	struct event_source *src = ctx;
+
+	(void)cpu;
+	src->lost += count;
+}
+
+static int add_epoll(struct event_loop *loop, int fd, void *ptr)
+{
+	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = ptr};
+
+	return epoll_ctl(loop->epoll_fd, EPOLL_CTL_ADD, fd, &ev);
+}
+
+static int add_source(struct event_loop *loop, const struct bumble_map *desc,
+		      struct bpf_map *map)
+{
+	struct event_source *src = &loop->sources[loop->source_count];
+	int fd = bpf_map__fd(map);
+
+	src->loop = loop;
+	src->desc = desc;
+	if (bpf_map__type(map) == BPF_MAP_TYPE_RINGBUF) {
+		if (!loop->ring) {
+			loop->ring = ring_buffer__new(fd, on_ring_event, src,
+						      NULL);
+			if (!loop->ring)
+				return -errno;
+			if (add_epoll(loop, ring_buffer__epoll_fd(loop->ring),
+				      NULL))
+				return -errno;
+		} else if (ring_buffer__add(loop->ring, fd, on_ring_event,
+					    src)) {
+			return -errno;
+		}
+	} else {
+		src->perf = perf_buffer__new(fd, 64, on_perf_event,
+					     on_perf_lost, src, NULL);
+		if (!src->perf)
+			return -errno;
+		if (add_epoll(loop, perf_buffer__epoll_fd(src->perf), src))
+			return -errno;
+	}
+	loop->source_count++;
+	return 0;
+}
+
+int events_open(const struct bumble_tool *t, const struct run_opts *opts,
+		struct bpf_object *obj, struct event_loop **out)
+{
+	struct event_loop *loop;
+	int err;
+
+	*out = NULL;
+	loop = calloc(1, sizeof(*loop));
+	if (!loop)
+		goto nomem;
+	loop->sources = calloc(t->map_count ? t->map_count : 1,
+			       sizeof(*loop->sources));
+	if (!loop->sources)
+		goto nomem;
+	loop->tool = t;
+	loop->opts = opts;
+	outbuf_init(&loop->out, STDOUT_FILENO);
+	loop->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+	if (loop->epoll_fd < 0) {
+		err = errno;
+		diag_err("epoll_create1: %s", strerror(err));
+		goto fail;
+	}
+	for (unsigned int i = 0; i < t->map_count; i++) {
+		const struct bumble_map *desc = &t->maps[i];
+		struct bpf_map *map;
+		enum bpf_map_type type;
+
+		if (desc->role != BUMBLE_ROLE_PRINT || !desc->event)
+			continue;
+		map = bpf_object__find_map_by_name(obj, desc->name);
+		if (!map)
+			continue;
+		type = bpf_map__type(map);
+		if (type != BPF_MAP_TYPE_RINGBUF &&
+		    type != BPF_MAP_TYPE_PERF_EVENT_ARRAY)
+			continue;
+		err = add_source(loop, desc, map);
+		if (err) {
+			diag_err("cannot read events from map '%s': %s",
+				 desc->name, strerror(-err));
+			goto fail;
+		}
+	}
+	*out = loop;
+	return 0;
+nomem:
+	diag_err("out of memory");
+fail:
+	events_close(loop);
+	return BUMBLE_EXIT_FAILURE;
+}
+
+unsigned int events_map_count(const struct event_loop *loop)
+{
+	return loop->source_count;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int consume(struct event_loop *loop, struct epoll_event *evs, int n)
+{
+	for (int i = 0; i < n && !loop->done; i++) {
+		struct event_source *src = evs[i].data.ptr;
+		int err = src ? perf_buffer__consume(src->perf)
+			      : ring_buffer__consume(loop->ring);
+
+		if (err < 0 && err != -EINTR) {
+			diag_err("reading events failed: %s", strerror(-err));
+			return BUMBLE_EXIT_FAILURE;
+		}
+	}
+	return 0;
+}
+
+int events_run(struct event_loop *loop)
+{
+	struct sigaction sa = {.sa_handler = on_signal};
+	sigset_t block, waitmask;
+	long long deadline = 0;
+	int rc = 0;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	/* Signals are delivered only inside epoll_pwait: no lost wakeups. */
+	sigprocmask(SIG_BLOCK, &block, &waitmask);
+	sigdelset(&waitmask, SIGINT);
+	sigdelset(&waitmask, SIGTERM);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (loop->opts->duration > 0)
+		deadline = now_ms() + (long long)(loop->opts->duration * 1000);
+	while (!loop->done && !stop_signal) {
+		struct epoll_event evs[16];
+		int timeout = -1, n;
+
+		if (deadline) {
+			long long left = deadline - now_ms();
+
+			if (left <= 0)
+				break;
+			timeout = left > 1000000 ? 1000000 : (int)left;
+		}
+		n = epoll_pwait(loop->epoll_fd, evs, 16, timeout, &waitmask);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			diag_err("epoll_pwait: %s", strerror(errno));
+			rc = BUMBLE_EXIT_FAILURE;
+			break;
+		}
+		rc = consume(loop, evs, n);
+		outbuf_flush(&loop->out);
+		if (rc)
+			break;
+	}
+	outbuf_flush(&loop->out);
+	if (loop->out.error && loop->out.error != -EPIPE) {
+		diag_err("writing events failed: %s", strerror(-loop->out.error));
+		rc = BUMBLE_EXIT_FAILURE;
+	}
+	for (unsigned int i = 0; i < loop->source_count; i++)
+		if (loop->sources[i].lost)
+			diag_info("lost %llu events from map '%s'",
+				  loop->sources[i].lost,
+				  loop->sources[i].desc->name);
+	return rc;
+}
+
+/* Header of the text output: printed once, before any event. */
+void events_header(struct event_loop *loop)
+{
+	const struct bumble_event_type *shown = NULL;
+
+	if (loop->opts->json)
+		return;
+	for (unsigned int i = 0; i < loop->source_count; i++) {
+		const struct bumble_event_type *t = loop->sources[i].desc->event;
+
+		if (!shown)
+			shown = t;
+		else if (shown != t)
+			return; /* several layouts: no single header fits */
+	}
+	if (shown) {
+		format_header(&loop->out, shown);
+		outbuf_flush(&loop->out);
+	}
+}
+
+void events_close(struct event_loop *loop)
+{
+	if (!loop)
+		return;
+	ring_buffer__free(loop->ring);
+	for (unsigned int i = 0; i < loop->source_count; i++)
+		perf_buffer__free(loop->sources[i].perf);
+	if (loop->epoll_fd > 0)
+		close(loop->epoll_fd);
+	free(loop->sources);
+	free(loop);
+}

@@ -1,0 +1,398 @@
+/* Event formatting: decodes raw event bytes by a BTF-derived field table
+ * into aligned text columns or JSON lines. */
+#include <arpa/inet.h>
+#include <string.h>
+
+#include "stub.h"
+
+/* Room one rendered field may take; arrays longer than fits are cut. */
+#define FIELD_ROOM 16384
+
+static const char hexdigits[] = "0123456789abcdef";
+
+static uint64_t load_uint(const unsigned char *p, unsigned int size)
+{
+	uint8_t u8;
+	uint16_t u16;
+	uint32_t u32;
+	uint64_t u64;
+
+	switch (size) {
+	case 1:
+		memcpy(&u8, p, 1);
+		return u8;
+	case 2:
+		memcpy(&u16, p, 2);
+		return u16;
+	case 4:
+		memcpy(&u32, p, 4);
+		return u32;
+	default:
+		memcpy(&u64, p, 8);
+		return u64;
+	}
+}
+
+static int64_t sign_extend(uint64_t v, unsigned int bits)
+{
+	uint64_t m;
+
+	if (bits >= 64)
+		return (int64_t)v;
+	m = (uint64_t)1 << (bits - 1);
+	return (int64_t)((v ^ m) - m);
+}
+
+/* Reads element i of an integer-like field, handling bitfields. */
+static uint64_t field_raw(const struct bumble_field *f, const unsigned char *p)
+{
+	uint64_t v, lo;
+	unsigned int need;
+
+	if (!f->bit_size)
+		return load_uint(p, f->size);
+	/* Bitfield: gather the bytes covering it, little-endian. */
+	need = (f->bit_shift + f->bit_size + 7) / 8;
+	v = 0;
+	for (unsigned int i = 0; i < need && i < 8; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	v >>= f->bit_shift;
+	if (need > 8) {
+		lo = (uint64_t)p[8] << (64 - f->bit_shift);
+		v |= lo;
+	}
+	if (f->bit_size < 64)
+		v &= ((uint64_t)1 << f->bit_size) - 1;
+	return v;
+}
+
+static int64_t field_signed(const struct bumble_field *f, uint64_t raw)
+{
+	unsigned int bits = f->bit_size ? f->bit_size : f->size * 8;
+
+	return sign_extend(raw, bits);
+}
+
+static const char *enum_name(const struct bumble_field *f, int64_t v)
+{
+	for (unsigned int i = 0; i < f->enum_count; i++)
+		if (f->enum_values[i].value == v)
+			return f->enum_values[i].name;
+	return NULL;
+}
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return len;
+}
+
+/* Writes s[0..n) up to its first NUL, escaped for text or JSON. Valid
+ * UTF-8 passes through; other bytes become \xNN (text) or \u00NN. */
+static void put_string(struct outbuf *o, const unsigned char *s, size_t n,
+		       int json)
+{
+	size_t i = 0;
+
+	while (i < n && s[i]) {
+		unsigned char c = s[i];
+		size_t seq = c >= 0x80 ? utf8_len(s + i, n - i) : 0;
+
+		if (seq) {
+			outbuf_put(o, (const char *)s + i, seq);
+			i += seq;
+			continue;
+		}
+		if (c == '"' && json) {
+			outbuf_put(o, "\\\"", 2);
+		} else if (c == '\\' && json) {
+			outbuf_put(o, "\\\\", 2);
+		} else if (c < 0x20 || c >= 0x7f) {
+			char e[6] = {'\\', 'u', '0', '0', hexdigits[c >> 4],
+				     hexdigits[c & 15]};
+			if (json) {
+				outbuf_put(o, e, 6);
+			} else {
+				e[2] = '\\';
+				e[3] = 'x';
+				outbuf_put(o, e + 2, 4);
+			}
+		} else {
+			outbuf_putc(o, (char)c);
+		}
+		i++;
+	}
+}
+
+static void put_hex(struct outbuf *o, const unsigned char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		outbuf_putc(o, hexdigits[p[i] >> 4]);
+		outbuf_putc(o, hexdigits[p[i] & 15]);
+	}
+}
+
+static void put_hex_u64(struct outbuf *o, uint64_t v)
+{
+	int shift = 60;
+
+	while (shift > 0 && !(v >> shift))
+		shift -= 4;
+	for (; shift >= 0; shift -= 4)
+		outbuf_putc(o, hexdigits[(v >> shift) & 15]);
+}
+
+static void put_duration_text(struct outbuf *o, uint64_t ns)
+{
+	static const struct {
+		uint64_t div;
+		const char *unit;
+	} units[] = {
+		{1000000000ull, "s"}, {1000000ull, "ms"}, {1000ull, "us"}};
+
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (ns >= units[i].div) {
+			uint64_t whole = ns / units[i].div;
+			uint64_t frac = (ns % units[i].div) * 1000 / units[i].div;
+
+			outbuf_u64(o, whole);
+			outbuf_putc(o, '.');
+			outbuf_putc(o, (char)('0' + frac / 100));
+			outbuf_putc(o, (char)('0' + frac / 10 % 10));
+			outbuf_putc(o, (char)('0' + frac % 10));
+			outbuf_puts(o, units[i].unit);
+			return;
+		}
+	}
+	outbuf_u64(o, ns);
+	outbuf_puts(o, "ns");
+}
+
+/* One scalar element of field f at p. */
+static void put_scalar(struct outbuf *o, const struct bumble_field *f,
+		       const unsigned char *p, int json)
+{
+	char addr[INET6_ADDRSTRLEN];
+	uint64_t raw;
+	const char *name;
+
+	switch (f->format) {
+	case BUMBLE_FORMAT_IPV4:
+	case BUMBLE_FORMAT_IPV6:
+		if ((f->format == BUMBLE_FORMAT_IPV4 && f->size == 4) ||
+		    (f->format == BUMBLE_FORMAT_IPV6 && f->size == 16)) {
+			inet_ntop(f->size == 4 ? AF_INET : AF_INET6, p, addr,
+				  sizeof(addr));
+			if (json)
+				outbuf_putc(o, '"');
+			outbuf_puts(o, addr);
+			if (json)
+				outbuf_putc(o, '"');
+			return;
+		}
+		break;
+	case BUMBLE_FORMAT_DURATION:
+		if (!json && f->kind == BUMBLE_KIND_UINT) {
+			put_duration_text(o, field_raw(f, p));
+			return;
+		}
+		break;
+	}
+
+	switch (f->kind) {
+	case BUMBLE_KIND_INT:
+		outbuf_i64(o, field_signed(f, field_raw(f, p)));
+		break;
+	case BUMBLE_KIND_UINT:
+		outbuf_u64(o, field_raw(f, p));
+		break;
+	case BUMBLE_KIND_BOOL:
+		outbuf_puts(o, field_raw(f, p) ? "true" : "false");
+		break;
+	case BUMBLE_KIND_ENUM:
+		raw = field_raw(f, p);
+		name = enum_name(f, field_signed(f, raw));
+		if (!name) {
+			outbuf_i64(o, field_signed(f, raw));
+		} else if (json) {
+			outbuf_putc(o, '"');
+			outbuf_puts(o, name);
+			outbuf_putc(o, '"');
+		} else {
+			outbuf_puts(o, name);
+		}
+		break;
+	case BUMBLE_KIND_PTR:
+		raw = field_raw(f, p);
+		if (json)
+			outbuf_putc(o, '"');
+		outbuf_put(o, "0x", 2);
+		put_hex_u64(o, raw);
+		if (json)
+			outbuf_putc(o, '"');
+		break;
+	default: /* BUMBLE_KIND_BYTES */
+		if (json)
+			outbuf_putc(o, '"');
+		put_hex(o, p, f->size);
+		if (json)
+			outbuf_putc(o, '"');
+		break;
+	}
+}
+
+static size_t element_room(const struct bumble_field *f)
+{
+	return (size_t)f->size * 4 + 48;
+}
+
+static void put_value(struct outbuf *o, const struct bumble_field *f,
+		      const unsigned char *p, int json)
+{
+	if (f->kind == BUMBLE_KIND_CHARS) {
+		if (json)
+			outbuf_putc(o, '"');
+		put_string(o, p, (size_t)f->size * f->count, json);
+		if (json)
+			outbuf_putc(o, '"');
+		return;
+	}
+	if (f->count == 1) {
+		put_scalar(o, f, p, json);
+		return;
+	}
+	outbuf_putc(o, '[');
+	for (unsigned int i = 0; i < f->count; i++) {
+		if (i)
+			outbuf_putc(o, ',');
+		if ((i + 2) * element_room(f) > FIELD_ROOM) {
+			if (json)
+				outbuf_puts(o, "null");
+			else
+				outbuf_puts(o, "...");
+			break;
+		}
+		put_scalar(o, f, p + (size_t)i * f->size, json);
+	}
+	outbuf_putc(o, ']');
+}
+
+static int field_present(const struct bumble_field *f, size_t size)
+{
+	size_t span = (size_t)f->size * f->count;
+
+	if (f->bit_size)
+		span = (f->bit_shift + f->bit_size + 7) / 8;
+	return (size_t)f->offset + span <= size;
+}
+
+static int right_aligned(const struct bumble_field *f)
+{
+	if (f->count != 1 || f->format != BUMBLE_FORMAT_PLAIN)
+		return f->format == BUMBLE_FORMAT_DURATION;
+	return f->kind == BUMBLE_KIND_INT || f->kind == BUMBLE_KIND_UINT;
+}
+
+/* Room for the field plus its padding, so rendering never flushes
+ * midway and the start offset stays valid for alignment. */
+static void reserve(struct outbuf *o, const struct bumble_field *f)
+{
+	if (sizeof(o->buf) - o->len < (size_t)FIELD_ROOM + f->width + 2)
+		outbuf_flush(o);
+}
+
+static void put_aligned(struct outbuf *o, size_t start, size_t width,
+			int right, int last)
+{
+	size_t n = o->len - start;
+
+	if (n >= width)
+		return;
+	if (right) {
+		memmove(o->buf + start + (width - n), o->buf + start, n);
+		memset(o->buf + start, ' ', width - n);
+		o->len += width - n;
+	} else if (!last) {
+		outbuf_pad(o, width - n);
+	}
+}
+
+void format_header(struct outbuf *o, const struct bumble_event_type *t)
+{
+	for (unsigned int i = 0; i < t->field_count; i++) {
+		const struct bumble_field *f = &t->fields[i];
+		size_t start;
+
+		if (i)
+			outbuf_putc(o, ' ');
+		reserve(o, f);
+		start = o->len;
+		for (const char *c = f->name; *c; c++)
+			outbuf_putc(o, (*c >= 'a' && *c <= 'z') ? *c - 32 : *c);
+		put_aligned(o, start, f->width, right_aligned(f),
+			    i + 1 == t->field_count);
+	}
+	outbuf_putc(o, '\n');
+}
+
+void format_text(struct outbuf *o, const struct bumble_event_type *t,
+		 const void *data, size_t size)
+{
+	const unsigned char *p = data;
+
+	for (unsigned int i = 0; i < t->field_count; i++) {
+		const struct bumble_field *f = &t->fields[i];
+		size_t start;
+
+		if (i)
+			outbuf_putc(o, ' ');
+		reserve(o, f);
+		start = o->len;
+		if (field_present(f, size))
+			put_value(o, f, p + f->offset, 0);
+		else
+			outbuf_putc(o, '?');
+		put_aligned(o, start, f->width, right_aligned(f),
+			    i + 1 == t->field_count);
+	}
+	outbuf_putc(o, '\n');
+}
+
+void format_json(struct outbuf *o, const struct bumble_event_type *t,
+		 const void *data, size_t size)
+{
+	const unsigned char *p = data;
+
+	outbuf_putc(o, '{');
+	for (unsigned int i = 0; i < t->field_count; i++) {
+		const struct bumble_field *f = &t->fields[i];
+
+		if (i)
+			outbuf_putc(o, ',');
+		reserve(o, f);
+		outbuf_putc(o, '"');
+		put_string(o, (const unsigned char *)f->name, strlen(f->name),
+			   1);
+		outbuf_put(o, "\":", 2);
+		if (field_present(f, size))
+			put_value(o, f, p + f->offset, 1);
+		else
+			outbuf_puts(o, "null");
+	}
+	outbuf_put(o, "}\n", 2);
+}

@@ -1,0 +1,107 @@
+/* The interface between a generated runner and the bumble runtime.
+ * A runner describes its tool in these tables and calls bumble_main(). */
+#ifndef BUMBLE_RUNTIME_H
+#define BUMBLE_RUNTIME_H
+
+#include <stddef.h>
+
+#define BUMBLE_RUNTIME_ABI 1
+
+/* Exit codes of a produced tool (documented in docs/tool.md). */
+enum bumble_exit {
+	BUMBLE_EXIT_OK = 0,
+	BUMBLE_EXIT_FAILURE = 1,   /* runtime error not covered below */
+	BUMBLE_EXIT_USAGE = 2,     /* bad command line */
+	BUMBLE_EXIT_PAYLOAD = 3,   /* embedded payload missing or corrupt */
+	BUMBLE_EXIT_PRIVILEGE = 4, /* needs CAP_BPF + CAP_PERFMON or root */
+	BUMBLE_EXIT_VERIFIER = 5,  /* the kernel's verifier rejected a program */
+	BUMBLE_EXIT_NO_BTF = 6,    /* kernel has no BTF and no --btf given */
+	BUMBLE_EXIT_ATTACH = 7,    /* a program could not be attached */
+};
+
+/* How the bytes of one field are read. */
+enum bumble_kind {
+	BUMBLE_KIND_INT,   /* signed integer, 1/2/4/8 bytes */
+	BUMBLE_KIND_UINT,  /* unsigned integer, 1/2/4/8 bytes */
+	BUMBLE_KIND_BOOL,  /* 1 byte, printed true/false */
+	BUMBLE_KIND_CHARS, /* char array, printed as a string up to NUL */
+	BUMBLE_KIND_ENUM,  /* integer printed by enumerator name */
+	BUMBLE_KIND_BYTES, /* opaque bytes, printed as hex */
+	BUMBLE_KIND_PTR,   /* pointer, printed as 0x... */
+};
+
+/* How a decoded value is shown, chosen from its typedef name. */
+enum bumble_format {
+	BUMBLE_FORMAT_PLAIN,
+	BUMBLE_FORMAT_IPV4,     /* ipv4_addr: 4 bytes, network order */
+	BUMBLE_FORMAT_IPV6,     /* ipv6_addr: 16 bytes */
+	BUMBLE_FORMAT_DURATION, /* duration: nanoseconds */
+};
+
+struct bumble_enum_value {
+	long long value;
+	const char *name;
+};
+
+/* One column of an event: a member of the event struct. Nested struct
+ * members are flattened with dotted names ("addr.port"). */
+struct bumble_field {
+	const char *name;
+	unsigned int offset;     /* byte offset in the event */
+	unsigned int size;       /* bytes of one element */
+	unsigned int count;      /* array elements; 1 for a scalar */
+	unsigned char bit_shift; /* bitfield: bits above offset, else 0 */
+	unsigned char bit_size;  /* bitfield width in bits, else 0 */
+	unsigned char kind;      /* enum bumble_kind */
+	unsigned char format;    /* enum bumble_format */
+	unsigned short width;    /* text column width */
+	unsigned short enum_count;
+	const struct bumble_enum_value *enum_values;
+};
+
+struct bumble_event_type {
+	const char *name; /* the C struct name */
+	unsigned int size;
+	unsigned int field_count;
+	const struct bumble_field *fields;
+};
+
+enum bumble_role {
+	BUMBLE_ROLE_NONE,  /* internal state, not shown */
+	BUMBLE_ROLE_PRINT, /* events printed as they arrive */
+	BUMBLE_ROLE_COUNTER,
+	BUMBLE_ROLE_GAUGE,
+	BUMBLE_ROLE_HIST,
+};
+
+struct bumble_map {
+	const char *name;
+	unsigned char role; /* enum bumble_role */
+	const struct bumble_event_type *event; /* NULL if not decoded */
+};
+
+struct bumble_program {
+	const char *name;
+	const char *section;
+};
+
+/* Everything a runner knows about its tool. */
+struct bumble_tool {
+	size_t sz; /* sizeof(struct bumble_tool), for growth */
+	const char *name;
+	const char *version;
+	const char *description;
+	const char *bumble_version; /* of the bundler that generated it */
+	const unsigned char *bytecode;
+	size_t bytecode_size;
+	unsigned int map_count;
+	const struct bumble_map *maps;
+	unsigned int program_count;
+	const struct bumble_program *programs;
+};
+
+/* Runs the tool: parses argv, loads, attaches, prints events until
+ * stopped. Returns an enum bumble_exit code. */
+int bumble_main(int argc, char **argv, const struct bumble_tool *tool);
+
+#endif

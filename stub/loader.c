@@ -1,0 +1,245 @@
+/* Loading a tool's bytecode: privilege and environment checks, opening
+ * the embedded object, loading it into the kernel and attaching. */
+#include <errno.h>
+#include <linux/capability.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <bpf/libbpf.h>
+
+#include "stub.h"
+
+#ifndef CAP_PERFMON
+#define CAP_PERFMON 38
+#endif
+#ifndef CAP_BPF
+#define CAP_BPF 39
+#endif
+
+static int has_cap(const struct __user_cap_data_struct *data, int cap)
+{
+	return !!(data[cap / 32].effective & (1u << (cap % 32)));
+}
+
+int loader_check_privileges(void)
+{
+	struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct data[2] = {{0}};
+
+	if (syscall(SYS_capget, &hdr, data) != 0)
+		return 0; /* cannot tell: let the kernel decide */
+	if (has_cap(data, CAP_SYS_ADMIN) ||
+	    (has_cap(data, CAP_BPF) && has_cap(data, CAP_PERFMON)))
+		return 0;
+	diag_err("loading eBPF programs needs root, or the capabilities "
+		 "CAP_BPF and CAP_PERFMON (CAP_SYS_ADMIN on kernels before "
+		 "5.8); run it with sudo");
+	return BUMBLE_EXIT_PRIVILEGE;
+}
+
+int loader_check_btf(const struct run_opts *opts)
+{
+	if (opts->btf_path) {
+		if (access(opts->btf_path, R_OK) != 0) {
+			diag_err("cannot read the BTF file given with --btf "
+				 "'%s': %s",
+				 opts->btf_path, strerror(errno));
+			return BUMBLE_EXIT_USAGE;
+		}
+		return 0;
+	}
+	if (access("/sys/kernel/btf/vmlinux", R_OK) == 0)
+		return 0;
+	diag_err("this kernel exposes no BTF (/sys/kernel/btf/vmlinux is "
+		 "missing); it needs CONFIG_DEBUG_INFO_BTF=y, or pass the "
+		 "kernel's BTF with --btf FILE");
+	return BUMBLE_EXIT_NO_BTF;
+}
+
+static int tracefs_ready(void)
+{
+	return access("/sys/kernel/tracing/events", F_OK) == 0 ||
+	       access("/sys/kernel/debug/tracing/events", F_OK) == 0;
+}
+
+/* Tracepoint attachment reads event ids from tracefs: mount it when it
+ * is missing, as root would have to by hand. */
+static int ensure_tracefs(void)
+{
+	if (tracefs_ready())
+		return 0;
+	if (mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL) == 0 &&
+	    tracefs_ready()) {
+		diag_info("mounted tracefs at /sys/kernel/tracing");
+		return 0;
+	}
+	diag_err("tracepoints need tracefs, which is not mounted and could "
+		 "not be mounted (%s); run: mount -t tracefs nodev "
+		 "/sys/kernel/tracing",
+		 strerror(errno));
+	return BUMBLE_EXIT_ATTACH;
+}
+
+int loader_open(const struct bumble_tool *t, const struct run_opts *opts,
+		struct loaded_tool *lt)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, open_opts,
+		    .object_name = t->name, .btf_custom_path = opts->btf_path);
+	struct bpf_map *map;
+	int err;
+
+	memset(lt, 0, sizeof(*lt));
+	lt->obj = bpf_object__open_mem(t->bytecode, t->bytecode_size,
+				       &open_opts);
+	if (!lt->obj) {
+		err = errno;
+		diag_err("the embedded bytecode is not a usable BPF object "
+			 "(%s); rebuild the tool with bumble bundle",
+			 strerror(err));
+		libbpf_log_dump(NULL, 10);
+		return BUMBLE_EXIT_PAYLOAD;
+	}
+	/* A struct value type on a ringbuf or perf buffer map describes the
+	 * events; the kernel itself accepts no such value size. */
+	bpf_object__for_each_map(map, lt->obj) {
+		switch (bpf_map__type(map)) {
+		case BPF_MAP_TYPE_RINGBUF:
+			if (bpf_map__value_size(map))
+				bpf_map__set_value_size(map, 0);
+			if (bpf_map__key_size(map))
+				bpf_map__set_key_size(map, 0);
+			break;
+		case BPF_MAP_TYPE_PERF_EVENT_ARRAY:
+			bpf_map__set_value_size(map, sizeof(int));
+			bpf_map__set_key_size(map, sizeof(int));
+			break;
+		default:
+			break;
+		}
+	}
+	return 0;
+}
+
+static int needs_tracefs(struct bpf_object *obj)
+{
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, obj) {
+		if (bpf_program__type(prog) == BPF_PROG_TYPE_TRACEPOINT)
+			return 1;
+	}
+	return 0;
+}
+
+int loader_load(const struct bumble_tool *t, struct loaded_tool *lt)
+{
+	char prog[128];
+	const char *vlog;
+	int err;
+
+	if (needs_tracefs(lt->obj) && (err = ensure_tracefs()))
+		return err;
+	err = bpf_object__load(lt->obj);
+	if (!err)
+		return 0;
+	vlog = libbpf_log_verifier(prog, sizeof(prog));
+	if (vlog) {
+		const char *tail = vlog + strlen(vlog);
+		int lines = 0;
+
+		while (tail > vlog && lines <= 20)
+			if (*--tail == '\n')
+				lines++;
+		if (tail > vlog)
+			tail++;
+		diag_err("the kernel's verifier rejected program '%s' of %s; "
+			 "the end of its log:",
+			 prog[0] ? prog : "?", t->name);
+		fprintf(stderr, "%s%s", tail,
+			*tail && tail[strlen(tail) - 1] != '\n' ? "\n" : "");
+		return BUMBLE_EXIT_VERIFIER;
+	}
+	if (err == -EPERM || err == -EACCES) {
+		diag_err("the kernel refused to load the programs (%s): needs "
+			 "root, or CAP_BPF and CAP_PERFMON",
+			 strerror(-err));
+		return BUMBLE_EXIT_PRIVILEGE;
+	}
+	diag_err("loading into the kernel failed: %s", strerror(-err));
+	libbpf_log_dump(NULL, 10);
+	return BUMBLE_EXIT_FAILURE;
+}
+
+static const char *attach_hint(const char *section, int err)
+{
+	if (!strncmp(section, "kprobe", 6) || !strncmp(section, "kretprobe", 9) ||
+	    !strncmp(section, "ksyscall", 8) ||
+	    !strncmp(section, "kretsyscall", 11))
+		return " (kprobes may be unavailable on this kernel: it needs "
+		       "CONFIG_KPROBES and CONFIG_KPROBE_EVENTS)";
+	if (!strncmp(section, "fentry", 6) || !strncmp(section, "fexit", 5))
+		return " (fentry/fexit may be unavailable on this kernel: it "
+		       "needs BPF trampoline support)";
+	if (err == ENOENT)
+		return " (no such attach point on this kernel)";
+	return "";
+}
+
+int loader_attach(const struct bumble_tool *t, struct loaded_tool *lt)
+{
+	struct bpf_program *prog;
+	size_t n = 0;
+
+	(void)t;
+	bpf_object__for_each_program(prog, lt->obj)
+		n++;
+	lt->links = calloc(n ? n : 1, sizeof(*lt->links));
+	if (!lt->links) {
+		diag_err("out of memory");
+		return BUMBLE_EXIT_FAILURE;
+	}
+	bpf_object__for_each_program(prog, lt->obj) {
+		const char *section = bpf_program__section_name(prog);
+		struct bpf_link *link;
+		int err;
+
+		if (!bpf_program__autoload(prog))
+			continue;
+		link = bpf_program__attach(prog);
+		if (!link) {
+			err = errno;
+			if (err == EOPNOTSUPP || err == ESRCH) {
+				diag_err("program '%s' (section '%s') has no "
+					 "automatic attach point; this "
+					 "version of bumble attaches "
+					 "tracepoint, raw_tp, tp_btf, fentry, "
+					 "kprobe, ksyscall and uprobe programs",
+					 bpf_program__name(prog), section);
+			} else {
+				diag_err("program '%s' (section '%s') failed "
+					 "to attach: %s%s",
+					 bpf_program__name(prog), section,
+					 strerror(err),
+					 attach_hint(section, err));
+				libbpf_log_dump(bpf_program__name(prog), 5);
+			}
+			return BUMBLE_EXIT_ATTACH;
+		}
+		lt->links[lt->link_count++] = link;
+	}
+	return 0;
+}
+
+void loader_close(struct loaded_tool *lt)
+{
+	while (lt->link_count > 0)
+		bpf_link__destroy(lt->links[--lt->link_count]);
+	free(lt->links);
+	lt->links = NULL;
+	bpf_object__close(lt->obj);
+	lt->obj = NULL;
+}

@@ -1,0 +1,88 @@
+/* Buffered output for event lines: one write(2) per batch instead of one
+ * per event, and integer printing without printf. */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "stub.h"
+
+void outbuf_init(struct outbuf *o, int fd)
+{
+	o->fd = fd;
+	o->error = 0;
+	o->len = 0;
+}
+
+int outbuf_flush(struct outbuf *o)
+{
+	size_t done = 0;
+
+	while (done < o->len && !o->error) {
+		ssize_t n = write(o->fd, o->buf + done, o->len - done);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			o->error = -errno;
+			break;
+		}
+		done += (size_t)n;
+	}
+	o->len = 0;
+	return o->error;
+}
+
+void outbuf_put(struct outbuf *o, const char *s, size_t n)
+{
+	while (n > 0) {
+		size_t room = sizeof(o->buf) - o->len;
+		size_t take = n < room ? n : room;
+
+		memcpy(o->buf + o->len, s, take);
+		o->len += take;
+		s += take;
+		n -= take;
+		if (o->len == sizeof(o->buf))
+			outbuf_flush(o);
+	}
+}
+
+void outbuf_puts(struct outbuf *o, const char *s)
+{
+	outbuf_put(o, s, strlen(s));
+}
+
+void outbuf_putc(struct outbuf *o, char c)
+{
+	if (o->len == sizeof(o->buf))
+		outbuf_flush(o);
+	o->buf[o->len++] = c;
+}
+
+void outbuf_pad(struct outbuf *o, size_t n)
+{
+	while (n-- > 0)
+		outbuf_putc(o, ' ');
+}
+
+void outbuf_u64(struct outbuf *o, uint64_t v)
+{
+	char tmp[20];
+	int i = sizeof(tmp);
+
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	outbuf_put(o, tmp + i, sizeof(tmp) - i);
+}
+
+void outbuf_i64(struct outbuf *o, int64_t v)
+{
+	if (v < 0) {
+		outbuf_putc(o, '-');
+		outbuf_u64(o, (uint64_t)0 - (uint64_t)v);
+		return;
+	}
+	outbuf_u64(o, (uint64_t)v);
+}

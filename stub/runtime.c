@@ -1,0 +1,75 @@
+/* bumble_main: the life of a produced tool, from command line to clean
+ * shutdown. Everything it does is in cli.c, loader.c and events.c. */
+#include <stdio.h>
+
+#include <bpf/libbpf.h>
+
+#include "stub.h"
+
+static void status_line(const struct bumble_tool *t,
+			const struct loaded_tool *lt,
+			const struct event_loop *loop)
+{
+	unsigned int maps = events_map_count(loop);
+
+	if (maps)
+		diag_info("attached %u program%s, printing events from %u "
+			  "map%s; Ctrl-C to stop",
+			  lt->link_count, lt->link_count == 1 ? "" : "s", maps,
+			  maps == 1 ? "" : "s");
+	else
+		diag_info("attached %u program%s; no event map to print, "
+			  "running until stopped",
+			  lt->link_count, lt->link_count == 1 ? "" : "s");
+	(void)t;
+}
+
+int bumble_main(int argc, char **argv, const struct bumble_tool *t)
+{
+	struct loaded_tool lt = {0};
+	struct event_loop *loop = NULL;
+	struct run_opts opts;
+	int rc;
+
+	diag_set_name(t->name);
+	if (t->sz < sizeof(struct bumble_tool)) {
+		diag_err("this runner was generated for another bumble "
+			 "runtime; bundle it again");
+		return BUMBLE_EXIT_PAYLOAD;
+	}
+	switch (cli_parse(argc, argv, t, &opts)) {
+	case CLI_DONE:
+		return BUMBLE_EXIT_OK;
+	case CLI_USAGE:
+		return BUMBLE_EXIT_USAGE;
+	case CLI_RUN:
+		break;
+	}
+	if (opts.list) {
+		cli_list(t);
+		return BUMBLE_EXIT_OK;
+	}
+	rc = loader_check_privileges();
+	if (!rc)
+		rc = loader_check_btf(&opts);
+	if (rc)
+		return rc;
+
+	libbpf_log_init(opts.verbose);
+	rc = loader_open(t, &opts, &lt);
+	if (!rc)
+		rc = loader_load(t, &lt);
+	if (!rc)
+		rc = events_open(t, &opts, lt.obj, &loop);
+	if (!rc)
+		rc = loader_attach(t, &lt);
+	if (!rc) {
+		status_line(t, &lt, loop);
+		events_header(loop);
+		rc = events_run(loop);
+	}
+	events_close(loop);
+	loader_close(&lt);
+	libbpf_log_free();
+	return rc;
+}

@@ -1,0 +1,104 @@
+/* Internal interfaces of the bumble runtime (stub): output buffering,
+ * event formatting, diagnostics. Not seen by generated runners. */
+#ifndef BUMBLE_STUB_H
+#define BUMBLE_STUB_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bumble/runtime.h"
+
+struct bpf_object;
+struct bpf_link;
+
+/* Buffered writes to one file descriptor; flushed per batch of events. */
+struct outbuf {
+	int fd;
+	int error; /* first write error as -errno, sticky */
+	size_t len;
+	char buf[65536];
+};
+
+void outbuf_init(struct outbuf *o, int fd);
+void outbuf_put(struct outbuf *o, const char *s, size_t n);
+void outbuf_puts(struct outbuf *o, const char *s);
+void outbuf_putc(struct outbuf *o, char c);
+void outbuf_pad(struct outbuf *o, size_t n);
+void outbuf_u64(struct outbuf *o, uint64_t v);
+void outbuf_i64(struct outbuf *o, int64_t v);
+int outbuf_flush(struct outbuf *o);
+
+/* Event formatting from a BTF-derived event description. Fields whose
+ * bytes lie beyond `size` are shown as "?" (text) or null (JSON). */
+void format_header(struct outbuf *o, const struct bumble_event_type *t);
+void format_text(struct outbuf *o, const struct bumble_event_type *t,
+		 const void *data, size_t size);
+void format_json(struct outbuf *o, const struct bumble_event_type *t,
+		 const void *data, size_t size);
+
+/* Diagnostics on stderr, prefixed with the tool's name. */
+void diag_set_name(const char *name);
+void diag_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void diag_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Command line of a produced tool. */
+struct run_opts {
+	int json;
+	int verbose;
+	int list;
+	double duration;          /* seconds; 0 = until stopped */
+	unsigned long long count; /* events; 0 = unlimited */
+	const char *btf_path;     /* --btf FILE */
+};
+
+enum cli_result {
+	CLI_RUN,  /* options parsed, run the tool */
+	CLI_DONE, /* --help or --version printed, exit 0 */
+	CLI_USAGE /* error printed, exit BUMBLE_EXIT_USAGE */
+};
+
+enum cli_result cli_parse(int argc, char **argv, const struct bumble_tool *t,
+			  struct run_opts *opts);
+void cli_list(const struct bumble_tool *t);
+
+/* libbpf's messages, kept for error reports or streamed with --verbose. */
+void libbpf_log_init(int verbose);
+/* Prints the captured lines that contain `needle` (all if NULL), at
+ * most `max_lines` of the last ones. */
+void libbpf_log_dump(const char *needle, int max_lines);
+/* The verifier log of the last failed program load, or NULL. The name of
+ * the program is stored in prog (size n). */
+const char *libbpf_log_verifier(char *prog, size_t n);
+void libbpf_log_free(void);
+
+
+/* Loading: privilege and environment checks, open, load, attach. */
+struct loaded_tool {
+	struct bpf_object *obj;
+	struct bpf_link **links;
+	unsigned int link_count;
+};
+
+int loader_check_privileges(void);
+int loader_check_btf(const struct run_opts *opts);
+/* Each returns 0 or an enum bumble_exit code, having said why. */
+int loader_open(const struct bumble_tool *t, const struct run_opts *opts,
+		struct loaded_tool *lt);
+int loader_load(const struct bumble_tool *t, struct loaded_tool *lt);
+int loader_attach(const struct bumble_tool *t, struct loaded_tool *lt);
+void loader_close(struct loaded_tool *lt);
+
+/* Event readers over every printed ringbuf and perf buffer map. */
+struct event_loop;
+
+int events_open(const struct bumble_tool *t, const struct run_opts *opts,
+		struct bpf_object *obj, struct event_loop **out);
+/* Runs until a signal, the deadline, the event count or a closed stdout.
+ * Returns 0 or an enum bumble_exit code. */
+int events_run(struct event_loop *loop);
+unsigned int events_map_count(const struct event_loop *loop);
+void events_header(struct event_loop *loop);
+void events_close(struct event_loop *loop);
+
+#endif
