@@ -1,0 +1,91 @@
+/* The model of a BPF object: its programs, maps with their roles and
+ * decoded event types. Built from the ELF and BTF with libbpf, no load. */
+#ifndef BUMBLE_MODEL_H
+#define BUMBLE_MODEL_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "bumble/runtime.h"
+
+struct gen_enum_value {
+	long long value;
+	char *name;
+};
+
+struct gen_field {
+	char *name; /* dotted path for nested members */
+	unsigned int offset, size, count;
+	unsigned int bit_shift, bit_size;
+	enum bumble_kind kind;
+	enum bumble_format format;
+	unsigned int width;
+	struct gen_enum_value *enum_values;
+	unsigned int enum_count;
+};
+
+struct gen_event {
+	char *type_name; /* C struct name, or the map's name if anonymous */
+	unsigned int type_id;
+	unsigned int size;
+	struct gen_field *fields;
+	unsigned int field_count;
+};
+
+struct gen_map {
+	char *name;
+	int type; /* enum bpf_map_type */
+	enum bumble_role role;
+	unsigned int key_size, value_size, max_entries;
+	struct gen_event *event; /* shared between maps of one type */
+};
+
+struct gen_program {
+	char *name;
+	char *section;
+	int type; /* enum bpf_prog_type */
+};
+
+struct gen_model {
+	char *name;
+	char *version;
+	char *description;
+	const unsigned char *bytecode; /* borrowed from the caller */
+	size_t bytecode_size;
+	struct gen_program *programs;
+	unsigned int program_count;
+	struct gen_map *maps;
+	unsigned int map_count;
+	struct gen_event **events;
+	unsigned int event_count;
+};
+
+struct gen_opts {
+	const char *name;
+	const char *version;
+	const char *description;
+};
+
+/* Checks that obj[0..size) is a relocatable BPF ELF object; on failure
+ * returns -1 with a message for the user in err. */
+int gen_check_object(const unsigned char *obj, size_t size, char *err,
+		     size_t errlen);
+
+/* Builds the model of the BPF object in obj[0..size). On failure returns
+ * NULL with a message for the user in err. */
+struct gen_model *gen_model_open(const unsigned char *obj, size_t size,
+				 const struct gen_opts *opts, char *err,
+				 size_t errlen);
+void gen_model_free(struct gen_model *m);
+
+/* Writes the runner C source for the model. Returns 0 or -errno. */
+int gen_emit_runner(FILE *out, const struct gen_model *m);
+
+/* Human-readable summary: programs, maps, roles, event layouts. */
+void gen_describe(FILE *out, const struct gen_model *m);
+
+const char *gen_role_name(enum bumble_role role);
+const char *gen_kind_name(enum bumble_kind kind);
+const char *gen_format_name(enum bumble_format format);
+
+#endif
