@@ -1,0 +1,110 @@
+# bumble: build the static toolchain, the runtime stub and the bumble CLI
+# into build/ (laid out like an install: build/bin, build/lib/bumble).
+#
+#   make          build everything
+#   make demo     install dependencies, build, bundle execsnoop, run it
+#   make test     unit and end-to-end tests (root for the e2e part)
+#   make install PREFIX=/usr/local
+
+VERSION    := 0.1.0
+PREFIX     ?= /usr/local
+BUILD      := build
+SRC        := $(BUILD)/src
+SYSROOT    := $(BUILD)/sysroot
+HOST       := $(BUILD)/host
+LIBDIR     := $(BUILD)/lib/bumble
+OBJ        := $(BUILD)/obj/bumble
+BUMBLE     := $(BUILD)/bin/bumble
+STUB_LIB   := $(LIBDIR)/stub/libbumble-stub.a
+
+WARN       := -Wall -Wextra -Werror=implicit-function-declaration
+HOST_CC    ?= gcc
+HOST_CFLAGS ?= -O2 -g
+MUSL_CC    := musl-gcc
+
+STUB_SRCS  := $(wildcard stub/*.c)
+GEN_SRCS   := $(wildcard generator/*.c)
+CLI_SRCS   := $(wildcard bundler/*.c)
+STUB_OBJS  := $(patsubst stub/%.c,$(OBJ)/stub/%.o,$(STUB_SRCS))
+GEN_OBJS   := $(patsubst generator/%.c,$(OBJ)/generator/%.o,$(GEN_SRCS))
+CLI_OBJS   := $(patsubst bundler/%.c,$(OBJ)/bundler/%.o,$(CLI_SRCS))
+
+STAMP_SRC     := $(SRC)/.fetched
+STAMP_SYSROOT := $(SYSROOT)/.built
+STAMP_HEADERS := $(LIBDIR)/include/.installed
+
+HOST_INC   := -Istub/include -Igenerator -Ibundler -I$(HOST)/include
+STUB_INC   := -Istub/include -Istub -I$(SYSROOT)/include
+
+.PHONY: all deps demo test test-unit test-e2e install clean format format-check
+.DELETE_ON_ERROR:
+
+all: $(BUMBLE) $(STUB_LIB) $(STAMP_HEADERS)
+
+deps:
+	@toolchain/deps.sh
+
+$(STAMP_SRC):
+	toolchain/fetch.sh $(SRC)
+	@touch $@
+
+$(STAMP_SYSROOT): $(STAMP_SRC)
+	toolchain/build-sysroot.sh $(SRC) $(SYSROOT) $(HOST)
+	@touch $@
+
+$(STAMP_HEADERS): $(STAMP_SYSROOT) $(wildcard toolchain/include/*.h)
+	toolchain/bpf-headers.sh $(SRC) $(LIBDIR)/include $(SYSROOT)
+	cp toolchain/include/*.h $(LIBDIR)/include/
+	@touch $@
+
+# The runtime, compiled with musl and merged with libbpf, libelf and zlib
+# into the one archive every tool links.
+$(OBJ)/stub/%.o: stub/%.c stub/stub.h stub/include/bumble/runtime.h $(STAMP_SYSROOT)
+	@mkdir -p $(@D)
+	$(MUSL_CC) -Os -ffunction-sections -fdata-sections -D_GNU_SOURCE $(WARN) $(STUB_INC) -c $< -o $@
+
+$(STUB_LIB): $(STUB_OBJS) $(STAMP_SYSROOT) stub/include/bumble/runtime.h
+	@mkdir -p $(@D)/include/bumble
+	cp stub/include/bumble/runtime.h $(@D)/include/bumble/
+	rm -f $@
+	{ echo "CREATE $@"; \
+	  for o in $(STUB_OBJS); do echo "ADDMOD $$o"; done; \
+	  for l in libbpf libelf libz; do echo "ADDLIB $(SYSROOT)/lib/$$l.a"; done; \
+	  echo SAVE; echo END; } | ar -M
+
+# The CLI runs on the build host: glibc, libbpf built static from the
+# same source as the stub's, system libelf and zlib.
+$(OBJ)/generator/%.o: generator/%.c generator/model.h stub/include/bumble/runtime.h $(STAMP_SYSROOT)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -D_GNU_SOURCE -DBUMBLE_VERSION='"$(VERSION)"' $(WARN) $(HOST_INC) -c $< -o $@
+
+$(OBJ)/bundler/%.o: bundler/%.c bundler/bumble.h generator/model.h $(STAMP_SYSROOT)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -D_GNU_SOURCE -DBUMBLE_VERSION='"$(VERSION)"' $(WARN) $(HOST_INC) -c $< -o $@
+
+$(BUMBLE): $(CLI_OBJS) $(GEN_OBJS) $(STAMP_SYSROOT)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -o $@ $(CLI_OBJS) $(GEN_OBJS) $(HOST)/lib/libbpf.a -lelf -lz
+
+demo: deps all
+	@tests/demo.sh
+
+test: deps all
+	@tests/run.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/bumble
+	install -m 755 $(BUMBLE) $(DESTDIR)$(PREFIX)/bin/bumble
+	cp -R $(LIBDIR)/. $(DESTDIR)$(PREFIX)/lib/bumble/
+
+format:
+	clang-format -i $(STUB_SRCS) $(GEN_SRCS) $(CLI_SRCS) stub/*.h stub/include/bumble/*.h generator/*.h bundler/*.h
+
+format-check:
+	clang-format --dry-run -Werror $(STUB_SRCS) $(GEN_SRCS) $(CLI_SRCS) stub/*.h stub/include/bumble/*.h generator/*.h bundler/*.h
+
+clean:
+	rm -rf $(OBJ) $(BUILD)/bin $(LIBDIR)/stub $(BUILD)/test
+
+distclean:
+	rm -rf $(BUILD)

@@ -1,0 +1,104 @@
+/* Shared pieces of the bumble CLI: subcommand entry points, the common
+ * options of build/gen/bundle, paths of the installation, and helpers to
+ * run tools and write files atomically. */
+#ifndef BUMBLE_CLI_H
+#define BUMBLE_CLI_H
+
+#include <stddef.h>
+
+struct gen_model;
+
+/* Exit codes of the bumble CLI (docs/cli.md). */
+enum {
+	EXIT_OK = 0,
+	EXIT_FAIL = 1,    /* internal or I/O error */
+	EXIT_USAGE = 2,   /* bad command line */
+	EXIT_INPUT = 3,   /* input is not a usable BPF program */
+	EXIT_COMPILE = 4, /* clang or the linker failed */
+	EXIT_MISSING = 5, /* a required tool is not installed */
+};
+
+struct cmd {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+int cmd_build(int argc, char **argv);
+int cmd_gen(int argc, char **argv);
+int cmd_bundle(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
+int cmd_version(int argc, char **argv);
+
+/* Options shared by build, gen, bundle and inspect. */
+struct input_opts {
+	const char *input;  /* .bpf.c or .bpf.o */
+	const char *output; /* -o */
+	const char *name;   /* --name, default from the input's file name */
+	const char *version;
+	const char *description;
+	const char *runner; /* --runner FILE (bundle) */
+	const char **cflags; /* -I, -D, --cflags, in order */
+	size_t cflag_count;
+	int verbose;
+};
+
+/* Which options a subcommand takes, beyond the input. */
+enum {
+	TAKES_OUTPUT = 1,
+	TAKES_CFLAGS = 2,
+	TAKES_META = 4, /* --name, --version, --description */
+	TAKES_RUNNER = 8,
+};
+
+/* Parses argv of a subcommand; prints usage errors. Returns 0, or an exit
+ * code (EXIT_OK after --help). */
+int input_opts_parse(int argc, char **argv, const char *cmd, int takes,
+		     const char *usage, struct input_opts *o);
+void input_opts_free(struct input_opts *o);
+
+/* The BPF object of the input: compiled from C when needed. *obj is
+ * malloc'ed. Returns 0 or an exit code, having said why. */
+int load_input_object(const struct input_opts *o, unsigned char **obj,
+		      size_t *size);
+
+/* The model of the input; NULL (having said why, exit code in *rc) on
+ * failure. The object bytes it borrows are returned in *obj, to be freed
+ * after the model. */
+struct gen_model *open_model(const struct input_opts *o, unsigned char **obj,
+			     int *rc);
+
+/* Compiles a BPF C source to an object at out. Returns 0 or exit code. */
+int compile_bpf(const struct input_opts *o, const char *out);
+
+/* Installation paths, found from /proc/self/exe: PREFIX/lib/bumble. */
+const char *libdir(void);
+
+/* Finds a program on PATH; returns a malloc'ed path or NULL. */
+char *find_program(const char *name);
+/* Finds the first of names on PATH (env overrides first); on failure
+ * says which Debian package provides it. */
+char *require_program(const char *env, const char *const *names,
+		      const char *package);
+
+/* Runs argv, waits; returns its exit status, or -1 if it did not run. */
+int run_command(char *const argv[], int verbose);
+
+int read_file(const char *path, unsigned char **data, size_t *size);
+/* Writes data to path via a temporary file in the same directory and a
+ * rename, so readers never see half a file. */
+int write_file_atomic(const char *path, const void *data, size_t size,
+		      int mode);
+/* Checks that the directory of path exists, with a clear error. */
+int check_output_dir(const char *path);
+
+/* A private temporary directory, removed with its files by tmpdir_rm. */
+char *tmpdir_make(void);
+void tmpdir_rm(char *dir);
+
+/* The tool name from an input file name: execsnoop.bpf.c -> execsnoop. */
+char *name_from_path(const char *path);
+
+void err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,167 @@
+/* bumble bundle: BPF C program -> one static executable. Compiles with
+ * clang, generates the runner from BTF, links it with the musl stub. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bumble.h"
+#include "model.h"
+
+static const char usage[] =
+	"Usage: bumble bundle PROG.bpf.c|PROG.bpf.o [-o TOOL] [--name NAME]\n"
+	"                     [--version VER] [--description TEXT]\n"
+	"                     [--runner runner.c] [-I DIR] [-D DEF]\n"
+	"                     [--cflags FLAGS] [-v]\n\n"
+	"Builds TOOL (default: ./NAME), a static executable that carries the\n"
+	"program's bytecode, loads and attaches it, and prints its events.\n"
+	"--runner links a runner written by 'bumble gen' (maybe edited)\n"
+	"instead of generating one.\n";
+
+static int write_runner(const struct input_opts *o, const char *dir,
+			char **runner)
+{
+	struct gen_model *m;
+	unsigned char *obj = NULL;
+	FILE *f;
+	int rc = EXIT_OK;
+
+	if (asprintf(runner, "%s/runner.c", dir) < 0) {
+		*runner = NULL;
+		return EXIT_FAIL;
+	}
+	m = open_model(o, &obj, &rc);
+	if (!m)
+		return rc;
+	f = fopen(*runner, "w");
+	if (!f || gen_emit_runner(f, m) || fclose(f)) {
+		err("cannot write %s: %s", *runner, strerror(errno));
+		rc = EXIT_FAIL;
+	}
+	gen_model_free(m);
+	free(obj);
+	return rc;
+}
+
+static int link_tool(const struct input_opts *o, const char *runner,
+		     const char *out)
+{
+	static const char *const muslgcc[] = {"musl-gcc", NULL};
+	char *cc, *inc = NULL, *stub = NULL;
+	int status, rc = EXIT_OK;
+
+	cc = require_program("BUMBLE_MUSL_GCC", muslgcc, "musl-tools");
+	if (!cc)
+		return EXIT_MISSING;
+	if (asprintf(&inc, "-I%s/stub/include", libdir()) < 0 ||
+	    asprintf(&stub, "%s/stub/libbumble-stub.a", libdir()) < 0) {
+		free(cc);
+		return EXIT_FAIL;
+	}
+	if (access(stub, R_OK) != 0) {
+		err("bumble's runtime stub is missing (%s); rebuild or "
+		    "reinstall bumble (make, make install)",
+		    stub);
+		rc = EXIT_FAIL;
+	} else {
+		char *argv[] = {cc,
+				"-static",
+				"-Os",
+				"-s",
+				"-Wl,--gc-sections",
+				inc,
+				"-o",
+				(char *)out,
+				(char *)runner,
+				stub,
+				NULL};
+
+		status = run_command(argv, o->verbose);
+		if (status != 0) {
+			err("linking the tool failed (%s exited %d; the "
+			    "messages are above)",
+			    cc, status);
+			rc = EXIT_COMPILE;
+		}
+	}
+	free(stub);
+	free(inc);
+	free(cc);
+	return rc;
+}
+
+int cmd_bundle(int argc, char **argv)
+{
+	struct input_opts o;
+	unsigned char *tool = NULL;
+	char *dir = NULL, *runner = NULL, *linked = NULL, *out = NULL;
+	size_t size;
+	int rc;
+
+	rc = input_opts_parse(argc, argv, "bundle",
+			      TAKES_OUTPUT | TAKES_CFLAGS | TAKES_META |
+				      TAKES_RUNNER,
+			      usage, &o);
+	if (rc >= 0)
+		goto done;
+	if (o.output) {
+		out = strdup(o.output);
+	} else {
+		char *name = o.name ? strdup(o.name) : name_from_path(o.input);
+
+		if (asprintf(&out, "./%s", name) < 0)
+			out = NULL;
+		free(name);
+	}
+	if (!out || check_output_dir(out)) {
+		rc = EXIT_USAGE;
+		goto done;
+	}
+	dir = tmpdir_make();
+	if (!dir) {
+		rc = EXIT_FAIL;
+		goto done;
+	}
+	if (o.runner) {
+		if (access(o.runner, R_OK) != 0) {
+			err("cannot read the runner '%s': %s", o.runner,
+			    strerror(errno));
+			rc = EXIT_INPUT;
+			goto done;
+		}
+		runner = strdup(o.runner);
+	} else {
+		rc = write_runner(&o, dir, &runner);
+		if (rc)
+			goto done;
+	}
+	if (asprintf(&linked, "%s/tool", dir) < 0) {
+		rc = EXIT_FAIL;
+		goto done;
+	}
+	rc = link_tool(&o, runner, linked);
+	if (rc)
+		goto done;
+	if (read_file(linked, &tool, &size) != 0) {
+		err("cannot read the linked tool %s", linked);
+		rc = EXIT_FAIL;
+		goto done;
+	}
+	rc = write_file_atomic(out, tool, size, 0755);
+	if (rc) {
+		err("cannot write %s: %s", out, strerror(-rc));
+		rc = EXIT_FAIL;
+		goto done;
+	}
+	if (o.verbose)
+		fprintf(stderr, "bumble: wrote %s (%zu bytes)\n", out, size);
+done:
+	free(tool);
+	free(linked);
+	free(runner);
+	tmpdir_rm(dir);
+	free(out);
+	input_opts_free(&o);
+	return rc;
+}

@@ -1,0 +1,348 @@
+/* The input of build, gen, bundle and inspect: common options, and the
+ * BPF object they work on, compiled from C with clang when needed. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <bpf/libbpf.h>
+
+#include "bumble.h"
+#include "model.h"
+
+enum {
+	OPT_NAME = 256,
+	OPT_VERSION,
+	OPT_DESCRIPTION,
+	OPT_CFLAGS,
+	OPT_RUNNER,
+};
+
+static const struct option long_options[] = {
+	{"output", required_argument, NULL, 'o'},
+	{"cflags", required_argument, NULL, OPT_CFLAGS},
+	{"name", required_argument, NULL, OPT_NAME},
+	{"version", required_argument, NULL, OPT_VERSION},
+	{"description", required_argument, NULL, OPT_DESCRIPTION},
+	{"runner", required_argument, NULL, OPT_RUNNER},
+	{"verbose", no_argument, NULL, 'v'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+static void add_cflag(struct input_opts *o, const char *flag)
+{
+	const char **grown = realloc(o->cflags, (o->cflag_count + 1) *
+							 sizeof(*o->cflags));
+
+	if (!grown) {
+		err("out of memory");
+		exit(EXIT_FAIL);
+	}
+	o->cflags = grown;
+	o->cflags[o->cflag_count++] = strdup(flag);
+}
+
+static void add_joined(struct input_opts *o, const char *opt, const char *arg)
+{
+	char *flag;
+
+	if (asprintf(&flag, "%s%s", opt, arg) < 0) {
+		err("out of memory");
+		exit(EXIT_FAIL);
+	}
+	add_cflag(o, flag);
+	free(flag);
+}
+
+/* --cflags "A B": split on white space, no shell quoting. */
+static void add_split(struct input_opts *o, const char *arg)
+{
+	char *copy = strdup(arg), *save = NULL;
+
+	for (char *tok = strtok_r(copy, " \t\n", &save); tok;
+	     tok = strtok_r(NULL, " \t\n", &save))
+		add_cflag(o, tok);
+	free(copy);
+}
+
+static int refuse(const char *cmd, const char *opt)
+{
+	err("'bumble %s' takes no %s option; see 'bumble %s --help'", cmd, opt,
+	    cmd);
+	return EXIT_USAGE;
+}
+
+int input_opts_parse(int argc, char **argv, const char *cmd, int takes,
+		     const char *usage, struct input_opts *o)
+{
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":o:I:D:vh", long_options,
+				NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			if (!(takes & TAKES_OUTPUT))
+				return refuse(cmd, "-o");
+			o->output = optarg;
+			break;
+		case 'I':
+		case 'D':
+			if (!(takes & TAKES_CFLAGS))
+				return refuse(cmd, c == 'I' ? "-I" : "-D");
+			add_joined(o, c == 'I' ? "-I" : "-D", optarg);
+			break;
+		case OPT_CFLAGS:
+			if (!(takes & TAKES_CFLAGS))
+				return refuse(cmd, "--cflags");
+			add_split(o, optarg);
+			break;
+		case OPT_NAME:
+		case OPT_VERSION:
+		case OPT_DESCRIPTION:
+			if (!(takes & TAKES_META))
+				return refuse(cmd, argv[optind - 1]);
+			if (c == OPT_NAME)
+				o->name = optarg;
+			else if (c == OPT_VERSION)
+				o->version = optarg;
+			else
+				o->description = optarg;
+			break;
+		case OPT_RUNNER:
+			if (!(takes & TAKES_RUNNER))
+				return refuse(cmd, "--runner");
+			o->runner = optarg;
+			break;
+		case 'v':
+			o->verbose = 1;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return EXIT_OK;
+		case ':':
+			err("%s needs a value; see 'bumble %s --help'",
+			    argv[optind - 1], cmd);
+			return EXIT_USAGE;
+		default:
+			err("unknown option '%s'; see 'bumble %s --help'",
+			    argv[optind - 1], cmd);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		err("no input: give a BPF C source (.bpf.c) or object "
+		    "(.bpf.o); see 'bumble %s --help'",
+		    cmd);
+		return EXIT_USAGE;
+	}
+	if (optind + 1 < argc) {
+		err("one input at a time; unexpected '%s'", argv[optind + 1]);
+		return EXIT_USAGE;
+	}
+	o->input = argv[optind];
+	if (o->name && !*o->name) {
+		err("--name must not be empty");
+		return EXIT_USAGE;
+	}
+	return -1; /* parsed: go on */
+}
+
+void input_opts_free(struct input_opts *o)
+{
+	for (size_t i = 0; i < o->cflag_count; i++)
+		free((char *)o->cflags[i]);
+	free(o->cflags);
+	o->cflags = NULL;
+	o->cflag_count = 0;
+}
+
+static int is_c_source(const char *path)
+{
+	size_t n = strlen(path);
+
+	return n > 2 && !strcmp(path + n - 2, ".c");
+}
+
+int compile_bpf(const struct input_opts *o, const char *out)
+{
+	static const char *const clangs[] = {"clang", "clang-19", "clang-16",
+					     "clang-14", NULL};
+	char *clang, *incdir = NULL, *srcdir = NULL, *slash;
+	const char **argv;
+	size_t n = 0;
+	int status, rc = EXIT_OK;
+
+	clang = require_program("BUMBLE_CLANG", clangs, "clang");
+	if (!clang)
+		return EXIT_MISSING;
+	if (asprintf(&incdir, "%s/include", libdir()) < 0)
+		incdir = NULL;
+	if (!incdir || access(incdir, R_OK) != 0) {
+		err("bumble's BPF headers are missing from %s; rebuild or "
+		    "reinstall bumble (make, make install)",
+		    incdir ? incdir : libdir());
+		free(incdir);
+		free(clang);
+		return EXIT_FAIL;
+	}
+	srcdir = strdup(o->input);
+	slash = strrchr(srcdir, '/');
+	if (slash)
+		*slash = '\0';
+	else
+		strcpy(srcdir, ".");
+
+	argv = calloc(o->cflag_count + 20, sizeof(*argv));
+	argv[n++] = clang;
+	argv[n++] = "-target";
+	argv[n++] = "bpf";
+	argv[n++] = "-g";
+	argv[n++] = "-O2";
+	argv[n++] = "-D__TARGET_ARCH_x86";
+	argv[n++] = "-D__BUMBLE__";
+	argv[n++] = "-I";
+	argv[n++] = srcdir;
+	argv[n++] = "-I";
+	argv[n++] = incdir;
+	for (size_t i = 0; i < o->cflag_count; i++)
+		argv[n++] = o->cflags[i];
+	argv[n++] = "-c";
+	argv[n++] = o->input;
+	argv[n++] = "-o";
+	argv[n++] = out;
+	argv[n] = NULL;
+
+	status = run_command((char *const *)argv, o->verbose);
+	if (status != 0) {
+		err("compiling %s failed (clang's messages are above)",
+		    o->input);
+		unlink(out);
+		rc = EXIT_COMPILE;
+	}
+	free(argv);
+	free(srcdir);
+	free(incdir);
+	free(clang);
+	return rc;
+}
+
+/* Links the object with libbpf's BPF linker: the result keeps code, maps,
+ * BTF and CO-RE relocations and drops DWARF, which is most of the size. */
+static int link_object(const char *in, const char *out)
+{
+	struct bpf_linker *linker;
+	int rc;
+
+	linker = bpf_linker__new(out, NULL);
+	if (!linker)
+		return -errno;
+	rc = bpf_linker__add_file(linker, in, NULL);
+	if (!rc)
+		rc = bpf_linker__finalize(linker);
+	bpf_linker__free(linker);
+	return rc;
+}
+
+int load_input_object(const struct input_opts *o, unsigned char **obj,
+		      size_t *size)
+{
+	struct stat st;
+	char *dir, *compiled = NULL, *linked = NULL;
+	const char *object = o->input;
+	char msg[512];
+	int rc;
+
+	*obj = NULL;
+	if (stat(o->input, &st) != 0) {
+		err("cannot read '%s': %s", o->input, strerror(errno));
+		return EXIT_INPUT;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		err("'%s' is not a regular file", o->input);
+		return EXIT_INPUT;
+	}
+	dir = tmpdir_make();
+	if (!dir)
+		return EXIT_FAIL;
+	if (asprintf(&compiled, "%s/prog.bpf.o", dir) < 0 ||
+	    asprintf(&linked, "%s/linked.bpf.o", dir) < 0) {
+		rc = EXIT_FAIL;
+		goto out;
+	}
+	if (is_c_source(o->input)) {
+		rc = compile_bpf(o, compiled);
+		if (rc)
+			goto out;
+		object = compiled;
+	}
+	rc = read_file(object, obj, size);
+	if (rc) {
+		err("cannot read '%s': %s", object, strerror(-rc));
+		rc = EXIT_INPUT;
+		goto out;
+	}
+	if (gen_check_object(*obj, *size, msg, sizeof(msg))) {
+		err("%s: %s", o->input, msg);
+		rc = EXIT_INPUT;
+		goto out;
+	}
+	free(*obj);
+	*obj = NULL;
+	rc = link_object(object, linked);
+	if (rc) {
+		err("%s: libbpf cannot link this BPF object: %s", o->input,
+		    strerror(-rc));
+		rc = EXIT_INPUT;
+		goto out;
+	}
+	rc = read_file(linked, obj, size);
+	if (rc) {
+		err("cannot read '%s': %s", linked, strerror(-rc));
+		rc = EXIT_FAIL;
+	}
+out:
+	if (rc) {
+		free(*obj);
+		*obj = NULL;
+	}
+	free(linked);
+	free(compiled);
+	tmpdir_rm(dir);
+	return rc;
+}
+
+struct gen_model *open_model(const struct input_opts *o, unsigned char **obj,
+			     int *rc)
+{
+	struct gen_opts gopts = {0};
+	struct gen_model *m;
+	char msg[512];
+	char *name = NULL;
+	size_t size;
+
+	*obj = NULL;
+	*rc = load_input_object(o, obj, &size);
+	if (*rc != EXIT_OK)
+		return NULL;
+	if (!o->name)
+		name = name_from_path(o->input);
+	gopts.name = o->name ? o->name : name;
+	gopts.version = o->version;
+	gopts.description = o->description;
+	m = gen_model_open(*obj, size, &gopts, msg, sizeof(msg));
+	if (!m) {
+		err("%s: %s", o->input, msg);
+		free(*obj);
+		*obj = NULL;
+		*rc = EXIT_INPUT;
+	}
+	free(name);
+	return m;
+}

@@ -1,0 +1,48 @@
+/* The bumble CLI: a table of subcommands, one file each (cmd_*.c). */
+#include <stdio.h>
+#include <string.h>
+
+#include "bumble.h"
+
+static const struct cmd commands[] = {
+	{"bundle", cmd_bundle, "build a static executable from a BPF program"},
+	{"build", cmd_build, "compile a BPF C program to an object"},
+	{"gen", cmd_gen, "write the generated runner C source"},
+	{"inspect", cmd_inspect, "show programs, maps, roles and event types"},
+	{"version", cmd_version, "show versions and the install location"},
+};
+
+static void usage(FILE *out)
+{
+	fputs("Usage: bumble COMMAND [ARGS]\n\nCommands:\n", out);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name,
+			commands[i].summary);
+	fputs("\nRun 'bumble COMMAND --help' for a command's options.\n"
+	      "Example: bumble bundle execsnoop.bpf.c -o execsnoop\n",
+	      out);
+}
+
+int main(int argc, char **argv)
+{
+	const char *name = argc > 1 ? argv[1] : NULL;
+
+	if (!name) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(name, "--help") || !strcmp(name, "-h") ||
+	    !strcmp(name, "help")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(name, "--version"))
+		return cmd_version(argc - 1, argv + 1);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(name, commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr,
+		"bumble: error: unknown command '%s'; run 'bumble --help'\n",
+		name);
+	return EXIT_USAGE;
+}
