@@ -97,11 +97,15 @@ install: all
 	install -m 755 $(BUMBLE) $(DESTDIR)$(PREFIX)/bin/bumble
 	cp -R $(LIBDIR)/. $(DESTDIR)$(PREFIX)/lib/bumble/
 
+FORMAT_FILES := $(STUB_SRCS) $(GEN_SRCS) $(CLI_SRCS) $(wildcard stub/*.h \
+	stub/include/bumble/*.h generator/*.h bundler/*.h tests/unit/*.[ch]) \
+	toolchain/btf2c.c
+
 format:
-	clang-format -i $(STUB_SRCS) $(GEN_SRCS) $(CLI_SRCS) stub/*.h stub/include/bumble/*.h generator/*.h bundler/*.h
+	clang-format -i $(FORMAT_FILES)
 
 format-check:
-	clang-format --dry-run -Werror $(STUB_SRCS) $(GEN_SRCS) $(CLI_SRCS) stub/*.h stub/include/bumble/*.h generator/*.h bundler/*.h
+	clang-format --dry-run -Werror $(FORMAT_FILES)
 
 clean:
 	rm -rf $(OBJ) $(BUILD)/bin $(LIBDIR)/stub $(BUILD)/test

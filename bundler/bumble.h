@@ -11,9 +11,9 @@ struct gen_model;
 /* Exit codes of the bumble CLI (docs/cli.md). */
 enum {
 	EXIT_OK = 0,
-	EXIT_FAIL = 1,    /* internal or I/O error */
-	EXIT_USAGE = 2,   /* bad command line */
-	EXIT_INPUT = 3,   /* input is not a usable BPF program */
+	EXIT_FAIL = 1,	  /* internal or I/O error */
+	EXIT_USAGE = 2,	  /* bad command line */
+	EXIT_INPUT = 3,	  /* input is not a usable BPF program */
 	EXIT_COMPILE = 4, /* clang or the linker failed */
 	EXIT_MISSING = 5, /* a required tool is not installed */
 };
@@ -37,7 +37,7 @@ struct input_opts {
 	const char *name;   /* --name, default from the input's file name */
 	const char *version;
 	const char *description;
-	const char *runner; /* --runner FILE (bundle) */
+	const char *runner;  /* --runner FILE (bundle) */
 	const char **cflags; /* -I, -D, --cflags, in order */
 	size_t cflag_count;
 	int verbose;

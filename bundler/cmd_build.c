@@ -6,10 +6,10 @@
 #include "bumble.h"
 
 static const char usage[] =
-	"Usage: bumble build PROG.bpf.c [-o PROG.bpf.o] [-I DIR] [-D NAME[=VAL]]\n"
-	"                    [--cflags FLAGS] [-v]\n\n"
-	"Compiles PROG.bpf.c with clang -target bpf against bumble's headers\n"
-	"(vmlinux.h, bpf/*.h, bumble.h, solo_types.h).\n";
+    "Usage: bumble build PROG.bpf.c [-o PROG.bpf.o] [-I DIR] [-D NAME[=VAL]]\n"
+    "                    [--cflags FLAGS] [-v]\n\n"
+    "Compiles PROG.bpf.c with clang -target bpf against bumble's headers\n"
+    "(vmlinux.h, bpf/*.h, bumble.h, solo_types.h).\n";
 
 int cmd_build(int argc, char **argv)
 {

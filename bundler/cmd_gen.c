@@ -8,12 +8,12 @@
 #include "model.h"
 
 static const char usage[] =
-	"Usage: bumble gen PROG.bpf.c|PROG.bpf.o [-o runner.c] [--name NAME]\n"
-	"                  [--version VER] [--description TEXT] [-I DIR] [-D DEF]\n"
-	"                  [--cflags FLAGS] [-v]\n\n"
-	"Writes the runner bumble generates from the program's BTF: event\n"
-	"layouts, maps and programs as C tables, and the bytecode. Without -o\n"
-	"it goes to standard output.\n";
+    "Usage: bumble gen PROG.bpf.c|PROG.bpf.o [-o runner.c] [--name NAME]\n"
+    "                  [--version VER] [--description TEXT] [-I DIR] [-D DEF]\n"
+    "                  [--cflags FLAGS] [-v]\n\n"
+    "Writes the runner bumble generates from the program's BTF: event\n"
+    "layouts, maps and programs as C tables, and the bytecode. Without -o\n"
+    "it goes to standard output.\n";
 
 int cmd_gen(int argc, char **argv)
 {

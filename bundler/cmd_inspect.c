@@ -7,10 +7,10 @@
 #include "model.h"
 
 static const char usage[] =
-	"Usage: bumble inspect PROG.bpf.c|PROG.bpf.o [-I DIR] [-D DEF]\n"
-	"                      [--cflags FLAGS] [-v]\n\n"
-	"Lists programs with their sections, maps with their roles (print,\n"
-	"counter, gauge, hist) and the decoded layout of each event struct.\n";
+    "Usage: bumble inspect PROG.bpf.c|PROG.bpf.o [-I DIR] [-D DEF]\n"
+    "                      [--cflags FLAGS] [-v]\n\n"
+    "Lists programs with their sections, maps with their roles (print,\n"
+    "counter, gauge, hist) and the decoded layout of each event struct.\n";
 
 int cmd_inspect(int argc, char **argv)
 {

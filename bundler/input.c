@@ -22,21 +22,21 @@ enum {
 };
 
 static const struct option long_options[] = {
-	{"output", required_argument, NULL, 'o'},
-	{"cflags", required_argument, NULL, OPT_CFLAGS},
-	{"name", required_argument, NULL, OPT_NAME},
-	{"version", required_argument, NULL, OPT_VERSION},
-	{"description", required_argument, NULL, OPT_DESCRIPTION},
-	{"runner", required_argument, NULL, OPT_RUNNER},
-	{"verbose", no_argument, NULL, 'v'},
-	{"help", no_argument, NULL, 'h'},
-	{NULL, 0, NULL, 0},
+    {"output", required_argument, NULL, 'o'},
+    {"cflags", required_argument, NULL, OPT_CFLAGS},
+    {"name", required_argument, NULL, OPT_NAME},
+    {"version", required_argument, NULL, OPT_VERSION},
+    {"description", required_argument, NULL, OPT_DESCRIPTION},
+    {"runner", required_argument, NULL, OPT_RUNNER},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
 };
 
 static void add_cflag(struct input_opts *o, const char *flag)
 {
-	const char **grown = realloc(o->cflags, (o->cflag_count + 1) *
-							 sizeof(*o->cflags));
+	const char **grown =
+	    realloc(o->cflags, (o->cflag_count + 1) * sizeof(*o->cflags));
 
 	if (!grown) {
 		err("out of memory");
@@ -84,8 +84,8 @@ int input_opts_parse(int argc, char **argv, const char *cmd, int takes,
 	memset(o, 0, sizeof(*o));
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":o:I:D:vh", long_options,
-				NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:I:D:vh", long_options, NULL)) !=
+	       -1) {
 		switch (c) {
 		case 'o':
 			if (!(takes & TAKES_OUTPUT))

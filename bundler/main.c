@@ -5,11 +5,11 @@
 #include "bumble.h"
 
 static const struct cmd commands[] = {
-	{"bundle", cmd_bundle, "build a static executable from a BPF program"},
-	{"build", cmd_build, "compile a BPF C program to an object"},
-	{"gen", cmd_gen, "write the generated runner C source"},
-	{"inspect", cmd_inspect, "show programs, maps, roles and event types"},
-	{"version", cmd_version, "show versions and the install location"},
+    {"bundle", cmd_bundle, "build a static executable from a BPF program"},
+    {"build", cmd_build, "compile a BPF C program to an object"},
+    {"gen", cmd_gen, "write the generated runner C source"},
+    {"inspect", cmd_inspect, "show programs, maps, roles and event types"},
+    {"version", cmd_version, "show versions and the install location"},
 };
 
 static void usage(FILE *out)

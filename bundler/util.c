@@ -194,14 +194,14 @@ int check_output_dir(const char *path)
 	return rc;
 }
 
-int write_file_atomic(const char *path, const void *data, size_t size,
-		      int mode)
+int write_file_atomic(const char *path, const void *data, size_t size, int mode)
 {
 	char tmp[PATH_MAX];
 	const unsigned char *p = data;
 	int fd;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path) >= (int)sizeof(tmp))
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path) >=
+	    (int)sizeof(tmp))
 		return -ENAMETOOLONG;
 	fd = mkstemp(tmp);
 	if (fd < 0)

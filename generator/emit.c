@@ -13,10 +13,10 @@
 
 static const char *kind_enum(enum bumble_kind kind)
 {
-	static const char *names[] = {
-		"BUMBLE_KIND_INT",  "BUMBLE_KIND_UINT",  "BUMBLE_KIND_BOOL",
-		"BUMBLE_KIND_CHARS", "BUMBLE_KIND_ENUM", "BUMBLE_KIND_BYTES",
-		"BUMBLE_KIND_PTR"};
+	static const char *names[] = {"BUMBLE_KIND_INT",  "BUMBLE_KIND_UINT",
+				      "BUMBLE_KIND_BOOL", "BUMBLE_KIND_CHARS",
+				      "BUMBLE_KIND_ENUM", "BUMBLE_KIND_BYTES",
+				      "BUMBLE_KIND_PTR"};
 
 	return names[kind];
 }
@@ -24,8 +24,8 @@ static const char *kind_enum(enum bumble_kind kind)
 static const char *format_enum(enum bumble_format format)
 {
 	static const char *names[] = {
-		"BUMBLE_FORMAT_PLAIN", "BUMBLE_FORMAT_IPV4",
-		"BUMBLE_FORMAT_IPV6", "BUMBLE_FORMAT_DURATION"};
+	    "BUMBLE_FORMAT_PLAIN", "BUMBLE_FORMAT_IPV4", "BUMBLE_FORMAT_IPV6",
+	    "BUMBLE_FORMAT_DURATION"};
 
 	return names[format];
 }
@@ -99,7 +99,8 @@ static void emit_event(FILE *out, const struct gen_event *ev)
 			"\t\t.count = %u,\n",
 			f->offset, f->size, f->count);
 		if (f->bit_size)
-			fprintf(out, "\t\t.bit_shift = %u,\n\t\t.bit_size = %u,\n",
+			fprintf(out,
+				"\t\t.bit_shift = %u,\n\t\t.bit_size = %u,\n",
 				f->bit_shift, f->bit_size);
 		fprintf(out, "\t\t.kind = %s,\n", kind_enum(f->kind));
 		if (f->format != BUMBLE_FORMAT_PLAIN)
@@ -212,8 +213,8 @@ int gen_emit_runner(FILE *out, const struct gen_model *m)
 
 void gen_describe(FILE *out, const struct gen_model *m)
 {
-	fprintf(out, "%s %s: %zu bytes of BPF bytecode\n\nprograms:\n",
-		m->name, m->version, m->bytecode_size);
+	fprintf(out, "%s %s: %zu bytes of BPF bytecode\n\nprograms:\n", m->name,
+		m->version, m->bytecode_size);
 	for (unsigned int i = 0; i < m->program_count; i++)
 		fprintf(out, "  %-28s %s\n", m->programs[i].name,
 			m->programs[i].section);

@@ -20,7 +20,7 @@
 #define MAX_WIDTH 32
 
 static void seterr(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static void seterr(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -74,8 +74,8 @@ const char *gen_kind_name(enum bumble_kind kind)
 				      "enum", "bytes", "ptr"};
 
 	return (unsigned int)kind < sizeof(names) / sizeof(names[0])
-		       ? names[kind]
-		       : "?";
+		   ? names[kind]
+		   : "?";
 }
 
 const char *gen_format_name(enum bumble_format format)
@@ -84,8 +84,8 @@ const char *gen_format_name(enum bumble_format format)
 				      "duration"};
 
 	return (unsigned int)format < sizeof(names) / sizeof(names[0])
-		       ? names[format]
-		       : "?";
+		   ? names[format]
+		   : "?";
 }
 
 /* Checks the ELF header before libbpf sees it, for a precise message. */
@@ -122,10 +122,10 @@ static enum bumble_role role_from_name(const char *name)
 		const char *prefix;
 		enum bumble_role role;
 	} prefixes[] = {
-		{"print_", BUMBLE_ROLE_PRINT},
-		{"counter_", BUMBLE_ROLE_COUNTER},
-		{"gauge_", BUMBLE_ROLE_GAUGE},
-		{"hist_", BUMBLE_ROLE_HIST},
+	    {"print_", BUMBLE_ROLE_PRINT},
+	    {"counter_", BUMBLE_ROLE_COUNTER},
+	    {"gauge_", BUMBLE_ROLE_GAUGE},
+	    {"hist_", BUMBLE_ROLE_HIST},
 	};
 
 	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
@@ -153,12 +153,12 @@ static const struct btf_type *resolve(const struct btf *btf, __u32 *id,
 {
 	const struct btf_type *t = btf__type_by_id(btf, *id);
 
-	while (t && (btf_is_mod(t) || btf_is_typedef(t) ||
-		     btf_is_type_tag(t))) {
+	while (t &&
+	       (btf_is_mod(t) || btf_is_typedef(t) || btf_is_type_tag(t))) {
 		if (btf_is_typedef(t) && format &&
 		    *format == BUMBLE_FORMAT_PLAIN)
 			*format = format_from_typedef(
-				btf__name_by_offset(btf, t->name_off));
+			    btf__name_by_offset(btf, t->name_off));
 		*id = t->type;
 		t = btf__type_by_id(btf, *id);
 	}
@@ -220,7 +220,8 @@ static unsigned int natural_width(const struct gen_field *f)
 	case BUMBLE_KIND_ENUM:
 		for (unsigned int i = 0; i < f->enum_count; i++)
 			if (strlen(f->enum_values[i].name) > w)
-				w = (unsigned int)strlen(f->enum_values[i].name);
+				w = (unsigned int)strlen(
+				    f->enum_values[i].name);
 		w = min_u(w, 16);
 		break;
 	case BUMBLE_KIND_BYTES:
@@ -241,8 +242,8 @@ static struct gen_field *new_field(struct gen_event *ev, const char *prefix,
 	struct gen_field *f;
 	size_t len = strlen(prefix) + strlen(name) + 1;
 
-	ev->fields = xrealloc(ev->fields,
-			      (ev->field_count + 1) * sizeof(*ev->fields));
+	ev->fields =
+	    xrealloc(ev->fields, (ev->field_count + 1) * sizeof(*ev->fields));
 	f = &ev->fields[ev->field_count++];
 	memset(f, 0, sizeof(*f));
 	f->name = xrealloc(NULL, len);
@@ -427,8 +428,8 @@ static struct gen_event *event_for_type(struct gen_model *m,
 		free(ev);
 		return NULL;
 	}
-	m->events = xrealloc(m->events,
-			     (m->event_count + 1) * sizeof(*m->events));
+	m->events =
+	    xrealloc(m->events, (m->event_count + 1) * sizeof(*m->events));
 	m->events[m->event_count++] = ev;
 	return ev;
 }
@@ -471,24 +472,25 @@ struct gen_model *gen_model_open(const unsigned char *obj, size_t size,
 	m->bytecode = obj;
 	m->bytecode_size = size;
 
-	bpf_object__for_each_program(prog, bobj) {
+	bpf_object__for_each_program(prog, bobj)
+	{
 		struct gen_program *p;
 
-		m->programs = xrealloc(m->programs, (m->program_count + 1) *
-							    sizeof(*p));
+		m->programs =
+		    xrealloc(m->programs, (m->program_count + 1) * sizeof(*p));
 		p = &m->programs[m->program_count++];
 		p->name = xstrdup(bpf_program__name(prog));
 		p->section = xstrdup(bpf_program__section_name(prog));
 		p->type = bpf_program__type(prog);
 	}
-	bpf_object__for_each_map(map, bobj) {
+	bpf_object__for_each_map(map, bobj)
+	{
 		struct gen_map *gm;
 		__u32 vid = bpf_map__btf_value_type_id(map);
 
 		if (bpf_map__is_internal(map))
 			continue; /* .rodata/.data/.bss globals */
-		m->maps = xrealloc(m->maps,
-				   (m->map_count + 1) * sizeof(*gm));
+		m->maps = xrealloc(m->maps, (m->map_count + 1) * sizeof(*gm));
 		gm = &m->maps[m->map_count++];
 		memset(gm, 0, sizeof(*gm));
 		gm->name = xstrdup(bpf_map__name(map));

@@ -20,15 +20,15 @@ enum {
 };
 
 static const struct option long_options[] = {
-	{"json", no_argument, NULL, OPT_JSON},
-	{"duration", required_argument, NULL, OPT_DURATION},
-	{"count", required_argument, NULL, OPT_COUNT},
-	{"btf", required_argument, NULL, OPT_BTF},
-	{"list", no_argument, NULL, OPT_LIST},
-	{"verbose", no_argument, NULL, OPT_VERBOSE},
-	{"version", no_argument, NULL, OPT_VERSION},
-	{"help", no_argument, NULL, OPT_HELP},
-	{NULL, 0, NULL, 0},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"duration", required_argument, NULL, OPT_DURATION},
+    {"count", required_argument, NULL, OPT_COUNT},
+    {"btf", required_argument, NULL, OPT_BTF},
+    {"list", no_argument, NULL, OPT_LIST},
+    {"verbose", no_argument, NULL, OPT_VERBOSE},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {"help", no_argument, NULL, OPT_HELP},
+    {NULL, 0, NULL, 0},
 };
 
 static void print_help(const struct bumble_tool *t)
@@ -54,8 +54,7 @@ static void print_help(const struct bumble_tool *t)
 
 void cli_list(const struct bumble_tool *t)
 {
-	static const char *roles[] = {"-", "print", "counter", "gauge",
-				      "hist"};
+	static const char *roles[] = {"-", "print", "counter", "gauge", "hist"};
 
 	printf("programs:\n");
 	for (unsigned int i = 0; i < t->program_count; i++)
@@ -100,8 +99,8 @@ static int parse_count(const char *arg, unsigned long long *out)
 	return 0;
 }
 
-static enum cli_result usage_error(const struct bumble_tool *t,
-				   const char *fmt, const char *arg)
+static enum cli_result usage_error(const struct bumble_tool *t, const char *fmt,
+				   const char *arg)
 {
 	fprintf(stderr, "%s: ", t->name);
 	fprintf(stderr, fmt, arg);
@@ -124,10 +123,11 @@ enum cli_result cli_parse(int argc, char **argv, const struct bumble_tool *t,
 			break;
 		case OPT_DURATION:
 			if (parse_seconds(optarg, &opts->duration))
-				return usage_error(t,
-						   "--duration takes a number "
-						   "of seconds above 0, not '%s'",
-						   optarg);
+				return usage_error(
+				    t,
+				    "--duration takes a number "
+				    "of seconds above 0, not '%s'",
+				    optarg);
 			break;
 		case OPT_COUNT:
 			if (parse_count(optarg, &opts->count))
@@ -164,7 +164,6 @@ enum cli_result cli_parse(int argc, char **argv, const struct bumble_tool *t,
 		}
 	}
 	if (optind < argc)
-		return usage_error(t, "unexpected argument '%s'",
-				   argv[optind]);
+		return usage_error(t, "unexpected argument '%s'", argv[optind]);
 	return CLI_RUN;
 }

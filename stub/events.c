@@ -39,8 +39,7 @@ static void on_signal(int sig)
 	stop_signal = sig;
 }
 
-static int handle_event(struct event_source *src, const void *data,
-			size_t size)
+static int handle_event(struct event_source *src, const void *data, size_t size)
 {
 	struct event_loop *loop = src->loop;
 
@@ -94,8 +93,8 @@ static int add_source(struct event_loop *loop, const struct bumble_map *desc,
 	src->desc = desc;
 	if (bpf_map__type(map) == BPF_MAP_TYPE_RINGBUF) {
 		if (!loop->ring) {
-			loop->ring = ring_buffer__new(fd, on_ring_event, src,
-						      NULL);
+			loop->ring =
+			    ring_buffer__new(fd, on_ring_event, src, NULL);
 			if (!loop->ring)
 				return -errno;
 			if (add_epoll(loop, ring_buffer__epoll_fd(loop->ring),
@@ -127,8 +126,8 @@ int events_open(const struct bumble_tool *t, const struct run_opts *opts,
 	loop = calloc(1, sizeof(*loop));
 	if (!loop)
 		goto nomem;
-	loop->sources = calloc(t->map_count ? t->map_count : 1,
-			       sizeof(*loop->sources));
+	loop->sources =
+	    calloc(t->map_count ? t->map_count : 1, sizeof(*loop->sources));
 	if (!loop->sources)
 		goto nomem;
 	loop->tool = t;
@@ -244,7 +243,8 @@ int events_run(struct event_loop *loop)
 	}
 	outbuf_flush(&loop->out);
 	if (loop->out.error && loop->out.error != -EPIPE) {
-		diag_err("writing events failed: %s", strerror(-loop->out.error));
+		diag_err("writing events failed: %s",
+			 strerror(-loop->out.error));
 		rc = BUMBLE_EXIT_FAILURE;
 	}
 	for (unsigned int i = 0; i < loop->source_count; i++)
@@ -263,7 +263,8 @@ void events_header(struct event_loop *loop)
 	if (loop->opts->json)
 		return;
 	for (unsigned int i = 0; i < loop->source_count; i++) {
-		const struct bumble_event_type *t = loop->sources[i].desc->event;
+		const struct bumble_event_type *t =
+		    loop->sources[i].desc->event;
 
 		if (!shown)
 			shown = t;

@@ -123,7 +123,11 @@ static void put_string(struct outbuf *o, const unsigned char *s, size_t n,
 		} else if (c == '\\' && json) {
 			outbuf_put(o, "\\\\", 2);
 		} else if (c < 0x20 || c >= 0x7f) {
-			char e[6] = {'\\', 'u', '0', '0', hexdigits[c >> 4],
+			char e[6] = {'\\',
+				     'u',
+				     '0',
+				     '0',
+				     hexdigits[c >> 4],
 				     hexdigits[c & 15]};
 			if (json) {
 				outbuf_put(o, e, 6);
@@ -162,13 +166,13 @@ static void put_duration_text(struct outbuf *o, uint64_t ns)
 	static const struct {
 		uint64_t div;
 		const char *unit;
-	} units[] = {
-		{1000000000ull, "s"}, {1000000ull, "ms"}, {1000ull, "us"}};
+	} units[] = {{1000000000ull, "s"}, {1000000ull, "ms"}, {1000ull, "us"}};
 
 	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
 		if (ns >= units[i].div) {
 			uint64_t whole = ns / units[i].div;
-			uint64_t frac = (ns % units[i].div) * 1000 / units[i].div;
+			uint64_t frac =
+			    (ns % units[i].div) * 1000 / units[i].div;
 
 			outbuf_u64(o, whole);
 			outbuf_putc(o, '.');
@@ -316,8 +320,8 @@ static void reserve(struct outbuf *o, const struct bumble_field *f)
 		outbuf_flush(o);
 }
 
-static void put_aligned(struct outbuf *o, size_t start, size_t width,
-			int right, int last)
+static void put_aligned(struct outbuf *o, size_t start, size_t width, int right,
+			int last)
 {
 	size_t n = o->len - start;
 

@@ -36,8 +36,7 @@ static void log_append(const char *s, size_t n)
 	log_buf[log_len] = '\0';
 }
 
-static int log_print(enum libbpf_print_level level, const char *fmt,
-		     va_list ap)
+static int log_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	char line[4096];
 	int n;
@@ -49,8 +48,8 @@ static int log_print(enum libbpf_print_level level, const char *fmt,
 	n = vsnprintf(line, sizeof(line), fmt, ap);
 	if (n < 0)
 		return n;
-	log_append(line, (size_t)n < sizeof(line) ? (size_t)n
-						    : sizeof(line) - 1);
+	log_append(line,
+		   (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
 	return n;
 }
 
@@ -82,7 +81,8 @@ void libbpf_log_dump(const char *needle, int max_lines)
 		const char *end = strchr(p, '\n');
 		size_t len = end ? (size_t)(end - p) : strlen(p);
 
-		if (len && (!needle || memmem(p, len, needle, strlen(needle)))) {
+		if (len &&
+		    (!needle || memmem(p, len, needle, strlen(needle)))) {
 			lines[count % max_lines] = p;
 			lens[count % max_lines] = len;
 			count++;

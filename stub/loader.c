@@ -87,14 +87,14 @@ static int ensure_tracefs(void)
 int loader_open(const struct bumble_tool *t, const struct run_opts *opts,
 		struct loaded_tool *lt)
 {
-	LIBBPF_OPTS(bpf_object_open_opts, open_opts,
-		    .object_name = t->name, .btf_custom_path = opts->btf_path);
+	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .object_name = t->name,
+		    .btf_custom_path = opts->btf_path);
 	struct bpf_map *map;
 	int err;
 
 	memset(lt, 0, sizeof(*lt));
-	lt->obj = bpf_object__open_mem(t->bytecode, t->bytecode_size,
-				       &open_opts);
+	lt->obj =
+	    bpf_object__open_mem(t->bytecode, t->bytecode_size, &open_opts);
 	if (!lt->obj) {
 		err = errno;
 		diag_err("the embedded bytecode is not a usable BPF object "
@@ -105,7 +105,8 @@ int loader_open(const struct bumble_tool *t, const struct run_opts *opts,
 	}
 	/* A struct value type on a ringbuf or perf buffer map describes the
 	 * events; the kernel itself accepts no such value size. */
-	bpf_object__for_each_map(map, lt->obj) {
+	bpf_object__for_each_map(map, lt->obj)
+	{
 		switch (bpf_map__type(map)) {
 		case BPF_MAP_TYPE_RINGBUF:
 			if (bpf_map__value_size(map))
@@ -128,7 +129,8 @@ static int needs_tracefs(struct bpf_object *obj)
 {
 	struct bpf_program *prog;
 
-	bpf_object__for_each_program(prog, obj) {
+	bpf_object__for_each_program(prog, obj)
+	{
 		if (bpf_program__type(prog) == BPF_PROG_TYPE_TRACEPOINT)
 			return 1;
 	}
@@ -176,7 +178,8 @@ int loader_load(const struct bumble_tool *t, struct loaded_tool *lt)
 
 static const char *attach_hint(const char *section, int err)
 {
-	if (!strncmp(section, "kprobe", 6) || !strncmp(section, "kretprobe", 9) ||
+	if (!strncmp(section, "kprobe", 6) ||
+	    !strncmp(section, "kretprobe", 9) ||
 	    !strncmp(section, "ksyscall", 8) ||
 	    !strncmp(section, "kretsyscall", 11))
 		return " (kprobes may be unavailable on this kernel: it needs "
@@ -195,14 +198,14 @@ int loader_attach(const struct bumble_tool *t, struct loaded_tool *lt)
 	size_t n = 0;
 
 	(void)t;
-	bpf_object__for_each_program(prog, lt->obj)
-		n++;
+	bpf_object__for_each_program(prog, lt->obj) n++;
 	lt->links = calloc(n ? n : 1, sizeof(*lt->links));
 	if (!lt->links) {
 		diag_err("out of memory");
 		return BUMBLE_EXIT_FAILURE;
 	}
-	bpf_object__for_each_program(prog, lt->obj) {
+	bpf_object__for_each_program(prog, lt->obj)
+	{
 		const char *section = bpf_program__section_name(prog);
 		struct bpf_link *link;
 		int err;

@@ -47,9 +47,9 @@ struct run_opts {
 	int json;
 	int verbose;
 	int list;
-	double duration;          /* seconds; 0 = until stopped */
+	double duration;	  /* seconds; 0 = until stopped */
 	unsigned long long count; /* events; 0 = unlimited */
-	const char *btf_path;     /* --btf FILE */
+	const char *btf_path;	  /* --btf FILE */
 };
 
 enum cli_result {
@@ -71,7 +71,6 @@ void libbpf_log_dump(const char *needle, int max_lines);
  * the program is stored in prog (size n). */
 const char *libbpf_log_verifier(char *prog, size_t n);
 void libbpf_log_free(void);
-
 
 /* Loading: privilege and environment checks, open, load, attach. */
 struct loaded_tool {

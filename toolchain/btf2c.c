@@ -1,7 +1,7 @@
-/* btf2c: prints the types of a BTF file (raw, e.g. /sys/kernel/btf/vmlinux, or an ELF
- * object) as a C header in the layout of `bpftool btf dump file F format c`, using the
- * libbpf it is linked with, so that packed (1-byte) enums keep their size; warns when
- * that libbpf is too old to write them. */
+/* btf2c: prints the types of a BTF file (raw, e.g. /sys/kernel/btf/vmlinux, or
+ * an ELF object) as a C header in the layout of `bpftool btf dump file F format
+ * c`, using the libbpf it is linked with, so that packed (1-byte) enums keep
+ * their size; warns when that libbpf is too old to write them. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -32,7 +32,10 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
-		fprintf(stderr, "usage: btf2c [BTF_FILE]   (default %s)\n       btf2c --version\n", path);
+		fprintf(stderr,
+			"usage: btf2c [BTF_FILE]   (default %s)\n       btf2c "
+			"--version\n",
+			path);
 		return 2;
 	}
 	if (argc == 2)
@@ -40,7 +43,8 @@ int main(int argc, char **argv)
 
 	btf = btf__parse(path, NULL);
 	if (!btf) {
-		fprintf(stderr, "btf2c: cannot read BTF from %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "btf2c: cannot read BTF from %s: %s\n", path,
+			strerror(errno));
 		return 1;
 	}
 	dump = btf_dump__new(btf, emit, stdout, NULL);
@@ -51,7 +55,8 @@ int main(int argc, char **argv)
 
 	printf("#ifndef __VMLINUX_H__\n#define __VMLINUX_H__\n\n");
 	printf("#ifndef BPF_NO_PRESERVE_ACCESS_INDEX\n");
-	printf("#pragma clang attribute push (__attribute__((preserve_access_index)), apply_to = record)\n");
+	printf("#pragma clang attribute push "
+	       "(__attribute__((preserve_access_index)), apply_to = record)\n");
 	printf("#endif\n\n");
 	n = btf__type_cnt(btf);
 	for (id = 1; id < n; id++) {
@@ -61,18 +66,25 @@ int main(int argc, char **argv)
 			packed_enums++;
 		err = btf_dump__dump_type(dump, id);
 		if (err) {
-			fprintf(stderr, "btf2c: dumping type [%u] of %s: %s\n", id, path, strerror(-err));
+			fprintf(stderr, "btf2c: dumping type [%u] of %s: %s\n",
+				id, path, strerror(-err));
 			return 1;
 		}
 	}
-	printf("#ifndef BPF_NO_PRESERVE_ACCESS_INDEX\n#pragma clang attribute pop\n#endif\n\n");
+	printf("#ifndef BPF_NO_PRESERVE_ACCESS_INDEX\n#pragma clang attribute "
+	       "pop\n#endif\n\n");
 	printf("#endif /* __VMLINUX_H__ */\n");
 
 	if (packed_enums_emitted < packed_enums)
-		fprintf(stderr, "btf2c: warning: libbpf %s writes %u of the %u one-byte enums of %s as "
-			"int-sized enums: structs containing them (e.g. struct inode) get a wrong layout "
-			"in the output; newer libbpf writes them with mode(byte)\n",
-			libbpf_version_string(), packed_enums - packed_enums_emitted, packed_enums, path);
+		fprintf(
+		    stderr,
+		    "btf2c: warning: libbpf %s writes %u of the %u one-byte "
+		    "enums of %s as "
+		    "int-sized enums: structs containing them (e.g. struct "
+		    "inode) get a wrong layout "
+		    "in the output; newer libbpf writes them with mode(byte)\n",
+		    libbpf_version_string(),
+		    packed_enums - packed_enums_emitted, packed_enums, path);
 	btf_dump__free(dump);
 	btf__free(btf);
 	if (fflush(stdout) || ferror(stdout)) {

@@ -11,12 +11,12 @@
 enum bumble_exit {
 	BUMBLE_EXIT_OK = 0,
 	BUMBLE_EXIT_FAILURE = 1,   /* runtime error not covered below */
-	BUMBLE_EXIT_USAGE = 2,     /* bad command line */
+	BUMBLE_EXIT_USAGE = 2,	   /* bad command line */
 	BUMBLE_EXIT_PAYLOAD = 3,   /* embedded payload missing or corrupt */
 	BUMBLE_EXIT_PRIVILEGE = 4, /* needs CAP_BPF + CAP_PERFMON or root */
-	BUMBLE_EXIT_VERIFIER = 5,  /* the kernel's verifier rejected a program */
-	BUMBLE_EXIT_NO_BTF = 6,    /* kernel has no BTF and no --btf given */
-	BUMBLE_EXIT_ATTACH = 7,    /* a program could not be attached */
+	BUMBLE_EXIT_VERIFIER = 5, /* the kernel's verifier rejected a program */
+	BUMBLE_EXIT_NO_BTF = 6,	  /* kernel has no BTF and no --btf given */
+	BUMBLE_EXIT_ATTACH = 7,	  /* a program could not be attached */
 };
 
 /* How the bytes of one field are read. */
@@ -33,8 +33,8 @@ enum bumble_kind {
 /* How a decoded value is shown, chosen from its typedef name. */
 enum bumble_format {
 	BUMBLE_FORMAT_PLAIN,
-	BUMBLE_FORMAT_IPV4,     /* ipv4_addr: 4 bytes, network order */
-	BUMBLE_FORMAT_IPV6,     /* ipv6_addr: 16 bytes */
+	BUMBLE_FORMAT_IPV4,	/* ipv4_addr: 4 bytes, network order */
+	BUMBLE_FORMAT_IPV6,	/* ipv6_addr: 16 bytes */
 	BUMBLE_FORMAT_DURATION, /* duration: nanoseconds */
 };
 
@@ -47,14 +47,14 @@ struct bumble_enum_value {
  * members are flattened with dotted names ("addr.port"). */
 struct bumble_field {
 	const char *name;
-	unsigned int offset;     /* byte offset in the event */
-	unsigned int size;       /* bytes of one element */
-	unsigned int count;      /* array elements; 1 for a scalar */
+	unsigned int offset;	 /* byte offset in the event */
+	unsigned int size;	 /* bytes of one element */
+	unsigned int count;	 /* array elements; 1 for a scalar */
 	unsigned char bit_shift; /* bitfield: bits above offset, else 0 */
-	unsigned char bit_size;  /* bitfield width in bits, else 0 */
-	unsigned char kind;      /* enum bumble_kind */
-	unsigned char format;    /* enum bumble_format */
-	unsigned short width;    /* text column width */
+	unsigned char bit_size;	 /* bitfield width in bits, else 0 */
+	unsigned char kind;	 /* enum bumble_kind */
+	unsigned char format;	 /* enum bumble_format */
+	unsigned short width;	 /* text column width */
 	unsigned short enum_count;
 	const struct bumble_enum_value *enum_values;
 };
@@ -76,7 +76,7 @@ enum bumble_role {
 
 struct bumble_map {
 	const char *name;
-	unsigned char role; /* enum bumble_role */
+	unsigned char role;		       /* enum bumble_role */
 	const struct bumble_event_type *event; /* NULL if not decoded */
 };
 

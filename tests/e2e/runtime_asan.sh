@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The runtime under ASan/UBSan: execsnoop's generated runner is linked
+# with the stub sources built with sanitizers (glibc, host libbpf) and
+# run against the real kernel through load, events and shutdown.
+. "$(dirname "$0")/../lib.sh"
+
+if ! is_root; then
+	skip "runtime under ASan" "needs root to load BPF programs"
+	exit 0
+fi
+
+run "$BUMBLE" gen "$EXAMPLES/execsnoop.bpf.c" -o "$WORK/runner.c"
+check "gen execsnoop runner" test "$RC" = 0
+run gcc -fsanitize=address,undefined -fno-sanitize-recover=all -g -O1 \
+	-D_GNU_SOURCE -I"$ROOT/stub/include" -I"$ROOT/stub" \
+	-I"$ROOT/build/host/include" "$WORK/runner.c" "$ROOT"/stub/*.c \
+	"$ROOT/build/host/lib/libbpf.a" -lelf -lz -o "$WORK/execsnoop-asan"
+check "link the runner with a sanitized runtime" test "$RC" = 0
+
+for mode in --json ""; do
+	if ! start_tool "$WORK/events" "$WORK/execsnoop-asan" $mode; then
+		fail "sanitized execsnoop ${mode:-(text)} attaches"
+		continue
+	fi
+	/bin/true
+	sleep 0.3
+	stop_tool INT
+	if [ "$RC" = 0 ] && grep -q "/bin/true" "$WORK/events" &&
+		! grep -q "Sanitizer" "$WORK/err"; then
+		pass "sanitized execsnoop ${mode:-(text)}: events, clean exit"
+	else
+		fail "sanitized execsnoop ${mode:-(text)}: events, clean exit" \
+			"exit $RC"
+	fi
+done
+expect_exit 2 "unknown option" "sanitized runtime: usage error path" \
+	"$WORK/execsnoop-asan" --nope

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# A produced tool facing a hostile kernel or bad options: verifier
+# rejection (program name and log tail, exit 5), an attach type the
+# kernel lacks (exit 7, said plainly), an unreadable --btf (exit 2).
+. "$(dirname "$0")/../lib.sh"
+
+if ! is_root; then
+	skip "runtime error e2e" "needs root to load BPF programs"
+	exit 0
+fi
+
+run "$BUMBLE" bundle "$FIXTURES/rejected.bpf.c" -o "$WORK/rejected"
+check "bundle a program the verifier will reject" test "$RC" = 0
+expect_exit 5 "verifier rejected program 'unchecked_lookup'" \
+	"verifier rejection: names the program, exit 5" "$WORK/rejected" \
+	--duration 1
+check "verifier rejection: shows the log's tail" grep -Eq \
+	"invalid mem access|map_value_or_null" "$WORK/err"
+
+expect_exit 2 "cannot read the BTF file given with --btf" \
+	"--btf with a missing file: exit 2" "$WORK/rejected" --btf \
+	"$WORK/none.btf"
+
+run "$BUMBLE" bundle "$FIXTURES/kprobe.bpf.c" -o "$WORK/kprobe"
+check "bundle a kprobe program" test "$RC" = 0
+if [ -d /sys/bus/event_source/devices/kprobe ]; then
+	if start_tool "$WORK/kprobe.txt" "$WORK/kprobe" --json; then
+		sleep 0.3 &
+		sl=$!
+		wait $sl
+		sleep 0.3
+		stop_tool INT
+		check "kprobe: event from do_nanosleep" json_has \
+			"$WORK/kprobe.txt" "e['pid'] == $sl"
+	else
+		fail "kprobe attaches where the kernel has kprobes"
+	fi
+else
+	expect_exit 7 \
+		"program 'nanosleep_entry' \(section 'kprobe/do_nanosleep'\).*kprobes may be unavailable" \
+		"kernel without kprobes: said plainly, exit 7" "$WORK/kprobe" \
+		--duration 1
+fi

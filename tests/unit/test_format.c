@@ -1,0 +1,369 @@
+/* Unit tests of the runtime's event formatter on fixture bytes: padding,
+ * signedness, bitfields, enums, strings and escaping, typed formats,
+ * truncated events, text alignment and JSON. */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "check.h"
+#include "stub.h"
+
+static struct outbuf out;
+
+static const char *text(const struct bumble_event_type *t, const void *d,
+			size_t n)
+{
+	outbuf_init(&out, -1);
+	format_text(&out, t, d, n);
+	out.buf[out.len] = '\0';
+	return out.buf;
+}
+
+static const char *json(const struct bumble_event_type *t, const void *d,
+			size_t n)
+{
+	outbuf_init(&out, -1);
+	format_json(&out, t, d, n);
+	out.buf[out.len] = '\0';
+	return out.buf;
+}
+
+static const char *header(const struct bumble_event_type *t)
+{
+	outbuf_init(&out, -1);
+	format_header(&out, t);
+	out.buf[out.len] = '\0';
+	return out.buf;
+}
+
+#define TYPE(var, fields_)                                                     \
+	const struct bumble_event_type var = {                                 \
+	    "fixture", 0, sizeof(fields_) / sizeof(fields_[0]), fields_}
+
+/* A struct the compiler pads: 3 bytes after name, 2 after neg. */
+struct padded {
+	char name[5];
+	uint64_t big;
+	int16_t neg;
+	int32_t s32;
+	int64_t s64;
+};
+
+static void test_padded(void)
+{
+	static const struct bumble_field f[] = {
+	    {.name = "name",
+	     .offset = offsetof(struct padded, name),
+	     .size = 1,
+	     .count = 5,
+	     .kind = BUMBLE_KIND_CHARS,
+	     .width = 5},
+	    {.name = "big",
+	     .offset = offsetof(struct padded, big),
+	     .size = 8,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_UINT,
+	     .width = 3},
+	    {.name = "neg",
+	     .offset = offsetof(struct padded, neg),
+	     .size = 2,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_INT,
+	     .width = 4},
+	    {.name = "s32",
+	     .offset = offsetof(struct padded, s32),
+	     .size = 4,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_INT,
+	     .width = 3},
+	    {.name = "s64",
+	     .offset = offsetof(struct padded, s64),
+	     .size = 8,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_INT,
+	     .width = 3},
+	};
+	TYPE(t, f);
+	struct padded p;
+
+	memset(&p, 0xee, sizeof(p)); /* padding bytes must not leak */
+	memcpy(p.name, "abcd", 5);
+	p.big = UINT64_MAX;
+	p.neg = -5;
+	p.s32 = -100000;
+	p.s64 = INT64_MIN;
+	CHECK(offsetof(struct padded, big) == 8, "fixture struct is padded");
+	CHECK_STR(json(&t, &p, sizeof(p)),
+		  "{\"name\":\"abcd\",\"big\":18446744073709551615,"
+		  "\"neg\":-5,\"s32\":-100000,"
+		  "\"s64\":-9223372036854775808}\n",
+		  "padded struct as JSON: offsets, signedness, extremes");
+	CHECK_STR(text(&t, &p, sizeof(p)),
+		  "abcd  18446744073709551615   -5 -100000 "
+		  "-9223372036854775808\n",
+		  "padded struct as text: strings left, numbers right");
+	CHECK_STR(header(&t), "NAME  BIG  NEG S32 S64\n",
+		  "header aligned like the values");
+}
+
+struct bits {
+	unsigned int a : 3;
+	int b : 5;
+	unsigned int c : 24;
+	uint64_t wide : 40;
+	int64_t swide : 24;
+};
+
+/* The first set bit of x, as found in memory: where the compiler put
+ * the one bitfield that is all ones. */
+static unsigned int first_bit(const struct bits *x)
+{
+	const unsigned char *p = (const unsigned char *)x;
+
+	for (unsigned int i = 0; i < sizeof(*x) * 8; i++)
+		if (p[i / 8] & (1u << (i % 8)))
+			return i;
+	return 0;
+}
+
+#define BIT_OF(member)                                                         \
+	({                                                                     \
+		struct bits x_;                                                \
+		memset(&x_, 0, sizeof(x_));                                    \
+		x_.member = -1;                                                \
+		first_bit(&x_);                                                \
+	})
+
+static void set_bits(struct bumble_field *f, const char *name, unsigned int bit,
+		     unsigned int size, int is_signed)
+{
+	f->name = name;
+	f->offset = bit / 8;
+	f->bit_shift = bit % 8;
+	f->bit_size = (unsigned char)size;
+	f->size = 8;
+	f->count = 1;
+	f->kind = is_signed ? BUMBLE_KIND_INT : BUMBLE_KIND_UINT;
+}
+
+static void test_bitfields(void)
+{
+	struct bumble_field f[5] = {{0}};
+	TYPE(t, f);
+	struct bits b;
+
+	set_bits(&f[0], "a", BIT_OF(a), 3, 0);
+	set_bits(&f[1], "b", BIT_OF(b), 5, 1);
+	set_bits(&f[2], "c", BIT_OF(c), 24, 0);
+	set_bits(&f[3], "wide", BIT_OF(wide), 40, 0);
+	set_bits(&f[4], "swide", BIT_OF(swide), 24, 1);
+	memset(&b, 0, sizeof(b));
+	b.a = 5;
+	b.b = -7;
+	b.c = 0xabcdef;
+	b.wide = 0xfedcba9876ull;
+	b.swide = -2;
+	CHECK_STR(json(&t, &b, sizeof(b)),
+		  "{\"a\":5,\"b\":-7,\"c\":11259375,\"wide\":1094624909430,"
+		  "\"swide\":-2}\n",
+		  "bitfields: unsigned, signed, wide, across bytes");
+	memset(&b, 0xff, sizeof(b));
+	b.wide = 1;
+	CHECK_STR(json(&t, &b, sizeof(b)),
+		  "{\"a\":7,\"b\":-1,\"c\":16777215,\"wide\":1,"
+		  "\"swide\":-1}\n",
+		  "bitfields masked from their neighbours");
+}
+
+static void test_enum_bool_ptr_array(void)
+{
+	static const struct bumble_enum_value states[] = {
+	    {1, "TCP_ESTABLISHED"}, {2, "TCP_SYN_SENT"}, {-1, "NEG"}};
+	struct rec {
+		int32_t state;
+		int32_t other;
+		int32_t neg;
+		uint8_t yes, no;
+		uint16_t ports[3];
+		uint64_t ptr;
+	} r = {2, 99, -1, 1, 0, {1, 2, 65535}, 0xffff888012345678ull};
+	static const struct bumble_field f[] = {
+	    {.name = "state",
+	     .offset = offsetof(struct rec, state),
+	     .size = 4,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_ENUM,
+	     .enum_count = 3,
+	     .enum_values = states},
+	    {.name = "other",
+	     .offset = offsetof(struct rec, other),
+	     .size = 4,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_ENUM,
+	     .enum_count = 3,
+	     .enum_values = states},
+	    {.name = "neg",
+	     .offset = offsetof(struct rec, neg),
+	     .size = 4,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_ENUM,
+	     .enum_count = 3,
+	     .enum_values = states},
+	    {.name = "yes",
+	     .offset = offsetof(struct rec, yes),
+	     .size = 1,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_BOOL},
+	    {.name = "no",
+	     .offset = offsetof(struct rec, no),
+	     .size = 1,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_BOOL},
+	    {.name = "ports",
+	     .offset = offsetof(struct rec, ports),
+	     .size = 2,
+	     .count = 3,
+	     .kind = BUMBLE_KIND_UINT},
+	    {.name = "ptr",
+	     .offset = offsetof(struct rec, ptr),
+	     .size = 8,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_PTR},
+	};
+	TYPE(t, f);
+
+	CHECK_STR(json(&t, &r, sizeof(r)),
+		  "{\"state\":\"TCP_SYN_SENT\",\"other\":99,\"neg\":\"NEG\","
+		  "\"yes\":true,\"no\":false,\"ports\":[1,2,65535],"
+		  "\"ptr\":\"0xffff888012345678\"}\n",
+		  "enums by name (number when unknown), bool, array, pointer");
+	CHECK_STR(text(&t, &r, sizeof(r)),
+		  "TCP_SYN_SENT 99 NEG true false [1,2,65535] "
+		  "0xffff888012345678\n",
+		  "the same as text");
+}
+
+static void test_strings(void)
+{
+	static const struct bumble_field f[] = {
+	    {.name = "s",
+	     .offset = 0,
+	     .size = 1,
+	     .count = 24,
+	     .kind = BUMBLE_KIND_CHARS},
+	};
+	TYPE(t, f);
+	/* quote, backslash, newline, UTF-8 e-acute, a stray 0xff, tab */
+	const char s[24] = "a\"b\\c\nd \xc3\xa9 \xff\t";
+	const char full[4] = {'a', 'b', 'c', 'd'}; /* no NUL at all */
+
+	CHECK_STR(json(&t, s, sizeof(s)),
+		  "{\"s\":\"a\\\"b\\\\c\\u000ad \xc3\xa9 \\u00ff\\u0009\"}\n",
+		  "JSON strings escaped; valid UTF-8 kept");
+	CHECK_STR(text(&t, s, sizeof(s)), "a\"b\\c\\x0ad \xc3\xa9 \\xff\\x09\n",
+		  "text strings: control and invalid bytes as \\xNN");
+	{
+		static const struct bumble_field g[] = {
+		    {.name = "s",
+		     .offset = 0,
+		     .size = 1,
+		     .count = 4,
+		     .kind = BUMBLE_KIND_CHARS},
+		};
+		TYPE(u, g);
+
+		CHECK_STR(json(&u, full, sizeof(full)), "{\"s\":\"abcd\"}\n",
+			  "unterminated char array stops at its size");
+	}
+}
+
+static void test_formats(void)
+{
+	struct net {
+		uint8_t v4[4];
+		uint8_t v6[16];
+		uint64_t ns;
+		uint64_t small;
+		uint64_t secs;
+	} n = {{10, 0, 0, 1},
+	       {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1},
+	       1250000,
+	       3,
+	       2500000000ull};
+	static const struct bumble_field f[] = {
+	    {.name = "v4",
+	     .offset = offsetof(struct net, v4),
+	     .size = 4,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_UINT,
+	     .format = BUMBLE_FORMAT_IPV4},
+	    {.name = "v6",
+	     .offset = offsetof(struct net, v6),
+	     .size = 16,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_BYTES,
+	     .format = BUMBLE_FORMAT_IPV6},
+	    {.name = "ns",
+	     .offset = offsetof(struct net, ns),
+	     .size = 8,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_UINT,
+	     .format = BUMBLE_FORMAT_DURATION},
+	    {.name = "small",
+	     .offset = offsetof(struct net, small),
+	     .size = 8,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_UINT,
+	     .format = BUMBLE_FORMAT_DURATION},
+	    {.name = "secs",
+	     .offset = offsetof(struct net, secs),
+	     .size = 8,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_UINT,
+	     .format = BUMBLE_FORMAT_DURATION},
+	};
+	TYPE(t, f);
+
+	CHECK_STR(text(&t, &n, sizeof(n)),
+		  "10.0.0.1 2001:db8::1 1.250ms 3ns 2.500s\n",
+		  "ipv4_addr, ipv6_addr and duration in text");
+	CHECK_STR(json(&t, &n, sizeof(n)),
+		  "{\"v4\":\"10.0.0.1\",\"v6\":\"2001:db8::1\",\"ns\":1250000,"
+		  "\"small\":3,\"secs\":2500000000}\n",
+		  "durations are plain nanoseconds in JSON");
+}
+
+static void test_truncated(void)
+{
+	static const struct bumble_field f[] = {
+	    {.name = "a",
+	     .offset = 0,
+	     .size = 4,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_UINT,
+	     .width = 1},
+	    {.name = "b",
+	     .offset = 4,
+	     .size = 4,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_UINT,
+	     .width = 1},
+	};
+	TYPE(t, f);
+	uint32_t v[2] = {7, 8};
+
+	CHECK_STR(json(&t, v, 6), "{\"a\":7,\"b\":null}\n",
+		  "a field past the event's end is null in JSON");
+	CHECK_STR(text(&t, v, 6), "7 ?\n", "and ? in text");
+}
+
+int main(void)
+{
+	test_padded();
+	test_bitfields();
+	test_enum_bool_ptr_array();
+	test_strings();
+	test_formats();
+	test_truncated();
+	return check_failures ? 1 : 0;
+}

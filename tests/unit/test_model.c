@@ -1,0 +1,215 @@
+/* Unit tests of the generator on compiled fixtures (no root): programs,
+ * map roles, event layouts from BTF, and refusals of bad objects.
+ * Usage: test_model LAYOUT.bpf.o NOPROG.bpf.o */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "model.h"
+
+static unsigned char *slurp(const char *path, size_t *size)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char *buf;
+	long n;
+
+	if (!f) {
+		perror(path);
+		exit(2);
+	}
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = malloc(n > 0 ? (size_t)n : 1);
+	if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		perror(path);
+		exit(2);
+	}
+	fclose(f);
+	*size = (size_t)n;
+	return buf;
+}
+
+static const struct gen_map *find_map(const struct gen_model *m,
+				      const char *name)
+{
+	for (unsigned int i = 0; i < m->map_count; i++)
+		if (!strcmp(m->maps[i].name, name))
+			return &m->maps[i];
+	return NULL;
+}
+
+static const struct gen_field *find_field(const struct gen_event *ev,
+					  const char *name)
+{
+	for (unsigned int i = 0; ev && i < ev->field_count; i++)
+		if (!strcmp(ev->fields[i].name, name))
+			return &ev->fields[i];
+	return NULL;
+}
+
+#define FIELD_IS(ev, fname, off, kind_, sz, cnt)                               \
+	do {                                                                   \
+		const struct gen_field *f_ = find_field(ev, fname);            \
+		CHECK(f_ && f_->offset == (off) && f_->kind == (kind_) &&      \
+			  f_->size == (sz) && f_->count == (cnt),              \
+		      "field " fname " at offset " #off ", " #kind_);          \
+	} while (0)
+
+static void test_layout(const char *path)
+{
+	struct gen_opts opts = {.name = "layout", .version = "1.2.3"};
+	const struct gen_map *mp;
+	const struct gen_event *ev;
+	const struct gen_field *f;
+	struct gen_model *m;
+	char err[256] = "";
+	unsigned char *obj;
+	size_t size;
+	char *src = NULL;
+	size_t srclen = 0;
+	FILE *mem;
+
+	obj = slurp(path, &size);
+	m = gen_model_open(obj, size, &opts, err, sizeof(err));
+	CHECK(m != NULL, "model of the layout fixture opens");
+	if (!m) {
+		printf("# %s\n", err);
+		free(obj);
+		return;
+	}
+	CHECK(m->program_count == 2, "two programs");
+	CHECK_STR(m->programs[0].section,
+		  "tracepoint/syscalls/sys_enter_getpid",
+		  "tracepoint section kept");
+	CHECK_STR(m->programs[1].section, "uprobe//bin/bash:readline",
+		  "uprobe section kept");
+
+	mp = find_map(m, "events");
+	CHECK(mp && mp->role == BUMBLE_ROLE_PRINT && mp->event,
+	      "typed ringbuf without prefix is printed");
+	mp = find_map(m, "counter_calls");
+	CHECK(mp && mp->role == BUMBLE_ROLE_COUNTER, "counter_ prefix");
+	mp = find_map(m, "scratch");
+	CHECK(mp && mp->role == BUMBLE_ROLE_NONE, "hash map has no role");
+	mp = find_map(m, "print_untyped");
+	CHECK(mp && mp->role == BUMBLE_ROLE_PRINT && !mp->event,
+	      "print_ prefix without a value type: role but no layout");
+	mp = find_map(m, "perf_events");
+	CHECK(mp && mp->role == BUMBLE_ROLE_PRINT && mp->event &&
+		  !strcmp(mp->event->type_name, "inner"),
+	      "typed perf event array is printed");
+	CHECK(find_map(m, ".rodata") == NULL &&
+		  find_map(m, "layout.rodata") == NULL,
+	      "internal maps are not listed");
+
+	mp = find_map(m, "events");
+	ev = mp ? mp->event : NULL;
+	CHECK(ev && !strcmp(ev->type_name, "event"), "event struct name");
+	FIELD_IS(ev, "tag", 0, BUMBLE_KIND_INT, 1, 1);
+	FIELD_IS(ev, "big", 8, BUMBLE_KIND_UINT, 8, 1);
+	FIELD_IS(ev, "in.port", 16, BUMBLE_KIND_UINT, 2, 1);
+	FIELD_IS(ev, "in.addr", 20, BUMBLE_KIND_UINT, 4, 1);
+	f = find_field(ev, "in.addr");
+	CHECK(f && f->format == BUMBLE_FORMAT_IPV4,
+	      "ipv4_addr typedef in a nested struct");
+	f = find_field(ev, "lo");
+	CHECK(f && f->offset == 24 && f->bit_shift == 0 && f->bit_size == 3,
+	      "bitfield lo: bits 0..2 of offset 24");
+	f = find_field(ev, "mid");
+	CHECK(f && f->offset == 24 && f->bit_shift == 3 && f->bit_size == 13,
+	      "bitfield mid: 13 bits from bit 3");
+	f = find_field(ev, "neg");
+	CHECK(f && f->offset == 26 && f->bit_shift == 0 && f->bit_size == 4 &&
+		  f->kind == BUMBLE_KIND_INT,
+	      "signed bitfield neg at bit 16");
+	FIELD_IS(ev, "comm", 27, BUMBLE_KIND_CHARS, 1, 16);
+	FIELD_IS(ev, "raw", 43, BUMBLE_KIND_UINT, 1, 4);
+	FIELD_IS(ev, "color", 48, BUMBLE_KIND_ENUM, 4, 1);
+	f = find_field(ev, "color");
+	CHECK(f && f->enum_count == 3 && f->enum_values[2].value == -3 &&
+		  !strcmp(f->enum_values[2].name, "BLUE"),
+	      "enum values and names, negative too");
+	FIELD_IS(ev, "flag", 52, BUMBLE_KIND_BOOL, 1, 1);
+	f = find_field(ev, "took");
+	CHECK(f && f->offset == 56 && f->format == BUMBLE_FORMAT_DURATION,
+	      "duration typedef");
+	f = find_field(ev, "v6");
+	CHECK(f && f->offset == 64 && f->size == 16 &&
+		  f->format == BUMBLE_FORMAT_IPV6,
+	      "ipv6_addr typedef: 16 bytes");
+	FIELD_IS(ev, "u", 80, BUMBLE_KIND_BYTES, 8, 1);
+	FIELD_IS(ev, "ptr", 88, BUMBLE_KIND_PTR, 8, 1);
+	FIELD_IS(ev, "shorts", 96, BUMBLE_KIND_INT, 2, 3);
+	CHECK(ev && ev->size == 104, "event size includes tail padding");
+	f = find_field(ev, "comm");
+	CHECK(f && f->width == 16, "char[16] column is 16 wide");
+
+	mem = open_memstream(&src, &srclen);
+	CHECK(gen_emit_runner(mem, m) == 0, "runner emitted");
+	fclose(mem);
+	CHECK(src && strstr(src,
+			    "static const struct bumble_field event_fields[]"),
+	      "runner names its tables after the struct");
+	CHECK(src && strstr(src, ".name = \"in.addr\""),
+	      "runner lists nested fields with dotted names");
+	CHECK(src && strstr(src, ".format = BUMBLE_FORMAT_IPV4"),
+	      "runner carries typed formats");
+	CHECK(src && strstr(src, "{-3, \"BLUE\"}"),
+	      "runner carries enum names");
+	CHECK(src && strstr(src, ".version = \"1.2.3\""), "runner version");
+	free(src);
+	gen_model_free(m);
+	free(obj);
+}
+
+static void expect_refused(const unsigned char *obj, size_t size,
+			   const char *needle, const char *what)
+{
+	struct gen_opts opts = {.name = "bad"};
+	struct gen_model *m;
+	char err[256] = "";
+
+	m = gen_model_open(obj, size, &opts, err, sizeof(err));
+	CHECK(m == NULL && strstr(err, needle), what);
+	if (m || !strstr(err, needle))
+		printf("# message was: %s\n", err);
+	gen_model_free(m);
+}
+
+int main(int argc, char **argv)
+{
+	unsigned char *obj;
+	size_t size;
+	static const unsigned char garbage[] = "this is not an object at all";
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: %s LAYOUT.bpf.o NOPROG.bpf.o\n",
+			argv[0]);
+		return 2;
+	}
+	test_layout(argv[1]);
+
+	expect_refused(garbage, sizeof(garbage), "not an ELF file",
+		       "garbage input refused as not ELF");
+	obj = slurp("/proc/self/exe", &size);
+	expect_refused(obj, size, "not BPF bytecode",
+		       "an x86-64 executable refused as not BPF");
+	free(obj);
+	obj = slurp(argv[2], &size);
+	expect_refused(obj, size, "no BPF programs",
+		       "an object without programs refused");
+	free(obj);
+	obj = slurp(argv[1], &size);
+	expect_refused(obj, size / 2, "cannot read",
+		       "a truncated object refused, no crash");
+	/* e_shoff (offset 40) pointing past the end of the file */
+	memset(obj + 40, 0x7f, 4);
+	expect_refused(obj, size, "cannot read",
+		       "an object with a corrupt header refused, no crash");
+	free(obj);
+	expect_refused(garbage, 3, "not an ELF file",
+		       "a three-byte file refused");
+	return check_failures ? 1 : 0;
+}
