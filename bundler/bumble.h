@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-struct gen_model;
+#include "model.h"
 
 /* Exit codes of the bumble CLI (docs/cli.md). */
 enum {
@@ -57,10 +57,21 @@ int input_opts_parse(int argc, char **argv, const char *cmd, int takes,
 		     const char *usage, struct input_opts *o);
 void input_opts_free(struct input_opts *o);
 
+/* Map roles learnt while compiling (BumbleBee's map sections). */
+struct role_hints {
+	struct gen_role_hint *hints;
+	size_t count;
+};
+
+/* Rewrites SEC(".maps.print") and its kin to ".maps" in preprocessed
+ * source, recording each map's role. Returns 0 or -1. */
+int bee_rewrite_sections(char *text, struct role_hints *h);
+void role_hints_free(struct role_hints *h);
+
 /* The BPF object of the input: compiled from C when needed. *obj is
  * malloc'ed. Returns 0 or an exit code, having said why. */
 int load_input_object(const struct input_opts *o, unsigned char **obj,
-		      size_t *size);
+		      size_t *size, struct role_hints *hints);
 
 /* The model of the input; NULL (having said why, exit code in *rc) on
  * failure. The object bytes it borrows are returned in *obj, to be freed
@@ -69,7 +80,8 @@ struct gen_model *open_model(const struct input_opts *o, unsigned char **obj,
 			     int *rc);
 
 /* Compiles a BPF C source to an object at out. Returns 0 or exit code. */
-int compile_bpf(const struct input_opts *o, const char *out);
+int compile_bpf(const struct input_opts *o, const char *out,
+		struct role_hints *hints);
 
 /* Installation paths, found from /proc/self/exe: PREFIX/lib/bumble. */
 const char *libdir(void);

@@ -9,10 +9,12 @@ static const char usage[] =
     "Usage: bumble build PROG.bpf.c [-o PROG.bpf.o] [-I DIR] [-D NAME[=VAL]]\n"
     "                    [--cflags FLAGS] [-v]\n\n"
     "Compiles PROG.bpf.c with clang -target bpf against bumble's headers\n"
-    "(vmlinux.h, bpf/*.h, bumble.h, solo_types.h).\n";
+    "(vmlinux.h, bpf/*.h, bumble.h, solo_types.h). BumbleBee's map sections\n"
+    "(SEC(\".maps.print\")) become \".maps\" so libbpf can load the object.\n";
 
 int cmd_build(int argc, char **argv)
 {
+	struct role_hints hints = {0};
 	struct input_opts o;
 	unsigned char *obj = NULL;
 	char *out = NULL;
@@ -44,7 +46,7 @@ int cmd_build(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto done;
 	}
-	rc = load_input_object(&o, &obj, &size);
+	rc = load_input_object(&o, &obj, &size, &hints);
 	if (rc)
 		goto done;
 	rc = write_file_atomic(out, obj, size, 0644);
@@ -53,6 +55,7 @@ int cmd_build(int argc, char **argv)
 		rc = EXIT_FAIL;
 	}
 done:
+	role_hints_free(&hints);
 	free(obj);
 	free(out);
 	input_opts_free(&o);

@@ -170,14 +170,111 @@ static int is_c_source(const char *path)
 	return n > 2 && !strcmp(path + n - 2, ".c");
 }
 
-int compile_bpf(const struct input_opts *o, const char *out)
+/* Does the source name a BumbleBee map section (".maps.print")? */
+static int uses_bee_sections(const char *path)
+{
+	unsigned char *text;
+	size_t size;
+	int found;
+
+	if (read_file(path, &text, &size))
+		return 0;
+	found = memmem(text, size, "\".maps.", 7) != NULL;
+	free(text);
+	return found;
+}
+
+/* Runs clang on src: preprocess only (-E) or compile (-c) to out. */
+static int run_clang(const struct input_opts *o, const char *clang,
+		     const char *incdir, const char *mode, const char *src,
+		     const char *out)
+{
+	char *srcdir = strdup(o->input), *slash;
+	const char **argv;
+	size_t n = 0;
+	int status;
+
+	argv = calloc(o->cflag_count + 20, sizeof(*argv));
+	if (!srcdir || !argv) {
+		free(srcdir);
+		free(argv);
+		return -1;
+	}
+	slash = strrchr(srcdir, '/');
+	if (slash)
+		*slash = '\0';
+	else
+		strcpy(srcdir, ".");
+	argv[n++] = clang;
+	argv[n++] = "-target";
+	argv[n++] = "bpf";
+	argv[n++] = "-g";
+	argv[n++] = "-O2";
+	argv[n++] = "-D__TARGET_ARCH_x86";
+	argv[n++] = "-D__BUMBLE__";
+	argv[n++] = "-I";
+	argv[n++] = srcdir;
+	argv[n++] = "-I";
+	argv[n++] = incdir;
+	for (size_t i = 0; i < o->cflag_count; i++)
+		argv[n++] = o->cflags[i];
+	if (strcmp(src, o->input)) /* preprocessed: -I and -D are moot */
+		argv[n++] = "-Wno-unused-command-line-argument";
+	argv[n++] = mode;
+	argv[n++] = src;
+	argv[n++] = "-o";
+	argv[n++] = out;
+	argv[n] = NULL;
+	status = run_command((char *const *)argv, o->verbose);
+	free(argv);
+	free(srcdir);
+	return status;
+}
+
+/* BumbleBee programs: preprocess, rewrite the map sections, and leave
+ * the path of the source to compile in *src (malloc'ed). */
+static int rewrite_bee_source(const struct input_opts *o, const char *clang,
+			      const char *incdir, const char *out,
+			      struct role_hints *hints, char **src)
+{
+	unsigned char *text = NULL;
+	size_t size;
+	int rc = EXIT_OK;
+
+	if (asprintf(src, "%s.i", out) < 0) {
+		*src = NULL;
+		return EXIT_FAIL;
+	}
+	if (run_clang(o, clang, incdir, "-E", o->input, *src) != 0) {
+		err("preprocessing %s failed (clang's messages are above)",
+		    o->input);
+		return EXIT_COMPILE;
+	}
+	if (read_file(*src, &text, &size) ||
+	    !(text = realloc(text, size + 1))) {
+		err("cannot read the preprocessed source %s", *src);
+		return EXIT_FAIL;
+	}
+	text[size] = '\0';
+	if (bee_rewrite_sections((char *)text, hints)) {
+		err("%s: cannot tell which map a SEC(\".maps.*\") belongs to",
+		    o->input);
+		rc = EXIT_INPUT;
+	} else if (write_file_atomic(*src, text, size, 0644)) {
+		err("cannot write %s", *src);
+		rc = EXIT_FAIL;
+	}
+	free(text);
+	return rc;
+}
+
+int compile_bpf(const struct input_opts *o, const char *out,
+		struct role_hints *hints)
 {
 	static const char *const clangs[] = {"clang", "clang-19", "clang-16",
 					     "clang-14", NULL};
-	char *clang, *incdir = NULL, *srcdir = NULL, *slash;
-	const char **argv;
-	size_t n = 0;
-	int status, rc = EXIT_OK;
+	char *clang, *incdir = NULL, *src = NULL;
+	int rc = EXIT_OK;
 
 	clang = require_program("BUMBLE_CLANG", clangs, "clang");
 	if (!clang)
@@ -192,42 +289,18 @@ int compile_bpf(const struct input_opts *o, const char *out)
 		free(clang);
 		return EXIT_FAIL;
 	}
-	srcdir = strdup(o->input);
-	slash = strrchr(srcdir, '/');
-	if (slash)
-		*slash = '\0';
-	else
-		strcpy(srcdir, ".");
-
-	argv = calloc(o->cflag_count + 20, sizeof(*argv));
-	argv[n++] = clang;
-	argv[n++] = "-target";
-	argv[n++] = "bpf";
-	argv[n++] = "-g";
-	argv[n++] = "-O2";
-	argv[n++] = "-D__TARGET_ARCH_x86";
-	argv[n++] = "-D__BUMBLE__";
-	argv[n++] = "-I";
-	argv[n++] = srcdir;
-	argv[n++] = "-I";
-	argv[n++] = incdir;
-	for (size_t i = 0; i < o->cflag_count; i++)
-		argv[n++] = o->cflags[i];
-	argv[n++] = "-c";
-	argv[n++] = o->input;
-	argv[n++] = "-o";
-	argv[n++] = out;
-	argv[n] = NULL;
-
-	status = run_command((char *const *)argv, o->verbose);
-	if (status != 0) {
+	if (hints && uses_bee_sections(o->input))
+		rc = rewrite_bee_source(o, clang, incdir, out, hints, &src);
+	if (rc == EXIT_OK &&
+	    run_clang(o, clang, incdir, "-c", src ? src : o->input, out) != 0) {
 		err("compiling %s failed (clang's messages are above)",
 		    o->input);
 		unlink(out);
 		rc = EXIT_COMPILE;
 	}
-	free(argv);
-	free(srcdir);
+	if (src)
+		unlink(src);
+	free(src);
 	free(incdir);
 	free(clang);
 	return rc;
@@ -251,7 +324,7 @@ static int link_object(const char *in, const char *out)
 }
 
 int load_input_object(const struct input_opts *o, unsigned char **obj,
-		      size_t *size)
+		      size_t *size, struct role_hints *hints)
 {
 	struct stat st;
 	char *dir, *compiled = NULL, *linked = NULL;
@@ -277,7 +350,7 @@ int load_input_object(const struct input_opts *o, unsigned char **obj,
 		goto out;
 	}
 	if (is_c_source(o->input)) {
-		rc = compile_bpf(o, compiled);
+		rc = compile_bpf(o, compiled, hints);
 		if (rc)
 			goto out;
 		object = compiled;
@@ -322,20 +395,25 @@ struct gen_model *open_model(const struct input_opts *o, unsigned char **obj,
 			     int *rc)
 {
 	struct gen_opts gopts = {0};
+	struct role_hints hints = {0};
 	struct gen_model *m;
 	char msg[512];
 	char *name = NULL;
 	size_t size;
 
 	*obj = NULL;
-	*rc = load_input_object(o, obj, &size);
-	if (*rc != EXIT_OK)
+	*rc = load_input_object(o, obj, &size, &hints);
+	if (*rc != EXIT_OK) {
+		role_hints_free(&hints);
 		return NULL;
+	}
 	if (!o->name)
 		name = name_from_path(o->input);
 	gopts.name = o->name ? o->name : name;
 	gopts.version = o->version;
 	gopts.description = o->description;
+	gopts.roles = hints.hints;
+	gopts.role_count = hints.count;
 	m = gen_model_open(*obj, size, &gopts, msg, sizeof(msg));
 	if (!m) {
 		err("%s: %s", o->input, msg);
@@ -343,6 +421,7 @@ struct gen_model *open_model(const struct input_opts *o, unsigned char **obj,
 		*obj = NULL;
 		*rc = EXIT_INPUT;
 	}
+	role_hints_free(&hints);
 	free(name);
 	return m;
 }

@@ -89,6 +89,43 @@ const char *gen_format_name(enum bumble_format format)
 }
 
 /* Checks the ELF header before libbpf sees it, for a precise message. */
+/* Section names the loader cannot take: BumbleBee's ".maps.print" and
+ * kin, which bumble rewrites only when it compiles the source itself. */
+static int check_sections(const unsigned char *obj, size_t size, char *err,
+			  size_t errlen)
+{
+	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)obj;
+	const Elf64_Shdr *sh, *strs;
+
+	if (eh->e_shoff > size || eh->e_shentsize != sizeof(Elf64_Shdr) ||
+	    eh->e_shnum > (size - eh->e_shoff) / sizeof(Elf64_Shdr) ||
+	    eh->e_shstrndx >= eh->e_shnum)
+		return 0; /* malformed: libbpf reports it */
+	sh = (const Elf64_Shdr *)(obj + eh->e_shoff);
+	strs = &sh[eh->e_shstrndx];
+	if (strs->sh_offset > size || strs->sh_size > size - strs->sh_offset)
+		return 0;
+	for (unsigned int i = 0; i < eh->e_shnum; i++) {
+		const char *name = (const char *)obj + strs->sh_offset;
+		size_t left = strs->sh_size;
+
+		if (sh[i].sh_name >= left)
+			continue;
+		name += sh[i].sh_name;
+		left -= sh[i].sh_name;
+		if (strnlen(name, left) < left && !strncmp(name, ".maps.", 6)) {
+			seterr(err, errlen,
+			       "the object has BumbleBee's map section '%s', "
+			       "which libbpf cannot load; bundle the C source "
+			       "instead (bumble rewrites such sections as it "
+			       "compiles)",
+			       name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int gen_check_object(const unsigned char *obj, size_t size, char *err,
 		     size_t errlen)
 {
@@ -113,7 +150,7 @@ int gen_check_object(const unsigned char *obj, size_t size, char *err,
 		       "it with clang -target bpf -c");
 		return -1;
 	}
-	return 0;
+	return check_sections(obj, size, err, errlen);
 }
 
 static enum bumble_role role_from_name(const char *name)
@@ -499,6 +536,9 @@ struct gen_model *gen_model_open(const unsigned char *obj, size_t size,
 		gm->value_size = bpf_map__value_size(map);
 		gm->max_entries = bpf_map__max_entries(map);
 		gm->role = role_from_name(gm->name);
+		for (size_t i = 0; i < opts->role_count; i++)
+			if (!strcmp(opts->roles[i].map, gm->name))
+				gm->role = opts->roles[i].role;
 		if (btf && vid)
 			gm->event = event_for_type(m, btf, vid, gm->name);
 		if (gm->role == BUMBLE_ROLE_NONE && gm->event &&

@@ -60,10 +60,19 @@ struct gen_model {
 	unsigned int event_count;
 };
 
+/* A role given to a map by other means than its name, e.g. BumbleBee's
+ * SEC(".maps.print"). */
+struct gen_role_hint {
+	const char *map;
+	enum bumble_role role;
+};
+
 struct gen_opts {
 	const char *name;
 	const char *version;
 	const char *description;
+	const struct gen_role_hint *roles;
+	size_t role_count;
 };
 
 /* Checks that obj[0..size) is a relocatable BPF ELF object; on failure

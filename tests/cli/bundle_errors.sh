@@ -55,3 +55,14 @@ expect_exit 5 "apt-get install musl-tools" "no musl-gcc on PATH: exit 5" \
 	env PATH="$WORK/bin-clang" "$BUMBLE" bundle \
 	"$FIXTURES/layout.bpf.c" -o "$WORK/outdir/t"
 check "missing tools: nothing written" test ! -e "$WORK/outdir/t"
+
+# BumbleBee map sections: rewritten from source, refused in an object.
+cp "$FIXTURES"/bee_exitsnoop.* "$WORK/"
+clang -target bpf -g -O2 -D__TARGET_ARCH_x86 -I"$ROOT/build/lib/bumble/include" \
+	-c "$WORK/bee_exitsnoop.bpf.c" -o "$WORK/bee_raw.bpf.o"
+expect_exit 3 "BumbleBee's map section '.maps.(print|counter)'.*bundle the C source" \
+	"object with .maps.print sections: refused with the fix, exit 3" \
+	"$BUMBLE" bundle "$WORK/bee_raw.bpf.o" -o "$WORK/outdir/t"
+expect_exit 3 "cannot tell which map a SEC\(\".maps.\*\"\) belongs to" \
+	"SEC(\".maps.print\") with no map name before it: exit 3" \
+	"$BUMBLE" bundle "$FIXTURES/bee_prefix_attr.bpf.c" -o "$WORK/outdir/t"

@@ -60,3 +60,8 @@ else
 		"tool without privileges: names the capabilities, exit 4" \
 		"$TOOL" --duration 1
 fi
+
+run "$BUMBLE" bundle "$FIXTURES/layout.bpf.c" -o "$WORK/layout"
+check "bundle warns about a print map with no event type" grep -q \
+	"warning: map 'print_untyped' is to be printed but declares no event type" \
+	"$WORK/err"
