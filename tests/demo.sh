@@ -17,7 +17,7 @@ echo
 
 SUDO=
 [ "$(id -u)" = 0 ] || SUDO=sudo
-echo "running: $SUDO $OUT/execsnoop --duration 4"
+echo "running: ${SUDO:+$SUDO }$OUT/execsnoop --duration 4"
 (sleep 1.5; ls / >/dev/null; uname -r >/dev/null; sh -c 'id -u' >/dev/null) &
 $SUDO "$OUT/execsnoop" --duration 4
 wait

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# make install gives a relocatable bumble: installed under one prefix and
+# moved elsewhere, it still finds its headers and stub, and bundles.
+. "$(dirname "$0")/../lib.sh"
+
+run make -s -C "$ROOT" install PREFIX="$WORK/prefix"
+check "make install PREFIX=..." test "$RC" = 0 -a -x "$WORK/prefix/bin/bumble"
+check "installed: BPF headers and the stub" test \
+	-f "$WORK/prefix/lib/bumble/include/vmlinux.h" -a \
+	-f "$WORK/prefix/lib/bumble/include/solo_types.h" -a \
+	-f "$WORK/prefix/lib/bumble/stub/libbumble-stub.a"
+
+mv "$WORK/prefix" "$WORK/moved"
+run "$WORK/moved/bin/bumble" version
+check "moved install reports its own libdir" grep -qx \
+	"libdir $WORK/moved/lib/bumble" "$WORK/out"
+run "$WORK/moved/bin/bumble" bundle "$EXAMPLES/exitsnoop.bpf.c" \
+	-o "$WORK/exitsnoop"
+check "moved install bundles a tool" test "$RC" = 0 -a -x "$WORK/exitsnoop"
+
+rm -rf "$WORK/moved/lib/bumble/stub"
+expect_exit 1 "runtime stub is missing.*reinstall" \
+	"install without its stub: says so, exit 1" \
+	"$WORK/moved/bin/bumble" bundle "$EXAMPLES/exitsnoop.bpf.c" \
+	-o "$WORK/x"
+rm -rf "$WORK/moved/lib/bumble/include"
+expect_exit 1 "BPF headers are missing.*reinstall" \
+	"install without its headers: says so, exit 1" \
+	"$WORK/moved/bin/bumble" bundle "$EXAMPLES/exitsnoop.bpf.c" \
+	-o "$WORK/x"
