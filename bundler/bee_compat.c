@@ -9,16 +9,6 @@
 #include "bumble.h"
 #include "model.h"
 
-static const struct {
-	const char *suffix;
-	enum bumble_role role;
-} suffixes[] = {
-    {"print", BUMBLE_ROLE_PRINT},
-    {"counter", BUMBLE_ROLE_COUNTER},
-    {"gauge", BUMBLE_ROLE_GAUGE},
-    {"hist", BUMBLE_ROLE_HIST},
-};
-
 /* Start of the line that holds p. */
 static const char *line_start(const char *text, const char *p)
 {
@@ -87,18 +77,13 @@ int bee_rewrite_sections(char *text, struct role_hints *h)
 	while ((p = strstr(p, key))) {
 		char *suffix = p + sizeof(key) - 1;
 		char *attr = p, *quote = strchr(suffix, '"');
+		enum bumble_role role;
 		char name[256];
-		size_t i;
 
 		if (!quote)
 			break;
-		for (i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++)
-			if ((size_t)(quote - suffix) ==
-				strlen(suffixes[i].suffix) &&
-			    !strncmp(suffix, suffixes[i].suffix,
-				     (size_t)(quote - suffix)))
-				break;
-		if (i == sizeof(suffixes) / sizeof(suffixes[0])) {
+		role = gen_role_by_word(suffix, (size_t)(quote - suffix));
+		if (role == BUMBLE_ROLE_NONE) {
 			p = quote;
 			continue; /* not a role: left for libbpf to judge */
 		}
@@ -106,7 +91,7 @@ int bee_rewrite_sections(char *text, struct role_hints *h)
 		while (attr > text && strncmp(attr, "__attribute__", 13))
 			attr--;
 		if (name_before(text, attr, name, sizeof(name)) ||
-		    add_hint(h, name, suffixes[i].role))
+		    add_hint(h, name, role))
 			return -1;
 		/* ".maps.print" -> ".maps" padded with blanks, in place. */
 		suffix[-1] = '"';

@@ -68,6 +68,11 @@ struct role_hints {
 int bee_rewrite_sections(char *text, struct role_hints *h);
 void role_hints_free(struct role_hints *h);
 
+/* The output path: -o, or fmt filled with the tool's name (--name, else
+ * from the input file), after checking its directory exists. NULL (having
+ * said why) on failure; malloc'ed. */
+char *output_path(const struct input_opts *o, const char *fmt);
+
 /* The BPF object of the input: compiled from C when needed. *obj is
  * malloc'ed. Returns 0 or an exit code, having said why. */
 int load_input_object(const struct input_opts *o, unsigned char **obj,

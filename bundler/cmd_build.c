@@ -33,16 +33,8 @@ int cmd_build(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto done;
 	}
-	if (o.output) {
-		out = strdup(o.output);
-	} else {
-		char *name = name_from_path(o.input);
-
-		if (asprintf(&out, "%s.bpf.o", name) < 0)
-			out = NULL;
-		free(name);
-	}
-	if (!out || check_output_dir(out)) {
+	out = output_path(&o, "%s.bpf.o");
+	if (!out) {
 		rc = EXIT_USAGE;
 		goto done;
 	}

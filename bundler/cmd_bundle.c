@@ -112,16 +112,8 @@ int cmd_bundle(int argc, char **argv)
 	    TAKES_OUTPUT | TAKES_CFLAGS | TAKES_META | TAKES_RUNNER, usage, &o);
 	if (rc >= 0)
 		goto done;
-	if (o.output) {
-		out = strdup(o.output);
-	} else {
-		char *name = o.name ? strdup(o.name) : name_from_path(o.input);
-
-		if (asprintf(&out, "./%s", name) < 0)
-			out = NULL;
-		free(name);
-	}
-	if (!out || check_output_dir(out)) {
+	out = output_path(&o, "./%s");
+	if (!out) {
 		rc = EXIT_USAGE;
 		goto done;
 	}

@@ -170,6 +170,25 @@ static int is_c_source(const char *path)
 	return n > 2 && !strcmp(path + n - 2, ".c");
 }
 
+char *output_path(const struct input_opts *o, const char *fmt)
+{
+	char *out = NULL, *name;
+
+	if (o->output) {
+		out = strdup(o->output);
+	} else {
+		name = o->name ? strdup(o->name) : name_from_path(o->input);
+		if (!name || asprintf(&out, fmt, name) < 0)
+			out = NULL;
+		free(name);
+	}
+	if (out && check_output_dir(out)) {
+		free(out);
+		out = NULL;
+	}
+	return out;
+}
+
 /* Does the source name a BumbleBee map section (".maps.print")? */
 static int uses_bee_sections(const char *path)
 {

@@ -153,23 +153,25 @@ int gen_check_object(const unsigned char *obj, size_t size, char *err,
 	return check_sections(obj, size, err, errlen);
 }
 
+enum bumble_role gen_role_by_word(const char *word, size_t len)
+{
+	for (int r = BUMBLE_ROLE_PRINT; r <= BUMBLE_ROLE_HIST; r++) {
+		const char *name = gen_role_name((enum bumble_role)r);
+
+		if (strlen(name) == len && !strncmp(word, name, len))
+			return (enum bumble_role)r;
+	}
+	return BUMBLE_ROLE_NONE;
+}
+
+/* BumbleBee's name prefixes: print_, counter_, gauge_, hist_. */
 static enum bumble_role role_from_name(const char *name)
 {
-	static const struct {
-		const char *prefix;
-		enum bumble_role role;
-	} prefixes[] = {
-	    {"print_", BUMBLE_ROLE_PRINT},
-	    {"counter_", BUMBLE_ROLE_COUNTER},
-	    {"gauge_", BUMBLE_ROLE_GAUGE},
-	    {"hist_", BUMBLE_ROLE_HIST},
-	};
+	const char *underscore = strchr(name, '_');
 
-	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
-		if (!strncmp(name, prefixes[i].prefix,
-			     strlen(prefixes[i].prefix)))
-			return prefixes[i].role;
-	return BUMBLE_ROLE_NONE;
+	if (!underscore)
+		return BUMBLE_ROLE_NONE;
+	return gen_role_by_word(name, (size_t)(underscore - name));
 }
 
 static enum bumble_format format_from_typedef(const char *name)

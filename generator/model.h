@@ -94,6 +94,8 @@ int gen_emit_runner(FILE *out, const struct gen_model *m);
 void gen_describe(FILE *out, const struct gen_model *m);
 
 const char *gen_role_name(enum bumble_role role);
+/* The role a word names ("print", "counter", "gauge", "hist"), or NONE. */
+enum bumble_role gen_role_by_word(const char *word, size_t len);
 const char *gen_kind_name(enum bumble_kind kind);
 const char *gen_format_name(enum bumble_format format);
 

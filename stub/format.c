@@ -336,20 +336,34 @@ static void put_aligned(struct outbuf *o, size_t start, size_t width, int right,
 	}
 }
 
+/* Column i of a text line: a separator, room reserved; returns where the
+ * column's text starts, for column_end to align it. */
+static size_t column_begin(struct outbuf *o, const struct bumble_field *f,
+			   unsigned int i)
+{
+	if (i)
+		outbuf_putc(o, ' ');
+	reserve(o, f);
+	return o->len;
+}
+
+static void column_end(struct outbuf *o, const struct bumble_event_type *t,
+		       unsigned int i, size_t start)
+{
+	const struct bumble_field *f = &t->fields[i];
+
+	put_aligned(o, start, f->width, right_aligned(f),
+		    i + 1 == t->field_count);
+}
+
 void format_header(struct outbuf *o, const struct bumble_event_type *t)
 {
 	for (unsigned int i = 0; i < t->field_count; i++) {
-		const struct bumble_field *f = &t->fields[i];
-		size_t start;
+		size_t start = column_begin(o, &t->fields[i], i);
 
-		if (i)
-			outbuf_putc(o, ' ');
-		reserve(o, f);
-		start = o->len;
-		for (const char *c = f->name; *c; c++)
+		for (const char *c = t->fields[i].name; *c; c++)
 			outbuf_putc(o, (*c >= 'a' && *c <= 'z') ? *c - 32 : *c);
-		put_aligned(o, start, f->width, right_aligned(f),
-			    i + 1 == t->field_count);
+		column_end(o, t, i, start);
 	}
 	outbuf_putc(o, '\n');
 }
@@ -361,18 +375,13 @@ void format_text(struct outbuf *o, const struct bumble_event_type *t,
 
 	for (unsigned int i = 0; i < t->field_count; i++) {
 		const struct bumble_field *f = &t->fields[i];
-		size_t start;
+		size_t start = column_begin(o, f, i);
 
-		if (i)
-			outbuf_putc(o, ' ');
-		reserve(o, f);
-		start = o->len;
 		if (field_present(f, size))
 			put_value(o, f, p + f->offset, 0);
 		else
 			outbuf_putc(o, '?');
-		put_aligned(o, start, f->width, right_aligned(f),
-			    i + 1 == t->field_count);
+		column_end(o, t, i, start);
 	}
 	outbuf_putc(o, '\n');
 }

@@ -81,6 +81,14 @@ is_root() {
 	[ "$(id -u)" = 0 ]
 }
 
+# need_root WHAT: skips the rest of the script, saying why, unless root.
+need_root() {
+	if ! is_root; then
+		skip "$1" "needs root to load BPF programs"
+		exit 0
+	fi
+}
+
 # start_tool OUT CMD...: starts a produced tool in the background, stdout
 # to OUT and stderr to $WORK/err, and waits until it says it attached.
 start_tool() {

@@ -29,10 +29,7 @@ else
 	fail "bundling it prints no warnings"
 fi
 
-if ! is_root; then
-	skip "BumbleBee program events" "needs root to load BPF programs"
-	exit 0
-fi
+need_root "BumbleBee program events"
 SH=$WORK/bbee$$
 cp "$(command -v dash || command -v sh)" "$SH"
 if ! start_tool "$WORK/events.json" "$TOOL" --json; then

@@ -4,10 +4,7 @@
 # commands, and check the decoded fields in JSON and in text columns.
 . "$(dirname "$0")/../lib.sh"
 
-if ! is_root; then
-	skip "execsnoop e2e" "needs root to load BPF programs"
-	exit 0
-fi
+need_root "execsnoop e2e"
 
 TOOL=$WORK/execsnoop
 run "$BUMBLE" bundle "$EXAMPLES/execsnoop.bpf.c" -o "$TOOL"

@@ -3,10 +3,7 @@
 # (a duration field) decoded from real sched_process_exit events.
 . "$(dirname "$0")/../lib.sh"
 
-if ! is_root; then
-	skip "exitsnoop e2e" "needs root to load BPF programs"
-	exit 0
-fi
+need_root "exitsnoop e2e"
 
 TOOL=$WORK/exitsnoop
 run "$BUMBLE" bundle "$EXAMPLES/exitsnoop.bpf.c" -o "$TOOL"

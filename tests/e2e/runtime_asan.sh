@@ -4,10 +4,7 @@
 # run against the real kernel through load, events and shutdown.
 . "$(dirname "$0")/../lib.sh"
 
-if ! is_root; then
-	skip "runtime under ASan" "needs root to load BPF programs"
-	exit 0
-fi
+need_root "runtime under ASan"
 
 run "$BUMBLE" gen "$EXAMPLES/execsnoop.bpf.c" -o "$WORK/runner.c"
 check "gen execsnoop runner" test "$RC" = 0

@@ -4,10 +4,7 @@
 # kernel lacks (exit 7, said plainly), an unreadable --btf (exit 2).
 . "$(dirname "$0")/../lib.sh"
 
-if ! is_root; then
-	skip "runtime error e2e" "needs root to load BPF programs"
-	exit 0
-fi
+need_root "runtime error e2e"
 
 run "$BUMBLE" bundle "$FIXTURES/rejected.bpf.c" -o "$WORK/rejected"
 check "bundle a program the verifier will reject" test "$RC" = 0
