@@ -237,9 +237,8 @@ int events_run(struct event_loop *loop)
 			break;
 		}
 		rc = consume(loop, evs, n);
-		outbuf_flush(&loop->out);
-		if (rc)
-			break;
+		if (outbuf_flush(&loop->out) || rc)
+			break; /* a closed stdout (| head) ends the run too */
 	}
 	outbuf_flush(&loop->out);
 	if (loop->out.error && loop->out.error != -EPIPE) {

@@ -71,3 +71,23 @@ for i in $(seq 1 50); do kill -0 "$TOOL_PID" 2>/dev/null || break; sleep 0.1; do
 wait_tool
 check "--count 2: exit 0 after exactly 2 events" test "$RC" = 0 -a \
 	"$(wc -l <"$WORK/count.json")" = 2
+
+# A reader that goes away (| head -n 1) ends the tool quietly, exit 0.
+(
+	"$TOOL" --json 2>"$WORK/err" | head -n 1 >"$WORK/head.json"
+	echo "${PIPESTATUS[0]}" >"$WORK/pipe.rc"
+) &
+sub=$!
+for i in $(seq 1 100); do grep -q attached "$WORK/err" 2>/dev/null && break; sleep 0.1; done
+for i in $(seq 1 50); do
+	kill -0 $sub 2>/dev/null || break
+	"$MARK"
+	sleep 0.1
+done
+if kill -0 $sub 2>/dev/null; then
+	pkill -f "^$TOOL --json$"
+	fail "| head -n 1: the tool stops when its reader is gone"
+else
+	check "| head -n 1: the tool stops by itself, exit 0, one line" test \
+		"$(cat "$WORK/pipe.rc")" = 0 -a "$(wc -l <"$WORK/head.json")" = 1
+fi
