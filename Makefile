@@ -34,7 +34,8 @@ STAMP_SYSROOT := $(SYSROOT)/.built
 STAMP_HEADERS := $(LIBDIR)/include/.installed
 
 HOST_INC   := -Istub/include -Igenerator -Ibundler -I$(HOST)/include
-STUB_INC   := -Istub/include -Istub -I$(SYSROOT)/include
+STUB_INC   := -Istub/include -Istub -I$(SYSROOT)/include -I$(OBJ)/gen
+NAMES_H    := $(OBJ)/gen/names.h
 
 .PHONY: all deps demo test test-unit test-e2e install clean format format-check
 .DELETE_ON_ERROR:
@@ -57,9 +58,13 @@ $(STAMP_HEADERS): $(STAMP_SYSROOT) $(wildcard toolchain/include/*.h)
 	cp toolchain/include/*.h $(LIBDIR)/include/
 	@touch $@
 
+$(NAMES_H): toolchain/gen-names.sh $(STAMP_SYSROOT)
+	@mkdir -p $(@D)
+	toolchain/gen-names.sh $(SYSROOT)/include $@
+
 # The runtime, compiled with musl and merged with libbpf, libelf and zlib
 # into the one archive every tool links.
-$(OBJ)/stub/%.o: stub/%.c stub/stub.h stub/include/bumble/runtime.h $(STAMP_SYSROOT)
+$(OBJ)/stub/%.o: stub/%.c stub/stub.h stub/include/bumble/runtime.h $(STAMP_SYSROOT) $(NAMES_H)
 	@mkdir -p $(@D)
 	$(MUSL_CC) -Os -ffunction-sections -fdata-sections -D_GNU_SOURCE $(WARN) $(STUB_INC) -c $< -o $@
 

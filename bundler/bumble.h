@@ -73,6 +73,17 @@ void role_hints_free(struct role_hints *h);
  * said why) on failure; malloc'ed. */
 char *output_path(const struct input_opts *o, const char *fmt);
 
+/* Parameter help found in the program's source. */
+struct param_docs {
+	struct gen_param_help *helps;
+	size_t count;
+};
+
+/* Collects help for `const volatile` globals from NUL-terminated source
+ * text. The first help found for a name wins. Returns 0 or -1. */
+int param_docs_scan(const char *text, struct param_docs *d);
+void param_docs_free(struct param_docs *d);
+
 /* The BPF object of the input: compiled from C when needed. *obj is
  * malloc'ed. Returns 0 or an exit code, having said why. */
 int load_input_object(const struct input_opts *o, unsigned char **obj,

@@ -415,6 +415,9 @@ struct gen_model *open_model(const struct input_opts *o, unsigned char **obj,
 {
 	struct gen_opts gopts = {0};
 	struct role_hints hints = {0};
+	struct param_docs docs = {0};
+	unsigned char *src;
+	size_t src_size;
 	struct gen_model *m;
 	char msg[512];
 	char *name = NULL;
@@ -433,7 +436,21 @@ struct gen_model *open_model(const struct input_opts *o, unsigned char **obj,
 	gopts.description = o->description;
 	gopts.roles = hints.hints;
 	gopts.role_count = hints.count;
+	if (is_c_source(o->input) && !read_file(o->input, &src, &src_size)) {
+		char *text = realloc(src, src_size + 1);
+
+		if (text) {
+			text[src_size] = '\0';
+			param_docs_scan(text, &docs);
+			src = (unsigned char *)text;
+		}
+		free(src);
+		gopts.helps = docs.helps;
+		gopts.help_count = docs.count;
+	}
 	m = gen_model_open(*obj, size, &gopts, msg, sizeof(msg));
+	for (unsigned int i = 0; m && i < m->warning_count; i++)
+		fprintf(stderr, "bumble: warning: %s\n", m->warnings[i]);
 	if (!m) {
 		err("%s: %s", o->input, msg);
 		free(*obj);
@@ -441,6 +458,7 @@ struct gen_model *open_model(const struct input_opts *o, unsigned char **obj,
 		*rc = EXIT_INPUT;
 	}
 	role_hints_free(&hints);
+	param_docs_free(&docs);
 	free(name);
 	return m;
 }

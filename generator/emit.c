@@ -24,8 +24,11 @@ static const char *kind_enum(enum bumble_kind kind)
 static const char *format_enum(enum bumble_format format)
 {
 	static const char *names[] = {
-	    "BUMBLE_FORMAT_PLAIN", "BUMBLE_FORMAT_IPV4", "BUMBLE_FORMAT_IPV6",
-	    "BUMBLE_FORMAT_DURATION"};
+	    "BUMBLE_FORMAT_PLAIN",  "BUMBLE_FORMAT_IPV4",
+	    "BUMBLE_FORMAT_IPV6",   "BUMBLE_FORMAT_DURATION",
+	    "BUMBLE_FORMAT_PORT",   "BUMBLE_FORMAT_KTIME",
+	    "BUMBLE_FORMAT_ERRNO",  "BUMBLE_FORMAT_SYSCALL",
+	    "BUMBLE_FORMAT_SIGNAL", "BUMBLE_FORMAT_HEX"};
 
 	return names[format];
 }
@@ -65,24 +68,39 @@ static void put_ident(FILE *out, const char *s)
 		fputc(isalnum((unsigned char)*s) ? *s : '_', out);
 }
 
+/* The name of an enumerator table: PREFIX__FIELD_names. */
+static void put_enum_table_name(FILE *out, const char *prefix,
+				const char *field)
+{
+	put_ident(out, prefix);
+	fputs("__", out);
+	put_ident(out, field);
+	fputs("_names", out);
+}
+
+static void emit_enum_table(FILE *out, const char *prefix, const char *field,
+			    const struct gen_enum_value *values,
+			    unsigned int count)
+{
+	fputs("static const struct bumble_enum_value ", out);
+	put_enum_table_name(out, prefix, field);
+	fputs("[] = {\n", out);
+	for (unsigned int j = 0; j < count; j++) {
+		fprintf(out, "\t{%lld, ", values[j].value);
+		put_cstr(out, values[j].name);
+		fputs("},\n", out);
+	}
+	fputs("};\n\n", out);
+}
+
 static void emit_event(FILE *out, const struct gen_event *ev)
 {
 	for (unsigned int i = 0; i < ev->field_count; i++) {
 		const struct gen_field *f = &ev->fields[i];
 
-		if (!f->enum_count)
-			continue;
-		fprintf(out, "static const struct bumble_enum_value ");
-		put_ident(out, ev->type_name);
-		fputs("__", out);
-		put_ident(out, f->name);
-		fputs("_names[] = {\n", out);
-		for (unsigned int j = 0; j < f->enum_count; j++) {
-			fprintf(out, "\t{%lld, ", f->enum_values[j].value);
-			put_cstr(out, f->enum_values[j].name);
-			fputs("},\n", out);
-		}
-		fputs("};\n\n", out);
+		if (f->enum_count)
+			emit_enum_table(out, ev->type_name, f->name,
+					f->enum_values, f->enum_count);
 	}
 
 	fprintf(out, "/* struct %s: %u bytes */\n", ev->type_name, ev->size);
@@ -110,10 +128,8 @@ static void emit_event(FILE *out, const struct gen_event *ev)
 		if (f->enum_count) {
 			fprintf(out, "\t\t.enum_count = %u,\n", f->enum_count);
 			fputs("\t\t.enum_values = ", out);
-			put_ident(out, ev->type_name);
-			fputs("__", out);
-			put_ident(out, f->name);
-			fputs("_names,\n", out);
+			put_enum_table_name(out, ev->type_name, f->name);
+			fputs(",\n", out);
 		}
 		fputs("\t},\n", out);
 	}
@@ -127,6 +143,40 @@ static void emit_event(FILE *out, const struct gen_event *ev)
 		ev->size, ev->field_count);
 	put_ident(out, ev->type_name);
 	fputs("_fields,\n};\n\n", out);
+}
+
+static void emit_params(FILE *out, const struct gen_model *m)
+{
+	for (unsigned int i = 0; i < m->param_count; i++)
+		if (m->params[i].enum_count)
+			emit_enum_table(out, "param", m->params[i].name,
+					m->params[i].enum_values,
+					m->params[i].enum_count);
+	fputs("/* const volatile globals, set with --NAME VALUE */\n"
+	      "static const struct bumble_param params[] = {\n",
+	      out);
+	for (unsigned int i = 0; i < m->param_count; i++) {
+		const struct gen_param *p = &m->params[i];
+
+		fputs("\t{\n\t\t.name = ", out);
+		put_cstr(out, p->name);
+		fputs(",\n\t\t.help = ", out);
+		put_cstr(out, p->help);
+		fputs(",\n\t\t.default_text = ", out);
+		put_cstr(out, p->default_text);
+		fprintf(out,
+			",\n\t\t.offset = %u,\n\t\t.size = %u,\n"
+			"\t\t.count = %u,\n\t\t.kind = %s,\n",
+			p->offset, p->size, p->count, kind_enum(p->kind));
+		if (p->enum_count) {
+			fprintf(out, "\t\t.enum_count = %u,\n", p->enum_count);
+			fputs("\t\t.enum_values = ", out);
+			put_enum_table_name(out, "param", p->name);
+			fputs(",\n", out);
+		}
+		fputs("\t},\n", out);
+	}
+	fputs("};\n\n", out);
 }
 
 static void emit_bytecode(FILE *out, const struct gen_model *m)
@@ -161,7 +211,8 @@ int gen_emit_runner(FILE *out, const struct gen_model *m)
 	for (unsigned int i = 0; i < m->event_count; i++)
 		emit_event(out, m->events[i]);
 
-	fputs("static const struct bumble_map maps[] = {\n", out);
+	if (m->map_count)
+		fputs("static const struct bumble_map maps[] = {\n", out);
 	for (unsigned int i = 0; i < m->map_count; i++) {
 		const struct gen_map *gm = &m->maps[i];
 
@@ -175,7 +226,8 @@ int gen_emit_runner(FILE *out, const struct gen_model *m)
 		}
 		fputs("},\n", out);
 	}
-	fputs("};\n\n", out);
+	if (m->map_count)
+		fputs("};\n\n", out);
 
 	fputs("static const struct bumble_program programs[] = {\n", out);
 	for (unsigned int i = 0; i < m->program_count; i++) {
@@ -187,6 +239,8 @@ int gen_emit_runner(FILE *out, const struct gen_model *m)
 	}
 	fputs("};\n\n", out);
 
+	if (m->param_count)
+		emit_params(out, m);
 	emit_bytecode(out, m);
 
 	fputs("static const struct bumble_tool tool = {\n"
@@ -200,11 +254,20 @@ int gen_emit_runner(FILE *out, const struct gen_model *m)
 	fputs(",\n\t.bumble_version = ", out);
 	put_cstr(out, BUMBLE_VERSION);
 	fputs(",\n\t.bytecode = bytecode,\n"
-	      "\t.bytecode_size = sizeof(bytecode),\n"
-	      "\t.map_count = sizeof(maps) / sizeof(maps[0]),\n"
-	      "\t.maps = maps,\n"
-	      "\t.program_count = sizeof(programs) / sizeof(programs[0]),\n"
-	      "\t.programs = programs,\n};\n\n"
+	      "\t.bytecode_size = sizeof(bytecode),\n",
+	      out);
+	if (m->map_count)
+		fputs("\t.map_count = sizeof(maps) / sizeof(maps[0]),\n"
+		      "\t.maps = maps,\n",
+		      out);
+	fputs("\t.program_count = sizeof(programs) / sizeof(programs[0]),\n"
+	      "\t.programs = programs,\n",
+	      out);
+	if (m->param_count)
+		fputs("\t.param_count = sizeof(params) / sizeof(params[0]),\n"
+		      "\t.params = params,\n",
+		      out);
+	fputs("};\n\n"
 	      "int main(int argc, char **argv)\n{\n"
 	      "\treturn bumble_main(argc, argv, &tool);\n}\n",
 	      out);
@@ -225,6 +288,16 @@ void gen_describe(FILE *out, const struct gen_model *m)
 		fprintf(out, "  %-28s %-8s %s\n", gm->name,
 			gen_role_name(gm->role),
 			gm->event ? gm->event->type_name : "-");
+	}
+	if (m->param_count)
+		fputs("\nparameters:\n", out);
+	for (unsigned int i = 0; i < m->param_count; i++) {
+		const struct gen_param *p = &m->params[i];
+
+		fprintf(out, "  --%-24s %s%u%s default %s%s%s\n", p->name,
+			gen_kind_name(p->kind), p->size * 8,
+			p->count > 1 ? "[]" : "", p->default_text,
+			*p->help ? ": " : "", p->help);
 	}
 	for (unsigned int i = 0; i < m->event_count; i++) {
 		const struct gen_event *ev = m->events[i];

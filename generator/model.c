@@ -80,8 +80,9 @@ const char *gen_kind_name(enum bumble_kind kind)
 
 const char *gen_format_name(enum bumble_format format)
 {
-	static const char *names[] = {"plain", "ipv4_addr", "ipv6_addr",
-				      "duration"};
+	static const char *names[] = {
+	    "plain",	"ipv4_addr",  "ipv6_addr",  "duration",	 "net_port",
+	    "ktime_ns", "errno_code", "syscall_nr", "signal_nr", "hex"};
 
 	return (unsigned int)format < sizeof(names) / sizeof(names[0])
 		   ? names[format]
@@ -176,12 +177,27 @@ static enum bumble_role role_from_name(const char *name)
 
 static enum bumble_format format_from_typedef(const char *name)
 {
-	if (!strcmp(name, "ipv4_addr"))
-		return BUMBLE_FORMAT_IPV4;
-	if (!strcmp(name, "ipv6_addr"))
-		return BUMBLE_FORMAT_IPV6;
-	if (!strcmp(name, "duration"))
-		return BUMBLE_FORMAT_DURATION;
+	static const struct {
+		const char *typedef_name;
+		enum bumble_format format;
+	} formats[] = {
+	    {"ipv4_addr", BUMBLE_FORMAT_IPV4},
+	    {"ipv6_addr", BUMBLE_FORMAT_IPV6},
+	    {"duration", BUMBLE_FORMAT_DURATION},
+	    {"net_port", BUMBLE_FORMAT_PORT},
+	    {"ktime_ns", BUMBLE_FORMAT_KTIME},
+	    {"errno_code", BUMBLE_FORMAT_ERRNO},
+	    {"syscall_nr", BUMBLE_FORMAT_SYSCALL},
+	    {"signal_nr", BUMBLE_FORMAT_SIGNAL},
+	    {"hex_u8", BUMBLE_FORMAT_HEX},
+	    {"hex_u16", BUMBLE_FORMAT_HEX},
+	    {"hex_u32", BUMBLE_FORMAT_HEX},
+	    {"hex_u64", BUMBLE_FORMAT_HEX},
+	};
+
+	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (!strcmp(name, formats[i].typedef_name))
+			return formats[i].format;
 	return BUMBLE_FORMAT_PLAIN;
 }
 
@@ -201,6 +217,17 @@ static const struct btf_type *resolve(const struct btf *btf, __u32 *id,
 		*id = t->type;
 		t = btf__type_by_id(btf, *id);
 	}
+	return t;
+}
+
+/* Skips const/volatile/restrict only: a typedef of char (__u8) is not
+ * text. */
+static const struct btf_type *skip_mods(const struct btf *btf, __u32 id)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+
+	while (t && btf_is_mod(t))
+		t = btf__type_by_id(btf, t->type);
 	return t;
 }
 
@@ -244,7 +271,19 @@ static unsigned int natural_width(const struct gen_field *f)
 	case BUMBLE_FORMAT_IPV6:
 		return 26;
 	case BUMBLE_FORMAT_DURATION:
+	case BUMBLE_FORMAT_SYSCALL:
 		return 10;
+	case BUMBLE_FORMAT_PORT:
+		return 5;
+	case BUMBLE_FORMAT_KTIME:
+		return 15;
+	case BUMBLE_FORMAT_ERRNO:
+	case BUMBLE_FORMAT_SIGNAL:
+		return 7;
+	case BUMBLE_FORMAT_HEX:
+		if (f->count == 1)
+			return f->size * 2 + 2;
+		return min_u(f->size * f->count * 2, MAX_WIDTH);
 	default:
 		break;
 	}
@@ -291,13 +330,14 @@ static struct gen_field *new_field(struct gen_event *ev, const char *prefix,
 	return f;
 }
 
-static void set_enum_values(struct gen_field *f, const struct btf *btf,
-			    const struct btf_type *t)
+static struct gen_enum_value *enum_values_of(const struct btf *btf,
+					     const struct btf_type *t,
+					     unsigned int *count)
 {
 	unsigned int n = btf_vlen(t);
+	struct gen_enum_value *values = xrealloc(NULL, n * sizeof(*values));
 
-	f->enum_values = xrealloc(NULL, n * sizeof(*f->enum_values));
-	f->enum_count = n;
+	*count = n;
 	for (unsigned int i = 0; i < n; i++) {
 		long long v;
 		const char *name;
@@ -315,9 +355,10 @@ static void set_enum_values(struct gen_field *f, const struct btf *btf,
 			v = (long long)btf_enum64_value(e);
 			name = btf__name_by_offset(btf, e->name_off);
 		}
-		f->enum_values[i].value = v;
-		f->enum_values[i].name = xstrdup(name);
+		values[i].value = v;
+		values[i].name = xstrdup(name);
 	}
+	return values;
 }
 
 /* Sets kind and size for a scalar type; returns 0 if t is not one. */
@@ -342,7 +383,7 @@ static int scalar_kind(const struct btf *btf, const struct btf_type *t,
 	if (btf_is_any_enum(t)) {
 		f->size = t->size;
 		f->kind = BUMBLE_KIND_ENUM;
-		set_enum_values(f, btf, t);
+		f->enum_values = enum_values_of(btf, t, &f->enum_count);
 		return 1;
 	}
 	if (btf_is_ptr(t)) {
@@ -356,6 +397,39 @@ static int scalar_kind(const struct btf *btf, const struct btf_type *t,
 static int add_members(struct gen_event *ev, const struct btf *btf,
 		       const struct btf_type *st, const char *prefix,
 		       unsigned int base_bits, int depth);
+
+/* An array member: a string (char[N]), one run of hex digits (hex_u8[N]),
+ * N scalars, or else raw bytes. */
+static void add_array(const struct btf *btf, const struct btf_type *t, __u32 id,
+		      struct gen_field *f)
+{
+	const struct btf_array *arr = btf_array(t);
+	enum bumble_format elem_format = BUMBLE_FORMAT_PLAIN;
+	__u32 elem_id = arr->type;
+	const struct btf_type *elem = skip_mods(btf, elem_id);
+
+	if (elem && is_char_type(btf, elem)) {
+		f->kind = BUMBLE_KIND_CHARS;
+		f->size = 1;
+		f->count = arr->nelems;
+		return;
+	}
+	elem = resolve(btf, &elem_id, &elem_format);
+	if (elem && elem_format == BUMBLE_FORMAT_HEX && elem->size == 1) {
+		f->kind = BUMBLE_KIND_BYTES;
+		f->size = arr->nelems;
+		return;
+	}
+	if (elem && scalar_kind(btf, elem, f) && f->kind != BUMBLE_KIND_BYTES) {
+		f->count = arr->nelems;
+		if (f->format == BUMBLE_FORMAT_PLAIN)
+			f->format = elem_format;
+		return;
+	}
+	f->kind = BUMBLE_KIND_BYTES;
+	f->size = (unsigned int)btf__resolve_size(btf, id);
+	f->count = 1;
+}
 
 /* Describes one member of type `id` at bit offset `bits`. */
 static int add_member(struct gen_event *ev, const struct btf *btf, __u32 id,
@@ -387,23 +461,7 @@ static int add_member(struct gen_event *ev, const struct btf *btf, __u32 id,
 	} else if (scalar_kind(btf, t, f)) {
 		/* kind and size set */
 	} else if (btf_is_array(t)) {
-		const struct btf_array *arr = btf_array(t);
-		__u32 elem_id = arr->type;
-		const struct btf_type *elem = btf__type_by_id(btf, elem_id);
-
-		if (elem && is_char_type(btf, elem)) {
-			f->kind = BUMBLE_KIND_CHARS;
-			f->size = 1;
-			f->count = arr->nelems;
-		} else if ((elem = resolve(btf, &elem_id, NULL)) &&
-			   scalar_kind(btf, elem, f) &&
-			   f->kind != BUMBLE_KIND_BYTES) {
-			f->count = arr->nelems;
-		} else {
-			f->kind = BUMBLE_KIND_BYTES;
-			f->size = (unsigned int)btf__resolve_size(btf, id);
-			f->count = 1;
-		}
+		add_array(btf, t, id, f);
 	} else {
 		/* unions, floats, nested arrays: shown as raw bytes */
 		long size = btf__resolve_size(btf, id);
@@ -417,6 +475,12 @@ static int add_member(struct gen_event *ev, const struct btf *btf, __u32 id,
 	    (f->kind != BUMBLE_KIND_UINT || f->count != 1))
 		f->format = BUMBLE_FORMAT_PLAIN;
 	if (f->format == BUMBLE_FORMAT_IPV6 && f->size != 16)
+		f->format = BUMBLE_FORMAT_PLAIN;
+	if ((f->format == BUMBLE_FORMAT_PORT && f->size != 2) ||
+	    (f->format == BUMBLE_FORMAT_KTIME && f->size != 8) ||
+	    (f->format >= BUMBLE_FORMAT_ERRNO &&
+	     f->format <= BUMBLE_FORMAT_SIGNAL &&
+	     (f->kind != BUMBLE_KIND_INT && f->kind != BUMBLE_KIND_UINT)))
 		f->format = BUMBLE_FORMAT_PLAIN;
 	f->width = natural_width(f);
 	if (strlen(f->name) > f->width)
@@ -473,6 +537,161 @@ static struct gen_event *event_for_type(struct gen_model *m,
 	return ev;
 }
 
+static void warn(struct gen_model *m, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void warn(struct gen_model *m, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	if (!msg)
+		return;
+	m->warnings = xrealloc(m->warnings,
+			       (m->warning_count + 1) * sizeof(*m->warnings));
+	m->warnings[m->warning_count++] = msg;
+}
+
+/* The initial value of a parameter, as --help shows it. */
+static char *default_text(const struct gen_param *p, const unsigned char *v)
+{
+	long long s = 0;
+	unsigned long long u = 0;
+	char *text;
+
+	if (p->kind == BUMBLE_KIND_CHARS)
+		return strndup((const char *)v, p->count);
+	memcpy(&u, v, p->size); /* little-endian: low bytes first */
+	if (p->size < 8 && (u >> (p->size * 8 - 1)) & 1)
+		s = (long long)(u | (~0ull << (p->size * 8)));
+	else
+		s = (long long)u;
+	if (p->kind == BUMBLE_KIND_BOOL)
+		return xstrdup(u ? "true" : "false");
+	if (p->kind == BUMBLE_KIND_ENUM)
+		for (unsigned int i = 0; i < p->enum_count; i++)
+			if (p->enum_values[i].value == s)
+				return xstrdup(p->enum_values[i].name);
+	if (p->kind == BUMBLE_KIND_UINT ? asprintf(&text, "%llu", u) < 0
+					: asprintf(&text, "%lld", s) < 0)
+		return NULL;
+	return text;
+}
+
+/* const volatile T, or for arrays T's elements const volatile. */
+static int has_volatile(const struct btf *btf, __u32 id)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+
+	while (t && (btf_is_mod(t) || btf_is_typedef(t) || btf_is_array(t))) {
+		if (btf_is_volatile(t))
+			return 1;
+		t = btf__type_by_id(btf, btf_is_array(t) ? btf_array(t)->type
+							 : t->type);
+	}
+	return 0;
+}
+
+static const char *help_for(const struct gen_opts *opts, const char *name)
+{
+	for (size_t i = 0; i < opts->help_count; i++)
+		if (!strcmp(opts->helps[i].name, name))
+			return opts->helps[i].help;
+	return "";
+}
+
+/* Options every tool has; a parameter of the same name could not be set. */
+static int is_builtin_option(const char *name)
+{
+	static const char *const builtin[] = {
+	    "json",	"timestamp", "filter",	"duration", "count",
+	    "interval", "iface",     "cgroup",	"freq",	    "btf",
+	    "pin",	"metrics",   "list",	"verbose",  "version",
+	    "help",	"manifest",  "extract", "verify"};
+
+	for (size_t i = 0; i < sizeof(builtin) / sizeof(builtin[0]); i++)
+		if (!strcmp(name, builtin[i]))
+			return 1;
+	return 0;
+}
+
+/* Every `const volatile` global in .rodata becomes a parameter. */
+static void add_params(struct gen_model *m, const struct gen_opts *opts,
+		       const struct btf *btf, struct bpf_map *rodata)
+{
+	const struct btf_type *sec;
+	const struct btf_var_secinfo *vs;
+	const unsigned char *init;
+	size_t init_size = 0;
+	__u32 sec_id = bpf_map__btf_value_type_id(rodata);
+
+	sec = btf ? btf__type_by_id(btf, sec_id) : NULL;
+	init = bpf_map__initial_value(rodata, &init_size);
+	if (!sec || !btf_is_datasec(sec) || !init)
+		return;
+	vs = btf_var_secinfos(sec);
+	for (unsigned int i = 0; i < btf_vlen(sec); i++, vs++) {
+		const struct btf_type *var = btf__type_by_id(btf, vs->type);
+		const char *name;
+		struct gen_field f = {0};
+		struct gen_param *p;
+		const struct btf_type *t;
+		__u32 id;
+
+		if (!var || !btf_is_var(var) || !has_volatile(btf, var->type))
+			continue;
+		name = btf__name_by_offset(btf, var->name_off);
+		if (is_builtin_option(name)) {
+			warn(m,
+			     "parameter '%s' has the name of the tool's own "
+			     "--%s option, so it keeps its default; rename "
+			     "the variable to make it settable",
+			     name, name);
+			continue;
+		}
+		id = var->type;
+		t = resolve(btf, &id, NULL);
+		if (t && btf_is_array(t) &&
+		    is_char_type(btf, skip_mods(btf, btf_array(t)->type))) {
+			f.kind = BUMBLE_KIND_CHARS;
+			f.size = 1;
+			f.count = btf_array(t)->nelems;
+		} else if (!t || !scalar_kind(btf, t, &f) ||
+			   f.kind == BUMBLE_KIND_PTR ||
+			   f.kind == BUMBLE_KIND_BYTES) {
+			warn(m,
+			     "parameter '%s' is not an integer, bool, enum or "
+			     "char array; it is not settable from the command "
+			     "line",
+			     name);
+			continue;
+		} else {
+			f.count = 1;
+		}
+		if ((size_t)vs->offset + (size_t)f.size * f.count > init_size)
+			continue;
+		m->params = xrealloc(m->params,
+				     (m->param_count + 1) * sizeof(*m->params));
+		p = &m->params[m->param_count++];
+		memset(p, 0, sizeof(*p));
+		p->name = xstrdup(name);
+		p->help = xstrdup(help_for(opts, name));
+		p->offset = vs->offset;
+		p->size = f.size;
+		p->count = f.count;
+		p->kind = f.kind;
+		p->enum_values = f.enum_values;
+		p->enum_count = f.enum_count;
+		p->default_text = default_text(p, init + vs->offset);
+		if (!p->default_text)
+			p->default_text = xstrdup("");
+	}
+}
+
 static int libbpf_quiet(enum libbpf_print_level level, const char *fmt,
 			va_list ap)
 {
@@ -527,8 +746,14 @@ struct gen_model *gen_model_open(const unsigned char *obj, size_t size,
 		struct gen_map *gm;
 		__u32 vid = bpf_map__btf_value_type_id(map);
 
-		if (bpf_map__is_internal(map))
-			continue; /* .rodata/.data/.bss globals */
+		if (bpf_map__is_internal(map)) {
+			/* .rodata/.data/.bss globals: params from .rodata */
+			const char *dot = strrchr(bpf_map__name(map), '.');
+
+			if (dot && !strcmp(dot, ".rodata"))
+				add_params(m, opts, btf, map);
+			continue;
+		}
 		m->maps = xrealloc(m->maps, (m->map_count + 1) * sizeof(*gm));
 		gm = &m->maps[m->map_count++];
 		memset(gm, 0, sizeof(*gm));
@@ -586,6 +811,20 @@ void gen_model_free(struct gen_model *m)
 		free(m->maps[i].name);
 	for (unsigned int i = 0; i < m->event_count; i++)
 		free_event(m->events[i]);
+	for (unsigned int i = 0; i < m->param_count; i++) {
+		struct gen_param *p = &m->params[i];
+
+		for (unsigned int j = 0; j < p->enum_count; j++)
+			free(p->enum_values[j].name);
+		free(p->enum_values);
+		free(p->name);
+		free(p->help);
+		free(p->default_text);
+	}
+	for (unsigned int i = 0; i < m->warning_count; i++)
+		free(m->warnings[i]);
+	free(m->warnings);
+	free(m->params);
 	free(m->programs);
 	free(m->maps);
 	free(m->events);

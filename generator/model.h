@@ -46,6 +46,16 @@ struct gen_program {
 	int type; /* enum bpf_prog_type */
 };
 
+struct gen_param {
+	char *name;
+	char *help;
+	char *default_text;
+	unsigned int offset, size, count;
+	enum bumble_kind kind;
+	struct gen_enum_value *enum_values;
+	unsigned int enum_count;
+};
+
 struct gen_model {
 	char *name;
 	char *version;
@@ -58,6 +68,10 @@ struct gen_model {
 	unsigned int map_count;
 	struct gen_event **events;
 	unsigned int event_count;
+	struct gen_param *params;
+	unsigned int param_count;
+	char **warnings; /* for the user: what could not be modelled */
+	unsigned int warning_count;
 };
 
 /* A role given to a map by other means than its name, e.g. BumbleBee's
@@ -67,12 +81,20 @@ struct gen_role_hint {
 	enum bumble_role role;
 };
 
+/* Help text for a parameter, found in the program's source. */
+struct gen_param_help {
+	const char *name;
+	const char *help;
+};
+
 struct gen_opts {
 	const char *name;
 	const char *version;
 	const char *description;
 	const struct gen_role_hint *roles;
 	size_t role_count;
+	const struct gen_param_help *helps;
+	size_t help_count;
 };
 
 /* Checks that obj[0..size) is a relocatable BPF ELF object; on failure

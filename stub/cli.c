@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "stub.h"
 
@@ -17,9 +18,15 @@ enum {
 	OPT_VERBOSE,
 	OPT_VERSION,
 	OPT_HELP,
+	OPT_TIMESTAMP,
+	OPT_FILTER,
+	OPT_IFACE,
+	OPT_CGROUP,
+	OPT_FREQ,
+	OPT_PARAM, /* OPT_PARAM + i: the tool's parameter i */
 };
 
-static const struct option long_options[] = {
+static const struct option fixed_options[] = {
     {"json", no_argument, NULL, OPT_JSON},
     {"duration", required_argument, NULL, OPT_DURATION},
     {"count", required_argument, NULL, OPT_COUNT},
@@ -28,28 +35,70 @@ static const struct option long_options[] = {
     {"verbose", no_argument, NULL, OPT_VERBOSE},
     {"version", no_argument, NULL, OPT_VERSION},
     {"help", no_argument, NULL, OPT_HELP},
-    {NULL, 0, NULL, 0},
+    {"timestamp", no_argument, NULL, OPT_TIMESTAMP},
+    {"filter", required_argument, NULL, OPT_FILTER},
+    {"iface", required_argument, NULL, OPT_IFACE},
+    {"cgroup", required_argument, NULL, OPT_CGROUP},
+    {"freq", required_argument, NULL, OPT_FREQ},
 };
+
+#define FIXED_COUNT (sizeof(fixed_options) / sizeof(fixed_options[0]))
+
+static void print_params(const struct bumble_tool *t)
+{
+	if (!t->param_count)
+		return;
+	printf("\nParameters (set in the programs before they load):\n");
+	for (unsigned int i = 0; i < t->param_count; i++) {
+		const struct bumble_param *p = &t->params[i];
+		int n = printf(p->kind == BUMBLE_KIND_BOOL ? "  --%s[=%s]"
+							   : "  --%s %s",
+			       p->name, param_metavar(p));
+
+		printf("%*s%s%s(default %s)\n", n < 28 ? 28 - n : 1, "",
+		       p->help && *p->help ? p->help : "",
+		       p->help && *p->help ? " " : "",
+		       *p->default_text ? p->default_text : "empty");
+		if (p->kind == BUMBLE_KIND_ENUM) {
+			printf("%28s", "one of:");
+			for (unsigned int j = 0; j < p->enum_count; j++)
+				printf(" %s", p->enum_values[j].name);
+			printf("\n");
+		}
+	}
+}
 
 static void print_help(const struct bumble_tool *t)
 {
 	printf("%s %s%s%s\n\n", t->name, t->version,
 	       t->description && *t->description ? " - " : "",
 	       t->description ? t->description : "");
-	printf("Usage: %s [OPTIONS]\n\n"
+	printf("Usage: %s [OPTIONS]%s\n\n"
 	       "Options:\n"
-	       "  --json            print one JSON object per event\n"
-	       "  --duration SECS   stop after SECS seconds\n"
-	       "  --count N         stop after N events\n"
-	       "  --btf FILE        kernel BTF to use where "
+	       "  --json              print one JSON object per event\n"
+	       "  --timestamp         add the time of each event\n"
+	       "  --filter F=VALUE    show events whose field F is VALUE\n"
+	       "  --filter F~REGEX    ... or matches REGEX (POSIX extended);\n"
+	       "                      several filters must all match\n"
+	       "  --duration SECS     stop after SECS seconds\n"
+	       "  --count N           stop after N events\n"
+	       "  --iface IFNAME      network interface for XDP and tc "
+	       "programs\n"
+	       "  --cgroup PATH       cgroup for cgroup programs (default "
+	       "/sys/fs/cgroup)\n"
+	       "  --freq HZ           sampling rate of perf_event programs "
+	       "(default 49)\n"
+	       "  --btf FILE          kernel BTF to use where "
 	       "/sys/kernel/btf/vmlinux is missing\n"
-	       "  --list            show programs and maps, then exit\n"
-	       "  --verbose         show libbpf's messages\n"
-	       "  --version         show versions, then exit\n"
-	       "  --help            show this help, then exit\n\n"
-	       "Needs root, or CAP_BPF and CAP_PERFMON. Stops on Ctrl-C or "
-	       "SIGTERM.\n",
-	       t->name);
+	       "  --list              show programs, maps and parameters, "
+	       "then exit\n"
+	       "  --verbose           show libbpf's messages\n"
+	       "  --version           show versions, then exit\n"
+	       "  --help              show this help, then exit\n",
+	       t->name, t->param_count ? " [--PARAMETER VALUE ...]" : "");
+	print_params(t);
+	printf("\nNeeds root, or CAP_BPF and CAP_PERFMON. Stops on Ctrl-C or "
+	       "SIGTERM.\n");
 }
 
 void cli_list(const struct bumble_tool *t)
@@ -69,6 +118,13 @@ void cli_list(const struct bumble_tool *t)
 		       m->event ? "struct " : "",
 		       m->event ? m->event->name : "");
 	}
+	if (t->param_count)
+		printf("parameters:\n");
+	for (unsigned int i = 0; i < t->param_count; i++)
+		printf("  --%-22s %s (default %s)\n", t->params[i].name,
+		       param_metavar(&t->params[i]),
+		       *t->params[i].default_text ? t->params[i].default_text
+						  : "empty");
 }
 
 static int parse_seconds(const char *arg, double *out)
@@ -108,62 +164,212 @@ static enum cli_result usage_error(const struct bumble_tool *t, const char *fmt,
 	return CLI_USAGE;
 }
 
+/* getopt's table: the fixed options, then each parameter by its own
+ * name and, where it has underscores, with dashes (--targ-pid). */
+static struct option *build_options(const struct bumble_tool *t, char ***dashed)
+{
+	size_t n = FIXED_COUNT + 2 * (size_t)t->param_count + 1, k;
+	struct option *o = calloc(n, sizeof(*o));
+
+	*dashed = calloc(t->param_count + 1, sizeof(**dashed));
+	if (!o || !*dashed) {
+		free(o);
+		free(*dashed);
+		return NULL;
+	}
+	memcpy(o, fixed_options, sizeof(fixed_options));
+	k = FIXED_COUNT;
+	for (unsigned int i = 0; i < t->param_count; i++) {
+		const char *name = t->params[i].name;
+		/* a bool may stand alone: --failed, --failed=false */
+		int has_arg = t->params[i].kind == BUMBLE_KIND_BOOL
+				  ? optional_argument
+				  : required_argument;
+
+		o[k++] =
+		    (struct option){name, has_arg, NULL, OPT_PARAM + (int)i};
+		if (strchr(name, '_')) {
+			char *d = strdup(name);
+
+			for (char *c = d; c && *c; c++)
+				if (*c == '_')
+					*c = '-';
+			(*dashed)[i] = d;
+			if (d)
+				o[k++] = (struct option){d, has_arg, NULL,
+							 OPT_PARAM + (int)i};
+		}
+	}
+	return o;
+}
+
+static void free_options(const struct bumble_tool *t, struct option *o,
+			 char **dashed)
+{
+	for (unsigned int i = 0; dashed && i < t->param_count; i++)
+		free(dashed[i]);
+	free(dashed);
+	free(o);
+}
+
+static int is_bool_word(const char *s)
+{
+	static const char *const words[] = {"true", "false", "yes", "no",
+					    "on",   "off",   "1",   "0"};
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (!strcasecmp(s, words[i]))
+			return 1;
+	return 0;
+}
+
+static int parse_param(const struct bumble_tool *t, struct run_opts *opts,
+		       unsigned int i, const char *arg, int argc, char **argv)
+{
+	const struct bumble_param *p = &t->params[i];
+
+	if (!arg) { /* a bool alone, or followed by its value */
+		arg = "true";
+		if (optind < argc && is_bool_word(argv[optind]))
+			arg = argv[optind++];
+	}
+	if (!opts->param_values) {
+		opts->param_values =
+		    calloc(t->param_count, sizeof(*opts->param_values));
+		if (!opts->param_values)
+			return -1;
+	}
+	free(opts->param_values[i]);
+	opts->param_values[i] = calloc(p->count, p->size);
+	if (!opts->param_values[i])
+		return -1;
+	return param_parse(t, p, arg, opts->param_values[i]);
+}
+
+static int add_filter(struct run_opts *opts, const char *arg)
+{
+	const char **grown =
+	    realloc(opts->filters, (opts->filter_count + 1) * sizeof(*grown));
+
+	if (!grown)
+		return -1;
+	opts->filters = grown;
+	opts->filters[opts->filter_count++] = arg;
+	return 0;
+}
+
+static enum cli_result parse_one(const struct bumble_tool *t,
+				 struct run_opts *opts, int c, int argc,
+				 char **argv)
+{
+	switch (c) {
+	case OPT_JSON:
+		opts->json = 1;
+		break;
+	case OPT_TIMESTAMP:
+		opts->timestamp = 1;
+		break;
+	case OPT_DURATION:
+		if (parse_seconds(optarg, &opts->duration))
+			return usage_error(t,
+					   "--duration takes a number of "
+					   "seconds above 0, not '%s'",
+					   optarg);
+		break;
+	case OPT_COUNT:
+		if (parse_count(optarg, &opts->count))
+			return usage_error(t,
+					   "--count takes a whole number "
+					   "above 0, not '%s'",
+					   optarg);
+		break;
+	case OPT_FREQ:
+		if (parse_count(optarg, &opts->freq) || opts->freq > 100000)
+			return usage_error(t,
+					   "--freq takes a sampling rate "
+					   "from 1 to 100000 Hz, not '%s'",
+					   optarg);
+		break;
+	case OPT_FILTER:
+		if (!strpbrk(optarg, "=~") || strchr("=~", optarg[0]))
+			return usage_error(t,
+					   "--filter takes FIELD=VALUE or "
+					   "FIELD~REGEX, not '%s'",
+					   optarg);
+		if (add_filter(opts, optarg))
+			return usage_error(t, "out of memory%s", "");
+		break;
+	case OPT_IFACE:
+		opts->iface = optarg;
+		break;
+	case OPT_CGROUP:
+		opts->cgroup = optarg;
+		break;
+	case OPT_BTF:
+		opts->btf_path = optarg;
+		break;
+	case OPT_LIST:
+		opts->list = 1;
+		break;
+	case OPT_VERBOSE:
+		opts->verbose = 1;
+		break;
+	case OPT_VERSION:
+		printf("%s %s (bundled by bumble %s)\n", t->name, t->version,
+		       t->bumble_version);
+		return CLI_DONE;
+	case OPT_HELP:
+		print_help(t);
+		return CLI_DONE;
+	case ':':
+		return usage_error(t, "%s needs a value", argv[optind - 1]);
+	case '?':
+		if (optopt)
+			return usage_error(t, "%s takes no value",
+					   argv[optind - 1]);
+		return usage_error(t, "unknown option '%s'", argv[optind - 1]);
+	default:
+		if (c >= OPT_PARAM && c < OPT_PARAM + (int)t->param_count &&
+		    parse_param(t, opts, (unsigned int)(c - OPT_PARAM), optarg,
+				argc, argv))
+			return CLI_USAGE;
+		break;
+	}
+	return CLI_RUN;
+}
+
 enum cli_result cli_parse(int argc, char **argv, const struct bumble_tool *t,
 			  struct run_opts *opts)
 {
+	enum cli_result rc = CLI_RUN;
+	struct option *options;
+	char **dashed;
 	int c;
 
 	memset(opts, 0, sizeof(*opts));
+	opts->freq = 49;
+	options = build_options(t, &dashed);
+	if (!options) {
+		fprintf(stderr, "%s: out of memory\n", t->name);
+		return CLI_USAGE;
+	}
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":", long_options, NULL)) != -1) {
-		switch (c) {
-		case OPT_JSON:
-			opts->json = 1;
-			break;
-		case OPT_DURATION:
-			if (parse_seconds(optarg, &opts->duration))
-				return usage_error(
-				    t,
-				    "--duration takes a number "
-				    "of seconds above 0, not '%s'",
-				    optarg);
-			break;
-		case OPT_COUNT:
-			if (parse_count(optarg, &opts->count))
-				return usage_error(t,
-						   "--count takes a whole "
-						   "number above 0, not '%s'",
-						   optarg);
-			break;
-		case OPT_BTF:
-			opts->btf_path = optarg;
-			break;
-		case OPT_LIST:
-			opts->list = 1;
-			break;
-		case OPT_VERBOSE:
-			opts->verbose = 1;
-			break;
-		case OPT_VERSION:
-			printf("%s %s (bundled by bumble %s)\n", t->name,
-			       t->version, t->bumble_version);
-			return CLI_DONE;
-		case OPT_HELP:
-			print_help(t);
-			return CLI_DONE;
-		case ':':
-			return usage_error(t, "%s needs a value",
-					   argv[optind - 1]);
-		default:
-			if (optopt)
-				return usage_error(t, "%s takes no value",
-						   argv[optind - 1]);
-			return usage_error(t, "unknown option '%s'",
-					   argv[optind - 1]);
-		}
-	}
-	if (optind < argc)
-		return usage_error(t, "unexpected argument '%s'", argv[optind]);
-	return CLI_RUN;
+	while (rc == CLI_RUN &&
+	       (c = getopt_long(argc, argv, ":", options, NULL)) != -1)
+		rc = parse_one(t, opts, c, argc, argv);
+	if (rc == CLI_RUN && optind < argc)
+		rc = usage_error(t, "unexpected argument '%s'", argv[optind]);
+	free_options(t, options, dashed);
+	return rc;
+}
+
+void cli_free(const struct bumble_tool *t, struct run_opts *opts)
+{
+	for (unsigned int i = 0; opts->param_values && i < t->param_count; i++)
+		free(opts->param_values[i]);
+	free(opts->param_values);
+	free(opts->filters);
+	opts->param_values = NULL;
+	opts->filters = NULL;
 }

@@ -23,6 +23,7 @@ struct event_source {
 struct event_loop {
 	const struct bumble_tool *tool;
 	const struct run_opts *opts;
+	struct filter_set *filters;
 	struct outbuf out;
 	struct ring_buffer *ring; /* all ringbuf maps share one */
 	struct event_source *sources;
@@ -42,13 +43,21 @@ static void on_signal(int sig)
 static int handle_event(struct event_source *src, const void *data, size_t size)
 {
 	struct event_loop *loop = src->loop;
+	const struct bumble_event_type *t = src->desc->event;
+	uint64_t now = 0;
 
-	if (loop->done)
+	if (loop->done || !filters_match(loop->filters, t, data, size))
 		return 0;
+	if (loop->opts->timestamp) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		now = (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec;
+	}
 	if (loop->opts->json)
-		format_json(&loop->out, src->desc->event, data, size);
+		format_json(&loop->out, t, data, size, now);
 	else
-		format_text(&loop->out, src->desc->event, data, size);
+		format_text(&loop->out, t, data, size, now);
 	loop->events++;
 	if (loop->opts->count && loop->events >= loop->opts->count)
 		loop->done = 1;
@@ -117,7 +126,8 @@ static int add_source(struct event_loop *loop, const struct bumble_map *desc,
 }
 
 int events_open(const struct bumble_tool *t, const struct run_opts *opts,
-		struct bpf_object *obj, struct event_loop **out)
+		struct filter_set *filters, struct bpf_object *obj,
+		struct event_loop **out)
 {
 	struct event_loop *loop;
 	int err;
@@ -132,6 +142,7 @@ int events_open(const struct bumble_tool *t, const struct run_opts *opts,
 		goto nomem;
 	loop->tool = t;
 	loop->opts = opts;
+	loop->filters = filters;
 	outbuf_init(&loop->out, STDOUT_FILENO);
 	loop->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
 	if (loop->epoll_fd < 0) {
@@ -271,7 +282,7 @@ void events_header(struct event_loop *loop)
 			return; /* several layouts: no single header fits */
 	}
 	if (shown) {
-		format_header(&loop->out, shown);
+		format_header(&loop->out, shown, loop->opts->timestamp);
 		outbuf_flush(&loop->out);
 	}
 }

@@ -1,7 +1,9 @@
 /* Event formatting: decodes raw event bytes by a BTF-derived field table
  * into aligned text columns or JSON lines. */
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "stub.h"
 
@@ -187,37 +189,124 @@ static void put_duration_text(struct outbuf *o, uint64_t ns)
 	outbuf_puts(o, "ns");
 }
 
-/* One scalar element of field f at p. */
-static void put_scalar(struct outbuf *o, const struct bumble_field *f,
-		       const unsigned char *p, int json)
+/* Wall-clock time: "13:45:12.123456" in text, RFC 3339 with nanoseconds
+ * in JSON. UTC, so a tool needs no time zone data. */
+static void put_time(struct outbuf *o, uint64_t ns, int json)
+{
+	time_t secs = (time_t)(ns / 1000000000);
+	unsigned long frac = (unsigned long)(ns % 1000000000);
+	char buf[48];
+	struct tm tm;
+	size_t n;
+
+	gmtime_r(&secs, &tm);
+	if (json) {
+		n = strftime(buf, sizeof(buf), "\"%Y-%m-%dT%H:%M:%S", &tm);
+		outbuf_put(o, buf, n);
+		snprintf(buf, sizeof(buf), ".%09luZ\"", frac);
+	} else {
+		n = strftime(buf, sizeof(buf), "%H:%M:%S", &tm);
+		outbuf_put(o, buf, n);
+		snprintf(buf, sizeof(buf), ".%06lu", frac / 1000);
+	}
+	outbuf_puts(o, buf);
+}
+
+/* CLOCK_REALTIME minus CLOCK_MONOTONIC, to show bpf_ktime_get_ns(). */
+static uint64_t monotonic_to_realtime(uint64_t mono)
+{
+	static int64_t offset;
+	static int known;
+
+	if (!known) {
+		struct timespec rt, mt;
+
+		clock_gettime(CLOCK_REALTIME, &rt);
+		clock_gettime(CLOCK_MONOTONIC, &mt);
+		offset = ((int64_t)rt.tv_sec - mt.tv_sec) * 1000000000 +
+			 (rt.tv_nsec - mt.tv_nsec);
+		known = 1;
+	}
+	return mono + (uint64_t)offset;
+}
+
+/* A name for the value, quoted in JSON; 0 if there is none. */
+static int put_name(struct outbuf *o, const char *name, int negative, int json)
+{
+	if (!name)
+		return 0;
+	if (json)
+		outbuf_putc(o, '"');
+	if (negative)
+		outbuf_putc(o, '-');
+	outbuf_puts(o, name);
+	if (json)
+		outbuf_putc(o, '"');
+	return 1;
+}
+
+/* Formats chosen by typedef name; 0 when f has none or the value has no
+ * such form (an unknown syscall), to be shown plainly. */
+static int put_formatted(struct outbuf *o, const struct bumble_field *f,
+			 const unsigned char *p, int json)
 {
 	char addr[INET6_ADDRSTRLEN];
 	uint64_t raw;
-	const char *name;
+	int64_t v;
 
 	switch (f->format) {
 	case BUMBLE_FORMAT_IPV4:
 	case BUMBLE_FORMAT_IPV6:
-		if ((f->format == BUMBLE_FORMAT_IPV4 && f->size == 4) ||
-		    (f->format == BUMBLE_FORMAT_IPV6 && f->size == 16)) {
-			inet_ntop(f->size == 4 ? AF_INET : AF_INET6, p, addr,
-				  sizeof(addr));
-			if (json)
-				outbuf_putc(o, '"');
-			outbuf_puts(o, addr);
-			if (json)
-				outbuf_putc(o, '"');
-			return;
-		}
-		break;
+		if (f->size != (f->format == BUMBLE_FORMAT_IPV4 ? 4u : 16u))
+			return 0;
+		inet_ntop(f->size == 4 ? AF_INET : AF_INET6, p, addr,
+			  sizeof(addr));
+		return put_name(o, addr, 0, json);
 	case BUMBLE_FORMAT_DURATION:
-		if (!json && f->kind == BUMBLE_KIND_UINT) {
-			put_duration_text(o, field_raw(f, p));
-			return;
-		}
-		break;
+		if (json)
+			return 0;
+		put_duration_text(o, field_raw(f, p));
+		return 1;
+	case BUMBLE_FORMAT_PORT:
+		if (f->size != 2)
+			return 0;
+		outbuf_u64(o, ntohs((uint16_t)field_raw(f, p)));
+		return 1;
+	case BUMBLE_FORMAT_KTIME:
+		put_time(o, monotonic_to_realtime(field_raw(f, p)), json);
+		return 1;
+	case BUMBLE_FORMAT_ERRNO:
+		v = field_signed(f, field_raw(f, p));
+		return put_name(o, errno_name(v < 0 ? -v : v), v < 0, json);
+	case BUMBLE_FORMAT_SYSCALL:
+		return put_name(
+		    o, syscall_name(field_signed(f, field_raw(f, p))), 0, json);
+	case BUMBLE_FORMAT_SIGNAL:
+		return put_name(
+		    o, signal_name(field_signed(f, field_raw(f, p))), 0, json);
+	case BUMBLE_FORMAT_HEX:
+		raw = field_raw(f, p);
+		if (json)
+			outbuf_putc(o, '"');
+		outbuf_put(o, "0x", 2);
+		put_hex_u64(o, raw);
+		if (json)
+			outbuf_putc(o, '"');
+		return 1;
+	default:
+		return 0;
 	}
+}
 
+/* One scalar element of field f at p. */
+static void put_scalar(struct outbuf *o, const struct bumble_field *f,
+		       const unsigned char *p, int json)
+{
+	uint64_t raw;
+	const char *name;
+
+	if (f->format != BUMBLE_FORMAT_PLAIN && put_formatted(o, f, p, json))
+		return;
 	switch (f->kind) {
 	case BUMBLE_KIND_INT:
 		outbuf_i64(o, field_signed(f, field_raw(f, p)));
@@ -356,8 +445,15 @@ static void column_end(struct outbuf *o, const struct bumble_event_type *t,
 		    i + 1 == t->field_count);
 }
 
-void format_header(struct outbuf *o, const struct bumble_event_type *t)
+#define TIME_WIDTH 15 /* 13:45:12.123456 */
+
+void format_header(struct outbuf *o, const struct bumble_event_type *t,
+		   int with_time)
 {
+	if (with_time) {
+		outbuf_puts(o, "TIME");
+		outbuf_pad(o, TIME_WIDTH - 4 + 1);
+	}
 	for (unsigned int i = 0; i < t->field_count; i++) {
 		size_t start = column_begin(o, &t->fields[i], i);
 
@@ -369,10 +465,14 @@ void format_header(struct outbuf *o, const struct bumble_event_type *t)
 }
 
 void format_text(struct outbuf *o, const struct bumble_event_type *t,
-		 const void *data, size_t size)
+		 const void *data, size_t size, uint64_t now)
 {
 	const unsigned char *p = data;
 
+	if (now) {
+		put_time(o, now, 0);
+		outbuf_putc(o, ' ');
+	}
 	for (unsigned int i = 0; i < t->field_count; i++) {
 		const struct bumble_field *f = &t->fields[i];
 		size_t start = column_begin(o, f, i);
@@ -387,11 +487,17 @@ void format_text(struct outbuf *o, const struct bumble_event_type *t,
 }
 
 void format_json(struct outbuf *o, const struct bumble_event_type *t,
-		 const void *data, size_t size)
+		 const void *data, size_t size, uint64_t now)
 {
 	const unsigned char *p = data;
 
 	outbuf_putc(o, '{');
+	if (now) {
+		outbuf_puts(o, "\"time\":");
+		put_time(o, now, 1);
+		if (t->field_count)
+			outbuf_putc(o, ',');
+	}
 	for (unsigned int i = 0; i < t->field_count; i++) {
 		const struct bumble_field *f = &t->fields[i];
 
@@ -408,4 +514,22 @@ void format_json(struct outbuf *o, const struct bumble_event_type *t,
 			outbuf_puts(o, "null");
 	}
 	outbuf_put(o, "}\n", 2);
+}
+
+void format_field(struct outbuf *o, const struct bumble_field *f,
+		  const void *data, size_t size)
+{
+	size_t start = o->len;
+
+	if (!field_present(f, size))
+		return;
+	reserve(o, f);
+	start = o->len;
+	put_value(o, f, (const unsigned char *)data + f->offset, 1);
+	/* strings unquoted: comm=bash, not comm="bash" */
+	if (o->len - start >= 2 && o->buf[start] == '"' &&
+	    o->buf[o->len - 1] == '"') {
+		memmove(o->buf + start, o->buf + start + 1, o->len - start - 2);
+		o->len -= 2;
+	}
 }

@@ -28,6 +28,7 @@ int bumble_main(int argc, char **argv, const struct bumble_tool *t)
 {
 	struct loaded_tool lt = {0};
 	struct event_loop *loop = NULL;
+	struct filter_set *filters = NULL;
 	struct run_opts opts;
 	int rc;
 
@@ -39,28 +40,38 @@ int bumble_main(int argc, char **argv, const struct bumble_tool *t)
 	}
 	switch (cli_parse(argc, argv, t, &opts)) {
 	case CLI_DONE:
+		cli_free(t, &opts);
 		return BUMBLE_EXIT_OK;
 	case CLI_USAGE:
+		cli_free(t, &opts);
 		return BUMBLE_EXIT_USAGE;
 	case CLI_RUN:
 		break;
 	}
 	if (opts.list) {
 		cli_list(t);
+		cli_free(t, &opts);
 		return BUMBLE_EXIT_OK;
 	}
-	rc = loader_check_privileges();
+	rc = filters_parse(t, &opts, &filters);
+	if (!rc)
+		rc = loader_check_privileges();
 	if (!rc)
 		rc = loader_check_btf(&opts);
-	if (rc)
+	if (rc) {
+		filters_free(filters);
+		cli_free(t, &opts);
 		return rc;
+	}
 
 	libbpf_log_init(opts.verbose);
 	rc = loader_open(t, &opts, &lt);
 	if (!rc)
+		rc = params_apply(t, &opts, lt.obj);
+	if (!rc)
 		rc = loader_load(t, &lt);
 	if (!rc)
-		rc = events_open(t, &opts, lt.obj, &loop);
+		rc = events_open(t, &opts, filters, lt.obj, &loop);
 	if (!rc)
 		rc = loader_attach(t, &lt);
 	if (!rc) {
@@ -71,5 +82,7 @@ int bumble_main(int argc, char **argv, const struct bumble_tool *t)
 	events_close(loop);
 	loader_close(&lt);
 	libbpf_log_free();
+	filters_free(filters);
+	cli_free(t, &opts);
 	return rc;
 }

@@ -30,12 +30,23 @@ void outbuf_i64(struct outbuf *o, int64_t v);
 int outbuf_flush(struct outbuf *o);
 
 /* Event formatting from a BTF-derived event description. Fields whose
- * bytes lie beyond `size` are shown as "?" (text) or null (JSON). */
-void format_header(struct outbuf *o, const struct bumble_event_type *t);
+ * bytes lie beyond `size` are shown as "?" (text) or null (JSON). A
+ * non-zero `now` (CLOCK_REALTIME ns) adds a leading time column. */
+void format_header(struct outbuf *o, const struct bumble_event_type *t,
+		   int with_time);
 void format_text(struct outbuf *o, const struct bumble_event_type *t,
-		 const void *data, size_t size);
+		 const void *data, size_t size, uint64_t now);
 void format_json(struct outbuf *o, const struct bumble_event_type *t,
-		 const void *data, size_t size);
+		 const void *data, size_t size, uint64_t now);
+/* One field's value as JSON would show it, strings unquoted: what
+ * --filter compares. */
+void format_field(struct outbuf *o, const struct bumble_field *f,
+		  const void *data, size_t size);
+
+/* Names of x86_64 system calls, errnos and signals, or NULL. */
+const char *syscall_name(long long nr);
+const char *errno_name(long long e);
+const char *signal_name(long long sig);
 
 /* Diagnostics on stderr, prefixed with the tool's name. */
 void diag_set_name(const char *name);
@@ -47,9 +58,16 @@ struct run_opts {
 	int json;
 	int verbose;
 	int list;
-	double duration;	  /* seconds; 0 = until stopped */
-	unsigned long long count; /* events; 0 = unlimited */
-	const char *btf_path;	  /* --btf FILE */
+	double duration;	      /* seconds; 0 = until stopped */
+	unsigned long long count;     /* events; 0 = unlimited */
+	const char *btf_path;	      /* --btf FILE */
+	unsigned char **param_values; /* per tool param: bytes, or NULL */
+	int timestamp;
+	const char **filters; /* --filter FIELD=VALUE / FIELD~REGEX */
+	unsigned int filter_count;
+	const char *iface;	 /* --iface IFNAME */
+	const char *cgroup;	 /* --cgroup PATH */
+	unsigned long long freq; /* --freq HZ */
 };
 
 enum cli_result {
@@ -60,6 +78,15 @@ enum cli_result {
 
 enum cli_result cli_parse(int argc, char **argv, const struct bumble_tool *t,
 			  struct run_opts *opts);
+void cli_free(const struct bumble_tool *t, struct run_opts *opts);
+
+/* Parameters: parse a --NAME value into its bytes (0, or -1 having said
+ * why), and write the set ones into the object before load. */
+int param_parse(const struct bumble_tool *t, const struct bumble_param *p,
+		const char *arg, unsigned char *out);
+const char *param_metavar(const struct bumble_param *p);
+int params_apply(const struct bumble_tool *t, const struct run_opts *opts,
+		 struct bpf_object *obj);
 void cli_list(const struct bumble_tool *t);
 
 /* libbpf's messages, kept for error reports or streamed with --verbose. */
@@ -71,6 +98,17 @@ void libbpf_log_dump(const char *needle, int max_lines);
  * the program is stored in prog (size n). */
 const char *libbpf_log_verifier(char *prog, size_t n);
 void libbpf_log_free(void);
+
+/* --filter: parsed and checked against the tool's event fields before
+ * anything loads (exit code on error, having said why). */
+struct filter_set;
+
+int filters_parse(const struct bumble_tool *t, const struct run_opts *opts,
+		  struct filter_set **out);
+/* 1 when the event passes every filter (always, for a NULL set). */
+int filters_match(struct filter_set *set, const struct bumble_event_type *t,
+		  const void *data, size_t size);
+void filters_free(struct filter_set *set);
 
 /* Loading: privilege and environment checks, open, load, attach. */
 struct loaded_tool {
@@ -92,7 +130,8 @@ void loader_close(struct loaded_tool *lt);
 struct event_loop;
 
 int events_open(const struct bumble_tool *t, const struct run_opts *opts,
-		struct bpf_object *obj, struct event_loop **out);
+		struct filter_set *filters, struct bpf_object *obj,
+		struct event_loop **out);
 /* Runs until a signal, the deadline, the event count or a closed stdout.
  * Returns 0 or an enum bumble_exit code. */
 int events_run(struct event_loop *loop);

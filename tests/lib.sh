@@ -119,16 +119,24 @@ wait_tool() {
 	TOOL_PID=
 }
 
-# json_has FILE PYEXPR: some JSON line e of FILE makes PYEXPR true; every
-# line must be valid JSON.
-json_has() {
-	python3 - "$1" "$2" <<'PY'
+# json_has FILE PYEXPR: some JSON line e of FILE makes PYEXPR true;
+# json_all FILE PYEXPR: FILE has lines and every one does. Every line
+# must be valid JSON.
+json_check() {
+	python3 - "$@" <<'PY'
 import json, sys
-found = False
-for line in open(sys.argv[1]):
-    e = json.loads(line)
-    if eval("(" + sys.argv[2] + ")", {}, {"e": e}):
-        found = True
-sys.exit(0 if found else 1)
+mode, path, expr = sys.argv[1:4]
+results = [bool(eval("(" + expr + ")", {}, {"e": json.loads(line)}))
+           for line in open(path)]
+ok = any(results) if mode == "any" else (results and all(results))
+sys.exit(0 if ok else 1)
 PY
+}
+
+json_has() {
+	json_check any "$1" "$2"
+}
+
+json_all() {
+	json_check all "$1" "$2"
 }

@@ -33,15 +33,17 @@ unit() {
 }
 
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -g -O1"
-CFLAGS="-D_GNU_SOURCE -Wall -Wextra -Werror -Istub -Istub/include -Igenerator -Itests/unit -Ibuild/host/include"
-if gcc $SAN $CFLAGS tests/unit/test_format.c stub/format.c stub/outbuf.c \
+CFLAGS="-D_GNU_SOURCE -Wall -Wextra -Werror -Istub -Istub/include -Igenerator -Itests/unit -Ibuild/host/include -Ibuild/obj/bumble/gen"
+if gcc $SAN $CFLAGS tests/unit/test_format.c stub/format.c stub/outbuf.c stub/names.c \
 	-o "$OUT/test_format" &&
-	gcc $SAN $CFLAGS tests/unit/test_model.c generator/*.c \
+	gcc $SAN $CFLAGS -Ibundler tests/unit/test_model.c generator/*.c \
+		bundler/param_docs.c \
 		build/host/lib/libbpf.a -lelf -lz -o "$OUT/test_model" &&
 	build/bin/bumble build tests/fixtures/layout.bpf.c -o "$OUT/layout.bpf.o" &&
 	build/bin/bumble build tests/fixtures/noprog.bpf.c -o "$OUT/noprog.bpf.o"; then
 	unit format "$OUT/test_format"
-	unit model "$OUT/test_model" "$OUT/layout.bpf.o" "$OUT/noprog.bpf.o"
+	unit model "$OUT/test_model" "$OUT/layout.bpf.o" "$OUT/noprog.bpf.o" \
+		tests/fixtures/layout.bpf.c
 else
 	echo "not ok - building the unit tests failed"
 	echo fail >>"$BUMBLE_RESULTS"

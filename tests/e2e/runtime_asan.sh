@@ -10,7 +10,8 @@ run "$BUMBLE" gen "$EXAMPLES/execsnoop.bpf.c" -o "$WORK/runner.c"
 check "gen execsnoop runner" test "$RC" = 0
 run gcc -fsanitize=address,undefined -fno-sanitize-recover=all -g -O1 \
 	-D_GNU_SOURCE -I"$ROOT/stub/include" -I"$ROOT/stub" \
-	-I"$ROOT/build/host/include" "$WORK/runner.c" "$ROOT"/stub/*.c \
+	-I"$ROOT/build/host/include" -I"$ROOT/build/obj/bumble/gen" \
+	"$WORK/runner.c" "$ROOT"/stub/*.c \
 	"$ROOT/build/host/lib/libbpf.a" -lelf -lz -o "$WORK/execsnoop-asan"
 check "link the runner with a sanitized runtime" test "$RC" = 0
 

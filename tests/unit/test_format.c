@@ -1,6 +1,7 @@
 /* Unit tests of the runtime's event formatter on fixture bytes: padding,
  * signedness, bitfields, enums, strings and escaping, typed formats,
  * truncated events, text alignment and JSON. */
+#include <arpa/inet.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -14,7 +15,7 @@ static const char *text(const struct bumble_event_type *t, const void *d,
 			size_t n)
 {
 	outbuf_init(&out, -1);
-	format_text(&out, t, d, n);
+	format_text(&out, t, d, n, 0);
 	out.buf[out.len] = '\0';
 	return out.buf;
 }
@@ -23,7 +24,7 @@ static const char *json(const struct bumble_event_type *t, const void *d,
 			size_t n)
 {
 	outbuf_init(&out, -1);
-	format_json(&out, t, d, n);
+	format_json(&out, t, d, n, 0);
 	out.buf[out.len] = '\0';
 	return out.buf;
 }
@@ -31,7 +32,7 @@ static const char *json(const struct bumble_event_type *t, const void *d,
 static const char *header(const struct bumble_event_type *t)
 {
 	outbuf_init(&out, -1);
-	format_header(&out, t);
+	format_header(&out, t, 0);
 	out.buf[out.len] = '\0';
 	return out.buf;
 }
@@ -357,6 +358,136 @@ static void test_truncated(void)
 	CHECK_STR(text(&t, v, 6), "7 ?\n", "and ? in text");
 }
 
+static void test_named_formats(void)
+{
+	struct rec {
+		uint16_t port;
+		int32_t err, nerr, unknown_err;
+		int32_t sys, bad_sys;
+		int32_t sig;
+		uint32_t flags;
+		uint8_t mac[6];
+	} r = {htons(443), 2,	    -13,
+	       4000,	   257,	    99999,
+	       15,	   0x80000, {0xde, 0xad, 0xbe, 0xef, 0x00, 0x01}};
+	static const struct bumble_field f[] = {
+	    {.name = "port",
+	     .offset = offsetof(struct rec, port),
+	     .size = 2,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_UINT,
+	     .format = BUMBLE_FORMAT_PORT},
+	    {.name = "err",
+	     .offset = offsetof(struct rec, err),
+	     .size = 4,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_INT,
+	     .format = BUMBLE_FORMAT_ERRNO},
+	    {.name = "nerr",
+	     .offset = offsetof(struct rec, nerr),
+	     .size = 4,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_INT,
+	     .format = BUMBLE_FORMAT_ERRNO},
+	    {.name = "uerr",
+	     .offset = offsetof(struct rec, unknown_err),
+	     .size = 4,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_INT,
+	     .format = BUMBLE_FORMAT_ERRNO},
+	    {.name = "sys",
+	     .offset = offsetof(struct rec, sys),
+	     .size = 4,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_INT,
+	     .format = BUMBLE_FORMAT_SYSCALL},
+	    {.name = "bad_sys",
+	     .offset = offsetof(struct rec, bad_sys),
+	     .size = 4,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_INT,
+	     .format = BUMBLE_FORMAT_SYSCALL},
+	    {.name = "sig",
+	     .offset = offsetof(struct rec, sig),
+	     .size = 4,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_INT,
+	     .format = BUMBLE_FORMAT_SIGNAL},
+	    {.name = "flags",
+	     .offset = offsetof(struct rec, flags),
+	     .size = 4,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_UINT,
+	     .format = BUMBLE_FORMAT_HEX},
+	    {.name = "mac",
+	     .offset = offsetof(struct rec, mac),
+	     .size = 6,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_BYTES},
+	};
+	TYPE(t, f);
+
+	CHECK_STR(json(&t, &r, sizeof(r)),
+		  "{\"port\":443,\"err\":\"ENOENT\",\"nerr\":\"-EACCES\","
+		  "\"uerr\":4000,\"sys\":\"openat\",\"bad_sys\":99999,"
+		  "\"sig\":\"SIGTERM\",\"flags\":\"0x80000\","
+		  "\"mac\":\"deadbeef0001\"}\n",
+		  "net_port, errno_code, syscall_nr, signal_nr, hex as JSON");
+	CHECK_STR(text(&t, &r, sizeof(r)),
+		  "443 ENOENT -EACCES 4000 openat 99999 SIGTERM 0x80000 "
+		  "deadbeef0001\n",
+		  "the same as text; unknown numbers stay numbers");
+}
+
+static void test_time_and_field(void)
+{
+	static const struct bumble_field f[] = {
+	    {.name = "pid",
+	     .offset = 0,
+	     .size = 4,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_UINT,
+	     .width = 3},
+	    {.name = "comm",
+	     .offset = 4,
+	     .size = 1,
+	     .count = 8,
+	     .kind = BUMBLE_KIND_CHARS,
+	     .width = 4},
+	};
+	TYPE(t, f);
+	struct {
+		uint32_t pid;
+		char comm[8];
+	} e = {42, "bash"};
+	/* 2026-11-27 13:45:12.123456789 UTC */
+	uint64_t now = 1795787112ull * 1000000000ull + 123456789ull;
+
+	outbuf_init(&out, -1);
+	format_json(&out, &t, &e, sizeof(e), now);
+	out.buf[out.len] = '\0';
+	CHECK_STR(out.buf,
+		  "{\"time\":\"2026-11-27T13:45:12.123456789Z\",\"pid\":42,"
+		  "\"comm\":\"bash\"}\n",
+		  "--timestamp in JSON: RFC 3339 UTC with nanoseconds");
+	outbuf_init(&out, -1);
+	format_text(&out, &t, &e, sizeof(e), now);
+	out.buf[out.len] = '\0';
+	CHECK_STR(out.buf, "13:45:12.123456  42 bash\n",
+		  "--timestamp in text: a leading time column");
+	outbuf_init(&out, -1);
+	format_header(&out, &t, 1);
+	out.buf[out.len] = '\0';
+	CHECK_STR(out.buf, "TIME            PID COMM\n", "--timestamp header");
+	outbuf_init(&out, -1);
+	format_field(&out, &f[1], &e, sizeof(e));
+	out.buf[out.len] = '\0';
+	CHECK_STR(out.buf, "bash", "a field for --filter: strings unquoted");
+	outbuf_init(&out, -1);
+	format_field(&out, &f[1], &e, 6);
+	CHECK(out.len == 0, "a field past the event's end: empty for --filter");
+}
+
 int main(void)
 {
 	test_padded();
@@ -365,5 +496,7 @@ int main(void)
 	test_strings();
 	test_formats();
 	test_truncated();
+	test_named_formats();
+	test_time_and_field();
 	return check_failures ? 1 : 0;
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bumble.h"
 #include "check.h"
 #include "model.h"
 
@@ -57,9 +58,58 @@ static const struct gen_field *find_field(const struct gen_event *ev,
 		      "field " fname " at offset " #off ", " #kind_);          \
 	} while (0)
 
-static void test_layout(const char *path)
+static const struct gen_param *find_param(const struct gen_model *m,
+					  const char *name)
+{
+	for (unsigned int i = 0; i < m->param_count; i++)
+		if (!strcmp(m->params[i].name, name))
+			return &m->params[i];
+	return NULL;
+}
+
+static void test_params(const struct gen_model *m)
+{
+	const struct gen_param *p;
+
+	CHECK(m->param_count == 5, "five const volatile params");
+	p = find_param(m, "targ_pid");
+	CHECK(p && p->kind == BUMBLE_KIND_UINT && p->size == 4 &&
+		  !strcmp(p->default_text, "7") &&
+		  !strcmp(p->help, "only this process id"),
+	      "u32 param: default 7, help from the comment before it");
+	p = find_param(m, "chatty");
+	CHECK(p && p->kind == BUMBLE_KIND_BOOL &&
+		  !strcmp(p->default_text, "true") &&
+		  !strcmp(p->help, "say more"),
+	      "bool param: default true, help from a trailing // comment");
+	p = find_param(m, "shade");
+	CHECK(p && p->kind == BUMBLE_KIND_ENUM && p->enum_count == 3 &&
+		  !strcmp(p->default_text, "BLUE") &&
+		  !strcmp(p->help, "the colour to look for, on two lines"),
+	      "enum param: default by name, help from several // lines");
+	p = find_param(m, "label");
+	CHECK(p && p->kind == BUMBLE_KIND_CHARS && p->count == 8 &&
+		  !strcmp(p->default_text, "abc"),
+	      "char[8] param: a string");
+	p = find_param(m, "delta");
+	CHECK(p && p->kind == BUMBLE_KIND_INT && p->size == 2 &&
+		  !strcmp(p->default_text, "-5") &&
+		  !strcmp(p->help, "change per \"tick\""),
+	      "s16 param: negative default, help from BUMBLE_HELP");
+	CHECK(!find_param(m, "plain_const"), "plain const is not a param");
+	CHECK(!find_param(m, "json") && m->warning_count == 2 &&
+		  strstr(m->warnings[0], "tool's own --json option"),
+	      "a param named like a built-in option: warned, not settable");
+	CHECK(!find_param(m, "not_a_param") && m->warning_count == 2 &&
+		  strstr(m->warnings[1], "not_a_param"),
+	      "a struct param is refused with a warning");
+}
+
+static void test_layout(const char *path, const char *source)
 {
 	struct gen_opts opts = {.name = "layout", .version = "1.2.3"};
+	struct param_docs docs = {0};
+	unsigned char *text;
 	const struct gen_map *mp;
 	const struct gen_event *ev;
 	const struct gen_field *f;
@@ -71,14 +121,23 @@ static void test_layout(const char *path)
 	size_t srclen = 0;
 	FILE *mem;
 
+	text = slurp(source, &size);
+	text = realloc(text, size + 1);
+	text[size] = '\0';
+	CHECK(param_docs_scan((char *)text, &docs) == 0, "source docs scanned");
+	free(text);
+	opts.helps = docs.helps;
+	opts.help_count = docs.count;
 	obj = slurp(path, &size);
 	m = gen_model_open(obj, size, &opts, err, sizeof(err));
+	param_docs_free(&docs);
 	CHECK(m != NULL, "model of the layout fixture opens");
 	if (!m) {
 		printf("# %s\n", err);
 		free(obj);
 		return;
 	}
+	test_params(m);
 	CHECK(m->program_count == 2, "two programs");
 	CHECK_STR(m->programs[0].section,
 		  "tracepoint/syscalls/sys_enter_getpid",
@@ -184,12 +243,13 @@ int main(int argc, char **argv)
 	size_t size;
 	static const unsigned char garbage[] = "this is not an object at all";
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: %s LAYOUT.bpf.o NOPROG.bpf.o\n",
+	if (argc != 4) {
+		fprintf(stderr,
+			"usage: %s LAYOUT.bpf.o NOPROG.bpf.o LAYOUT.bpf.c\n",
 			argv[0]);
 		return 2;
 	}
-	test_layout(argv[1]);
+	test_layout(argv[1], argv[3]);
 
 	expect_refused(garbage, sizeof(garbage), "not an ELF file",
 		       "garbage input refused as not ELF");

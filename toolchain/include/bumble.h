@@ -2,9 +2,16 @@
  * its events. Include it after vmlinux.h. See docs/conventions.md.
  *
  * Event fields whose type is one of these typedefs are formatted by name:
- *   ipv4_addr  4 bytes in network order, shown as 10.0.0.1
- *   ipv6_addr  16 bytes, shown as 2001:db8::1
- *   duration   nanoseconds, shown as 1.250ms in text, a number in JSON
+ *   ipv4_addr   4 bytes in network order, shown as 10.0.0.1
+ *   ipv6_addr   16 bytes, shown as 2001:db8::1
+ *   duration    nanoseconds, shown as 1.250ms in text, a number in JSON
+ *   net_port    a port in network byte order (skc_dport), shown as 443
+ *   ktime_ns    bpf_ktime_get_ns(), shown as the wall-clock time
+ *   errno_code  0 or an errno, either sign, shown as ENOENT or -ENOENT
+ *   syscall_nr  an x86_64 system call number, shown as openat
+ *   signal_nr   a signal number, shown as SIGTERM
+ *   hex_u8 .. hex_u64   shown in hexadecimal: 0x1c2; an array of hex_u8
+ *               is shown as one run of hex digits
  */
 #ifndef __BUMBLE_H__
 #define __BUMBLE_H__
@@ -12,5 +19,22 @@
 typedef __u32 ipv4_addr;
 typedef __u8 ipv6_addr[16];
 typedef __u64 duration;
+typedef __u16 net_port;
+typedef __u64 ktime_ns;
+typedef __s32 errno_code;
+typedef __s32 syscall_nr;
+typedef __s32 signal_nr;
+typedef __u8 hex_u8;
+typedef __u16 hex_u16;
+typedef __u32 hex_u32;
+typedef __u64 hex_u64;
+
+/* Parameters: every `const volatile` global becomes --NAME VALUE on the
+ * tool, its default the initial value. Its help text is the comment
+ * before or after the declaration, or given here:
+ *   const volatile __u32 targ_pid = 0;
+ *   BUMBLE_HELP(targ_pid, "only this process id");
+ */
+#define BUMBLE_HELP(name, text) _Static_assert(1, text)
 
 #endif

@@ -36,6 +36,12 @@ enum bumble_format {
 	BUMBLE_FORMAT_IPV4,	/* ipv4_addr: 4 bytes, network order */
 	BUMBLE_FORMAT_IPV6,	/* ipv6_addr: 16 bytes */
 	BUMBLE_FORMAT_DURATION, /* duration: nanoseconds */
+	BUMBLE_FORMAT_PORT,	/* net_port: 2 bytes, network order */
+	BUMBLE_FORMAT_KTIME,	/* ktime_ns: CLOCK_MONOTONIC ns */
+	BUMBLE_FORMAT_ERRNO,	/* errno_code: ENOENT */
+	BUMBLE_FORMAT_SYSCALL,	/* syscall_nr: openat */
+	BUMBLE_FORMAT_SIGNAL,	/* signal_nr: SIGTERM */
+	BUMBLE_FORMAT_HEX,	/* hex_u8 .. hex_u64: 0x1f */
 };
 
 struct bumble_enum_value {
@@ -85,6 +91,20 @@ struct bumble_program {
 	const char *section;
 };
 
+/* A `const volatile` global of the program, set with --NAME VALUE before
+ * the object is loaded. */
+struct bumble_param {
+	const char *name;
+	const char *help;	  /* from a doc comment or BUMBLE_HELP() */
+	const char *default_text; /* the initial value, as shown in --help */
+	unsigned int offset;	  /* in the .rodata map */
+	unsigned int size;	  /* bytes of one element */
+	unsigned int count;	  /* elements: N for char[N], else 1 */
+	unsigned char kind;	  /* INT, UINT, BOOL, ENUM or CHARS */
+	unsigned short enum_count;
+	const struct bumble_enum_value *enum_values;
+};
+
 /* Everything a runner knows about its tool. */
 struct bumble_tool {
 	size_t sz; /* sizeof(struct bumble_tool), for growth */
@@ -98,6 +118,8 @@ struct bumble_tool {
 	const struct bumble_map *maps;
 	unsigned int program_count;
 	const struct bumble_program *programs;
+	unsigned int param_count;
+	const struct bumble_param *params;
 };
 
 /* Runs the tool: parses argv, loads, attaches, prints events until

@@ -1,0 +1,215 @@
+/* Help text of a program's parameters, read from its source: the comment
+ * before or after a `const volatile` declaration, or BUMBLE_HELP(name,
+ * "text") from bumble.h. The BPF object itself carries no comments. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bumble.h"
+
+static int is_ident(char c)
+{
+	return isalnum((unsigned char)c) || c == '_';
+}
+
+/* Copies s[0..n) with comment markers and runs of blanks squeezed out. */
+static char *clean_comment(const char *s, size_t n)
+{
+	char *out = malloc(n + 1), *o = out;
+	int space = 0;
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c == '/' || c == '*' || c == '<' || c == '!')
+			if (o == out || space ||
+			    isspace((unsigned char)s[i + 1]) || i + 1 == n)
+				continue;
+		if (isspace((unsigned char)c)) {
+			space = 1;
+			continue;
+		}
+		if (space && o != out)
+			*o++ = ' ';
+		space = 0;
+		*o++ = c;
+	}
+	*o = '\0';
+	return out;
+}
+
+static const char *line_begin(const char *text, const char *p)
+{
+	while (p > text && p[-1] != '\n')
+		p--;
+	return p;
+}
+
+/* The comment that ends on the line just before `line`, or NULL. */
+static char *comment_before(const char *text, const char *line)
+{
+	const char *end = line, *start;
+
+	while (end > text && isspace((unsigned char)end[-1]))
+		end--;
+	if (end - text >= 2 && end[-1] == '/' && end[-2] == '*') {
+		for (start = end - 2; start > text; start--)
+			if (start[0] == '/' && start[1] == '*')
+				return clean_comment(
+				    start + 2, (size_t)(end - 2 - start - 2));
+		return NULL;
+	}
+	/* // lines, possibly several */
+	start = line;
+	for (;;) {
+		const char *prev_end = start, *prev, *q;
+
+		if (prev_end == text)
+			break;
+		prev = line_begin(text, prev_end - 1);
+		q = prev;
+		while (q < prev_end && isspace((unsigned char)*q))
+			q++;
+		if (prev_end - q < 2 || q[0] != '/' || q[1] != '/')
+			break;
+		start = prev;
+	}
+	if (start == line)
+		return NULL;
+	return clean_comment(start, (size_t)(line - start));
+}
+
+/* A comment after the declaration's ';' on the same line, or NULL. */
+static char *comment_after(const char *semi)
+{
+	const char *p = semi + 1, *end;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (p[0] == '/' && p[1] == '/') {
+		end = strchr(p, '\n');
+		return clean_comment(p, end ? (size_t)(end - p) : strlen(p));
+	}
+	if (p[0] == '/' && p[1] == '*') {
+		end = strstr(p + 2, "*/");
+		return end ? clean_comment(p + 2, (size_t)(end - p - 2)) : NULL;
+	}
+	return NULL;
+}
+
+static int add_help(struct param_docs *d, const char *name, size_t len,
+		    char *help)
+{
+	struct gen_param_help *grown;
+
+	if (!help || !*help) {
+		free(help);
+		return 0;
+	}
+	grown = realloc(d->helps, (d->count + 1) * sizeof(*d->helps));
+	if (!grown) {
+		free(help);
+		return -1;
+	}
+	d->helps = grown;
+	d->helps[d->count].name = strndup(name, len);
+	d->helps[d->count].help = help;
+	d->count++;
+	return 0;
+}
+
+/* The text of a C string literal's body s[0..n): \" \\ \n unescaped. */
+static char *unescape(const char *s, size_t n)
+{
+	char *out = malloc(n + 1), *o = out;
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\\' && i + 1 < n) {
+			i++;
+			*o++ = s[i] == 'n' ? ' ' : s[i];
+			continue;
+		}
+		*o++ = s[i];
+	}
+	*o = '\0';
+	return out;
+}
+
+/* BUMBLE_HELP(name, "text") */
+static void scan_macros(const char *text, struct param_docs *d)
+{
+	const char *p = text;
+
+	while ((p = strstr(p, "BUMBLE_HELP("))) {
+		const char *name, *q, *end;
+
+		p += 12;
+		if (p - 13 >= text && is_ident(p[-13]))
+			continue;
+		while (isspace((unsigned char)*p))
+			p++;
+		name = p;
+		while (is_ident(*p))
+			p++;
+		q = p;
+		while (isspace((unsigned char)*q) || *q == ',')
+			q++;
+		if (*q != '"' || p == name)
+			continue;
+		for (end = q + 1; *end && *end != '"'; end++)
+			if (*end == '\\' && end[1])
+				end++;
+		if (*end == '"')
+			add_help(d, name, (size_t)(p - name),
+				 unescape(q + 1, (size_t)(end - q - 1)));
+	}
+}
+
+int param_docs_scan(const char *text, struct param_docs *d)
+{
+	const char *p = text;
+
+	scan_macros(text, d);
+	while ((p = strstr(p, "volatile"))) {
+		const char *decl = p, *end, *name_end, *name;
+		char *help;
+
+		p += 8;
+		if ((decl > text && is_ident(decl[-1])) || is_ident(*p))
+			continue;
+		end = p + strcspn(p, "=;[{(");
+		if (*end != '=' && *end != ';' && *end != '[')
+			continue;
+		name_end = end;
+		while (name_end > p && isspace((unsigned char)name_end[-1]))
+			name_end--;
+		name = name_end;
+		while (name > p && is_ident(name[-1]))
+			name--;
+		if (name == name_end)
+			continue;
+		help = NULL;
+		if (strchr(end, ';'))
+			help = comment_after(strchr(end, ';'));
+		if (!help)
+			help = comment_before(text, line_begin(text, decl));
+		if (add_help(d, name, (size_t)(name_end - name), help))
+			return -1;
+	}
+	return 0;
+}
+
+void param_docs_free(struct param_docs *d)
+{
+	for (size_t i = 0; i < d->count; i++) {
+		free((char *)d->helps[i].name);
+		free((char *)d->helps[i].help);
+	}
+	free(d->helps);
+	d->helps = NULL;
+	d->count = 0;
+}
