@@ -93,6 +93,7 @@ int loader_open(const struct bumble_tool *t, const struct run_opts *opts,
 	int err;
 
 	memset(lt, 0, sizeof(*lt));
+	lt->cgroup_fd = -1;
 	lt->obj =
 	    bpf_object__open_mem(t->bytecode, t->bytecode_size, &open_opts);
 	if (!lt->obj) {
@@ -176,73 +177,9 @@ int loader_load(const struct bumble_tool *t, struct loaded_tool *lt)
 	return BUMBLE_EXIT_FAILURE;
 }
 
-static const char *attach_hint(const char *section, int err)
-{
-	if (!strncmp(section, "kprobe", 6) ||
-	    !strncmp(section, "kretprobe", 9) ||
-	    !strncmp(section, "ksyscall", 8) ||
-	    !strncmp(section, "kretsyscall", 11))
-		return " (kprobes may be unavailable on this kernel: it needs "
-		       "CONFIG_KPROBES and CONFIG_KPROBE_EVENTS)";
-	if (!strncmp(section, "fentry", 6) || !strncmp(section, "fexit", 5))
-		return " (fentry/fexit may be unavailable on this kernel: it "
-		       "needs BPF trampoline support)";
-	if (err == ENOENT)
-		return " (no such attach point on this kernel)";
-	return "";
-}
-
-int loader_attach(const struct bumble_tool *t, struct loaded_tool *lt)
-{
-	struct bpf_program *prog;
-	size_t n = 0;
-
-	(void)t;
-	bpf_object__for_each_program(prog, lt->obj) n++;
-	lt->links = calloc(n ? n : 1, sizeof(*lt->links));
-	if (!lt->links) {
-		diag_err("out of memory");
-		return BUMBLE_EXIT_FAILURE;
-	}
-	bpf_object__for_each_program(prog, lt->obj)
-	{
-		const char *section = bpf_program__section_name(prog);
-		struct bpf_link *link;
-		int err;
-
-		if (!bpf_program__autoload(prog))
-			continue;
-		link = bpf_program__attach(prog);
-		if (!link) {
-			err = errno;
-			if (err == EOPNOTSUPP || err == ESRCH) {
-				diag_err("program '%s' (section '%s') has no "
-					 "automatic attach point; this "
-					 "version of bumble attaches "
-					 "tracepoint, raw_tp, tp_btf, fentry, "
-					 "kprobe, ksyscall and uprobe programs",
-					 bpf_program__name(prog), section);
-			} else {
-				diag_err("program '%s' (section '%s') failed "
-					 "to attach: %s%s",
-					 bpf_program__name(prog), section,
-					 strerror(err),
-					 attach_hint(section, err));
-				libbpf_log_dump(bpf_program__name(prog), 5);
-			}
-			return BUMBLE_EXIT_ATTACH;
-		}
-		lt->links[lt->link_count++] = link;
-	}
-	return 0;
-}
-
 void loader_close(struct loaded_tool *lt)
 {
-	while (lt->link_count > 0)
-		bpf_link__destroy(lt->links[--lt->link_count]);
-	free(lt->links);
-	lt->links = NULL;
+	attach_close(lt);
 	bpf_object__close(lt->obj);
 	lt->obj = NULL;
 }

@@ -15,12 +15,12 @@ static void status_line(const struct bumble_tool *t,
 	if (maps)
 		diag_info("attached %u program%s, printing events from %u "
 			  "map%s; Ctrl-C to stop",
-			  lt->link_count, lt->link_count == 1 ? "" : "s", maps,
+			  lt->attached, lt->attached == 1 ? "" : "s", maps,
 			  maps == 1 ? "" : "s");
 	else
 		diag_info("attached %u program%s; no event map to print, "
 			  "running until stopped",
-			  lt->link_count, lt->link_count == 1 ? "" : "s");
+			  lt->attached, lt->attached == 1 ? "" : "s");
 	(void)t;
 }
 
@@ -67,13 +67,15 @@ int bumble_main(int argc, char **argv, const struct bumble_tool *t)
 	libbpf_log_init(opts.verbose);
 	rc = loader_open(t, &opts, &lt);
 	if (!rc)
+		rc = attach_check_targets(&opts, &lt);
+	if (!rc)
 		rc = params_apply(t, &opts, lt.obj);
 	if (!rc)
 		rc = loader_load(t, &lt);
 	if (!rc)
 		rc = events_open(t, &opts, filters, lt.obj, &loop);
 	if (!rc)
-		rc = loader_attach(t, &lt);
+		rc = attach_all(&opts, &lt);
 	if (!rc) {
 		status_line(t, &lt, loop);
 		events_header(loop);

@@ -111,10 +111,17 @@ int filters_match(struct filter_set *set, const struct bumble_event_type *t,
 void filters_free(struct filter_set *set);
 
 /* Loading: privilege and environment checks, open, load, attach. */
+struct tc_legacy; /* a filter on a clsact qdisc, where tcx is missing */
+
 struct loaded_tool {
 	struct bpf_object *obj;
 	struct bpf_link **links;
 	unsigned int link_count;
+	struct tc_legacy *tc;
+	unsigned int tc_count;
+	int ifindex;	       /* --iface, resolved */
+	int cgroup_fd;	       /* --cgroup, opened; -1 when none */
+	unsigned int attached; /* programs attached */
 };
 
 int loader_check_privileges(void);
@@ -123,8 +130,15 @@ int loader_check_btf(const struct run_opts *opts);
 int loader_open(const struct bumble_tool *t, const struct run_opts *opts,
 		struct loaded_tool *lt);
 int loader_load(const struct bumble_tool *t, struct loaded_tool *lt);
-int loader_attach(const struct bumble_tool *t, struct loaded_tool *lt);
 void loader_close(struct loaded_tool *lt);
+
+/* Attaching (attach.c). attach_check_targets runs before load: --iface
+ * and --cgroup are checked and resolved for the programs that need them.
+ * attach_all attaches every program; attach_close detaches everything,
+ * XDP and tc included. Each returns 0 or an enum bumble_exit code. */
+int attach_check_targets(const struct run_opts *opts, struct loaded_tool *lt);
+int attach_all(const struct run_opts *opts, struct loaded_tool *lt);
+void attach_close(struct loaded_tool *lt);
 
 /* Event readers over every printed ringbuf and perf buffer map. */
 struct event_loop;
