@@ -28,6 +28,7 @@ int cmd_build(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_bundle(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
+int cmd_init(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
 /* Options shared by build, gen, bundle and inspect. */

@@ -7,7 +7,7 @@
  *   sudo ./exitsnoop --json   # AGE in nanoseconds
  *
  * Only whole processes are shown (the exit of the last thread); SIG is
- * the number of the signal that ended it, 0 for a normal exit. Needs
+ * the signal that ended it (SIGTERM), 0 for a normal exit. Needs
  * Linux 5.8+ (ringbuf) with BTF. */
 #include <vmlinux.h>
 #include <bpf/bpf_helpers.h>
@@ -20,7 +20,7 @@ struct event {
 	__u32 ppid;
 	duration age; /* shown in human units: 1.250ms */
 	int exit_code;
-	__u32 sig;
+	signal_nr sig; /* shown by name: SIGTERM */
 };
 
 struct {

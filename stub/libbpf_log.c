@@ -38,18 +38,19 @@ static void log_append(const char *s, size_t n)
 
 static int log_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	char line[4096];
+	char *msg;
 	int n;
 
 	if (log_verbose)
 		return vfprintf(stderr, fmt, ap);
 	if (level == LIBBPF_DEBUG)
 		return 0;
-	n = vsnprintf(line, sizeof(line), fmt, ap);
+	/* whole: a verifier log comes as one message, its end matters */
+	n = vasprintf(&msg, fmt, ap);
 	if (n < 0)
 		return n;
-	log_append(line,
-		   (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+	log_append(msg, (size_t)n);
+	free(msg);
 	return n;
 }
 

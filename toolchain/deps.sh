@@ -19,6 +19,8 @@ PACKAGES=(
 	file            # tests: is the tool static?
 	python3         # tests: JSON checks
 	util-linux      # tests: setpriv
+	bsdutils        # tests: script(1), a pseudo-terminal for bash
+	iproute2        # tests: network namespaces and veth pairs
 	clang-format
 )
 

@@ -33,8 +33,8 @@ check "JSON: exit code 7, pid, ppid, comm" json_has "$WORK/events.json" \
 check "JSON: lifetime in ns covers the 0.2 s sleep" json_has \
 	"$WORK/events.json" \
 	"e['pid'] == $pid7 and 200000000 <= e['age'] < 60000000000"
-check "JSON: killed by SIGTERM: sig 15" json_has "$WORK/events.json" \
-	"e['pid'] == $pidsig and e['sig'] == 15 and e['exit_code'] == 0"
+check "JSON: killed by SIGTERM: sig shown by name" json_has "$WORK/events.json" \
+	"e['pid'] == $pidsig and e['sig'] == 'SIGTERM' and e['exit_code'] == 0"
 
 if ! start_tool "$WORK/events.txt" "$TOOL" --duration 2; then
 	fail "exitsnoop (text) attaches" "$(cat "$WORK/err")"
