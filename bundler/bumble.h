@@ -38,7 +38,9 @@ struct input_opts {
 	const char *name;   /* --name, default from the input's file name */
 	const char *version;
 	const char *description;
-	const char *runner;  /* --runner FILE (bundle) */
+	const char *runner;		   /* --runner FILE (bundle) */
+	struct gen_event_override *events; /* --event MAP=STRUCT */
+	size_t event_count;
 	const char **cflags; /* -I, -D, --cflags, in order */
 	size_t cflag_count;
 	int verbose;
@@ -50,6 +52,7 @@ enum {
 	TAKES_CFLAGS = 2,
 	TAKES_META = 4, /* --name, --version, --description */
 	TAKES_RUNNER = 8,
+	TAKES_EVENT = 16, /* --event MAP=STRUCT */
 };
 
 /* Parses argv of a subcommand; prints usage errors. Returns 0, or an exit

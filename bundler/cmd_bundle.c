@@ -13,7 +13,8 @@ static const char usage[] =
     "Usage: bumble bundle PROG.bpf.c|PROG.bpf.o [-o TOOL] [--name NAME]\n"
     "                     [--version VER] [--description TEXT]\n"
     "                     [--runner runner.c] [-I DIR] [-D DEF]\n"
-    "                     [--cflags FLAGS] [-v]\n\n"
+    "                     [--cflags FLAGS]\n"
+    "        [--event MAP=STRUCT] [-v]\n\n"
     "Builds TOOL (default: ./NAME), a static executable that carries the\n"
     "program's bytecode, loads and attaches it, and prints its events.\n"
     "--runner links a runner written by 'bumble gen' (maybe edited)\n"
@@ -107,9 +108,10 @@ int cmd_bundle(int argc, char **argv)
 	size_t size;
 	int rc;
 
-	rc = input_opts_parse(
-	    argc, argv, "bundle",
-	    TAKES_OUTPUT | TAKES_CFLAGS | TAKES_META | TAKES_RUNNER, usage, &o);
+	rc = input_opts_parse(argc, argv, "bundle",
+			      TAKES_OUTPUT | TAKES_CFLAGS | TAKES_META |
+				  TAKES_RUNNER | TAKES_EVENT,
+			      usage, &o);
 	if (rc >= 0)
 		goto done;
 	out = output_path(&o, "./%s");

@@ -8,7 +8,8 @@
 
 static const char usage[] =
     "Usage: bumble inspect PROG.bpf.c|PROG.bpf.o [-I DIR] [-D DEF]\n"
-    "                      [--cflags FLAGS] [-v]\n\n"
+    "                      [--cflags FLAGS]\n"
+    "        [--event MAP=STRUCT] [-v]\n\n"
     "Lists programs with their sections, maps with their roles (print,\n"
     "counter, gauge, hist) and the decoded layout of each event struct.\n";
 
@@ -19,7 +20,8 @@ int cmd_inspect(int argc, char **argv)
 	unsigned char *obj = NULL;
 	int rc;
 
-	rc = input_opts_parse(argc, argv, "inspect", TAKES_CFLAGS, usage, &o);
+	rc = input_opts_parse(argc, argv, "inspect", TAKES_CFLAGS | TAKES_EVENT,
+			      usage, &o);
 	if (rc >= 0) {
 		input_opts_free(&o);
 		return rc;

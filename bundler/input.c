@@ -19,6 +19,7 @@ enum {
 	OPT_DESCRIPTION,
 	OPT_CFLAGS,
 	OPT_RUNNER,
+	OPT_EVENT,
 };
 
 static const struct option long_options[] = {
@@ -28,6 +29,7 @@ static const struct option long_options[] = {
     {"version", required_argument, NULL, OPT_VERSION},
     {"description", required_argument, NULL, OPT_DESCRIPTION},
     {"runner", required_argument, NULL, OPT_RUNNER},
+    {"event", required_argument, NULL, OPT_EVENT},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -67,6 +69,31 @@ static void add_split(struct input_opts *o, const char *arg)
 	     tok = strtok_r(NULL, " \t\n", &save))
 		add_cflag(o, tok);
 	free(copy);
+}
+
+/* --event MAP=STRUCT (also MAP=struct STRUCT) */
+static int add_event(struct input_opts *o, const char *arg)
+{
+	const char *eq = strchr(arg, '='), *type;
+	struct gen_event_override *grown;
+
+	type = eq ? eq + 1 : NULL;
+	if (type && !strncmp(type, "struct ", 7))
+		type += 7;
+	if (!eq || eq == arg || !type || !*type) {
+		err("--event takes MAP=STRUCT, as in --event events=event, not "
+		    "'%s'",
+		    arg);
+		return -1;
+	}
+	grown = realloc(o->events, (o->event_count + 1) * sizeof(*grown));
+	if (!grown)
+		return -1;
+	o->events = grown;
+	o->events[o->event_count].map = strndup(arg, (size_t)(eq - arg));
+	o->events[o->event_count].type = strdup(type);
+	o->event_count++;
+	return 0;
 }
 
 static int refuse(const char *cmd, const char *opt)
@@ -120,6 +147,12 @@ int input_opts_parse(int argc, char **argv, const char *cmd, int takes,
 				return refuse(cmd, "--runner");
 			o->runner = optarg;
 			break;
+		case OPT_EVENT:
+			if (!(takes & TAKES_EVENT))
+				return refuse(cmd, "--event");
+			if (add_event(o, optarg))
+				return EXIT_USAGE;
+			break;
 		case 'v':
 			o->verbose = 1;
 			break;
@@ -161,6 +194,13 @@ void input_opts_free(struct input_opts *o)
 	free(o->cflags);
 	o->cflags = NULL;
 	o->cflag_count = 0;
+	for (size_t i = 0; i < o->event_count; i++) {
+		free((char *)o->events[i].map);
+		free((char *)o->events[i].type);
+	}
+	free(o->events);
+	o->events = NULL;
+	o->event_count = 0;
 }
 
 static int is_c_source(const char *path)
@@ -204,9 +244,31 @@ static int uses_bee_sections(const char *path)
 }
 
 /* Runs clang on src: preprocess only (-E) or compile (-c) to out. */
+/* --event types: clang puts into BTF only the types the program's
+ * globals, maps and functions use, not those of its locals. A pointer to
+ * each such struct, declared before the source, makes it part of BTF. */
+static char *write_event_header(const struct input_opts *o, const char *out)
+{
+	char *path = NULL;
+	FILE *f;
+
+	if (!o->event_count || asprintf(&path, "%s.events.h", out) < 0)
+		return NULL;
+	f = fopen(path, "w");
+	if (!f) {
+		free(path);
+		return NULL;
+	}
+	for (size_t i = 0; i < o->event_count; i++)
+		fprintf(f, "struct %s *__bumble_event_%zu;\n",
+			o->events[i].type, i);
+	fclose(f);
+	return path;
+}
+
 static int run_clang(const struct input_opts *o, const char *clang,
 		     const char *incdir, const char *mode, const char *src,
-		     const char *out)
+		     const char *out, const char *event_header)
 {
 	char *srcdir = strdup(o->input), *slash;
 	const char **argv;
@@ -239,6 +301,10 @@ static int run_clang(const struct input_opts *o, const char *clang,
 		argv[n++] = o->cflags[i];
 	if (strcmp(src, o->input)) /* preprocessed: -I and -D are moot */
 		argv[n++] = "-Wno-unused-command-line-argument";
+	else if (event_header) {
+		argv[n++] = "-include";
+		argv[n++] = event_header;
+	}
 	argv[n++] = mode;
 	argv[n++] = src;
 	argv[n++] = "-o";
@@ -264,7 +330,7 @@ static int rewrite_bee_source(const struct input_opts *o, const char *clang,
 		*src = NULL;
 		return EXIT_FAIL;
 	}
-	if (run_clang(o, clang, incdir, "-E", o->input, *src) != 0) {
+	if (run_clang(o, clang, incdir, "-E", o->input, *src, NULL) != 0) {
 		err("preprocessing %s failed (clang's messages are above)",
 		    o->input);
 		return EXIT_COMPILE;
@@ -292,7 +358,7 @@ int compile_bpf(const struct input_opts *o, const char *out,
 {
 	static const char *const clangs[] = {"clang", "clang-19", "clang-16",
 					     "clang-14", NULL};
-	char *clang, *incdir = NULL, *src = NULL;
+	char *clang, *incdir = NULL, *src = NULL, *events = NULL;
 	int rc = EXIT_OK;
 
 	clang = require_program("BUMBLE_CLANG", clangs, "clang");
@@ -310,8 +376,10 @@ int compile_bpf(const struct input_opts *o, const char *out,
 	}
 	if (hints && uses_bee_sections(o->input))
 		rc = rewrite_bee_source(o, clang, incdir, out, hints, &src);
+	events = write_event_header(o, out);
 	if (rc == EXIT_OK &&
-	    run_clang(o, clang, incdir, "-c", src ? src : o->input, out) != 0) {
+	    run_clang(o, clang, incdir, "-c", src ? src : o->input, out,
+		      events) != 0) {
 		err("compiling %s failed (clang's messages are above)",
 		    o->input);
 		unlink(out);
@@ -319,6 +387,9 @@ int compile_bpf(const struct input_opts *o, const char *out,
 	}
 	if (src)
 		unlink(src);
+	if (events)
+		unlink(events);
+	free(events);
 	free(src);
 	free(incdir);
 	free(clang);
@@ -434,6 +505,8 @@ struct gen_model *open_model(const struct input_opts *o, unsigned char **obj,
 	gopts.name = o->name ? o->name : name;
 	gopts.version = o->version;
 	gopts.description = o->description;
+	gopts.events = o->events;
+	gopts.event_count = o->event_count;
 	gopts.roles = hints.hints;
 	gopts.role_count = hints.count;
 	if (is_c_source(o->input) && !read_file(o->input, &src, &src_size)) {

@@ -692,6 +692,56 @@ static void add_params(struct gen_model *m, const struct gen_opts *opts,
 	}
 }
 
+static int is_event_map(int type)
+{
+	return type == BPF_MAP_TYPE_RINGBUF ||
+	       type == BPF_MAP_TYPE_PERF_EVENT_ARRAY;
+}
+
+/* --event MAP=STRUCT for maps that declare no value type (libbpf-tools
+ * style perf buffers). 0, or -1 with a message in err. */
+static int apply_event_overrides(struct gen_model *m,
+				 const struct gen_opts *opts,
+				 const struct btf *btf, char *err,
+				 size_t errlen)
+{
+	for (size_t i = 0; i < opts->event_count; i++) {
+		const struct gen_event_override *o = &opts->events[i];
+		struct gen_map *gm = NULL;
+		__s32 id;
+
+		for (unsigned int j = 0; j < m->map_count; j++)
+			if (!strcmp(m->maps[j].name, o->map))
+				gm = &m->maps[j];
+		if (!gm) {
+			seterr(err, errlen,
+			       "--event %s=%s: the program has no map '%s'",
+			       o->map, o->type, o->map);
+			return -1;
+		}
+		if (!is_event_map(gm->type)) {
+			seterr(err, errlen,
+			       "--event %s=%s: map '%s' is not a ringbuf or "
+			       "perf event array",
+			       o->map, o->type, o->map);
+			return -1;
+		}
+		id = btf ? btf__find_by_name_kind(btf, o->type, BTF_KIND_STRUCT)
+			 : -1;
+		if (id <= 0) {
+			seterr(err, errlen,
+			       "--event %s=%s: no struct %s in the program's "
+			       "BTF (clang emits only the types the program "
+			       "uses)",
+			       o->map, o->type, o->type);
+			return -1;
+		}
+		gm->event = event_for_type(m, btf, (__u32)id, o->map);
+		gm->role = BUMBLE_ROLE_PRINT;
+	}
+	return 0;
+}
+
 static int libbpf_quiet(enum libbpf_print_level level, const char *fmt,
 			va_list ap)
 {
@@ -769,9 +819,13 @@ struct gen_model *gen_model_open(const unsigned char *obj, size_t size,
 		if (btf && vid)
 			gm->event = event_for_type(m, btf, vid, gm->name);
 		if (gm->role == BUMBLE_ROLE_NONE && gm->event &&
-		    (gm->type == BPF_MAP_TYPE_RINGBUF ||
-		     gm->type == BPF_MAP_TYPE_PERF_EVENT_ARRAY))
+		    is_event_map(gm->type))
 			gm->role = BUMBLE_ROLE_PRINT;
+	}
+	if (apply_event_overrides(m, opts, btf, err, errlen)) {
+		bpf_object__close(bobj);
+		gen_model_free(m);
+		return NULL;
 	}
 	bpf_object__close(bobj);
 	if (!m->program_count) {

@@ -87,6 +87,12 @@ struct gen_param_help {
 	const char *help;
 };
 
+/* --event MAP=STRUCT: the event type of a map that declares none. */
+struct gen_event_override {
+	const char *map;
+	const char *type;
+};
+
 struct gen_opts {
 	const char *name;
 	const char *version;
@@ -95,6 +101,8 @@ struct gen_opts {
 	size_t role_count;
 	const struct gen_param_help *helps;
 	size_t help_count;
+	const struct gen_event_override *events;
+	size_t event_count;
 };
 
 /* Checks that obj[0..size) is a relocatable BPF ELF object; on failure

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "stub.h"
@@ -25,6 +26,7 @@ struct event_loop {
 	const struct run_opts *opts;
 	struct filter_set *filters;
 	struct outbuf out;
+	struct bpf_object *obj;
 	struct ring_buffer *ring; /* all ringbuf maps share one */
 	struct event_source *sources;
 	unsigned int source_count;
@@ -143,6 +145,7 @@ int events_open(const struct bumble_tool *t, const struct run_opts *opts,
 	loop->tool = t;
 	loop->opts = opts;
 	loop->filters = filters;
+	loop->obj = obj;
 	outbuf_init(&loop->out, STDOUT_FILENO);
 	loop->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
 	if (loop->epoll_fd < 0) {
@@ -208,6 +211,82 @@ static int consume(struct event_loop *loop, struct epoll_event *evs, int n)
 	return 0;
 }
 
+/* bumble_lost_events (bumble.h): ringbuf reservations that failed. */
+static unsigned long long ringbuf_lost(struct bpf_object *obj)
+{
+	const struct btf *btf = bpf_object__btf(obj);
+	struct bpf_map *map;
+
+	bpf_object__for_each_map(map, obj)
+	{
+		const char *dot = strrchr(bpf_map__name(map), '.');
+		const struct btf_type *sec;
+		const struct btf_var_secinfo *v;
+		const unsigned char *data;
+		size_t size = 0;
+
+		if (!btf || !bpf_map__is_internal(map) || !dot ||
+		    strcmp(dot, ".bss"))
+			continue;
+		sec = btf__type_by_id(btf, bpf_map__btf_value_type_id(map));
+		data = bpf_map__initial_value(map, &size);
+		if (!sec || !btf_is_datasec(sec) || !data)
+			continue;
+		v = btf_var_secinfos(sec);
+		for (unsigned int i = 0; i < btf_vlen(sec); i++, v++) {
+			const struct btf_type *var =
+			    btf__type_by_id(btf, v->type);
+			unsigned long long lost;
+
+			if (!var ||
+			    strcmp(btf__name_by_offset(btf, var->name_off),
+				   "bumble_lost_events") ||
+			    v->offset + sizeof(lost) > size)
+				continue;
+			memcpy(&lost, data + v->offset, sizeof(lost));
+			return lost;
+		}
+	}
+	return 0;
+}
+
+static void put_lost(struct event_loop *loop, const char *map,
+		     unsigned long long lost)
+{
+	if (map)
+		diag_info("lost %llu events from map '%s': the perf buffer "
+			  "was full",
+			  lost, map);
+	else
+		diag_info("lost %llu events: the ring buffer was full (give it "
+			  "more max_entries)",
+			  lost);
+	if (!loop->opts->json)
+		return;
+	outbuf_puts(&loop->out, "{\"lost_events\":");
+	outbuf_u64(&loop->out, lost);
+	if (map) {
+		outbuf_puts(&loop->out, ",\"map\":\"");
+		outbuf_puts(&loop->out, map);
+		outbuf_putc(&loop->out, '"');
+	}
+	outbuf_puts(&loop->out, "}\n");
+}
+
+/* On exit: events lost on the way, on stderr and as JSON lines. */
+static void report_lost(struct event_loop *loop)
+{
+	unsigned long long lost = ringbuf_lost(loop->obj);
+
+	for (unsigned int i = 0; i < loop->source_count; i++)
+		if (loop->sources[i].lost)
+			put_lost(loop, loop->sources[i].desc->name,
+				 loop->sources[i].lost);
+	if (lost)
+		put_lost(loop, NULL, lost);
+	outbuf_flush(&loop->out);
+}
+
 int events_run(struct event_loop *loop)
 {
 	struct sigaction sa = {.sa_handler = on_signal};
@@ -251,18 +330,24 @@ int events_run(struct event_loop *loop)
 		if (outbuf_flush(&loop->out) || rc)
 			break; /* a closed stdout (| head) ends the run too */
 	}
+	return rc;
+}
+
+int events_drain(struct event_loop *loop)
+{
+	if (loop->ring)
+		ring_buffer__consume(loop->ring);
+	for (unsigned int i = 0; i < loop->source_count; i++)
+		if (loop->sources[i].perf)
+			perf_buffer__consume(loop->sources[i].perf);
+	report_lost(loop);
 	outbuf_flush(&loop->out);
 	if (loop->out.error && loop->out.error != -EPIPE) {
 		diag_err("writing events failed: %s",
 			 strerror(-loop->out.error));
-		rc = BUMBLE_EXIT_FAILURE;
+		return BUMBLE_EXIT_FAILURE;
 	}
-	for (unsigned int i = 0; i < loop->source_count; i++)
-		if (loop->sources[i].lost)
-			diag_info("lost %llu events from map '%s'",
-				  loop->sources[i].lost,
-				  loop->sources[i].desc->name);
-	return rc;
+	return 0;
 }
 
 /* Header of the text output: printed once, before any event. */

@@ -80,6 +80,11 @@ int bumble_main(int argc, char **argv, const struct bumble_tool *t)
 		status_line(t, &lt, loop);
 		events_header(loop);
 		rc = events_run(loop);
+		/* Detach first, then take what is still in the buffers: no
+		 * event is left half counted. */
+		attach_close(&lt);
+		if (!rc)
+			rc = events_drain(loop);
 	}
 	events_close(loop);
 	loader_close(&lt);

@@ -149,6 +149,9 @@ int events_open(const struct bumble_tool *t, const struct run_opts *opts,
 /* Runs until a signal, the deadline, the event count or a closed stdout.
  * Returns 0 or an enum bumble_exit code. */
 int events_run(struct event_loop *loop);
+/* After detaching: reads what the buffers still hold, reports events
+ * lost on the way. Returns 0 or an enum bumble_exit code. */
+int events_drain(struct event_loop *loop);
 unsigned int events_map_count(const struct event_loop *loop);
 void events_header(struct event_loop *loop);
 void events_close(struct event_loop *loop);

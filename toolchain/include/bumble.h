@@ -37,4 +37,28 @@ typedef __u64 hex_u64;
  */
 #define BUMBLE_HELP(name, text) _Static_assert(1, text)
 
+/* Lost events: a ringbuf reservation fails when the buffer is full and
+ * the event is gone. Reserve through these and the tool counts the
+ * failures and reports them on exit (and in JSON):
+ *   e = bumble_ringbuf_reserve(&events, sizeof(*e));
+ *   bumble_ringbuf_output(&events, &e, sizeof(e));
+ */
+__u64 bumble_lost_events __attribute__((section(".bss"), weak));
+
+#define bumble_ringbuf_reserve(map, size)                                  \
+	({                                                                 \
+		void *__bumble_p = bpf_ringbuf_reserve(map, size, 0);     \
+		if (!__bumble_p)                                           \
+			__sync_fetch_and_add(&bumble_lost_events, 1);      \
+		__bumble_p;                                                \
+	})
+
+#define bumble_ringbuf_output(map, data, size)                             \
+	({                                                                 \
+		long __bumble_err = bpf_ringbuf_output(map, data, size, 0); \
+		if (__bumble_err)                                          \
+			__sync_fetch_and_add(&bumble_lost_events, 1);      \
+		__bumble_err;                                              \
+	})
+
 #endif
