@@ -220,9 +220,17 @@ int gen_emit_runner(FILE *out, const struct gen_model *m)
 		put_cstr(out, gm->name);
 		fprintf(out, ", .role = %s", role_enum(gm->role));
 		if (gm->event) {
-			fputs(", .event = &", out);
+			fputs(",\n\t .event = &", out);
 			put_ident(out, gm->event->type_name);
 			fputs("_event", out);
+		}
+		if (gm->key) {
+			fputs(",\n\t .key = &", out);
+			put_ident(out, gm->key->type_name);
+			fprintf(out,
+				"_event,\n\t .value_size = %u,\n"
+				"\t .value_signed = %d",
+				gm->value_size, gm->value_signed);
 		}
 		fputs("},\n", out);
 	}
@@ -287,7 +295,9 @@ void gen_describe(FILE *out, const struct gen_model *m)
 
 		fprintf(out, "  %-28s %-8s %s\n", gm->name,
 			gen_role_name(gm->role),
-			gm->event ? gm->event->type_name : "-");
+			gm->event ? gm->event->type_name
+			: gm->key ? gm->key->type_name
+				  : "-");
 	}
 	if (m->param_count)
 		fputs("\nparameters:\n", out);

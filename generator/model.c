@@ -692,6 +692,65 @@ static void add_params(struct gen_model *m, const struct gen_opts *opts,
 	}
 }
 
+static void free_event(struct gen_event *ev);
+static void warn(struct gen_model *m, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* The key of a counter, gauge or hist map: a struct's members, or one
+ * field "key" for a scalar (so a syscall_nr key shows by name). */
+static struct gen_event *event_for_key(struct gen_model *m,
+				       const struct btf *btf, __u32 id,
+				       const char *map_name)
+{
+	__u32 rid = id;
+	const struct btf_type *t = resolve(btf, &rid, NULL);
+	struct gen_event *ev;
+	char name[256];
+
+	if (!t)
+		return NULL;
+	if (btf_is_struct(t))
+		return event_for_type(m, btf, id, map_name);
+	snprintf(name, sizeof(name), "%s_key", map_name);
+	ev = xrealloc(NULL, sizeof(*ev));
+	memset(ev, 0, sizeof(*ev));
+	ev->type_name = xstrdup(name);
+	ev->type_id = 0; /* never shared */
+	ev->size = (unsigned int)btf__resolve_size(btf, id);
+	if (add_member(ev, btf, id, "", "key", 0, 0, 0)) {
+		free_event(ev);
+		return NULL;
+	}
+	m->events =
+	    xrealloc(m->events, (m->event_count + 1) * sizeof(*m->events));
+	m->events[m->event_count++] = ev;
+	return ev;
+}
+
+/* Counter, gauge and hist maps: an integer value under a typed key. */
+static void model_aggregate(struct gen_model *m, const struct btf *btf,
+			    struct bpf_map *map, struct gen_map *gm)
+{
+	__u32 vid = bpf_map__btf_value_type_id(map);
+	__u32 kid = bpf_map__btf_key_type_id(map);
+	const struct btf_type *v = btf && vid ? resolve(btf, &vid, NULL) : NULL;
+
+	if (!v || !btf_is_int(v) || v->size > 8 || !kid) {
+		warn(m,
+		     "map '%s' is a %s but %s; it is not shown (declare "
+		     "__type(key, ...) and an integer __type(value, ...))",
+		     gm->name, gen_role_name(gm->role),
+		     kid ? "its value is not an integer"
+			 : "declares no key type");
+		gm->role = BUMBLE_ROLE_NONE;
+		return;
+	}
+	gm->key = event_for_key(m, btf, kid, gm->name);
+	gm->value_signed = !!(btf_int_encoding(v) & BTF_INT_SIGNED);
+	if (!gm->key)
+		gm->role = BUMBLE_ROLE_NONE;
+}
+
 static int is_event_map(int type)
 {
 	return type == BPF_MAP_TYPE_RINGBUF ||
@@ -821,6 +880,10 @@ struct gen_model *gen_model_open(const unsigned char *obj, size_t size,
 		if (gm->role == BUMBLE_ROLE_NONE && gm->event &&
 		    is_event_map(gm->type))
 			gm->role = BUMBLE_ROLE_PRINT;
+		if (gm->role >= BUMBLE_ROLE_COUNTER) {
+			gm->event = NULL;
+			model_aggregate(m, btf, map, gm);
+		}
 	}
 	if (apply_event_overrides(m, opts, btf, err, errlen)) {
 		bpf_object__close(bobj);

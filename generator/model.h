@@ -38,6 +38,10 @@ struct gen_map {
 	enum bumble_role role;
 	unsigned int key_size, value_size, max_entries;
 	struct gen_event *event; /* shared between maps of one type */
+	/* counter, gauge, hist: key layout; the value is an integer of
+	 * value_size bytes */
+	struct gen_event *key;
+	int value_signed;
 };
 
 struct gen_program {

@@ -23,6 +23,7 @@ enum {
 	OPT_IFACE,
 	OPT_CGROUP,
 	OPT_FREQ,
+	OPT_INTERVAL,
 	OPT_PARAM, /* OPT_PARAM + i: the tool's parameter i */
 };
 
@@ -40,6 +41,7 @@ static const struct option fixed_options[] = {
     {"iface", required_argument, NULL, OPT_IFACE},
     {"cgroup", required_argument, NULL, OPT_CGROUP},
     {"freq", required_argument, NULL, OPT_FREQ},
+    {"interval", required_argument, NULL, OPT_INTERVAL},
 };
 
 #define FIXED_COUNT (sizeof(fixed_options) / sizeof(fixed_options[0]))
@@ -82,6 +84,10 @@ static void print_help(const struct bumble_tool *t)
 	       "                      several filters must all match\n"
 	       "  --duration SECS     stop after SECS seconds\n"
 	       "  --count N           stop after N events\n"
+	       "  --interval SECS     show counter, gauge and hist maps "
+	       "every SECS\n"
+	       "                      (they are shown on exit in any "
+	       "case)\n"
 	       "  --iface IFNAME      network interface for XDP and tc "
 	       "programs\n"
 	       "  --cgroup PATH       cgroup for cgroup programs (default "
@@ -273,6 +279,13 @@ static enum cli_result parse_one(const struct bumble_tool *t,
 		if (parse_seconds(optarg, &opts->duration))
 			return usage_error(t,
 					   "--duration takes a number of "
+					   "seconds above 0, not '%s'",
+					   optarg);
+		break;
+	case OPT_INTERVAL:
+		if (parse_seconds(optarg, &opts->interval))
+			return usage_error(t,
+					   "--interval takes a number of "
 					   "seconds above 0, not '%s'",
 					   optarg);
 		break;

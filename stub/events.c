@@ -291,7 +291,7 @@ int events_run(struct event_loop *loop)
 {
 	struct sigaction sa = {.sa_handler = on_signal};
 	sigset_t block, waitmask;
-	long long deadline = 0;
+	long long deadline = 0, tick = 0;
 	int rc = 0;
 
 	sigemptyset(&block);
@@ -307,6 +307,8 @@ int events_run(struct event_loop *loop)
 
 	if (loop->opts->duration > 0)
 		deadline = now_ms() + (long long)(loop->opts->duration * 1000);
+	if (loop->opts->interval > 0 && aggregates_count(loop->tool))
+		tick = now_ms() + (long long)(loop->opts->interval * 1000);
 	while (!loop->done && !stop_signal) {
 		struct epoll_event evs[16];
 		int timeout = -1, n;
@@ -317,6 +319,22 @@ int events_run(struct event_loop *loop)
 			if (left <= 0)
 				break;
 			timeout = left > 1000000 ? 1000000 : (int)left;
+		}
+		if (tick) {
+			long long left = tick - now_ms();
+
+			if (left <= 0) {
+				rc = aggregates_print(loop->tool, loop->obj,
+						      &loop->out,
+						      loop->opts->json);
+				if (outbuf_flush(&loop->out) || rc)
+					break;
+				tick +=
+				    (long long)(loop->opts->interval * 1000);
+				continue;
+			}
+			if (timeout < 0 || left < timeout)
+				timeout = (int)left;
 		}
 		n = epoll_pwait(loop->epoll_fd, evs, 16, timeout, &waitmask);
 		if (n < 0) {
@@ -340,6 +358,9 @@ int events_drain(struct event_loop *loop)
 	for (unsigned int i = 0; i < loop->source_count; i++)
 		if (loop->sources[i].perf)
 			perf_buffer__consume(loop->sources[i].perf);
+	if (!loop->out.error && aggregates_print(loop->tool, loop->obj,
+						 &loop->out, loop->opts->json))
+		return BUMBLE_EXIT_FAILURE;
 	report_lost(loop);
 	outbuf_flush(&loop->out);
 	if (loop->out.error && loop->out.error != -EPIPE) {

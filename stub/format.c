@@ -454,6 +454,12 @@ void format_header(struct outbuf *o, const struct bumble_event_type *t,
 		outbuf_puts(o, "TIME");
 		outbuf_pad(o, TIME_WIDTH - 4 + 1);
 	}
+	format_header_fields(o, t);
+	outbuf_putc(o, '\n');
+}
+
+void format_header_fields(struct outbuf *o, const struct bumble_event_type *t)
+{
 	for (unsigned int i = 0; i < t->field_count; i++) {
 		size_t start = column_begin(o, &t->fields[i], i);
 
@@ -461,18 +467,24 @@ void format_header(struct outbuf *o, const struct bumble_event_type *t,
 			outbuf_putc(o, (*c >= 'a' && *c <= 'z') ? *c - 32 : *c);
 		column_end(o, t, i, start);
 	}
-	outbuf_putc(o, '\n');
 }
 
 void format_text(struct outbuf *o, const struct bumble_event_type *t,
 		 const void *data, size_t size, uint64_t now)
 {
-	const unsigned char *p = data;
-
 	if (now) {
 		put_time(o, now, 0);
 		outbuf_putc(o, ' ');
 	}
+	format_text_fields(o, t, data, size);
+	outbuf_putc(o, '\n');
+}
+
+void format_text_fields(struct outbuf *o, const struct bumble_event_type *t,
+			const void *data, size_t size)
+{
+	const unsigned char *p = data;
+
 	for (unsigned int i = 0; i < t->field_count; i++) {
 		const struct bumble_field *f = &t->fields[i];
 		size_t start = column_begin(o, f, i);
@@ -483,14 +495,11 @@ void format_text(struct outbuf *o, const struct bumble_event_type *t,
 			outbuf_putc(o, '?');
 		column_end(o, t, i, start);
 	}
-	outbuf_putc(o, '\n');
 }
 
 void format_json(struct outbuf *o, const struct bumble_event_type *t,
 		 const void *data, size_t size, uint64_t now)
 {
-	const unsigned char *p = data;
-
 	outbuf_putc(o, '{');
 	if (now) {
 		outbuf_puts(o, "\"time\":");
@@ -498,6 +507,15 @@ void format_json(struct outbuf *o, const struct bumble_event_type *t,
 		if (t->field_count)
 			outbuf_putc(o, ',');
 	}
+	format_json_fields(o, t, data, size);
+	outbuf_put(o, "}\n", 2);
+}
+
+void format_json_fields(struct outbuf *o, const struct bumble_event_type *t,
+			const void *data, size_t size)
+{
+	const unsigned char *p = data;
+
 	for (unsigned int i = 0; i < t->field_count; i++) {
 		const struct bumble_field *f = &t->fields[i];
 
@@ -513,7 +531,6 @@ void format_json(struct outbuf *o, const struct bumble_event_type *t,
 		else
 			outbuf_puts(o, "null");
 	}
-	outbuf_put(o, "}\n", 2);
 }
 
 void format_field(struct outbuf *o, const struct bumble_field *f,

@@ -38,6 +38,13 @@ void format_text(struct outbuf *o, const struct bumble_event_type *t,
 		 const void *data, size_t size, uint64_t now);
 void format_json(struct outbuf *o, const struct bumble_event_type *t,
 		 const void *data, size_t size, uint64_t now);
+/* The same without the time and the line's end (text) or braces (JSON),
+ * for lines that add columns of their own. */
+void format_header_fields(struct outbuf *o, const struct bumble_event_type *t);
+void format_text_fields(struct outbuf *o, const struct bumble_event_type *t,
+			const void *data, size_t size);
+void format_json_fields(struct outbuf *o, const struct bumble_event_type *t,
+			const void *data, size_t size);
 /* One field's value as JSON would show it, strings unquoted: what
  * --filter compares. */
 void format_field(struct outbuf *o, const struct bumble_field *f,
@@ -68,6 +75,7 @@ struct run_opts {
 	const char *iface;	 /* --iface IFNAME */
 	const char *cgroup;	 /* --cgroup PATH */
 	unsigned long long freq; /* --freq HZ */
+	double interval;	 /* --interval SECS: show counters */
 };
 
 enum cli_result {
@@ -139,6 +147,11 @@ void loader_close(struct loaded_tool *lt);
 int attach_check_targets(const struct run_opts *opts, struct loaded_tool *lt);
 int attach_all(const struct run_opts *opts, struct loaded_tool *lt);
 void attach_close(struct loaded_tool *lt);
+
+/* Counter, gauge and hist maps, printed whole (aggregates.c). */
+int aggregates_count(const struct bumble_tool *t);
+int aggregates_print(const struct bumble_tool *t, struct bpf_object *obj,
+		     struct outbuf *o, int json);
 
 /* Event readers over every printed ringbuf and perf buffer map. */
 struct event_loop;

@@ -37,6 +37,41 @@ typedef __u64 hex_u64;
  */
 #define BUMBLE_HELP(name, text) _Static_assert(1, text)
 
+/* Histograms: a map named hist_* (an ARRAY of __u64 with 64 entries, or
+ * a hash keyed by __u32) counts values by slot = bumble_log2(value); the
+ * tool shows slot i as the bucket [2^i, 2^(i+1)), slot 0 as [0, 2).
+ *   __u32 slot = bumble_log2(delta_ns);
+ *   __u64 *n = bpf_map_lookup_elem(&hist_latency, &slot);
+ *   if (n)
+ *           __sync_fetch_and_add(n, 1);
+ */
+static inline __attribute__((always_inline)) __u32 bumble_log2(__u64 v)
+{
+	__u32 r = 0;
+
+	if (v >> 32) {
+		v >>= 32;
+		r += 32;
+	}
+	if (v >> 16) {
+		v >>= 16;
+		r += 16;
+	}
+	if (v >> 8) {
+		v >>= 8;
+		r += 8;
+	}
+	if (v >> 4) {
+		v >>= 4;
+		r += 4;
+	}
+	if (v >> 2) {
+		v >>= 2;
+		r += 2;
+	}
+	return r + (__u32)(v >> 1);
+}
+
 /* Lost events: a ringbuf reservation fails when the buffer is full and
  * the event is gone. Reserve through these and the tool counts the
  * failures and reports them on exit (and in JSON):

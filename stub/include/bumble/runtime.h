@@ -83,7 +83,11 @@ enum bumble_role {
 struct bumble_map {
 	const char *name;
 	unsigned char role;		       /* enum bumble_role */
-	const struct bumble_event_type *event; /* NULL if not decoded */
+	const struct bumble_event_type *event; /* print: each event */
+	/* counter, gauge, hist: the key's layout, and an integer value */
+	const struct bumble_event_type *key;
+	unsigned char value_size;
+	unsigned char value_signed;
 };
 
 struct bumble_program {

@@ -1,0 +1,277 @@
+/* Counter, gauge and hist maps: read whole (per-CPU values summed) and
+ * shown every --interval and on exit. Counters and gauges as a table by
+ * key, largest first; hists as log2 histograms. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "stub.h"
+
+struct entry {
+	unsigned char *key;
+	int64_t value;
+};
+
+static int is_percpu(enum bpf_map_type type)
+{
+	return type == BPF_MAP_TYPE_PERCPU_HASH ||
+	       type == BPF_MAP_TYPE_PERCPU_ARRAY ||
+	       type == BPF_MAP_TYPE_LRU_PERCPU_HASH;
+}
+
+static int64_t load_value(const unsigned char *p, unsigned int size,
+			  int is_signed)
+{
+	uint64_t u = 0;
+
+	memcpy(&u, p, size > 8 ? 8 : size); /* little-endian */
+	if (is_signed && size < 8 && (u >> (size * 8 - 1)) & 1)
+		u |= ~0ull << (size * 8);
+	return (int64_t)u;
+}
+
+/* Every key of the map with its value; zero values left out. Returns
+ * the number of entries, or -errno. */
+static int read_entries(const struct bumble_map *desc, struct bpf_map *map,
+			struct entry **out)
+{
+	unsigned int ksize = bpf_map__key_size(map);
+	unsigned int vsize = bpf_map__value_size(map);
+	int percpu = is_percpu(bpf_map__type(map));
+	int ncpu = percpu ? libbpf_num_possible_cpus() : 1;
+	size_t stride = percpu ? (vsize + 7) / 8 * 8 : vsize;
+	unsigned char *key = calloc(2, ksize ? ksize : 1), *next = key + ksize;
+	unsigned char *values = calloc((size_t)ncpu, stride);
+	struct entry *entries = NULL;
+	int n = 0, fd = bpf_map__fd(map), err = 0;
+	void *prev = NULL;
+
+	if (!key || !values || ncpu <= 0) {
+		err = -ENOMEM;
+		goto out;
+	}
+	while (!bpf_map_get_next_key(fd, prev, next)) {
+		int64_t sum = 0;
+		struct entry *grown;
+
+		memcpy(key, next, ksize);
+		prev = key;
+		if (bpf_map_lookup_elem(fd, key, values))
+			continue; /* deleted meanwhile */
+		for (int cpu = 0; cpu < ncpu; cpu++)
+			sum += load_value(values + (size_t)cpu * stride, vsize,
+					  desc->value_signed);
+		if (!sum)
+			continue;
+		grown = realloc(entries, (size_t)(n + 1) * sizeof(*grown));
+		if (!grown) {
+			err = -ENOMEM;
+			break;
+		}
+		entries = grown;
+		entries[n].key = malloc(ksize ? ksize : 1);
+		if (!entries[n].key) {
+			err = -ENOMEM;
+			break;
+		}
+		memcpy(entries[n].key, key, ksize);
+		entries[n].value = sum;
+		n++;
+	}
+out:
+	free(key);
+	free(values);
+	if (err) {
+		for (int i = 0; i < n; i++)
+			free(entries[i].key);
+		free(entries);
+		return err;
+	}
+	*out = entries;
+	return n;
+}
+
+static int by_value_desc(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+
+	return x->value < y->value ? 1 : x->value > y->value ? -1 : 0;
+}
+
+static void put_table(struct outbuf *o, const struct bumble_map *desc,
+		      struct entry *e, int n, unsigned int ksize, int json)
+{
+	qsort(e, (size_t)n, sizeof(*e), by_value_desc);
+	if (!json) {
+		outbuf_puts(o, desc->name);
+		outbuf_puts(o, ":\n  ");
+		format_header_fields(o, desc->key);
+		outbuf_puts(o, "  VALUE\n");
+	}
+	for (int i = 0; i < n; i++) {
+		if (json) {
+			outbuf_puts(o, "{\"map\":\"");
+			outbuf_puts(o, desc->name);
+			outbuf_puts(o, "\",");
+			format_json_fields(o, desc->key, e[i].key, ksize);
+			outbuf_puts(o, ",\"value\":");
+			outbuf_i64(o, e[i].value);
+			outbuf_puts(o, "}\n");
+		} else {
+			outbuf_puts(o, "  ");
+			format_text_fields(o, desc->key, e[i].key, ksize);
+			outbuf_puts(o, "  ");
+			outbuf_i64(o, e[i].value);
+			outbuf_putc(o, '\n');
+		}
+	}
+}
+
+struct bucket {
+	int64_t slot;
+	int64_t count;
+};
+
+static int by_slot(const void *a, const void *b)
+{
+	const struct bucket *x = a, *y = b;
+
+	return x->slot < y->slot ? -1 : x->slot > y->slot;
+}
+
+/* Slot i of a log2 histogram (bumble_log2(), libbpf-tools' log2l())
+ * holds [2^i, 2^(i+1)); slot 0 holds 0 and 1. */
+static void bucket_bounds(int64_t slot, uint64_t *low, uint64_t *high)
+{
+	*low = slot <= 0 ? 0 : 1ull << (slot < 63 ? slot : 63);
+	*high = slot >= 63 ? ~0ull : 1ull << (slot < 0 ? 1 : slot + 1);
+}
+
+#define BAR_WIDTH 40
+
+static void put_bucket_text(struct outbuf *o, const struct bucket *b,
+			    int64_t max)
+{
+	uint64_t low, high;
+	size_t start = o->len;
+	int bar = max ? (int)(b->count * BAR_WIDTH / max) : 0;
+
+	bucket_bounds(b->slot, &low, &high);
+	outbuf_puts(o, "  [");
+	outbuf_u64(o, low);
+	outbuf_puts(o, ", ");
+	outbuf_u64(o, high);
+	outbuf_putc(o, ')');
+	if (o->len - start < 26)
+		outbuf_pad(o, 26 - (o->len - start));
+	start = o->len;
+	outbuf_i64(o, b->count);
+	/* right-align the count in 10 columns */
+	if (o->len - start < 10) {
+		size_t n = o->len - start, pad = 10 - n;
+
+		memmove(o->buf + start + pad, o->buf + start, n);
+		memset(o->buf + start, ' ', pad);
+		o->len += pad;
+	}
+	outbuf_puts(o, " |");
+	for (int i = 0; i < BAR_WIDTH; i++)
+		outbuf_putc(o, i < bar ? '@' : ' ');
+	outbuf_puts(o, "|\n");
+}
+
+static void put_bucket_json(struct outbuf *o, const char *map,
+			    const struct bucket *b)
+{
+	uint64_t low, high;
+
+	bucket_bounds(b->slot, &low, &high);
+	outbuf_puts(o, "{\"map\":\"");
+	outbuf_puts(o, map);
+	outbuf_puts(o, "\",\"slot\":");
+	outbuf_i64(o, b->slot);
+	outbuf_puts(o, ",\"low\":");
+	outbuf_u64(o, low);
+	outbuf_puts(o, ",\"high\":");
+	outbuf_u64(o, high);
+	outbuf_puts(o, ",\"count\":");
+	outbuf_i64(o, b->count);
+	outbuf_puts(o, "}\n");
+}
+
+/* A hist map's key is the slot: its one integer field. */
+static void put_hist(struct outbuf *o, const struct bumble_map *desc,
+		     const struct entry *e, int n, unsigned int ksize, int json)
+{
+	const struct bumble_field *f = &desc->key->fields[0];
+	struct bucket *b = calloc((size_t)(n ? n : 1), sizeof(*b));
+	int64_t max = 0;
+
+	if (!b)
+		return;
+	for (int i = 0; i < n; i++) {
+		unsigned int size = f->size < ksize ? f->size : ksize;
+
+		b[i].slot = load_value(e[i].key + f->offset, size, 0);
+		b[i].count = e[i].value;
+		if (b[i].count > max)
+			max = b[i].count;
+	}
+	qsort(b, (size_t)n, sizeof(*b), by_slot);
+	if (!json) {
+		outbuf_puts(o, desc->name);
+		outbuf_puts(o, ":\n");
+	}
+	for (int i = 0; i < n; i++) {
+		if (json)
+			put_bucket_json(o, desc->name, &b[i]);
+		else
+			put_bucket_text(o, &b[i], max);
+	}
+	free(b);
+}
+
+int aggregates_count(const struct bumble_tool *t)
+{
+	int n = 0;
+
+	for (unsigned int i = 0; i < t->map_count; i++)
+		if (t->maps[i].role >= BUMBLE_ROLE_COUNTER && t->maps[i].key)
+			n++;
+	return n;
+}
+
+int aggregates_print(const struct bumble_tool *t, struct bpf_object *obj,
+		     struct outbuf *o, int json)
+{
+	for (unsigned int i = 0; i < t->map_count; i++) {
+		const struct bumble_map *desc = &t->maps[i];
+		struct bpf_map *map;
+		struct entry *e = NULL;
+		int n;
+
+		if (desc->role < BUMBLE_ROLE_COUNTER || !desc->key)
+			continue;
+		map = bpf_object__find_map_by_name(obj, desc->name);
+		if (!map)
+			continue;
+		n = read_entries(desc, map, &e);
+		if (n < 0) {
+			diag_err("reading map '%s' failed: %s", desc->name,
+				 strerror(-n));
+			return BUMBLE_EXIT_FAILURE;
+		}
+		if (desc->role == BUMBLE_ROLE_HIST)
+			put_hist(o, desc, e, n, bpf_map__key_size(map), json);
+		else
+			put_table(o, desc, e, n, bpf_map__key_size(map), json);
+		for (int j = 0; j < n; j++)
+			free(e[j].key);
+		free(e);
+	}
+	return 0;
+}
