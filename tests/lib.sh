@@ -121,13 +121,17 @@ wait_tool() {
 
 # json_has FILE PYEXPR: some JSON line e of FILE makes PYEXPR true;
 # json_all FILE PYEXPR: FILE has lines and every one does. Every line
-# must be valid JSON.
+# must be valid JSON; a line without a key PYEXPR uses counts as false.
 json_check() {
 	python3 - "$@" <<'PY'
 import json, sys
 mode, path, expr = sys.argv[1:4]
-results = [bool(eval("(" + expr + ")", {}, {"e": json.loads(line)}))
-           for line in open(path)]
+def test(e):
+    try:
+        return bool(eval("(" + expr + ")", {}, {"e": e}))
+    except (KeyError, TypeError):  # a line of another shape
+        return False
+results = [test(json.loads(line)) for line in open(path)]
 ok = any(results) if mode == "any" else (results and all(results))
 sys.exit(0 if ok else 1)
 PY
