@@ -38,3 +38,15 @@ else
 		"kernel without kprobes: said plainly, exit 7" "$WORK/kprobe" \
 		--duration 1
 fi
+
+# A kernel without BTF, made by hiding /sys/kernel/btf in a private mount
+# namespace: the tool says so and points at --btf; given the BTF file, it
+# loads and relocates against it.
+run "$BUMBLE" bundle "$EXAMPLES/exitsnoop.bpf.c" -o "$WORK/exitsnoop"
+cp /sys/kernel/btf/vmlinux "$WORK/vmlinux.btf"
+expect_exit 6 "no BTF \(/sys/kernel/btf/vmlinux is missing\).*--btf FILE" \
+	"kernel without BTF: said so, pointing at --btf, exit 6" \
+	unshare -m sh -c "mount -t tmpfs none /sys/kernel/btf && exec '$WORK/exitsnoop' --duration 1"
+run unshare -m sh -c "mount -t tmpfs none /sys/kernel/btf && exec '$WORK/exitsnoop' --btf '$WORK/vmlinux.btf' --json --duration 1"
+check "without kernel BTF but with --btf FILE: loads, runs, exit 0" \
+	test "$RC" = 0
