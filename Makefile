@@ -25,15 +25,18 @@ MUSL_CC    := musl-gcc
 STUB_SRCS  := $(wildcard stub/*.c)
 GEN_SRCS   := $(wildcard generator/*.c)
 CLI_SRCS   := $(wildcard bundler/*.c)
+# format code shared by the tool and bumble: compiled into both
+SHARED_SRCS := stub/sha256.c stub/payload.c
 STUB_OBJS  := $(patsubst stub/%.c,$(OBJ)/stub/%.o,$(STUB_SRCS))
 GEN_OBJS   := $(patsubst generator/%.c,$(OBJ)/generator/%.o,$(GEN_SRCS))
 CLI_OBJS   := $(patsubst bundler/%.c,$(OBJ)/bundler/%.o,$(CLI_SRCS))
+SHARED_OBJS := $(patsubst stub/%.c,$(OBJ)/shared/%.o,$(SHARED_SRCS))
 
 STAMP_SRC     := $(SRC)/.fetched
 STAMP_SYSROOT := $(SYSROOT)/.built
 STAMP_HEADERS := $(LIBDIR)/include/.installed
 
-HOST_INC   := -Istub/include -Igenerator -Ibundler -I$(HOST)/include
+HOST_INC   := -Istub/include -Istub -Igenerator -Ibundler -I$(HOST)/include
 STUB_INC   := -Istub/include -Istub -I$(SYSROOT)/include -I$(OBJ)/gen
 NAMES_H    := $(OBJ)/gen/names.h
 
@@ -64,7 +67,7 @@ $(NAMES_H): toolchain/gen-names.sh $(STAMP_SYSROOT)
 
 # The runtime, compiled with musl and merged with libbpf, libelf and zlib
 # into the one archive every tool links.
-$(OBJ)/stub/%.o: stub/%.c stub/stub.h stub/include/bumble/runtime.h $(STAMP_SYSROOT) $(NAMES_H)
+$(OBJ)/stub/%.o: stub/%.c stub/*.h stub/include/bumble/runtime.h $(STAMP_SYSROOT) $(NAMES_H)
 	@mkdir -p $(@D)
 	$(MUSL_CC) -Os -ffunction-sections -fdata-sections -D_GNU_SOURCE $(WARN) $(STUB_INC) -c $< -o $@
 
@@ -79,17 +82,21 @@ $(STUB_LIB): $(STUB_OBJS) $(STAMP_SYSROOT) stub/include/bumble/runtime.h
 
 # The CLI runs on the build host: glibc, libbpf built static from the
 # same source as the stub's, system libelf and zlib.
-$(OBJ)/generator/%.o: generator/%.c generator/model.h stub/include/bumble/runtime.h $(STAMP_SYSROOT)
+$(OBJ)/generator/%.o: generator/%.c generator/*.h stub/include/bumble/runtime.h $(STAMP_SYSROOT)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -D_GNU_SOURCE -DBUMBLE_VERSION='"$(VERSION)"' $(WARN) $(HOST_INC) -c $< -o $@
 
-$(OBJ)/bundler/%.o: bundler/%.c bundler/bumble.h generator/model.h $(STAMP_SYSROOT)
+$(OBJ)/bundler/%.o: bundler/%.c bundler/bumble.h generator/*.h stub/payload.h stub/sha256.h $(STAMP_SYSROOT)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -D_GNU_SOURCE -DBUMBLE_VERSION='"$(VERSION)"' $(WARN) $(HOST_INC) -c $< -o $@
 
-$(BUMBLE): $(CLI_OBJS) $(GEN_OBJS) $(STAMP_SYSROOT)
+$(OBJ)/shared/%.o: stub/%.c stub/%.h
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) -o $@ $(CLI_OBJS) $(GEN_OBJS) $(HOST)/lib/libbpf.a -lelf -lz
+	$(HOST_CC) $(HOST_CFLAGS) -D_GNU_SOURCE $(WARN) -Istub -c $< -o $@
+
+$(BUMBLE): $(CLI_OBJS) $(GEN_OBJS) $(SHARED_OBJS) $(STAMP_SYSROOT)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -o $@ $(CLI_OBJS) $(GEN_OBJS) $(SHARED_OBJS) $(HOST)/lib/libbpf.a -lelf -lz
 
 demo: deps all
 	@tests/demo.sh

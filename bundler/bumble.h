@@ -128,8 +128,52 @@ int check_output_dir(const char *path);
 char *tmpdir_make(void);
 void tmpdir_rm(char *dir);
 
+/* The source annotation of an image: the input's file name, not its
+ * path, so a bundle does not depend on where it was made. */
+const char *source_name(const char *input);
+
 /* The tool name from an input file name: execsnoop.bpf.c -> execsnoop. */
 char *name_from_path(const char *path);
+
+/* Deterministic tar archives in memory (tar.c). */
+struct tar {
+	unsigned char *buf;
+	size_t len, cap;
+	long long mtime; /* every entry's */
+};
+
+int tar_add_file(struct tar *t, const char *name, const void *data, size_t size,
+		 int mode);
+int tar_add_dir(struct tar *t, const char *name);
+int tar_finish(struct tar *t); /* the two zero blocks that end it */
+void tar_free(struct tar *t);
+
+/* gzip of data[0..n), deterministic (no name, no time); malloc'ed. */
+int gzip_buffer(const void *data, size_t n, unsigned char **out,
+		size_t *out_len);
+
+/* The payload bumble appends to a tool: the eBPF artifact's manifest,
+ * config and bytecode layer, then a trailer (payload.c). */
+int payload_build(const struct gen_model *m, const char *source,
+		  unsigned char **out, size_t *len);
+/* The digest of the manifest payload_build writes, for the runner. */
+int payload_manifest_digest(struct gen_model *m, const char *source);
+/* Reads the payload of a tool file: manifest, config and layer, checked
+ * against the manifest's digests. 0, or an exit code having said why. */
+struct tool_payload {
+	unsigned char *data; /* the whole payload */
+	const char *manifest;
+	size_t manifest_size;
+	const char *config;
+	size_t config_size;
+	const unsigned char *layer;
+	size_t layer_size;
+	const unsigned char *bytecode; /* inside the layer */
+	size_t bytecode_size;
+};
+
+int payload_read(const char *tool, struct tool_payload *p);
+void payload_free(struct tool_payload *p);
 
 void err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

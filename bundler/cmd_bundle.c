@@ -20,11 +20,9 @@ static const char usage[] =
     "--runner links a runner written by 'bumble gen' (maybe edited)\n"
     "instead of generating one.\n";
 
-static int write_runner(const struct input_opts *o, const char *dir,
+static int write_runner(const struct gen_model *m, const char *dir,
 			char **runner)
 {
-	struct gen_model *m;
-	unsigned char *obj = NULL;
 	FILE *f;
 	int rc = EXIT_OK;
 
@@ -32,9 +30,6 @@ static int write_runner(const struct input_opts *o, const char *dir,
 		*runner = NULL;
 		return EXIT_FAIL;
 	}
-	m = open_model(o, &obj, &rc);
-	if (!m)
-		return rc;
 	for (unsigned int i = 0; i < m->map_count; i++)
 		if (m->maps[i].role == BUMBLE_ROLE_PRINT && !m->maps[i].event)
 			fprintf(stderr,
@@ -48,8 +43,40 @@ static int write_runner(const struct input_opts *o, const char *dir,
 		err("cannot write %s: %s", *runner, strerror(errno));
 		rc = EXIT_FAIL;
 	}
-	gen_model_free(m);
-	free(obj);
+	return rc;
+}
+
+/* The linked executable with the payload after it: one file. */
+static int assemble(const struct gen_model *m, const char *source,
+		    const char *linked, const char *out)
+{
+	unsigned char *exe = NULL, *payload = NULL, *tool;
+	size_t exe_size, payload_size;
+	int rc;
+
+	if (read_file(linked, &exe, &exe_size) != 0) {
+		err("cannot read the linked tool %s", linked);
+		return EXIT_FAIL;
+	}
+	if (payload_build(m, source, &payload, &payload_size)) {
+		err("building the embedded OCI payload failed");
+		free(exe);
+		return EXIT_FAIL;
+	}
+	tool = realloc(exe, exe_size + payload_size);
+	if (!tool) {
+		free(exe);
+		free(payload);
+		return EXIT_FAIL;
+	}
+	memcpy(tool + exe_size, payload, payload_size);
+	rc = write_file_atomic(out, tool, exe_size + payload_size, 0755);
+	if (rc) {
+		err("cannot write %s: %s", out, strerror(-rc));
+		rc = EXIT_FAIL;
+	}
+	free(tool);
+	free(payload);
 	return rc;
 }
 
@@ -103,9 +130,9 @@ static int link_tool(const struct input_opts *o, const char *runner,
 int cmd_bundle(int argc, char **argv)
 {
 	struct input_opts o;
-	unsigned char *tool = NULL;
+	struct gen_model *m = NULL;
+	unsigned char *obj = NULL;
 	char *dir = NULL, *runner = NULL, *linked = NULL, *out = NULL;
-	size_t size;
 	int rc;
 
 	rc = input_opts_parse(argc, argv, "bundle",
@@ -119,46 +146,41 @@ int cmd_bundle(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto done;
 	}
+	if (o.runner && access(o.runner, R_OK) != 0) {
+		err("cannot read the runner '%s': %s", o.runner,
+		    strerror(errno));
+		rc = EXIT_INPUT;
+		goto done;
+	}
 	dir = tmpdir_make();
 	if (!dir) {
 		rc = EXIT_FAIL;
 		goto done;
 	}
-	if (o.runner) {
-		if (access(o.runner, R_OK) != 0) {
-			err("cannot read the runner '%s': %s", o.runner,
-			    strerror(errno));
-			rc = EXIT_INPUT;
-			goto done;
-		}
-		runner = strdup(o.runner);
-	} else {
-		rc = write_runner(&o, dir, &runner);
-		if (rc)
-			goto done;
+	m = open_model(&o, &obj, &rc);
+	if (!m)
+		goto done;
+	if (payload_manifest_digest(m, source_name(o.input))) {
+		err("building the embedded OCI payload failed");
+		rc = EXIT_FAIL;
+		goto done;
 	}
+	if (o.runner)
+		runner = strdup(o.runner);
+	else if ((rc = write_runner(m, dir, &runner)))
+		goto done;
 	if (asprintf(&linked, "%s/tool", dir) < 0) {
 		rc = EXIT_FAIL;
 		goto done;
 	}
 	rc = link_tool(&o, runner, linked);
-	if (rc)
-		goto done;
-	if (read_file(linked, &tool, &size) != 0) {
-		err("cannot read the linked tool %s", linked);
-		rc = EXIT_FAIL;
-		goto done;
-	}
-	rc = write_file_atomic(out, tool, size, 0755);
-	if (rc) {
-		err("cannot write %s: %s", out, strerror(-rc));
-		rc = EXIT_FAIL;
-		goto done;
-	}
-	if (o.verbose)
-		fprintf(stderr, "bumble: wrote %s (%zu bytes)\n", out, size);
+	if (!rc)
+		rc = assemble(m, source_name(o.input), linked, out);
+	if (!rc && o.verbose)
+		fprintf(stderr, "bumble: wrote %s\n", out);
 done:
-	free(tool);
+	gen_model_free(m);
+	free(obj);
 	free(linked);
 	free(runner);
 	tmpdir_rm(dir);

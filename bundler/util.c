@@ -294,3 +294,10 @@ char *name_from_path(const char *path)
 	}
 	return name;
 }
+
+const char *source_name(const char *input)
+{
+	const char *slash = strrchr(input, '/');
+
+	return slash ? slash + 1 : input;
+}

@@ -1,5 +1,6 @@
 /* Model -> runner C source: readable tables named after the program's own
- * structs and maps, the bytecode, and a main() that calls the runtime. */
+ * structs and maps, the digest of its object, and a main() that calls the
+ * runtime. */
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -179,22 +180,6 @@ static void emit_params(FILE *out, const struct gen_model *m)
 	fputs("};\n\n", out);
 }
 
-static void emit_bytecode(FILE *out, const struct gen_model *m)
-{
-	fprintf(out, "/* The BPF object, %zu bytes. */\n", m->bytecode_size);
-	fputs("static const unsigned char bytecode[] "
-	      "__attribute__((aligned(8))) = {\n",
-	      out);
-	for (size_t i = 0; i < m->bytecode_size; i++) {
-		if (i % 12 == 0)
-			fputc('\t', out);
-		fprintf(out, "0x%02x,", m->bytecode[i]);
-		fputc(i % 12 == 11 || i + 1 == m->bytecode_size ? '\n' : ' ',
-		      out);
-	}
-	fputs("};\n\n", out);
-}
-
 int gen_emit_runner(FILE *out, const struct gen_model *m)
 {
 	fprintf(out,
@@ -249,7 +234,6 @@ int gen_emit_runner(FILE *out, const struct gen_model *m)
 
 	if (m->param_count)
 		emit_params(out, m);
-	emit_bytecode(out, m);
 
 	fputs("static const struct bumble_tool tool = {\n"
 	      "\t.sz = sizeof(struct bumble_tool),\n\t.name = ",
@@ -261,9 +245,13 @@ int gen_emit_runner(FILE *out, const struct gen_model *m)
 	put_cstr(out, m->description);
 	fputs(",\n\t.bumble_version = ", out);
 	put_cstr(out, BUMBLE_VERSION);
-	fputs(",\n\t.bytecode = bytecode,\n"
-	      "\t.bytecode_size = sizeof(bytecode),\n",
-	      out);
+	fputs(",\n\t.bytecode_digest = ", out);
+	put_cstr(out, m->bytecode_digest);
+	if (m->manifest_digest[0]) {
+		fputs(",\n\t.manifest_digest = ", out);
+		put_cstr(out, m->manifest_digest);
+	}
+	fputs(",\n", out);
 	if (m->map_count)
 		fputs("\t.map_count = sizeof(maps) / sizeof(maps[0]),\n"
 		      "\t.maps = maps,\n",

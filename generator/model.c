@@ -11,6 +11,7 @@
 #include <bpf/libbpf.h>
 
 #include "model.h"
+#include "sha256.h"
 
 #ifndef EM_BPF
 #define EM_BPF 247
@@ -838,6 +839,7 @@ struct gen_model *gen_model_open(const unsigned char *obj, size_t size,
 	m->description = xstrdup(opts->description);
 	m->bytecode = obj;
 	m->bytecode_size = size;
+	sha256_digest_string(obj, size, m->bytecode_digest);
 
 	bpf_object__for_each_program(prog, bobj)
 	{

@@ -66,6 +66,8 @@ struct gen_model {
 	char *description;
 	const unsigned char *bytecode; /* borrowed from the caller */
 	size_t bytecode_size;
+	char bytecode_digest[72]; /* sha256:... */
+	char manifest_digest[72]; /* of the payload's manifest, if known */
 	struct gen_program *programs;
 	unsigned int program_count;
 	struct gen_map *maps;

@@ -24,6 +24,10 @@ enum {
 	OPT_CGROUP,
 	OPT_FREQ,
 	OPT_INTERVAL,
+	OPT_MANIFEST,
+	OPT_VERIFY,
+	OPT_EXTRACT,
+	OPT_FORCE,
 	OPT_PARAM, /* OPT_PARAM + i: the tool's parameter i */
 };
 
@@ -42,6 +46,10 @@ static const struct option fixed_options[] = {
     {"cgroup", required_argument, NULL, OPT_CGROUP},
     {"freq", required_argument, NULL, OPT_FREQ},
     {"interval", required_argument, NULL, OPT_INTERVAL},
+    {"manifest", no_argument, NULL, OPT_MANIFEST},
+    {"verify", no_argument, NULL, OPT_VERIFY},
+    {"extract", required_argument, NULL, OPT_EXTRACT},
+    {"force", no_argument, NULL, OPT_FORCE},
 };
 
 #define FIXED_COUNT (sizeof(fixed_options) / sizeof(fixed_options[0]))
@@ -68,6 +76,19 @@ static void print_params(const struct bumble_tool *t)
 			printf("\n");
 		}
 	}
+}
+
+/* The version, and the digest of the embedded manifest when it checks
+ * out (its absence is said by embedded_load). */
+static void print_version(const struct bumble_tool *t)
+{
+	struct embedded e;
+
+	printf("%s %s (bundled by bumble %s)\n", t->name, t->version,
+	       t->bumble_version);
+	if (!embedded_load(t, &e))
+		printf("manifest %s\n", e.view.manifest_digest);
+	embedded_free(&e);
 }
 
 static void print_help(const struct bumble_tool *t)
@@ -99,6 +120,13 @@ static void print_help(const struct bumble_tool *t)
 	       "  --list              show programs, maps and parameters, "
 	       "then exit\n"
 	       "  --verbose           show libbpf's messages\n"
+	       "  --manifest          print the embedded OCI manifest, then "
+	       "exit\n"
+	       "  --verify            check the embedded bytecode against "
+	       "it: exit 0 or 1\n"
+	       "  --extract DIR       write the eBPF artifact as an OCI "
+	       "image layout\n"
+	       "                      (DIR new or empty, or --force)\n"
 	       "  --version           show versions, then exit\n"
 	       "  --help              show this help, then exit\n",
 	       t->name, t->param_count ? " [--PARAMETER VALUE ...]" : "");
@@ -324,12 +352,23 @@ static enum cli_result parse_one(const struct bumble_tool *t,
 	case OPT_LIST:
 		opts->list = 1;
 		break;
+	case OPT_MANIFEST:
+		opts->manifest = 1;
+		break;
+	case OPT_VERIFY:
+		opts->verify = 1;
+		break;
+	case OPT_EXTRACT:
+		opts->extract = optarg;
+		break;
+	case OPT_FORCE:
+		opts->force = 1;
+		break;
 	case OPT_VERBOSE:
 		opts->verbose = 1;
 		break;
 	case OPT_VERSION:
-		printf("%s %s (bundled by bumble %s)\n", t->name, t->version,
-		       t->bumble_version);
+		print_version(t);
 		return CLI_DONE;
 	case OPT_HELP:
 		print_help(t);

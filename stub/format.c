@@ -10,9 +10,95 @@
 /* Room one rendered field may take; arrays longer than fits are cut. */
 #define FIELD_ROOM 16384
 
+/* The per-event path: inlined even at -Os, where a call costs more
+ * than the work it does. */
+#define HOT static inline __attribute__((always_inline))
+
 static const char hexdigits[] = "0123456789abcdef";
 
-static uint64_t load_uint(const unsigned char *p, unsigned int size)
+/* Two decimal digits at a time: "00" to "99". */
+static const char digit_pairs[] = "00010203040506070809"
+				  "10111213141516171819"
+				  "20212223242526272829"
+				  "30313233343536373839"
+				  "40414243444546474849"
+				  "50515253545556575859"
+				  "60616263646566676869"
+				  "70717273747576777879"
+				  "80818283848586878889"
+				  "90919293949596979899";
+
+/* outbuf_putc and outbuf_put, inlined for the hot paths; they flush
+ * exactly when those would. */
+HOT void put1(struct outbuf *o, char c)
+{
+	if (o->len == sizeof(o->buf))
+		outbuf_flush(o);
+	o->buf[o->len++] = c;
+}
+
+HOT void putn(struct outbuf *o, const void *s, size_t n)
+{
+	if (n < sizeof(o->buf) - o->len) {
+		memcpy(o->buf + o->len, s, n);
+		o->len += n;
+		return;
+	}
+	outbuf_put(o, s, n);
+}
+
+/* The decimal digits of v, written to end there; returns their start. */
+HOT char *put_digits(char *end, uint64_t v)
+{
+	uint32_t w;
+
+	while (v > UINT32_MAX) {
+		uint64_t q = v / 100;
+
+		end -= 2;
+		memcpy(end, digit_pairs + 2 * (v - q * 100), 2);
+		v = q;
+	}
+	w = (uint32_t)v;
+	while (w >= 100) {
+		uint32_t q = w / 100;
+
+		end -= 2;
+		memcpy(end, digit_pairs + 2 * (w - q * 100), 2);
+		w = q;
+	}
+	if (w >= 10) {
+		end -= 2;
+		memcpy(end, digit_pairs + 2 * w, 2);
+	} else {
+		*--end = (char)('0' + w);
+	}
+	return end;
+}
+
+/* Room for the digits of any 64-bit integer and its sign. */
+#define DIGITS_ROOM 24
+
+/* Copies the number rendered at s (ending at end) to w, copying a fixed
+ * DIGITS_ROOM bytes: the caller has that room at w, and s has it before
+ * end + DIGITS_ROOM. Returns the end of the number at w. */
+HOT char *copy_digits(char *w, const char *s, const char *end)
+{
+	memcpy(w, s, DIGITS_ROOM);
+	return w + (end - s);
+}
+
+/* n spaces at w, in blocks of 16: the caller has n + 16 bytes of room. */
+HOT char *put_spaces(char *w, size_t n)
+{
+	static const char spaces[16] = "                ";
+
+	for (size_t i = 0; i < n; i += 16)
+		memcpy(w + i, spaces, 16);
+	return w + n;
+}
+
+HOT uint64_t load_uint(const unsigned char *p, unsigned int size)
 {
 	uint8_t u8;
 	uint16_t u16;
@@ -35,7 +121,7 @@ static uint64_t load_uint(const unsigned char *p, unsigned int size)
 	}
 }
 
-static int64_t sign_extend(uint64_t v, unsigned int bits)
+HOT int64_t sign_extend(uint64_t v, unsigned int bits)
 {
 	uint64_t m;
 
@@ -46,7 +132,7 @@ static int64_t sign_extend(uint64_t v, unsigned int bits)
 }
 
 /* Reads element i of an integer-like field, handling bitfields. */
-static uint64_t field_raw(const struct bumble_field *f, const unsigned char *p)
+HOT uint64_t field_raw(const struct bumble_field *f, const unsigned char *p)
 {
 	uint64_t v, lo;
 	unsigned int need;
@@ -68,11 +154,45 @@ static uint64_t field_raw(const struct bumble_field *f, const unsigned char *p)
 	return v;
 }
 
-static int64_t field_signed(const struct bumble_field *f, uint64_t raw)
+HOT int64_t field_signed(const struct bumble_field *f, uint64_t raw)
 {
 	unsigned int bits = f->bit_size ? f->bit_size : f->size * 8;
 
 	return sign_extend(raw, bits);
+}
+
+/* An INT or UINT field in decimal, as outbuf_i64 or outbuf_u64 would
+ * write it, ending at end; returns its start. */
+HOT char *int_digits(char *end, const struct bumble_field *f,
+		     const unsigned char *p)
+{
+	uint64_t raw = field_raw(f, p);
+	int64_t v;
+	char *s;
+
+	if (f->kind != BUMBLE_KIND_INT)
+		return put_digits(end, raw);
+	v = field_signed(f, raw);
+	if (v >= 0)
+		return put_digits(end, (uint64_t)v);
+	s = put_digits(end, (uint64_t)0 - (uint64_t)v);
+	*--s = '-';
+	return s;
+}
+
+static void put_int(struct outbuf *o, const struct bumble_field *f,
+		    const unsigned char *p)
+{
+	char tmp[DIGITS_ROOM], *s = int_digits(tmp + sizeof(tmp), f, p);
+
+	putn(o, s, (size_t)(tmp + sizeof(tmp) - s));
+}
+
+/* A scalar integer shown as a plain number: the common column. */
+HOT int plain_int(const struct bumble_field *f)
+{
+	return f->count == 1 && f->format == BUMBLE_FORMAT_PLAIN &&
+	       (f->kind == BUMBLE_KIND_INT || f->kind == BUMBLE_KIND_UINT);
 }
 
 static const char *enum_name(const struct bumble_field *f, int64_t v)
@@ -104,6 +224,12 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
+/* Printable ASCII that needs no escaping: copied in runs. */
+HOT int plain_char(unsigned char c, int json)
+{
+	return c - 0x20u < 0x5fu && (!json || (c != '"' && c != '\\'));
+}
+
 /* Writes s[0..n) up to its first NUL, escaped for text or JSON. Valid
  * UTF-8 passes through; other bytes become \xNN (text) or \u00NN. */
 static void put_string(struct outbuf *o, const unsigned char *s, size_t n,
@@ -113,17 +239,35 @@ static void put_string(struct outbuf *o, const unsigned char *s, size_t n,
 
 	while (i < n && s[i]) {
 		unsigned char c = s[i];
-		size_t seq = c >= 0x80 ? utf8_len(s + i, n - i) : 0;
+		size_t seq, run = i;
+
+		if (n - i < sizeof(o->buf) - o->len) {
+			/* room for the rest: plain bytes go straight in */
+			char *w = o->buf + o->len;
+
+			while (run < n && plain_char(s[run], json))
+				*w++ = (char)s[run++];
+			o->len = (size_t)(w - o->buf);
+		} else {
+			while (run < n && plain_char(s[run], json))
+				run++;
+			putn(o, s + i, run - i);
+		}
+		if (run > i) {
+			i = run;
+			continue;
+		}
+		seq = c >= 0x80 ? utf8_len(s + i, n - i) : 0;
 
 		if (seq) {
-			outbuf_put(o, (const char *)s + i, seq);
+			putn(o, s + i, seq);
 			i += seq;
 			continue;
 		}
 		if (c == '"' && json) {
-			outbuf_put(o, "\\\"", 2);
+			putn(o, "\\\"", 2);
 		} else if (c == '\\' && json) {
-			outbuf_put(o, "\\\\", 2);
+			putn(o, "\\\\", 2);
 		} else if (c < 0x20 || c >= 0x7f) {
 			char e[6] = {'\\',
 				     'u',
@@ -132,14 +276,14 @@ static void put_string(struct outbuf *o, const unsigned char *s, size_t n,
 				     hexdigits[c >> 4],
 				     hexdigits[c & 15]};
 			if (json) {
-				outbuf_put(o, e, 6);
+				putn(o, e, 6);
 			} else {
 				e[2] = '\\';
 				e[3] = 'x';
-				outbuf_put(o, e + 2, 4);
+				putn(o, e + 2, 4);
 			}
 		} else {
-			outbuf_putc(o, (char)c);
+			put1(o, (char)c);
 		}
 		i++;
 	}
@@ -148,8 +292,8 @@ static void put_string(struct outbuf *o, const unsigned char *s, size_t n,
 static void put_hex(struct outbuf *o, const unsigned char *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		outbuf_putc(o, hexdigits[p[i] >> 4]);
-		outbuf_putc(o, hexdigits[p[i] & 15]);
+		put1(o, hexdigits[p[i] >> 4]);
+		put1(o, hexdigits[p[i] & 15]);
 	}
 }
 
@@ -160,7 +304,7 @@ static void put_hex_u64(struct outbuf *o, uint64_t v)
 	while (shift > 0 && !(v >> shift))
 		shift -= 4;
 	for (; shift >= 0; shift -= 4)
-		outbuf_putc(o, hexdigits[(v >> shift) & 15]);
+		put1(o, hexdigits[(v >> shift) & 15]);
 }
 
 static void put_duration_text(struct outbuf *o, uint64_t ns)
@@ -177,10 +321,10 @@ static void put_duration_text(struct outbuf *o, uint64_t ns)
 			    (ns % units[i].div) * 1000 / units[i].div;
 
 			outbuf_u64(o, whole);
-			outbuf_putc(o, '.');
-			outbuf_putc(o, (char)('0' + frac / 100));
-			outbuf_putc(o, (char)('0' + frac / 10 % 10));
-			outbuf_putc(o, (char)('0' + frac % 10));
+			put1(o, '.');
+			put1(o, (char)('0' + frac / 100));
+			put1(o, (char)('0' + frac / 10 % 10));
+			put1(o, (char)('0' + frac % 10));
 			outbuf_puts(o, units[i].unit);
 			return;
 		}
@@ -190,26 +334,46 @@ static void put_duration_text(struct outbuf *o, uint64_t ns)
 }
 
 /* Wall-clock time: "13:45:12.123456" in text, RFC 3339 with nanoseconds
- * in JSON. UTC, so a tool needs no time zone data. */
+ * in JSON. UTC, so a tool needs no time zone data. The seconds part is
+ * kept from the last call: events come many to a second. */
 static void put_time(struct outbuf *o, uint64_t ns, int json)
 {
-	time_t secs = (time_t)(ns / 1000000000);
+	static struct {
+		uint64_t secs;
+		int valid;
+		size_t len;
+		char text[48];
+	} last[2];
+	uint64_t secs = ns / 1000000000;
 	unsigned long frac = (unsigned long)(ns % 1000000000);
-	char buf[48];
-	struct tm tm;
-	size_t n;
+	int digits = json ? 9 : 6;
+	char buf[12];
 
-	gmtime_r(&secs, &tm);
-	if (json) {
-		n = strftime(buf, sizeof(buf), "\"%Y-%m-%dT%H:%M:%S", &tm);
-		outbuf_put(o, buf, n);
-		snprintf(buf, sizeof(buf), ".%09luZ\"", frac);
-	} else {
-		n = strftime(buf, sizeof(buf), "%H:%M:%S", &tm);
-		outbuf_put(o, buf, n);
-		snprintf(buf, sizeof(buf), ".%06lu", frac / 1000);
+	json = !!json;
+	if (!last[json].valid || last[json].secs != secs) {
+		time_t t = (time_t)secs;
+		struct tm tm;
+
+		gmtime_r(&t, &tm);
+		last[json].len =
+		    strftime(last[json].text, sizeof(last[json].text),
+			     json ? "\"%Y-%m-%dT%H:%M:%S." : "%H:%M:%S.", &tm);
+		last[json].secs = secs;
+		last[json].valid = 1;
 	}
-	outbuf_puts(o, buf);
+	putn(o, last[json].text, last[json].len);
+	if (!json)
+		frac /= 1000;
+	for (int i = digits - 1; i >= 0; i--) {
+		buf[i] = (char)('0' + frac % 10);
+		frac /= 10;
+	}
+	if (json) {
+		buf[digits] = 'Z';
+		buf[digits + 1] = '"';
+		digits += 2;
+	}
+	putn(o, buf, (size_t)digits);
 }
 
 /* CLOCK_REALTIME minus CLOCK_MONOTONIC, to show bpf_ktime_get_ns(). */
@@ -236,12 +400,12 @@ static int put_name(struct outbuf *o, const char *name, int negative, int json)
 	if (!name)
 		return 0;
 	if (json)
-		outbuf_putc(o, '"');
+		put1(o, '"');
 	if (negative)
-		outbuf_putc(o, '-');
+		put1(o, '-');
 	outbuf_puts(o, name);
 	if (json)
-		outbuf_putc(o, '"');
+		put1(o, '"');
 	return 1;
 }
 
@@ -287,11 +451,11 @@ static int put_formatted(struct outbuf *o, const struct bumble_field *f,
 	case BUMBLE_FORMAT_HEX:
 		raw = field_raw(f, p);
 		if (json)
-			outbuf_putc(o, '"');
-		outbuf_put(o, "0x", 2);
+			put1(o, '"');
+		putn(o, "0x", 2);
 		put_hex_u64(o, raw);
 		if (json)
-			outbuf_putc(o, '"');
+			put1(o, '"');
 		return 1;
 	default:
 		return 0;
@@ -309,10 +473,8 @@ static void put_scalar(struct outbuf *o, const struct bumble_field *f,
 		return;
 	switch (f->kind) {
 	case BUMBLE_KIND_INT:
-		outbuf_i64(o, field_signed(f, field_raw(f, p)));
-		break;
 	case BUMBLE_KIND_UINT:
-		outbuf_u64(o, field_raw(f, p));
+		put_int(o, f, p);
 		break;
 	case BUMBLE_KIND_BOOL:
 		outbuf_puts(o, field_raw(f, p) ? "true" : "false");
@@ -323,9 +485,9 @@ static void put_scalar(struct outbuf *o, const struct bumble_field *f,
 		if (!name) {
 			outbuf_i64(o, field_signed(f, raw));
 		} else if (json) {
-			outbuf_putc(o, '"');
+			put1(o, '"');
 			outbuf_puts(o, name);
-			outbuf_putc(o, '"');
+			put1(o, '"');
 		} else {
 			outbuf_puts(o, name);
 		}
@@ -333,18 +495,18 @@ static void put_scalar(struct outbuf *o, const struct bumble_field *f,
 	case BUMBLE_KIND_PTR:
 		raw = field_raw(f, p);
 		if (json)
-			outbuf_putc(o, '"');
-		outbuf_put(o, "0x", 2);
+			put1(o, '"');
+		putn(o, "0x", 2);
 		put_hex_u64(o, raw);
 		if (json)
-			outbuf_putc(o, '"');
+			put1(o, '"');
 		break;
 	default: /* BUMBLE_KIND_BYTES */
 		if (json)
-			outbuf_putc(o, '"');
+			put1(o, '"');
 		put_hex(o, p, f->size);
 		if (json)
-			outbuf_putc(o, '"');
+			put1(o, '"');
 		break;
 	}
 }
@@ -359,20 +521,20 @@ static void put_value(struct outbuf *o, const struct bumble_field *f,
 {
 	if (f->kind == BUMBLE_KIND_CHARS) {
 		if (json)
-			outbuf_putc(o, '"');
+			put1(o, '"');
 		put_string(o, p, (size_t)f->size * f->count, json);
 		if (json)
-			outbuf_putc(o, '"');
+			put1(o, '"');
 		return;
 	}
 	if (f->count == 1) {
 		put_scalar(o, f, p, json);
 		return;
 	}
-	outbuf_putc(o, '[');
+	put1(o, '[');
 	for (unsigned int i = 0; i < f->count; i++) {
 		if (i)
-			outbuf_putc(o, ',');
+			put1(o, ',');
 		if ((i + 2) * element_room(f) > FIELD_ROOM) {
 			if (json)
 				outbuf_puts(o, "null");
@@ -382,10 +544,10 @@ static void put_value(struct outbuf *o, const struct bumble_field *f,
 		}
 		put_scalar(o, f, p + (size_t)i * f->size, json);
 	}
-	outbuf_putc(o, ']');
+	put1(o, ']');
 }
 
-static int field_present(const struct bumble_field *f, size_t size)
+HOT int field_present(const struct bumble_field *f, size_t size)
 {
 	size_t span = (size_t)f->size * f->count;
 
@@ -403,7 +565,7 @@ static int right_aligned(const struct bumble_field *f)
 
 /* Room for the field plus its padding, so rendering never flushes
  * midway and the start offset stays valid for alignment. */
-static void reserve(struct outbuf *o, const struct bumble_field *f)
+HOT void reserve(struct outbuf *o, const struct bumble_field *f)
 {
 	if (sizeof(o->buf) - o->len < (size_t)FIELD_ROOM + f->width + 2)
 		outbuf_flush(o);
@@ -427,11 +589,11 @@ static void put_aligned(struct outbuf *o, size_t start, size_t width, int right,
 
 /* Column i of a text line: a separator, room reserved; returns where the
  * column's text starts, for column_end to align it. */
-static size_t column_begin(struct outbuf *o, const struct bumble_field *f,
-			   unsigned int i)
+HOT size_t column_begin(struct outbuf *o, const struct bumble_field *f,
+			unsigned int i)
 {
 	if (i)
-		outbuf_putc(o, ' ');
+		put1(o, ' ');
 	reserve(o, f);
 	return o->len;
 }
@@ -455,7 +617,7 @@ void format_header(struct outbuf *o, const struct bumble_event_type *t,
 		outbuf_pad(o, TIME_WIDTH - 4 + 1);
 	}
 	format_header_fields(o, t);
-	outbuf_putc(o, '\n');
+	put1(o, '\n');
 }
 
 void format_header_fields(struct outbuf *o, const struct bumble_event_type *t)
@@ -464,7 +626,7 @@ void format_header_fields(struct outbuf *o, const struct bumble_event_type *t)
 		size_t start = column_begin(o, &t->fields[i], i);
 
 		for (const char *c = t->fields[i].name; *c; c++)
-			outbuf_putc(o, (*c >= 'a' && *c <= 'z') ? *c - 32 : *c);
+			put1(o, (*c >= 'a' && *c <= 'z') ? *c - 32 : *c);
 		column_end(o, t, i, start);
 	}
 }
@@ -474,10 +636,10 @@ void format_text(struct outbuf *o, const struct bumble_event_type *t,
 {
 	if (now) {
 		put_time(o, now, 0);
-		outbuf_putc(o, ' ');
+		put1(o, ' ');
 	}
 	format_text_fields(o, t, data, size);
-	outbuf_putc(o, '\n');
+	put1(o, '\n');
 }
 
 void format_text_fields(struct outbuf *o, const struct bumble_event_type *t,
@@ -489,26 +651,55 @@ void format_text_fields(struct outbuf *o, const struct bumble_event_type *t,
 		const struct bumble_field *f = &t->fields[i];
 		size_t start = column_begin(o, f, i);
 
+		if (plain_int(f) && field_present(f, size)) {
+			/* right-aligned in place: reserve() made the room */
+			char tmp[2 * DIGITS_ROOM], *end = tmp + DIGITS_ROOM;
+			char *s = int_digits(end, f, p + f->offset);
+			char *w = o->buf + o->len;
+			size_t n = (size_t)(end - s);
+
+			if (n < f->width)
+				w = put_spaces(w, f->width - n);
+			o->len = (size_t)(copy_digits(w, s, end) - o->buf);
+			continue;
+		}
 		if (field_present(f, size))
 			put_value(o, f, p + f->offset, 0);
 		else
-			outbuf_putc(o, '?');
+			put1(o, '?');
 		column_end(o, t, i, start);
 	}
+}
+
+/* "name": for a JSON object, the name escaped as any string. */
+HOT void put_key(struct outbuf *o, const char *name)
+{
+	const unsigned char *s = (const unsigned char *)name;
+	char *w, *end;
+
+	put1(o, '"');
+	w = o->buf + o->len;
+	end = o->buf + sizeof(o->buf) - 3;
+	while (plain_char(*s, 1) && w < end)
+		*w++ = (char)*s++;
+	o->len = (size_t)(w - o->buf);
+	if (*s)
+		put_string(o, s, strlen((const char *)s), 1);
+	putn(o, "\":", 2);
 }
 
 void format_json(struct outbuf *o, const struct bumble_event_type *t,
 		 const void *data, size_t size, uint64_t now)
 {
-	outbuf_putc(o, '{');
+	put1(o, '{');
 	if (now) {
 		outbuf_puts(o, "\"time\":");
 		put_time(o, now, 1);
 		if (t->field_count)
-			outbuf_putc(o, ',');
+			put1(o, ',');
 	}
 	format_json_fields(o, t, data, size);
-	outbuf_put(o, "}\n", 2);
+	putn(o, "}\n", 2);
 }
 
 void format_json_fields(struct outbuf *o, const struct bumble_event_type *t,
@@ -520,16 +711,21 @@ void format_json_fields(struct outbuf *o, const struct bumble_event_type *t,
 		const struct bumble_field *f = &t->fields[i];
 
 		if (i)
-			outbuf_putc(o, ',');
+			put1(o, ',');
 		reserve(o, f);
-		outbuf_putc(o, '"');
-		put_string(o, (const unsigned char *)f->name, strlen(f->name),
-			   1);
-		outbuf_put(o, "\":", 2);
-		if (field_present(f, size))
+		put_key(o, f->name);
+		if (!field_present(f, size)) {
+			putn(o, "null", 4);
+		} else if (plain_int(f) &&
+			   sizeof(o->buf) - o->len > 2 * DIGITS_ROOM) {
+			char tmp[2 * DIGITS_ROOM], *end = tmp + DIGITS_ROOM;
+			char *s = int_digits(end, f, p + f->offset);
+
+			o->len = (size_t)(copy_digits(o->buf + o->len, s, end) -
+					  o->buf);
+		} else {
 			put_value(o, f, p + f->offset, 1);
-		else
-			outbuf_puts(o, "null");
+		}
 	}
 }
 

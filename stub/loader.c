@@ -85,7 +85,7 @@ static int ensure_tracefs(void)
 }
 
 int loader_open(const struct bumble_tool *t, const struct run_opts *opts,
-		struct loaded_tool *lt)
+		const struct embedded *e, struct loaded_tool *lt)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .object_name = t->name,
 		    .btf_custom_path = opts->btf_path);
@@ -94,8 +94,8 @@ int loader_open(const struct bumble_tool *t, const struct run_opts *opts,
 
 	memset(lt, 0, sizeof(*lt));
 	lt->cgroup_fd = -1;
-	lt->obj =
-	    bpf_object__open_mem(t->bytecode, t->bytecode_size, &open_opts);
+	lt->obj = bpf_object__open_mem(e->view.bytecode, e->view.bytecode_size,
+				       &open_opts);
 	if (!lt->obj) {
 		err = errno;
 		diag_err("the embedded bytecode is not a usable BPF object "

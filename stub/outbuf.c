@@ -34,6 +34,11 @@ int outbuf_flush(struct outbuf *o)
 
 void outbuf_put(struct outbuf *o, const char *s, size_t n)
 {
+	if (n < sizeof(o->buf) - o->len) { /* the usual case: it fits */
+		memcpy(o->buf + o->len, s, n);
+		o->len += n;
+		return;
+	}
 	while (n > 0) {
 		size_t room = sizeof(o->buf) - o->len;
 		size_t take = n < room ? n : room;
@@ -59,21 +64,50 @@ void outbuf_putc(struct outbuf *o, char c)
 	o->buf[o->len++] = c;
 }
 
+/* n spaces, flushing where n calls of outbuf_putc would. */
 void outbuf_pad(struct outbuf *o, size_t n)
 {
-	while (n-- > 0)
-		outbuf_putc(o, ' ');
+	while (n > 0) {
+		size_t room, take;
+
+		if (o->len == sizeof(o->buf))
+			outbuf_flush(o);
+		room = sizeof(o->buf) - o->len;
+		take = n < room ? n : room;
+		memset(o->buf + o->len, ' ', take);
+		o->len += take;
+		n -= take;
+	}
 }
 
 void outbuf_u64(struct outbuf *o, uint64_t v)
 {
+	static const char pairs[] = "00010203040506070809"
+				    "10111213141516171819"
+				    "20212223242526272829"
+				    "30313233343536373839"
+				    "40414243444546474849"
+				    "50515253545556575859"
+				    "60616263646566676869"
+				    "70717273747576777879"
+				    "80818283848586878889"
+				    "90919293949596979899";
 	char tmp[20];
 	int i = sizeof(tmp);
 
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
+	while (v >= 100) {
+		uint64_t q = v / 100;
+
+		i -= 2;
+		memcpy(tmp + i, pairs + 2 * (v - q * 100), 2);
+		v = q;
+	}
+	if (v >= 10) {
+		i -= 2;
+		memcpy(tmp + i, pairs + 2 * v, 2);
+	} else {
+		tmp[--i] = (char)('0' + v);
+	}
 	outbuf_put(o, tmp + i, sizeof(tmp) - i);
 }
 

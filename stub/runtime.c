@@ -24,58 +24,37 @@ static void status_line(const struct bumble_tool *t,
 	(void)t;
 }
 
-int bumble_main(int argc, char **argv, const struct bumble_tool *t)
+/* Load, attach, print until stopped, detach. */
+static int run(const struct bumble_tool *t, const struct run_opts *opts)
 {
-	struct loaded_tool lt = {0};
+	struct loaded_tool lt = {.cgroup_fd = -1};
 	struct event_loop *loop = NULL;
 	struct filter_set *filters = NULL;
-	struct run_opts opts;
+	struct embedded payload;
 	int rc;
 
-	diag_set_name(t->name);
-	if (t->sz < sizeof(struct bumble_tool)) {
-		diag_err("this runner was generated for another bumble "
-			 "runtime; bundle it again");
-		return BUMBLE_EXIT_PAYLOAD;
-	}
-	switch (cli_parse(argc, argv, t, &opts)) {
-	case CLI_DONE:
-		cli_free(t, &opts);
-		return BUMBLE_EXIT_OK;
-	case CLI_USAGE:
-		cli_free(t, &opts);
-		return BUMBLE_EXIT_USAGE;
-	case CLI_RUN:
-		break;
-	}
-	if (opts.list) {
-		cli_list(t);
-		cli_free(t, &opts);
-		return BUMBLE_EXIT_OK;
-	}
-	rc = filters_parse(t, &opts, &filters);
+	/* Nothing loads unless the payload matches its manifest. */
+	rc = embedded_load(t, &payload);
+	if (!rc)
+		rc = filters_parse(t, opts, &filters);
 	if (!rc)
 		rc = loader_check_privileges();
 	if (!rc)
-		rc = loader_check_btf(&opts);
-	if (rc) {
-		filters_free(filters);
-		cli_free(t, &opts);
-		return rc;
+		rc = loader_check_btf(opts);
+	if (!rc) {
+		libbpf_log_init(opts->verbose);
+		rc = loader_open(t, opts, &payload, &lt);
 	}
-
-	libbpf_log_init(opts.verbose);
-	rc = loader_open(t, &opts, &lt);
 	if (!rc)
-		rc = attach_check_targets(&opts, &lt);
+		rc = attach_check_targets(opts, &lt);
 	if (!rc)
-		rc = params_apply(t, &opts, lt.obj);
+		rc = params_apply(t, opts, lt.obj);
 	if (!rc)
 		rc = loader_load(t, &lt);
 	if (!rc)
-		rc = events_open(t, &opts, filters, lt.obj, &loop);
+		rc = events_open(t, opts, filters, lt.obj, &loop);
 	if (!rc)
-		rc = attach_all(&opts, &lt);
+		rc = attach_all(opts, &lt);
 	if (!rc) {
 		status_line(t, &lt, loop);
 		events_header(loop);
@@ -89,7 +68,43 @@ int bumble_main(int argc, char **argv, const struct bumble_tool *t)
 	events_close(loop);
 	loader_close(&lt);
 	libbpf_log_free();
+	embedded_free(&payload);
 	filters_free(filters);
+	return rc;
+}
+
+int bumble_main(int argc, char **argv, const struct bumble_tool *t)
+{
+	struct run_opts opts;
+	int rc;
+
+	diag_set_name(t->name);
+	if (t->sz < sizeof(struct bumble_tool)) {
+		diag_err("this runner was generated for another bumble "
+			 "runtime; bundle it again");
+		return BUMBLE_EXIT_PAYLOAD;
+	}
+	switch (cli_parse(argc, argv, t, &opts)) {
+	case CLI_DONE:
+		rc = BUMBLE_EXIT_OK;
+		break;
+	case CLI_USAGE:
+		rc = BUMBLE_EXIT_USAGE;
+		break;
+	default:
+		rc = BUMBLE_EXIT_OK;
+		if (opts.verify)
+			rc = embedded_verify(t);
+		else if (opts.manifest)
+			rc = embedded_print_manifest(t);
+		else if (opts.extract)
+			rc = embedded_extract(t, opts.extract, opts.force);
+		else if (opts.list)
+			cli_list(t);
+		else
+			rc = run(t, &opts);
+		break;
+	}
 	cli_free(t, &opts);
 	return rc;
 }

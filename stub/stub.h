@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "bumble/runtime.h"
+#include "payload.h"
 
 struct bpf_object;
 struct bpf_link;
@@ -65,6 +66,10 @@ struct run_opts {
 	int json;
 	int verbose;
 	int list;
+	int manifest;		      /* --manifest */
+	int verify;		      /* --verify */
+	const char *extract;	      /* --extract DIR */
+	int force;		      /* --force (for --extract) */
 	double duration;	      /* seconds; 0 = until stopped */
 	unsigned long long count;     /* events; 0 = unlimited */
 	const char *btf_path;	      /* --btf FILE */
@@ -118,6 +123,20 @@ int filters_match(struct filter_set *set, const struct bumble_event_type *t,
 		  const void *data, size_t size);
 void filters_free(struct filter_set *set);
 
+/* The tool's embedded payload (embedded.c): loaded and verified against
+ * the manifest's digests; 0 or an enum bumble_exit code, having said
+ * why. */
+struct embedded {
+	unsigned char *data;
+	struct payload_view view;
+};
+
+int embedded_load(const struct bumble_tool *t, struct embedded *e);
+void embedded_free(struct embedded *e);
+int embedded_verify(const struct bumble_tool *t);	  /* 0 or 1 */
+int embedded_print_manifest(const struct bumble_tool *t); /* exit code */
+int embedded_extract(const struct bumble_tool *t, const char *dir, int force);
+
 /* Loading: privilege and environment checks, open, load, attach. */
 struct tc_legacy; /* a filter on a clsact qdisc, where tcx is missing */
 
@@ -136,7 +155,7 @@ int loader_check_privileges(void);
 int loader_check_btf(const struct run_opts *opts);
 /* Each returns 0 or an enum bumble_exit code, having said why. */
 int loader_open(const struct bumble_tool *t, const struct run_opts *opts,
-		struct loaded_tool *lt);
+		const struct embedded *e, struct loaded_tool *lt);
 int loader_load(const struct bumble_tool *t, struct loaded_tool *lt);
 void loader_close(struct loaded_tool *lt);
 

@@ -14,6 +14,17 @@ run gcc -fsanitize=address,undefined -fno-sanitize-recover=all -g -O1 \
 	"$WORK/runner.c" "$ROOT"/stub/*.c \
 	"$ROOT/build/host/lib/libbpf.a" -lelf -lz -o "$WORK/execsnoop-asan"
 check "link the runner with a sanitized runtime" test "$RC" = 0
+# the payload (manifest, config, object) is what bundle appends: take it
+# from a bundled tool
+run "$BUMBLE" bundle "$EXAMPLES/execsnoop.bpf.c" -o "$WORK/execsnoop"
+python3 - "$WORK/execsnoop" "$WORK/execsnoop-asan" <<'PY'
+import struct, sys
+tool = open(sys.argv[1], "rb").read()
+sizes = struct.unpack("<QQQ", tool[-32:-8])
+payload = tool[len(tool) - 40 - sum(sizes):]
+open(sys.argv[2], "ab").write(payload)
+PY
+check "the sanitized tool verifies its payload" "$WORK/execsnoop-asan" --verify
 
 for mode in --json ""; do
 	if ! start_tool "$WORK/events" "$WORK/execsnoop-asan" $mode; then

@@ -8,6 +8,7 @@
 #define BUMBLE_RUNTIME_ABI 1
 
 /* Exit codes of a produced tool (documented in docs/tool.md). */
+/* --verify exits 0 when the payload checks out, 1 when it does not. */
 enum bumble_exit {
 	BUMBLE_EXIT_OK = 0,
 	BUMBLE_EXIT_FAILURE = 1,   /* runtime error not covered below */
@@ -116,8 +117,11 @@ struct bumble_tool {
 	const char *version;
 	const char *description;
 	const char *bumble_version; /* of the bundler that generated it */
-	const unsigned char *bytecode;
-	size_t bytecode_size;
+	/* The BPF object is in the payload bumble appends to the tool; this
+	 * is its sha256, binding these tables to that object. */
+	const char *bytecode_digest;
+	/* The digest of the embedded OCI manifest the tool was built with. */
+	const char *manifest_digest;
 	unsigned int map_count;
 	const struct bumble_map *maps;
 	unsigned int program_count;

@@ -1,0 +1,267 @@
+/* OCI JSON for a bundled tool: configs, manifests, and the labels that
+ * describe the eBPF programs (bpfman's io.ebpf.programs and io.ebpf.maps,
+ * bumble's io.bumble.model). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <bpf/libbpf.h>
+
+#include "json.h"
+#include "oci.h"
+
+void oci_created(char out[32])
+{
+	const char *env = getenv("SOURCE_DATE_EPOCH");
+	time_t t = 0;
+	struct tm tm;
+
+	if (env && *env) {
+		char *end;
+		long long v = strtoll(env, &end, 10);
+
+		if (!*end && v >= 0)
+			t = (time_t)v;
+	}
+	gmtime_r(&t, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* bpfman's program type names, from libbpf's type and the section. */
+static const char *program_kind(const struct gen_program *p)
+{
+	const char *s = p->section;
+
+	switch (p->type) {
+	case BPF_PROG_TYPE_XDP:
+		return "xdp";
+	case BPF_PROG_TYPE_SCHED_CLS:
+		return strncmp(s, "tcx", 3) ? "tc" : "tcx";
+	case BPF_PROG_TYPE_TRACEPOINT:
+	case BPF_PROG_TYPE_RAW_TRACEPOINT:
+		return "tracepoint";
+	case BPF_PROG_TYPE_KPROBE:
+		if (!strncmp(s, "uprobe", 6) || !strncmp(s, "uretprobe", 9) ||
+		    !strncmp(s, "usdt", 4))
+			return "uprobe";
+		return "kprobe";
+	case BPF_PROG_TYPE_TRACING:
+		if (!strncmp(s, "fexit", 5))
+			return "fexit";
+		if (!strncmp(s, "tp_btf", 6))
+			return "tracepoint";
+		return "fentry";
+	default:
+		return libbpf_bpf_prog_type_str(p->type)
+			   ? libbpf_bpf_prog_type_str(p->type)
+			   : "unknown";
+	}
+}
+
+char *oci_programs_label(const struct gen_model *m)
+{
+	struct json j;
+
+	json_init(&j);
+	json_object(&j);
+	for (unsigned int i = 0; i < m->program_count; i++)
+		json_kv_string(&j, m->programs[i].name,
+			       program_kind(&m->programs[i]));
+	json_end(&j, '}');
+	return json_finish(&j, NULL);
+}
+
+static const char *map_type_name(int type)
+{
+	const char *name = libbpf_bpf_map_type_str(type);
+
+	return name ? name : "unknown";
+}
+
+char *oci_maps_label(const struct gen_model *m)
+{
+	struct json j;
+
+	json_init(&j);
+	json_object(&j);
+	for (unsigned int i = 0; i < m->map_count; i++)
+		json_kv_string(&j, m->maps[i].name,
+			       map_type_name(m->maps[i].type));
+	json_end(&j, '}');
+	return json_finish(&j, NULL);
+}
+
+static void put_event(struct json *j, const struct gen_event *ev)
+{
+	json_object(j);
+	json_kv_string(j, "name", ev->type_name);
+	json_kv_int(j, "size", ev->size);
+	json_key(j, "fields");
+	json_array(j);
+	for (unsigned int i = 0; i < ev->field_count; i++) {
+		const struct gen_field *f = &ev->fields[i];
+
+		json_object(j);
+		json_kv_string(j, "name", f->name);
+		json_kv_int(j, "offset", f->offset);
+		json_kv_int(j, "size", f->size);
+		if (f->count > 1)
+			json_kv_int(j, "count", f->count);
+		if (f->bit_size) {
+			json_kv_int(j, "bit_shift", f->bit_shift);
+			json_kv_int(j, "bit_size", f->bit_size);
+		}
+		json_kv_string(j, "kind", gen_kind_name(f->kind));
+		if (f->format != BUMBLE_FORMAT_PLAIN)
+			json_kv_string(j, "format", gen_format_name(f->format));
+		json_end(j, '}');
+	}
+	json_end(j, ']');
+	json_end(j, '}');
+}
+
+/* Everything bumble knows of the program, for tools that read the image
+ * without running it. */
+char *oci_model_label(const struct gen_model *m)
+{
+	struct json j;
+
+	json_init(&j);
+	json_object(&j);
+	json_kv_string(&j, "name", m->name);
+	json_kv_string(&j, "version", m->version);
+	json_key(&j, "programs");
+	json_array(&j);
+	for (unsigned int i = 0; i < m->program_count; i++) {
+		json_object(&j);
+		json_kv_string(&j, "name", m->programs[i].name);
+		json_kv_string(&j, "section", m->programs[i].section);
+		json_kv_string(&j, "type", program_kind(&m->programs[i]));
+		json_end(&j, '}');
+	}
+	json_end(&j, ']');
+	json_key(&j, "maps");
+	json_array(&j);
+	for (unsigned int i = 0; i < m->map_count; i++) {
+		const struct gen_map *gm = &m->maps[i];
+
+		json_object(&j);
+		json_kv_string(&j, "name", gm->name);
+		json_kv_string(&j, "type", map_type_name(gm->type));
+		json_kv_string(&j, "role", gen_role_name(gm->role));
+		if (gm->event)
+			json_kv_string(&j, "event", gm->event->type_name);
+		if (gm->key)
+			json_kv_string(&j, "key", gm->key->type_name);
+		json_end(&j, '}');
+	}
+	json_end(&j, ']');
+	json_key(&j, "events");
+	json_array(&j);
+	for (unsigned int i = 0; i < m->event_count; i++)
+		put_event(&j, m->events[i]);
+	json_end(&j, ']');
+	json_key(&j, "params");
+	json_array(&j);
+	for (unsigned int i = 0; i < m->param_count; i++) {
+		const struct gen_param *p = &m->params[i];
+
+		json_object(&j);
+		json_kv_string(&j, "name", p->name);
+		json_kv_string(&j, "kind", gen_kind_name(p->kind));
+		json_kv_int(&j, "size", p->size * p->count);
+		json_kv_string(&j, "default", p->default_text);
+		json_kv_string(&j, "help", p->help);
+		json_end(&j, '}');
+	}
+	json_end(&j, ']');
+	json_end(&j, '}');
+	return json_finish(&j, NULL);
+}
+
+char *oci_image_config(const struct oci_info *info, const char *diff_id,
+		       const char *entrypoint, const char *created_by,
+		       size_t *len)
+{
+	struct json j;
+
+	json_init(&j);
+	json_object(&j);
+	json_kv_string(&j, "created", info->created);
+	json_kv_string(&j, "architecture", "amd64");
+	json_kv_string(&j, "os", "linux");
+	json_key(&j, "config");
+	json_object(&j);
+	if (entrypoint) {
+		json_key(&j, "Entrypoint");
+		json_array(&j);
+		json_string(&j, entrypoint);
+		json_end(&j, ']');
+	}
+	json_key(&j, "Labels");
+	json_object(&j);
+	json_kv_string(&j, "io.ebpf.programs", info->programs_label);
+	json_kv_string(&j, "io.ebpf.maps", info->maps_label);
+	json_kv_string(&j, "io.bumble.model", info->model_label);
+	json_kv_string(&j, "org.opencontainers.image.title", info->name);
+	json_kv_string(&j, "org.opencontainers.image.version", info->version);
+	json_end(&j, '}');
+	json_end(&j, '}');
+	json_key(&j, "rootfs");
+	json_object(&j);
+	json_kv_string(&j, "type", "layers");
+	json_key(&j, "diff_ids");
+	json_array(&j);
+	json_string(&j, diff_id);
+	json_end(&j, ']');
+	json_end(&j, '}');
+	json_key(&j, "history");
+	json_array(&j);
+	json_object(&j);
+	json_kv_string(&j, "created", info->created);
+	json_kv_string(&j, "created_by", created_by);
+	json_end(&j, '}');
+	json_end(&j, ']');
+	json_end(&j, '}');
+	return json_finish(&j, len);
+}
+
+static void put_desc(struct json *j, const struct oci_desc *d)
+{
+	json_object(j);
+	json_kv_string(j, "mediaType", d->media_type);
+	json_kv_string(j, "digest", d->digest);
+	json_kv_int(j, "size", (long long)d->size);
+	json_end(j, '}');
+}
+
+char *oci_manifest(const struct oci_info *info, const struct oci_desc *config,
+		   const struct oci_desc *layers, unsigned int layer_count,
+		   size_t *len)
+{
+	struct json j;
+
+	json_init(&j);
+	json_object(&j);
+	json_kv_int(&j, "schemaVersion", 2);
+	json_kv_string(&j, "mediaType", OCI_MANIFEST_TYPE);
+	json_key(&j, "config");
+	put_desc(&j, config);
+	json_key(&j, "layers");
+	json_array(&j);
+	for (unsigned int i = 0; i < layer_count; i++)
+		put_desc(&j, &layers[i]);
+	json_end(&j, ']');
+	json_key(&j, "annotations");
+	json_object(&j);
+	json_kv_string(&j, "org.opencontainers.image.created", info->created);
+	json_kv_string(&j, "org.opencontainers.image.description",
+		       info->description);
+	json_kv_string(&j, "org.opencontainers.image.source", info->source);
+	json_kv_string(&j, "org.opencontainers.image.title", info->name);
+	json_kv_string(&j, "org.opencontainers.image.version", info->version);
+	json_end(&j, '}');
+	json_end(&j, '}');
+	return json_finish(&j, len);
+}

@@ -1,0 +1,256 @@
+/* The tool's own payload: read from /proc/self/exe, verified against the
+ * embedded OCI manifest before anything loads; --manifest, --verify and
+ * --extract DIR (an OCI image layout of the eBPF artifact). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "payload.h"
+#include "sha256.h"
+#include "stub.h"
+
+static int read_all(int fd, void *buf, size_t n, off_t at)
+{
+	unsigned char *p = buf;
+
+	while (n > 0) {
+		ssize_t r = pread(fd, p, n, at);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		p += r;
+		n -= (size_t)r;
+		at += r;
+	}
+	return 0;
+}
+
+void embedded_free(struct embedded *e)
+{
+	free(e->data);
+	memset(e, 0, sizeof(*e));
+}
+
+int embedded_load(const struct bumble_tool *t, struct embedded *e)
+{
+	unsigned char trailer[PAYLOAD_TRAILER_SIZE];
+	uint64_t start, sizes[3], total;
+	char msg[256], digest[72];
+	struct stat st;
+	int fd;
+
+	memset(e, 0, sizeof(*e));
+	fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st)) {
+		diag_err("cannot read the tool's own file (/proc/self/exe): "
+			 "%s; is /proc mounted?",
+			 strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return BUMBLE_EXIT_PAYLOAD;
+	}
+	if ((uint64_t)st.st_size < PAYLOAD_TRAILER_SIZE ||
+	    read_all(fd, trailer, sizeof(trailer),
+		     st.st_size - PAYLOAD_TRAILER_SIZE) ||
+	    payload_trailer_parse(trailer, (uint64_t)st.st_size, &start,
+				  sizes)) {
+		close(fd);
+		diag_err("this tool's embedded eBPF payload is missing (the "
+			 "file is %lld bytes: was it cut short, or stripped?); "
+			 "get or bundle the tool again",
+			 (long long)st.st_size);
+		return BUMBLE_EXIT_PAYLOAD;
+	}
+	total = sizes[0] + sizes[1] + sizes[2];
+	e->data = malloc(total ? (size_t)total : 1);
+	if (!e->data || read_all(fd, e->data, (size_t)total, (off_t)start)) {
+		close(fd);
+		embedded_free(e);
+		diag_err("cannot read this tool's embedded payload");
+		return BUMBLE_EXIT_PAYLOAD;
+	}
+	close(fd);
+	if (payload_verify(e->data, sizes, &e->view, msg, sizeof(msg))) {
+		diag_err("%s: the tool was modified or damaged; refusing to "
+			 "load it",
+			 msg);
+		return BUMBLE_EXIT_PAYLOAD;
+	}
+	if (t->manifest_digest &&
+	    strcmp(t->manifest_digest, e->view.manifest_digest)) {
+		diag_err(
+		    "the embedded manifest (%.19s...) is not the one this "
+		    "tool was built with (%.19s...): the tool was modified "
+		    "or damaged; refusing to load it",
+		    e->view.manifest_digest, t->manifest_digest);
+		return BUMBLE_EXIT_PAYLOAD;
+	}
+	sha256_digest_string(e->view.bytecode, e->view.bytecode_size, digest);
+	if (t->bytecode_digest && strcmp(digest, t->bytecode_digest)) {
+		diag_err("the embedded object (%.19s...) is not the one this "
+			 "tool's runner was generated for (%.19s...); run "
+			 "bumble gen again or bundle without --runner",
+			 digest, t->bytecode_digest);
+		return BUMBLE_EXIT_PAYLOAD;
+	}
+	return 0;
+}
+
+int embedded_verify(const struct bumble_tool *t)
+{
+	struct embedded e;
+	int rc = embedded_load(t, &e);
+
+	if (!rc)
+		printf("%s: OK\n  manifest %s\n  object   %zu bytes, matching "
+		       "its digests\n",
+		       t->name, e.view.manifest_digest, e.view.bytecode_size);
+	embedded_free(&e);
+	return rc ? 1 : 0;
+}
+
+int embedded_print_manifest(const struct bumble_tool *t)
+{
+	struct embedded e;
+	int rc = embedded_load(t, &e);
+
+	if (!rc) {
+		fwrite(e.view.manifest, 1, e.view.manifest_size, stdout);
+		putchar('\n');
+	}
+	embedded_free(&e);
+	return rc;
+}
+
+/* DIR is new, or empty, or --force was given. */
+static int prepare_dir(const char *dir, int force)
+{
+	struct stat st;
+
+	if (lstat(dir, &st) != 0) {
+		if (mkdir(dir, 0755) == 0)
+			return 0;
+		diag_err("cannot create '%s': %s", dir, strerror(errno));
+		return BUMBLE_EXIT_USAGE;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		diag_err("'%s' exists and is not a directory", dir);
+		return BUMBLE_EXIT_USAGE;
+	}
+	if (!force && rmdir(dir) != 0) {
+		diag_err("'%s' is not empty; give an empty or new directory, "
+			 "or --force to write into it",
+			 dir);
+		return BUMBLE_EXIT_USAGE;
+	}
+	if (!force && mkdir(dir, 0755) != 0) {
+		diag_err("cannot create '%s': %s", dir, strerror(errno));
+		return BUMBLE_EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* Writes data as dirfd/name, never following a link out of the dir. */
+static int write_at(int dirfd, const char *name, const void *data, size_t n)
+{
+	int fd =
+	    openat(dirfd, name,
+		   O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	const unsigned char *p = data;
+
+	if (fd < 0)
+		return -errno;
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			int e = errno;
+
+			close(fd);
+			return -e;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return close(fd) ? -errno : 0;
+}
+
+static int write_blob(int blobs, const void *data, size_t n)
+{
+	char digest[72];
+
+	sha256_digest_string(data, n, digest);
+	return write_at(blobs, digest + 7, data, n);
+}
+
+int embedded_extract(const struct bumble_tool *t, const char *dir, int force)
+{
+	struct embedded e;
+	char index[1024];
+	int rc, dirfd = -1, blobs = -1, n, err = 0;
+
+	rc = embedded_load(t, &e);
+	if (rc)
+		return rc;
+	rc = prepare_dir(dir, force);
+	if (rc) {
+		embedded_free(&e);
+		return rc;
+	}
+	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dirfd >= 0) {
+		mkdirat(dirfd, "blobs", 0755);
+		blobs = openat(dirfd, "blobs",
+			       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		mkdirat(blobs, "sha256", 0755);
+		n = blobs;
+		blobs = openat(n, "sha256",
+			       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		close(n);
+	}
+	n = snprintf(index, sizeof(index),
+		     "{\"schemaVersion\":2,\"mediaType\":\"application/"
+		     "vnd.oci.image.index.v1+json\",\"manifests\":[{"
+		     "\"mediaType\":\"application/"
+		     "vnd.oci.image.manifest.v1+json\",\"digest\":\"%s\","
+		     "\"size\":%zu,\"annotations\":{\"org.opencontainers."
+		     "image.ref.name\":\"%s\"}}]}",
+		     e.view.manifest_digest, e.view.manifest_size, t->version);
+	if (dirfd < 0 || blobs < 0)
+		err = -errno;
+	if (!err)
+		err = write_at(dirfd, "oci-layout",
+			       "{\"imageLayoutVersion\":\"1.0.0\"}", 30);
+	if (!err)
+		err = write_blob(blobs, e.view.manifest, e.view.manifest_size);
+	if (!err)
+		err = write_blob(blobs, e.view.config, e.view.config_size);
+	if (!err)
+		err = write_blob(blobs, e.view.layer, e.view.layer_size);
+	if (!err)
+		err = write_at(dirfd, "index.json", index, (size_t)n);
+	if (err) {
+		diag_err("writing the OCI layout into '%s' failed: %s", dir,
+			 strerror(-err));
+		rc = BUMBLE_EXIT_FAILURE;
+	} else {
+		fprintf(stderr,
+			"%s: wrote the eBPF artifact to %s as an OCI image "
+			"layout (ref %s); e.g. skopeo copy oci:%s:%s ...\n",
+			t->name, dir, t->version, dir, t->version);
+	}
+	if (blobs >= 0)
+		close(blobs);
+	if (dirfd >= 0)
+		close(dirfd);
+	embedded_free(&e);
+	return rc;
+}

@@ -1,0 +1,41 @@
+/* The payload appended to every tool: the eBPF artifact's OCI manifest,
+ * config and bytecode layer (an uncompressed tar holding the object),
+ * then a trailer giving their sizes. Shared by the tool, which verifies
+ * it before loading, and bumble, which writes and exports it. */
+#ifndef BUMBLE_PAYLOAD_H
+#define BUMBLE_PAYLOAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define PAYLOAD_MAGIC	     "BUMBLEP1"
+#define PAYLOAD_TRAILER_SIZE 40
+
+struct payload_view {
+	const char *manifest;
+	size_t manifest_size;
+	const char *config;
+	size_t config_size;
+	const unsigned char *layer;
+	size_t layer_size;
+	const unsigned char *bytecode; /* the object, inside the layer */
+	size_t bytecode_size;
+	char manifest_digest[72];
+};
+
+/* The trailer: magic, the three sizes (little-endian), magic again. */
+void payload_trailer_make(unsigned char out[PAYLOAD_TRAILER_SIZE],
+			  const uint64_t sizes[3]);
+/* From the trailer at the end of a file of file_size bytes: the offset
+ * where the payload starts and its three sizes. -1 if there is no valid
+ * trailer (the file is cut short, stripped, or no tool). */
+int payload_trailer_parse(const unsigned char trailer[PAYLOAD_TRAILER_SIZE],
+			  uint64_t file_size, uint64_t *start,
+			  uint64_t sizes[3]);
+/* Checks the config and layer against the digests and sizes in the
+ * manifest and finds the object in the layer. 0, or -1 with the reason
+ * in err. */
+int payload_verify(const unsigned char *data, const uint64_t sizes[3],
+		   struct payload_view *v, char *err, size_t errlen);
+
+#endif

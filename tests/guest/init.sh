@@ -1,0 +1,338 @@
+#!/bin/sh
+# /init of the kernel-matrix guests (tests/kernels.sh boots it under qemu
+# with each Debian kernel). busybox sh only: no python, no bash. It mounts
+# the kernel file systems, brings up lo, then runs every bundled example
+# from /bin with --json against events it makes itself, and checks the
+# decoded fields with grep and sed. One console line per check:
+#
+#   BUMBLE-DETAIL KERNEL EXAMPLE | LINE     (before a failed check: why)
+#   BUMBLE-CHECK ok|fail KERNEL EXAMPLE WHAT
+#   BUMBLE-CHECK skip KERNEL EXAMPLE WHAT -- REASON
+#   BUMBLE-DONE KERNEL N      (N: how many BUMBLE-CHECK lines came before)
+#
+# then it powers the machine off.
+/bin/busybox --install -s
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+mount -t devtmpfs dev /dev 2>/dev/null
+exec </dev/console >/dev/console 2>&1
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t tmpfs tmp /tmp
+mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+mount -t bpf bpf /sys/fs/bpf 2>/dev/null
+ip link set lo up
+
+KERNEL=$(uname -r)
+EX=guest
+echo "BUMBLE-START $KERNEL $(nproc) cpus"
+
+CHECKS=0
+ok() {
+	echo "BUMBLE-CHECK ok $KERNEL $EX $1"
+	CHECKS=$((CHECKS + 1))
+}
+# skip WHAT REASON
+skip() {
+	echo "BUMBLE-CHECK skip $KERNEL $EX $1 -- $2"
+	CHECKS=$((CHECKS + 1))
+}
+detail() { echo "BUMBLE-DETAIL $KERNEL $EX | $1"; }
+# bad WHAT: a failed check, after the tool's stderr and its first lines
+bad() {
+	if [ -n "${ERR:-}" ] && [ -s "$ERR" ]; then
+		tail -n 12 "$ERR" | while IFS= read -r l; do detail "stderr: $l"; done
+	fi
+	if [ -n "${OUT:-}" ] && [ -s "$OUT" ]; then
+		head -n 8 "$OUT" | while IFS= read -r l; do detail "stdout: $l"; done
+	fi
+	echo "BUMBLE-CHECK fail $KERNEL $EX $1"
+	CHECKS=$((CHECKS + 1))
+}
+# expect WHAT CMD...: ok when CMD succeeds
+expect() {
+	what=$1
+	shift
+	if "$@"; then ok "$what"; else bad "$what"; fi
+}
+
+# start NAME ARGS...: runs /bin/NAME --json ARGS in the background (stdout
+# in $OUT, stderr in $ERR) and waits until it says "attached"
+start() {
+	name=$1
+	shift
+	OUT=/tmp/$name.$#.json
+	ERR=/tmp/$name.$#.err
+	"/bin/$name" --json "$@" >"$OUT" 2>"$ERR" </dev/null &
+	TPID=$!
+	i=0
+	while [ $i -lt 600 ]; do # 60 s: software emulation is slow
+		grep -q attached "$ERR" && return 0
+		if ! kill -0 $TPID 2>/dev/null; then
+			wait $TPID
+			TRC=$?
+			detail "exit code $TRC"
+			return 1
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	detail "not attached after 60 s"
+	kill -KILL $TPID
+	return 1
+}
+# stop: SIGINT, exit code in $TRC (SIGKILL after 20 s)
+stop() {
+	sleep 0.3 # let the last events reach the ring buffer reader
+	kill -INT $TPID
+	i=0
+	while kill -0 $TPID 2>/dev/null && [ $i -lt 200 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	if kill -0 $TPID 2>/dev/null; then
+		detail "still running 20 s after SIGINT: killed"
+		kill -KILL $TPID
+	fi
+	wait $TPID
+	TRC=$?
+}
+# stopped [WHAT]: stop, and check the exit code
+stopped() {
+	stop
+	expect "${1:+$1: }SIGINT: exit 0" [ "$TRC" = 0 ]
+}
+
+# has FILE KEY=JSON...: some line of FILE has every "KEY":JSON (JSON as
+# printed: 7, -2, "bexit"); the matching lines are left in /tmp/has
+has() {
+	cp "$1" /tmp/has
+	shift
+	for kv in "$@"; do
+		k=${kv%%=*}
+		v=${kv#*=}
+		grep -F -e "\"$k\":$v," -e "\"$k\":$v}" /tmp/has >/tmp/has.next
+		mv /tmp/has.next /tmp/has
+	done
+	[ -s /tmp/has ]
+}
+# num KEY: the number "KEY" has in the first line has() left
+num() {
+	sed -n "1s/.*\"$1\":\(-\{0,1\}[0-9]*\).*/\1/p" /tmp/has
+}
+# wait_listen PORT: until a TCP socket listens on PORT
+wait_listen() {
+	i=0
+	while [ $i -lt 100 ]; do
+		netstat -ltn 2>/dev/null | grep -q ":$1 " && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+# script NAME BODY: /tmp/NAME, a shell script (its comm is NAME)
+script() {
+	printf '#!/bin/sh\n%s\n' "$2" >"/tmp/$1"
+	chmod 755 "/tmp/$1"
+}
+have() { [ -x "/bin/$1" ]; }
+# none FILE ERE: FILE has lines, and none matches ERE
+none() { [ -s "$1" ] && ! grep -q -E "$2" "$1"; }
+# all FILE STRING: FILE has lines, and every one contains STRING
+all() { [ -s "$1" ] && ! grep -v -F "$2" "$1" | grep -q .; }
+
+# --- the environment every tool needs -------------------------------------
+expect "BTF at /sys/kernel/btf/vmlinux" [ -s /sys/kernel/btf/vmlinux ]
+expect "tracefs mounted" [ -d /sys/kernel/tracing/events/syscalls ]
+
+# --- execsnoop: tracepoints on execve entry and exit -----------------------
+EX=execsnoop
+if ! have execsnoop; then
+	bad "the tool is in the image"
+elif start execsnoop; then
+	ok "attached"
+	script bmark 'exit 0'
+	/tmp/bmark &
+	mpid=$!
+	wait $mpid
+	/tmp/no-such-program 2>/dev/null
+	stopped
+	expect "marker exec seen: filename, pid, ppid 1, uid 0, ret 0, comm" \
+		has "$OUT" filename='"/tmp/bmark"' pid=$mpid ppid=1 uid=0 ret=0 \
+		comm='"bmark"'
+	expect "failed exec seen with ret -2 (ENOENT)" \
+		has "$OUT" filename='"/tmp/no-such-program"' ret=-2
+else
+	bad "attached"
+fi
+
+# --- exitsnoop: sched_process_exit, CO-RE reads of task_struct ------------
+EX=exitsnoop
+if ! have exitsnoop; then
+	bad "the tool is in the image"
+elif start exitsnoop; then
+	ok "attached"
+	script bexit 'sleep 0.2; exit 7'
+	script bsig 'kill -TERM $$'
+	/tmp/bexit &
+	p7=$!
+	wait $p7
+	/tmp/bsig &
+	psig=$!
+	wait $psig 2>/dev/null # no "Terminated" on the console
+	stopped
+	expect "exit code 7 with pid, ppid 1, comm, sig 0" \
+		has "$OUT" pid=$p7 ppid=1 exit_code=7 sig=0 comm='"bexit"'
+	age=$(num age)
+	expect "lifetime covers the 0.2 s sleep (age ${age:-?} ns)" \
+		[ "${age:-0}" -ge 200000000 -a "${age:-0}" -lt 60000000000 ]
+	expect "killed by SIGTERM: sig by name, exit code 0" \
+		has "$OUT" pid=$psig sig='"SIGTERM"' exit_code=0
+else
+	bad "attached"
+fi
+
+# --- opensnoop: parameters (--failed, --pid) filter in the kernel --------
+EX=opensnoop
+echo one >/tmp/m-one
+echo two >/tmp/m-two
+if ! have opensnoop; then
+	bad "the tool is in the image"
+elif start opensnoop --failed; then
+	ok "--failed: attached"
+	read -r x </tmp/m-one
+	read -r x 2>/dev/null </tmp/missing-file
+	stopped --failed
+	expect "--failed: the failed open, with ret -2" \
+		has "$OUT" filename='"/tmp/missing-file"' ret=-2 pid=1
+	expect "--failed: no successful open reported" \
+		none "$OUT" '"ret":[0-9]|m-one'
+else
+	bad "--failed: attached"
+fi
+if have opensnoop; then
+	rm -f /tmp/go
+	(
+		while [ ! -e /tmp/go ]; do sleep 0.1; done
+		read -r x </tmp/m-one
+	) &
+	target=$!
+	if start opensnoop --pid $target; then
+		ok "--pid: attached"
+		read -r x </tmp/m-two
+		echo >/tmp/go
+		wait $target
+		stopped --pid
+		expect "--pid: the target's open, fd >= 0" \
+			has "$OUT" filename='"/tmp/m-one"' pid=$target
+		expect "--pid: every event is the target's" \
+			all "$OUT" "\"pid\":$target,"
+	else
+		bad "--pid: attached"
+		wait $target
+	fi
+fi
+
+# --- tcpstates: sock:inet_sock_set_state over 127.0.0.1, --port -------------
+EX=tcpstates
+if ! have tcpstates; then
+	bad "the tool is in the image"
+elif start tcpstates --port 5555; then
+	ok "--port 5555: attached"
+	nc -l -p 5555 >/dev/null &
+	l1=$!
+	nc -l -p 5556 >/dev/null &
+	l2=$!
+	if wait_listen 5555 && wait_listen 5556; then
+		echo hello | nc 127.0.0.1 5556
+		echo hello | nc 127.0.0.1 5555
+	else
+		detail "nc did not listen on 5555 and 5556"
+	fi
+	wait $l1 $l2
+	stopped
+	expect "SYN_SENT -> ESTABLISHED to ::ffff:127.0.0.1:5555, comm nc" \
+		has "$OUT" daddr='"::ffff:127.0.0.1"' dport=5555 \
+		oldstate='"SYN_SENT"' newstate='"ESTABLISHED"' comm='"nc"'
+	in_old=$(num in_old)
+	expect "time in SYN_SENT is measured (${in_old:-?} ns)" \
+		[ "${in_old:-0}" -gt 0 ]
+	expect "the listener's LISTEN -> CLOSE on port 5555" \
+		has "$OUT" sport=5555 oldstate='"LISTEN"' newstate='"CLOSE"'
+	expect "--port 5555 reaches the kernel: port 5556 is not shown" \
+		none "$OUT" '"(s|d)port":5556[,}]'
+else
+	bad "--port 5555: attached"
+fi
+
+only_5558() { has "$1" dport=5558 && none "$1" '"dport":5557[,}]'; }
+
+# --- tcpconnect: kprobe + kretprobe on tcp_v4_connect ---------------------
+EX=tcpconnect
+if ! have tcpconnect; then
+	bad "the tool is in the image"
+elif [ ! -d /sys/bus/event_source/devices/kprobe ]; then
+	skip "kprobe + kretprobe" "this kernel has no kprobes"
+elif start tcpconnect; then
+	ok "kprobe + kretprobe attached"
+	nc -l -p 5557 >/dev/null &
+	l1=$!
+	wait_listen 5557 || detail "nc did not listen on 5557"
+	echo hello | nc 127.0.0.1 5557 &
+	c1=$!
+	wait $c1 $l1
+	stopped
+	expect "connect seen: pid, uid 0, comm nc, 127.0.0.1 -> 127.0.0.1:5557" \
+		has "$OUT" pid=$c1 uid=0 comm='"nc"' saddr='"127.0.0.1"' \
+		daddr='"127.0.0.1"' dport=5557
+	if start tcpconnect --port 5558; then
+		ok "--port 5558: attached"
+		nc -l -p 5557 >/dev/null &
+		l1=$!
+		nc -l -p 5558 >/dev/null &
+		l2=$!
+		wait_listen 5557 && wait_listen 5558 ||
+			detail "nc did not listen on 5557 and 5558"
+		echo hello | nc 127.0.0.1 5557
+		echo hello | nc 127.0.0.1 5558
+		wait $l1 $l2
+		stopped "--port 5558"
+		expect "--port 5558 reaches the kernel: only that connect" \
+			only_5558 "$OUT"
+	else
+		bad "--port 5558: attached"
+	fi
+else
+	bad "kprobe + kretprobe attached"
+fi
+
+# --- xdpcount: XDP (generic) on lo, a UDP datagram and a ping -------------
+EX=xdpcount
+if ! have xdpcount; then
+	bad "the tool is in the image"
+elif start xdpcount --iface lo; then
+	ok "attached to lo"
+	nslookup bumble.test 127.0.0.1 >/dev/null 2>&1 &
+	ns=$!
+	ping -c 2 -W 1 127.0.0.1 >/dev/null 2>&1
+	sleep 0.5
+	kill $ns 2>/dev/null
+	wait $ns
+	stopped
+	expect "a UDP datagram 127.0.0.1 -> 127.0.0.1 (nslookup), with its length" \
+		has "$OUT" saddr='"127.0.0.1"' daddr='"127.0.0.1"' proto='"L4_UDP"'
+	len=$(num len)
+	expect "IP length of that datagram is sane (${len:-?})" \
+		[ "${len:-0}" -gt 28 -a "${len:-0}" -lt 600 ]
+	expect "ICMP echo (ping) seen" has "$OUT" proto='"L4_ICMP"'
+else
+	bad "attached to lo"
+fi
+
+# --- bashreadline: a uretprobe on /bin/bash --------------------------------
+EX=bashreadline
+skip "uretprobe on /bin/bash:readline" "the guest has no bash, only busybox"
+
+echo "BUMBLE-DONE $KERNEL $CHECKS"
+sync
+poweroff -f

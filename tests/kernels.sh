@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# The kernel matrix: every example runs its checks on Debian's own kernels,
+# booted under qemu (software emulation: no KVM needed) with a small
+# initramfs of busybox, the bundled tools and tests/guest/init.sh:
+#
+#   5.10  bullseye              6.1  bookworm
+#   6.12  bookworm-backports (the newest 6.12 for bookworm)
+#
+# toolchain/kernels.sh fetches the kernels (cached in build/kernels). Each
+# check the guest prints ("BUMBLE-CHECK ok 5.10.0-46-amd64 execsnoop ...")
+# is one result here: "kernel 5.10: execsnoop: ...". A kernel that cannot
+# be fetched, or no qemu, is skipped with the reason.
+#
+#   tests/kernels.sh            (make test-kernels; also run by tests/run.sh)
+#   BUMBLE_KERNELS="5.10"       only these series
+#   BUMBLE_BOOT_TIMEOUT=120     seconds for one boot to power off
+#
+# Run on its own (not from run.sh), it prints "N passed, N failed, N
+# skipped" and exits 1 when a check failed.
+STANDALONE=
+if [ -z "${BUMBLE_RESULTS:-}" ]; then
+	STANDALONE=1
+	mkdir -p "$(dirname "$0")/../build/test"
+	BUMBLE_RESULTS=$(cd "$(dirname "$0")/../build/test" && pwd)/kernel-results
+	: >"$BUMBLE_RESULTS"
+	export BUMBLE_RESULTS
+fi
+. "$(dirname "$0")/lib.sh"
+
+KERNELS=${BUMBLE_KERNELS:-5.10 6.1 6.12}
+KDIR=${BUMBLE_KERNEL_DIR:-$ROOT/build/kernels}
+BOOT_TIMEOUT=${BUMBLE_BOOT_TIMEOUT:-120}
+# every example but bashreadline (a uretprobe on /bin/bash: the guest has
+# no bash; the guest says so as a skip)
+TOOLS=(execsnoop exitsnoop opensnoop tcpstates tcpconnect xdpcount)
+
+# elapsed START: seconds since START (an $EPOCHREALTIME), as 12.3
+elapsed() {
+	awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'
+}
+
+summary() {
+	[ -n "$STANDALONE" ] || return 0
+	local p f s
+	p=$(grep -c '^pass$' "$BUMBLE_RESULTS")
+	f=$(grep -c '^fail$' "$BUMBLE_RESULTS")
+	s=$(grep -c '^skip$' "$BUMBLE_RESULTS")
+	echo "$p passed, $f failed, $s skipped"
+	[ "$f" -eq 0 ]
+}
+
+matrix_start=$EPOCHREALTIME
+
+if ! command -v qemu-system-x86_64 >/dev/null; then
+	skip "kernel matrix" "qemu-system-x86_64 not found: apt-get install qemu-system-x86 (toolchain/deps.sh does)"
+	summary
+	exit
+fi
+
+# The tools, bundled once; the same initramfs boots every kernel.
+mkdir -p "$WORK/bin"
+bundled=()
+for t in "${TOOLS[@]}"; do
+	run "$BUMBLE" bundle "$EXAMPLES/$t.bpf.c" -o "$WORK/bin/$t"
+	if [ "$RC" = 0 ]; then
+		bundled+=("$WORK/bin/$t")
+	else
+		fail "bundle $t for the guests" "exit code $RC"
+	fi
+done
+run "$ROOT/toolchain/initramfs.sh" "$WORK/initrd.gz" "$ROOT/tests/guest/init.sh" \
+	"${bundled[@]}"
+if [ "$RC" != 0 ]; then
+	fail "build the guest initramfs" "$(cat "$WORK/err")"
+	summary
+	exit
+fi
+rm -f "$WORK/err"
+echo "# initramfs: $(stat -c %s "$WORK/initrd.gz") bytes, ${#bundled[@]} tools"
+
+fetch_start=$EPOCHREALTIME
+# shellcheck disable=SC2086 # a list of series
+"$ROOT/toolchain/kernels.sh" "$KDIR" $KERNELS 2>"$WORK/fetch.log"
+sed 's/^/# /' "$WORK/fetch.log"
+echo "# kernels fetched in $(elapsed "$fetch_start") s"
+
+# boot SERIES: boots it; console in $WORK/SERIES.console (\r stripped)
+boot() {
+	local k=$1
+	timeout -k 5 "$BOOT_TIMEOUT" qemu-system-x86_64 -m 1G \
+		-kernel "$KDIR/$k/vmlinuz" -initrd "$WORK/initrd.gz" \
+		-append 'console=ttyS0 quiet panic=-1' \
+		-nodefaults -serial stdio -display none -cpu max -no-reboot \
+		</dev/null >"$WORK/$k.raw" 2>"$WORK/$k.qemu"
+	QRC=$?
+	tr -d '\r' <"$WORK/$k.raw" >"$WORK/$k.console"
+}
+
+# report SERIES SECONDS: one result per check the guest printed
+report() {
+	local k=$1 secs=$2 console=$WORK/$1.console expect line status rest ex what
+	local details=() checks=0 done_n= uname=
+	expect=$(sed -e 's/^linux-image-//' -e 's/-unsigned .*//' "$KDIR/$k/version")
+	while IFS= read -r line; do
+		case $line in
+		"BUMBLE-START "*)
+			uname=${line#BUMBLE-START }
+			uname=${uname%% *}
+			;;
+		"BUMBLE-DETAIL "*)
+			details+=("${line#* | }")
+			;;
+		"BUMBLE-CHECK "*)
+			read -r status _ ex what <<<"${line#BUMBLE-CHECK }"
+			checks=$((checks + 1))
+			case $status in
+			ok) pass "kernel $k: $ex: $what" ;;
+			skip) skip "kernel $k: $ex: ${what%% -- *}" "${what#* -- }" ;;
+			*) fail "kernel $k: $ex: $what" "${details[@]}" ;;
+			esac
+			details=()
+			;;
+		"BUMBLE-DONE "*)
+			done_n=${line##* }
+			;;
+		esac
+	done <"$console"
+
+	if [ "$uname" = "$expect" ]; then
+		pass "kernel $k: boots $(cat "$KDIR/$k/version") (uname -r $uname)"
+	else
+		fail "kernel $k: boots $(cat "$KDIR/$k/version")" \
+			"uname -r in the guest: '${uname:-none}', expected '$expect'"
+	fi
+	if [ -n "$done_n" ] && [ "$done_n" = "$checks" ]; then
+		pass "kernel $k: the guest ran all $checks checks and powered off (${secs} s)"
+	else
+		local why="qemu exit code $QRC"
+		[ "$QRC" = 124 ] && why="no power-off within ${BOOT_TIMEOUT} s (timeout)"
+		[ -n "$done_n" ] && why="the guest printed $done_n checks, $checks were read"
+		local tail_lines=()
+		mapfile -t tail_lines < <(tail -n 25 "$console" "$WORK/$k.qemu")
+		fail "kernel $k: the guest ran all its checks and powered off" "$why" \
+			"${tail_lines[@]}"
+	fi
+	if grep -Eq 'Kernel panic|Oops|BUG:|general protection fault' "$console"; then
+		fail "kernel $k: no kernel oops or panic on the console" \
+			"$(grep -E -m 5 'Kernel panic|Oops|BUG:|general protection fault' "$console")"
+	else
+		pass "kernel $k: no kernel oops or panic on the console"
+	fi
+}
+
+for k in $KERNELS; do
+	if [ ! -s "$KDIR/$k/vmlinuz" ] || [ ! -s "$KDIR/$k/version" ]; then
+		reason="could not be fetched"
+		[ -s "$KDIR/$k.error" ] && reason=$(cat "$KDIR/$k.error")
+		skip "kernel $k" "$reason"
+		continue
+	fi
+	start=$EPOCHREALTIME
+	boot "$k"
+	secs=$(elapsed "$start")
+	echo "# kernel $k: $(cat "$KDIR/$k/version"): boot to power-off in $secs s"
+	report "$k" "$secs"
+done
+echo "# kernel matrix: $(elapsed "$matrix_start") s in all"
+summary

@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# Fetches Debian's own x86_64 kernels for the qemu kernel matrix (make
+# test-kernels) into OUTDIR/SERIES/vmlinuz (+ config, version), through
+# a private apt configuration under OUTDIR/apt: the system's sources and
+# state stay untouched, and `apt-get download` checks every .deb against
+# the signed indexes. Only the kernel image (and its config) is kept.
+#
+#   toolchain/kernels.sh OUTDIR [SERIES...]     # default: 5.10 6.1 6.12
+#
+#   5.10  bullseye's linux-image-5.10.0-N-amd64-unsigned
+#   6.1   bookworm's linux-image-6.1.0-N-amd64-unsigned
+#   6.12  bookworm-backports' linux-image-6.12.N+deb12-amd64-unsigned
+#
+# The newest package of each series is taken. A series already in OUTDIR
+# is not fetched again (BUMBLE_KERNELS_REFRESH=1 looks for newer ones).
+# A series that cannot be fetched gets OUTDIR/SERIES.error with the
+# reason, and the exit code is 1; the others are still fetched.
+set -euo pipefail
+
+usage() {
+	echo "usage: $0 OUTDIR [SERIES...]   (series: 5.10 6.1 6.12)" >&2
+	exit 2
+}
+note() { echo "kernels.sh: $*" >&2; }
+die() {
+	echo "kernels.sh: error: $*" >&2
+	exit 1
+}
+
+[ $# -ge 1 ] || usage
+mkdir -p "$1"
+OUT=$(cd "$1" && pwd)
+shift
+SERIES=("$@")
+[ ${#SERIES[@]} -gt 0 ] || SERIES=(5.10 6.1 6.12)
+MIRROR=${BUMBLE_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+SECURITY=${BUMBLE_DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
+KEYRINGS=/usr/share/keyrings
+APTDIR=$OUT/apt
+
+# SERIES -> the regex of its package names
+pattern() {
+	case $1 in
+	5.10) echo '^linux-image-5\.10\.0-[0-9]+-amd64-unsigned$' ;;
+	6.1) echo '^linux-image-6\.1\.0-[0-9]+-amd64-unsigned$' ;;
+	6.12) echo '^linux-image-6\.12\.[0-9]+\+deb12-amd64-unsigned$' ;;
+	*) return 1 ;;
+	esac
+}
+
+for s in "${SERIES[@]}"; do
+	pattern "$s" >/dev/null || die "unknown kernel series '$s' (known: 5.10 6.1 6.12)"
+done
+
+have() { [ -s "$OUT/$1/vmlinuz" ] && [ -s "$OUT/$1/version" ]; }
+
+todo=()
+for s in "${SERIES[@]}"; do
+	if [ "${BUMBLE_KERNELS_REFRESH:-0}" = 1 ] || ! have "$s"; then
+		todo+=("$s")
+	fi
+done
+if [ ${#todo[@]} -eq 0 ]; then
+	exit 0
+fi
+
+need() { command -v "$1" >/dev/null 2>&1 || die "'$1' not found: apt-get install $2"; }
+need apt-get apt
+need dpkg-deb dpkg
+need gpgv gpgv
+
+for k in bullseye-stable bullseye-automatic bullseye-security-automatic \
+	bookworm-stable bookworm-automatic bookworm-security-automatic; do
+	[ -f "$KEYRINGS/debian-archive-$k.gpg" ] ||
+		die "$KEYRINGS/debian-archive-$k.gpg missing: apt-get install debian-archive-keyring"
+done
+
+mkdir -p "$APTDIR/lists/partial" "$APTDIR/cache/archives/partial" \
+	"$APTDIR/parts.d" "$APTDIR/download"
+keys() {
+	local k out=
+	for k in "$@"; do out+=${out:+,}$KEYRINGS/debian-archive-$k.gpg; done
+	echo "$out"
+}
+cat >"$APTDIR/sources.list" <<EOF
+deb [arch=amd64 signed-by=$(keys bookworm-stable bookworm-automatic)] $MIRROR bookworm main
+deb [arch=amd64 signed-by=$(keys bookworm-stable bookworm-automatic)] $MIRROR bookworm-backports main
+deb [arch=amd64 signed-by=$(keys bookworm-security-automatic)] $SECURITY bookworm-security main
+deb [arch=amd64 signed-by=$(keys bullseye-stable bullseye-automatic)] $MIRROR bullseye main
+deb [arch=amd64 signed-by=$(keys bullseye-security-automatic)] $SECURITY bullseye-security main
+EOF
+
+APT_OPTS=(
+	-o Dir::Etc::SourceList="$APTDIR/sources.list"
+	-o Dir::Etc::SourceParts="$APTDIR/parts.d"
+	-o Dir::Etc::Preferences=/dev/null
+	-o Dir::Etc::PreferencesParts="$APTDIR/parts.d"
+	-o Dir::State::Lists="$APTDIR/lists"
+	-o Dir::Cache="$APTDIR/cache"
+	-o APT::Architectures=amd64
+	-o Acquire::Languages=none
+	-o APT::Sandbox::User=root)
+export LC_ALL=C
+
+note "updating private apt indexes in $APTDIR (bookworm, bookworm-backports, bullseye + security)"
+update_rc=0
+apt-get "${APT_OPTS[@]}" update >"$APTDIR/update.log" 2>&1 || update_rc=$?
+problems=$(grep -E '^(E:|W: Failed to fetch|W: GPG error)' "$APTDIR/update.log" || true)
+if [ $update_rc != 0 ] || [ -n "$problems" ]; then
+	note "apt-get update reported problems (full log: $APTDIR/update.log):"
+	printf '%s\n' "$problems" | sed 's/^/    /' >&2
+fi
+
+failed=0
+# fail SERIES REASON: records why SERIES is missing
+fail() {
+	note "kernel $1: $2"
+	echo "$2" >"$OUT/$1.error"
+	failed=1
+}
+
+for s in "${todo[@]}"; do
+	rm -f "$OUT/$s.error"
+	pkg=$(apt-cache "${APT_OPTS[@]}" pkgnames linux-image- 2>/dev/null |
+		grep -E "$(pattern "$s")" | sort -V | tail -n 1) || true
+	if [ -z "$pkg" ]; then
+		fail "$s" "no package matching $(pattern "$s") in the indexes: check network access to $MIRROR (log: $APTDIR/update.log)"
+		continue
+	fi
+	ver=$(apt-cache "${APT_OPTS[@]}" policy "$pkg" 2>/dev/null |
+		sed -n 's/^ *Candidate: *//p')
+	if have "$s" && [ "$(cat "$OUT/$s/version")" = "$pkg $ver" ]; then
+		note "kernel $s: $pkg $ver (up to date)"
+		continue
+	fi
+	dl=$APTDIR/download/$s
+	rm -rf "$dl"
+	mkdir -p "$dl"
+	note "kernel $s: downloading $pkg $ver"
+	if ! (cd "$dl" && apt-get "${APT_OPTS[@]}" download "$pkg") >"$dl.log" 2>&1; then
+		grep -E '^(E:|W:|Err)' "$dl.log" | sed 's/^/    /' >&2 || true
+		fail "$s" "apt-get download $pkg failed (log: $dl.log)"
+		continue
+	fi
+	deb=$(ls "$dl"/*.deb 2>/dev/null | head -n 1)
+	if [ -z "$deb" ] || ! dpkg-deb --fsys-tarfile "$deb" |
+		tar -x -C "$dl" --wildcards './boot/vmlinuz-*' './boot/config-*'; then
+		fail "$s" "could not extract the kernel image from ${deb:-the .deb of $pkg}"
+		continue
+	fi
+	rm -rf "${OUT:?}/$s"
+	mkdir -p "$OUT/$s"
+	mv "$dl"/boot/vmlinuz-* "$OUT/$s/vmlinuz"
+	mv "$dl"/boot/config-* "$OUT/$s/config"
+	echo "$pkg $ver" >"$OUT/$s/version"
+	rm -rf "$dl" "$dl.log"
+	note "kernel $s: $pkg $ver -> $OUT/$s/vmlinuz"
+done
+exit $failed
