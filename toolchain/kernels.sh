@@ -38,6 +38,15 @@ SECURITY=${BUMBLE_DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
 KEYRINGS=/usr/share/keyrings
 APTDIR=$OUT/apt
 
+# SERIES -> where it comes from, for messages
+describe() {
+	case $1 in
+	5.10) echo "bullseye's linux-image-5.10.0-N-amd64-unsigned" ;;
+	6.1) echo "bookworm's linux-image-6.1.0-N-amd64-unsigned" ;;
+	6.12) echo "bookworm-backports' linux-image-6.12.N+deb12-amd64-unsigned" ;;
+	esac
+}
+
 # SERIES -> the regex of its package names
 pattern() {
 	case $1 in
@@ -124,7 +133,11 @@ for s in "${todo[@]}"; do
 	pkg=$(apt-cache "${APT_OPTS[@]}" pkgnames linux-image- 2>/dev/null |
 		grep -E "$(pattern "$s")" | sort -V | tail -n 1) || true
 	if [ -z "$pkg" ]; then
-		fail "$s" "no package matching $(pattern "$s") in the indexes: check network access to $MIRROR (log: $APTDIR/update.log)"
+		if [ -n "$problems" ]; then
+			fail "$s" "no $(describe "$s") in the apt indexes: the Debian archive was not reachable ($(printf '%s\n' "$problems" | head -n 1 | sed 's/^W: //; s/  */ /g'); log: $APTDIR/update.log)"
+		else
+			fail "$s" "no $(describe "$s") in the apt indexes of $MIRROR (log: $APTDIR/update.log)"
+		fi
 		continue
 	fi
 	ver=$(apt-cache "${APT_OPTS[@]}" policy "$pkg" 2>/dev/null |
