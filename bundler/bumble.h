@@ -30,6 +30,12 @@ int cmd_bundle(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_version(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+
+/* Writes a bundled tool as an OCI layout dir, OCI archive and/or
+ * docker-archive (any may be NULL). Returns an exit code. */
+int export_tool(const char *tool, const char *oci_dir, const char *oci_archive,
+		const char *docker_archive, const char *tag, int force);
 
 /* Options shared by build, gen, bundle and inspect. */
 struct input_opts {
@@ -38,7 +44,8 @@ struct input_opts {
 	const char *name;   /* --name, default from the input's file name */
 	const char *version;
 	const char *description;
-	const char *runner;		   /* --runner FILE (bundle) */
+	const char *runner;  /* --runner FILE (bundle) */
+	const char *oci_dir; /* --oci DIR (bundle): export there too */
 	struct gen_event_override *events; /* --event MAP=STRUCT */
 	size_t event_count;
 	const char **cflags; /* -I, -D, --cflags, in order */

@@ -14,11 +14,12 @@ static const char usage[] =
     "                     [--version VER] [--description TEXT]\n"
     "                     [--runner runner.c] [-I DIR] [-D DEF]\n"
     "                     [--cflags FLAGS]\n"
-    "        [--event MAP=STRUCT] [-v]\n\n"
+    "                     [--event MAP=STRUCT] [--oci DIR] [-v]\n\n"
     "Builds TOOL (default: ./NAME), a static executable that carries the\n"
     "program's bytecode, loads and attaches it, and prints its events.\n"
     "--runner links a runner written by 'bumble gen' (maybe edited)\n"
-    "instead of generating one.\n";
+    "instead of generating one. --oci DIR also exports the tool there as\n"
+    "an OCI image layout (see bumble export).\n";
 
 static int write_runner(const struct gen_model *m, const char *dir,
 			char **runner)
@@ -178,6 +179,8 @@ int cmd_bundle(int argc, char **argv)
 		rc = assemble(m, source_name(o.input), linked, out);
 	if (!rc && o.verbose)
 		fprintf(stderr, "bumble: wrote %s\n", out);
+	if (!rc && o.oci_dir)
+		rc = export_tool(out, o.oci_dir, NULL, NULL, NULL, 0);
 done:
 	gen_model_free(m);
 	free(obj);

@@ -20,6 +20,7 @@ enum {
 	OPT_CFLAGS,
 	OPT_RUNNER,
 	OPT_EVENT,
+	OPT_OCI,
 };
 
 static const struct option long_options[] = {
@@ -30,6 +31,7 @@ static const struct option long_options[] = {
     {"description", required_argument, NULL, OPT_DESCRIPTION},
     {"runner", required_argument, NULL, OPT_RUNNER},
     {"event", required_argument, NULL, OPT_EVENT},
+    {"oci", required_argument, NULL, OPT_OCI},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -146,6 +148,11 @@ int input_opts_parse(int argc, char **argv, const char *cmd, int takes,
 			if (!(takes & TAKES_RUNNER))
 				return refuse(cmd, "--runner");
 			o->runner = optarg;
+			break;
+		case OPT_OCI:
+			if (!(takes & TAKES_RUNNER))
+				return refuse(cmd, "--oci");
+			o->oci_dir = optarg;
 			break;
 		case OPT_EVENT:
 			if (!(takes & TAKES_EVENT))

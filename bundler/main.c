@@ -9,6 +9,7 @@ static const struct cmd commands[] = {
     {"build", cmd_build, "compile a BPF C program to an object"},
     {"gen", cmd_gen, "write the generated runner C source"},
     {"inspect", cmd_inspect, "show programs, maps, roles and event types"},
+    {"export", cmd_export, "write a tool as an OCI image and archive"},
     {"init", cmd_init, "write a starter BPF program from a template"},
     {"version", cmd_version, "show versions and the install location"},
 };

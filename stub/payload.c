@@ -55,6 +55,41 @@ static const char *find(const char *text, size_t n, const char *from,
 	return NULL;
 }
 
+char *payload_json_string(const char *text, size_t n, const char *key)
+{
+	size_t klen = strlen(key);
+	char *pattern = malloc(klen + 5), *out, *o;
+	const char *p;
+
+	if (!pattern)
+		return NULL;
+	snprintf(pattern, klen + 5, "\"%s\":\"", key);
+	p = find(text, n, text, pattern);
+	free(pattern);
+	if (!p)
+		return NULL;
+	out = o = malloc(n - (size_t)(p - text) + 1);
+	if (!out)
+		return NULL;
+	for (; p < text + n && *p != '"'; p++) {
+		if (*p == '\\' && p + 1 < text + n) {
+			p++;
+			if (*p == 'u' && p + 4 < text + n) {
+				char hex[5] = {p[1], p[2], p[3], p[4], 0};
+
+				*o++ = (char)strtol(hex, NULL, 16);
+				p += 4;
+				continue;
+			}
+			*o++ = *p == 'n' ? '\n' : *p == 't' ? '\t' : *p;
+			continue;
+		}
+		*o++ = *p;
+	}
+	*o = '\0';
+	return out;
+}
+
 /* The digest and size of the descriptor that starts at `at`. */
 static int descriptor(const char *text, size_t n, const char *at,
 		      char digest[72], uint64_t *size)

@@ -38,4 +38,8 @@ int payload_trailer_parse(const unsigned char trailer[PAYLOAD_TRAILER_SIZE],
 int payload_verify(const unsigned char *data, const uint64_t sizes[3],
 		   struct payload_view *v, char *err, size_t errlen);
 
+/* The string value of "key" in JSON text[0..n) that bumble wrote (first
+ * occurrence), unescaped into a malloc'ed string; NULL if absent. */
+char *payload_json_string(const char *text, size_t n, const char *key);
+
 #endif

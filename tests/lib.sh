@@ -137,6 +137,15 @@ sys.exit(0 if ok else 1)
 PY
 }
 
+# json_doc FILE PYEXPR: FILE is one JSON document e making PYEXPR true.
+json_doc() {
+	python3 - "$1" "$2" <<'PY'
+import json, sys
+e = json.load(open(sys.argv[1]))
+sys.exit(0 if eval("(" + sys.argv[2] + ")", {}, {"e": e}) else 1)
+PY
+}
+
 json_has() {
 	json_check any "$1" "$2"
 }

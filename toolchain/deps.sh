@@ -22,6 +22,14 @@ PACKAGES=(
 	bsdutils        # tests: script(1), a pseudo-terminal for bash
 	iproute2        # tests: network namespaces and veth pairs
 	clang-format
+	skopeo          # tests: OCI images read and copied by an independent tool
+	umoci           # tests: unpacking (diff_ids checked)
+	oci-image-tool  # tests: OCI image layout validation
+	podman          # tests: running the exported image
+	runc
+	qemu-system-x86 # tests: the kernel matrix boots Debian kernels under qemu
+	busybox-static  # tests: the userland of the kernel-matrix guests
+	cpio            # tests: packing their initramfs
 )
 
 missing=()
