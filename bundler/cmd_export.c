@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bumble.h"
@@ -49,6 +50,7 @@ struct image {
 	unsigned char *layer_tar;	     /* uncompressed, for docker */
 	size_t layer_tar_size;
 	char diff_id[72];
+	long long epoch; /* every timestamp of the export */
 	struct blob art_manifest, art_config, art_layer; /* eBPF artifact */
 	char *owned[4];
 };
@@ -75,6 +77,25 @@ static char *label(const struct tool_payload *p, const char *key)
 	return payload_json_string(p->config, p->config_size, key);
 }
 
+/* The image's time: SOURCE_DATE_EPOCH when set, else the time the tool
+ * was bundled with (its manifest's created annotation). */
+static char *export_created(const struct tool_payload *p, long long *epoch)
+{
+	char *created = annotation(p, "created");
+	struct tm tm = {0};
+	char buf[32];
+
+	if (getenv("SOURCE_DATE_EPOCH") || !created ||
+	    !strptime(created, "%Y-%m-%dT%H:%M:%SZ", &tm)) {
+		free(created);
+		*epoch = oci_epoch();
+		oci_created(buf);
+		return strdup(buf);
+	}
+	*epoch = (long long)timegm(&tm);
+	return created;
+}
+
 static int build_image(const char *tool_path, const struct tool_payload *p,
 		       const char *tag_arg, struct image *img)
 {
@@ -92,7 +113,7 @@ static int build_image(const char *tool_path, const struct tool_payload *p,
 	info.version = version ? version : "0.0.0";
 	info.description = annotation(p, "description");
 	info.source = annotation(p, "source");
-	info.created = annotation(p, "created");
+	info.created = export_created(p, &img->epoch);
 	info.programs_label = label(p, "io.ebpf.programs");
 	info.maps_label = label(p, "io.ebpf.maps");
 	info.model_label = label(p, "io.bumble.model");
@@ -114,7 +135,7 @@ static int build_image(const char *tool_path, const struct tool_payload *p,
 	if (read_file(tool_path, &tool, &tool_size))
 		goto out;
 	/* the tool at /NAME, its object beside it */
-	tar.mtime = 0;
+	tar.mtime = img->epoch;
 	if (asprintf(&path, "%s", info.name) < 0 ||
 	    asprintf(&entry, "/%s", info.name) < 0)
 		goto out;
@@ -216,7 +237,14 @@ static char *index_json(const struct image *img, size_t *len)
 	return json_finish(&j, len);
 }
 
-/* The blobs of the layout, in a fixed order, duplicates once. */
+static int by_digest(const void *a, const void *b)
+{
+	const struct blob *const *x = a, *const *y = b;
+
+	return strcmp((*x)->digest, (*y)->digest);
+}
+
+/* The blobs of the layout, sorted by digest, duplicates once. */
 static int layout_blobs(const struct image *img, const struct blob **out)
 {
 	const struct blob *all[] = {&img->manifest,   &img->config,
@@ -232,6 +260,7 @@ static int layout_blobs(const struct image *img, const struct blob **out)
 		if (!dup)
 			out[n++] = all[i];
 	}
+	qsort(out, (size_t)n, sizeof(*out), by_digest);
 	return n;
 }
 
@@ -245,6 +274,7 @@ static int layout_tar(const struct image *img, struct tar *t)
 	size_t index_len;
 	int n = layout_blobs(img, blobs), rc;
 
+	t->mtime = img->epoch;
 	index = index_json(img, &index_len);
 	if (!index)
 		return -1;
@@ -321,6 +351,17 @@ static int write_layout_dir(const struct image *img, const char *dir, int force)
 	return EXIT_OK;
 }
 
+static int add_docker_layer(struct tar *t, const struct image *img,
+			    const char *hex, const char *layer_name)
+{
+	char dir[80];
+
+	snprintf(dir, sizeof(dir), "%.64s/", hex);
+	return tar_add_dir(t, dir) ||
+	       tar_add_file(t, layer_name, img->layer_tar, img->layer_tar_size,
+			    0644);
+}
+
 /* docker save's format: manifest.json, the config, uncompressed layers. */
 static int docker_tar(const struct image *img, struct tar *t)
 {
@@ -353,21 +394,20 @@ static int docker_tar(const struct image *img, struct tar *t)
 	manifest = json_finish(&j, &manifest_len);
 	if (!manifest)
 		return -1;
-	layer_name[64] = '\0';
-	rc = tar_add_file(t, config_name, img->config.data, img->config.size,
-			  0644);
-	if (!rc) {
-		char dir[sizeof(layer_name) + 1];
-
-		snprintf(dir, sizeof(dir), "%s/", layer_name);
-		layer_name[64] = '/';
-		rc = tar_add_dir(t, dir) ||
-		     tar_add_file(t, layer_name, img->layer_tar,
-				  img->layer_tar_size, 0644) ||
-		     tar_add_file(t, "manifest.json", manifest, manifest_len,
+	t->mtime = img->epoch;
+	/* entries in name order: the layer's directory may sort first */
+	if (strcmp(layer_hex + 7, img->config.digest + 7) > 0)
+		rc = tar_add_file(t, config_name, img->config.data,
+				  img->config.size, 0644) ||
+		     add_docker_layer(t, img, layer_hex + 7, layer_name);
+	else
+		rc = add_docker_layer(t, img, layer_hex + 7, layer_name) ||
+		     tar_add_file(t, config_name, img->config.data,
+				  img->config.size, 0644);
+	if (!rc)
+		rc = tar_add_file(t, "manifest.json", manifest, manifest_len,
 				  0644) ||
 		     tar_finish(t);
-	}
 	free(manifest);
 	return rc ? -1 : 0;
 }

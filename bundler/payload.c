@@ -86,7 +86,7 @@ int payload_build(const struct gen_model *m, const char *source,
 	oci_created(created);
 	if (info_from_model(m, source, created, &info))
 		goto out;
-	layer.mtime = 0;
+	layer.mtime = oci_epoch();
 	snprintf(name, sizeof(name), "%s.bpf.o", m->name);
 	if (tar_add_file(&layer, name, m->bytecode, m->bytecode_size, 0644) ||
 	    tar_finish(&layer))

@@ -11,19 +11,23 @@
 #include "json.h"
 #include "oci.h"
 
-void oci_created(char out[32])
+long long oci_epoch(void)
 {
 	const char *env = getenv("SOURCE_DATE_EPOCH");
-	time_t t = 0;
+	char *end;
+	long long v;
+
+	if (!env || !*env)
+		return 0;
+	v = strtoll(env, &end, 10);
+	return !*end && v >= 0 ? v : 0;
+}
+
+void oci_created(char out[32])
+{
+	time_t t = (time_t)oci_epoch();
 	struct tm tm;
 
-	if (env && *env) {
-		char *end;
-		long long v = strtoll(env, &end, 10);
-
-		if (!*end && v >= 0)
-			t = (time_t)v;
-	}
 	gmtime_r(&t, &tm);
 	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }

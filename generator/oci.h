@@ -51,5 +51,7 @@ char *oci_manifest(const struct oci_info *info, const struct oci_desc *config,
 /* "1970-01-01T00:00:00Z" from SOURCE_DATE_EPOCH, or epoch 0 when unset:
  * bundles are reproducible by default. */
 void oci_created(char out[32]);
+/* The same time in seconds, for tar entries. */
+long long oci_epoch(void);
 
 #endif

@@ -124,6 +124,12 @@ run skopeo inspect --config oci:"$WORK/oci":t1
 check "config: Entrypoint, history with created" json_doc "$WORK/out" \
 	"e['config']['Entrypoint'] == ['/execsnoop'] and
 	 e['history'][0]['created'] == '1970-01-01T00:00:00Z'"
+SOURCE_DATE_EPOCH=1795787112 run "$BUMBLE" export "$TOOL" --oci "$WORK/oci3"
+run skopeo inspect --config oci:"$WORK/oci3":1.2.3
+check "export under SOURCE_DATE_EPOCH: created and history follow it" \
+	json_doc "$WORK/out" \
+	"e['created'] == '2026-11-27T13:45:12Z' and
+	 e['history'][0]['created'] == '2026-11-27T13:45:12Z'"
 run skopeo inspect oci-archive:"$WORK/oci.tar":t1
 check "skopeo reads the OCI archive" test "$RC" = 0
 run skopeo copy oci:"$WORK/oci":t1 docker-archive:"$WORK/copy.tar":bumble-test/execsnoop:t1
