@@ -4,6 +4,7 @@
 #   make          build everything
 #   make demo     install dependencies, build, bundle execsnoop, run it
 #   make test     unit and end-to-end tests (root for the e2e part)
+#   make test-kernels  every example on Debian's 5.10, 6.1 and 6.12 under qemu
 #   make install PREFIX=/usr/local
 
 VERSION    := 0.1.0
@@ -40,7 +41,7 @@ HOST_INC   := -Istub/include -Istub -Igenerator -Ibundler -I$(HOST)/include
 STUB_INC   := -Istub/include -Istub -I$(SYSROOT)/include -I$(OBJ)/gen
 NAMES_H    := $(OBJ)/gen/names.h
 
-.PHONY: all deps demo test test-unit test-e2e install clean format format-check
+.PHONY: all deps demo test test-unit test-e2e test-kernels install clean format format-check
 .DELETE_ON_ERROR:
 
 all: $(BUMBLE) $(STUB_LIB) $(STAMP_HEADERS)
@@ -103,6 +104,11 @@ demo: deps all
 
 test: deps all
 	@tests/run.sh
+
+# Boots Debian's kernels (fetched into build/kernels) under qemu with the
+# bundled examples; prints "N passed, N failed, N skipped".
+test-kernels: deps all
+	@tests/kernels.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/bumble

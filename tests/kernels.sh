@@ -4,7 +4,7 @@
 # initramfs of busybox, the bundled tools and tests/guest/init.sh:
 #
 #   5.10  bullseye              6.1  bookworm
-#   6.12  bookworm-backports (the newest 6.12 for bookworm)
+#   6.12  bookworm-backports (or bookworm-security when it is newer there)
 #
 # toolchain/kernels.sh fetches the kernels (cached in build/kernels). Each
 # check the guest prints ("BUMBLE-CHECK ok 5.10.0-46-amd64 execsnoop ...")
@@ -31,8 +31,12 @@ KERNELS=${BUMBLE_KERNELS:-5.10 6.1 6.12}
 KDIR=${BUMBLE_KERNEL_DIR:-$ROOT/build/kernels}
 BOOT_TIMEOUT=${BUMBLE_BOOT_TIMEOUT:-120}
 # every example but bashreadline (a uretprobe on /bin/bash: the guest has
-# no bash; the guest says so as a skip)
-TOOLS=(execsnoop exitsnoop opensnoop tcpstates tcpconnect xdpcount)
+# no bash; the guest says so as a skip), and two fixtures: fentry + fexit
+# programs, and an atomic fetch (Linux 5.12+, rejected before)
+SOURCES=(examples/execsnoop.bpf.c examples/exitsnoop.bpf.c
+	examples/opensnoop.bpf.c examples/tcpstates.bpf.c
+	examples/tcpconnect.bpf.c examples/xdpcount.bpf.c
+	tests/fixtures/fentry.bpf.c tests/fixtures/atomic_fetch.bpf.c)
 
 # elapsed START: seconds since START (an $EPOCHREALTIME), as 12.3
 elapsed() {
@@ -60,8 +64,9 @@ fi
 # The tools, bundled once; the same initramfs boots every kernel.
 mkdir -p "$WORK/bin"
 bundled=()
-for t in "${TOOLS[@]}"; do
-	run "$BUMBLE" bundle "$EXAMPLES/$t.bpf.c" -o "$WORK/bin/$t"
+for src in "${SOURCES[@]}"; do
+	t=$(basename "$src" .bpf.c)
+	run "$BUMBLE" bundle "$ROOT/$src" -o "$WORK/bin/$t"
 	if [ "$RC" = 0 ]; then
 		bundled+=("$WORK/bin/$t")
 	else
@@ -98,14 +103,19 @@ boot() {
 
 # report SERIES: one result per check the guest printed
 report() {
-	local k=$1 console=$WORK/$1.console expect line status rest ex what
-	local details=() checks=0 done_n= uname=
+	local k=$1 console=$WORK/$1.console expect line status ex what
+	local details=() checks=0 done_n='' uname='' up_start='' up_end=''
 	expect=$(sed -e 's/^linux-image-//' -e 's/-unsigned .*//' "$KDIR/$k/version")
 	while IFS= read -r line; do
 		case $line in
 		"BUMBLE-START "*)
 			uname=${line#BUMBLE-START }
 			uname=${uname%% *}
+			up_start=${line#* up }
+			up_start=${up_start%% *}
+			;;
+		"BUMBLE-UPTIME "*)
+			up_end=${line#BUMBLE-UPTIME }
 			;;
 		"BUMBLE-DETAIL "*)
 			details+=("${line#* | }")
@@ -125,6 +135,9 @@ report() {
 			;;
 		esac
 	done <"$console"
+	if [ -n "$up_start" ] && [ -n "$up_end" ]; then
+		echo "# kernel $k: in the guest: /init started at $up_start s, checks took $(awk -v a="$up_start" -v b="$up_end" 'BEGIN { printf "%.1f", b - a }') s"
+	fi
 
 	if [ "$uname" = "$expect" ]; then
 		pass "kernel $k: boots $(cat "$KDIR/$k/version") (uname -r $uname)"

@@ -79,6 +79,11 @@ for t in tests/e2e/*.sh; do
 	bash "$t"
 done
 
+# The kernel matrix: the examples on Debian's 5.10, 6.1 and 6.12 kernels
+# under qemu (about 1.5 min; the kernels are fetched once into build/kernels).
+echo "# tests/kernels.sh"
+bash tests/kernels.sh
+
 passed=$(grep -c '^pass$' "$BUMBLE_RESULTS")
 failed=$(grep -c '^fail$' "$BUMBLE_RESULTS")
 skipped=$(grep -c '^skip$' "$BUMBLE_RESULTS")

@@ -9,9 +9,10 @@
 #
 #   5.10  bullseye's linux-image-5.10.0-N-amd64-unsigned
 #   6.1   bookworm's linux-image-6.1.0-N-amd64-unsigned
-#   6.12  bookworm-backports' linux-image-6.12.N+deb12-amd64-unsigned
+#   6.12  bookworm's linux-image-6.12.N+deb12-amd64-unsigned (from
+#         bookworm-backports or bookworm-security)
 #
-# The newest package of each series is taken. A series already in OUTDIR
+# The newest package of each series is taken, security updates included. A series already in OUTDIR
 # is not fetched again (BUMBLE_KERNELS_REFRESH=1 looks for newer ones).
 # A series that cannot be fetched gets OUTDIR/SERIES.error with the
 # reason, and the exit code is 1; the others are still fetched.
@@ -43,7 +44,7 @@ describe() {
 	case $1 in
 	5.10) echo "bullseye's linux-image-5.10.0-N-amd64-unsigned" ;;
 	6.1) echo "bookworm's linux-image-6.1.0-N-amd64-unsigned" ;;
-	6.12) echo "bookworm-backports' linux-image-6.12.N+deb12-amd64-unsigned" ;;
+	6.12) echo "bookworm(-backports)' linux-image-6.12.N+deb12-amd64-unsigned" ;;
 	esac
 }
 
@@ -108,6 +109,7 @@ APT_OPTS=(
 	-o Dir::Cache="$APTDIR/cache"
 	-o APT::Architectures=amd64
 	-o Acquire::Languages=none
+	-o Acquire::http::Timeout=30
 	-o APT::Sandbox::User=root)
 export LC_ALL=C
 
@@ -155,7 +157,7 @@ for s in "${todo[@]}"; do
 		fail "$s" "apt-get download $pkg failed (log: $dl.log)"
 		continue
 	fi
-	deb=$(ls "$dl"/*.deb 2>/dev/null | head -n 1)
+	deb=$(find "$dl" -maxdepth 1 -name "*.deb" | head -n 1)
 	if [ -z "$deb" ] || ! dpkg-deb --fsys-tarfile "$deb" |
 		tar -x -C "$dl" --wildcards './boot/vmlinuz-*' './boot/config-*'; then
 		fail "$s" "could not extract the kernel image from ${deb:-the .deb of $pkg}"

@@ -5,9 +5,11 @@
 # from /bin with --json against events it makes itself, and checks the
 # decoded fields with grep and sed. One console line per check:
 #
+#   BUMBLE-START KERNEL up SECONDS s, N cpu
 #   BUMBLE-DETAIL KERNEL EXAMPLE | LINE     (before a failed check: why)
 #   BUMBLE-CHECK ok|fail KERNEL EXAMPLE WHAT
 #   BUMBLE-CHECK skip KERNEL EXAMPLE WHAT -- REASON
+#   BUMBLE-UPTIME SECONDS
 #   BUMBLE-DONE KERNEL N      (N: how many BUMBLE-CHECK lines came before)
 #
 # then it powers the machine off.
@@ -25,9 +27,10 @@ ip link set lo up
 
 KERNEL=$(uname -r)
 EX=guest
-echo "BUMBLE-START $KERNEL $(nproc) cpus"
+echo "BUMBLE-START $KERNEL up $(cut -d" " -f1 /proc/uptime) s, $(nproc) cpu"
 
 CHECKS=0
+RUNS=0
 ok() {
 	echo "BUMBLE-CHECK ok $KERNEL $EX $1"
 	CHECKS=$((CHECKS + 1))
@@ -61,8 +64,9 @@ expect() {
 start() {
 	name=$1
 	shift
-	OUT=/tmp/$name.$#.json
-	ERR=/tmp/$name.$#.err
+	RUNS=$((RUNS + 1))
+	OUT=/tmp/$name.$RUNS.json
+	ERR=/tmp/$name.$RUNS.err
 	"/bin/$name" --json "$@" >"$OUT" 2>"$ERR" </dev/null &
 	TPID=$!
 	i=0
@@ -101,6 +105,23 @@ stop() {
 stopped() {
 	stop
 	expect "${1:+$1: }SIGINT: exit 0" [ "$TRC" = 0 ]
+}
+
+# reap PID...: waits for each (SIGKILL after 10 s: a stuck nc must not
+# hang the guest)
+reap() {
+	for p in "$@"; do
+		i=0
+		while kill -0 "$p" 2>/dev/null && [ $i -lt 100 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		if kill -0 "$p" 2>/dev/null; then
+			detail "process $p still running after 10 s: killed"
+			kill -KILL "$p"
+		fi
+		wait "$p"
+	done
 }
 
 # has FILE KEY=JSON...: some line of FILE has every "KEY":JSON (JSON as
@@ -183,6 +204,7 @@ elif start exitsnoop; then
 	stopped
 	expect "exit code 7 with pid, ppid 1, comm, sig 0" \
 		has "$OUT" pid=$p7 ppid=1 exit_code=7 sig=0 comm='"bexit"'
+	has "$OUT" pid=$p7 comm='"bexit"'
 	age=$(num age)
 	expect "lifetime covers the 0.2 s sleep (age ${age:-?} ns)" \
 		[ "${age:-0}" -ge 200000000 -a "${age:-0}" -lt 60000000000 ]
@@ -200,8 +222,8 @@ if ! have opensnoop; then
 	bad "the tool is in the image"
 elif start opensnoop --failed; then
 	ok "--failed: attached"
-	read -r x </tmp/m-one
-	read -r x 2>/dev/null </tmp/missing-file
+	read -r _ </tmp/m-one
+	read -r _ 2>/dev/null </tmp/missing-file
 	stopped --failed
 	expect "--failed: the failed open, with ret -2" \
 		has "$OUT" filename='"/tmp/missing-file"' ret=-2 pid=1
@@ -214,14 +236,14 @@ if have opensnoop; then
 	rm -f /tmp/go
 	(
 		while [ ! -e /tmp/go ]; do sleep 0.1; done
-		read -r x </tmp/m-one
+		read -r _ </tmp/m-one
 	) &
 	target=$!
 	if start opensnoop --pid $target; then
 		ok "--pid: attached"
-		read -r x </tmp/m-two
+		read -r _ </tmp/m-two
 		echo >/tmp/go
-		wait $target
+		reap $target
 		stopped --pid
 		expect "--pid: the target's open, fd >= 0" \
 			has "$OUT" filename='"/tmp/m-one"' pid=$target
@@ -229,7 +251,8 @@ if have opensnoop; then
 			all "$OUT" "\"pid\":$target,"
 	else
 		bad "--pid: attached"
-		wait $target
+		echo >/tmp/go
+		reap $target
 	fi
 fi
 
@@ -249,7 +272,7 @@ elif start tcpstates --port 5555; then
 	else
 		detail "nc did not listen on 5555 and 5556"
 	fi
-	wait $l1 $l2
+	reap $l1 $l2
 	stopped
 	expect "SYN_SENT -> ESTABLISHED to ::ffff:127.0.0.1:5555, comm nc" \
 		has "$OUT" daddr='"::ffff:127.0.0.1"' dport=5555 \
@@ -280,7 +303,7 @@ elif start tcpconnect; then
 	wait_listen 5557 || detail "nc did not listen on 5557"
 	echo hello | nc 127.0.0.1 5557 &
 	c1=$!
-	wait $c1 $l1
+	reap $c1 $l1
 	stopped
 	expect "connect seen: pid, uid 0, comm nc, 127.0.0.1 -> 127.0.0.1:5557" \
 		has "$OUT" pid=$c1 uid=0 comm='"nc"' saddr='"127.0.0.1"' \
@@ -291,11 +314,12 @@ elif start tcpconnect; then
 		l1=$!
 		nc -l -p 5558 >/dev/null &
 		l2=$!
-		wait_listen 5557 && wait_listen 5558 ||
+		if ! wait_listen 5557 || ! wait_listen 5558; then
 			detail "nc did not listen on 5557 and 5558"
+		fi
 		echo hello | nc 127.0.0.1 5557
 		echo hello | nc 127.0.0.1 5558
-		wait $l1 $l2
+		reap $l1 $l2
 		stopped "--port 5558"
 		expect "--port 5558 reaches the kernel: only that connect" \
 			only_5558 "$OUT"
@@ -329,10 +353,68 @@ else
 	bad "attached to lo"
 fi
 
+# --- fixtures/fentry: fentry + fexit on tcp_v4_connect (BPF trampolines) ----
+EX=fixtures/fentry
+if ! have fentry; then
+	bad "the tool is in the image"
+elif start fentry; then
+	ok "fentry + fexit attached"
+	nc -l -p 5559 >/dev/null &
+	l1=$!
+	wait_listen 5559 || detail "nc did not listen on 5559"
+	echo hello | nc 127.0.0.1 5559 &
+	c1=$!
+	reap $c1 $l1
+	stopped
+	expect "fentry: the address being connected to, from the arguments" \
+		has "$OUT" hook='"ENTRY"' pid=$c1 comm='"nc"' daddr='"127.0.0.1"' \
+		dport=5559
+	expect "fexit: the socket's address and port, and ret 0" \
+		has "$OUT" hook='"EXIT"' pid=$c1 daddr='"127.0.0.1"' dport=5559 ret=0
+else
+	bad "fentry + fexit attached"
+fi
+
+# --- fixtures/atomic_fetch: BPF_ATOMIC | BPF_FETCH needs Linux 5.12 ---------
+EX=fixtures/atomic_fetch
+major=$(uname -r | sed 's/^\([0-9]*\)\..*/\1/')
+minor=$(uname -r | sed 's/^[0-9]*\.\([0-9]*\).*/\1/')
+version=$((major * 100 + minor))
+seq01() { has "$1" seq=0 && has "$1" seq=1; }
+rejected_clearly() {
+	grep -q "'on_exec'" "$1" &&
+		grep -q "BPF_STX uses reserved fields" "$1"
+}
+if ! have atomic_fetch; then
+	bad "the tool is in the image"
+elif [ "$version" -ge 512 ]; then
+	if start atomic_fetch; then
+		ok "loads on Linux 5.12+"
+		script bmark 'exit 0'
+		/tmp/bmark
+		/tmp/bmark
+		stopped
+		expect "the fetched values count the execs: seq 0 and 1" seq01 "$OUT"
+	else
+		bad "loads on Linux 5.12+"
+	fi
+else
+	OUT=/tmp/atomic_fetch.json
+	ERR=/tmp/atomic_fetch.err
+	/bin/atomic_fetch --json --duration 10 >"$OUT" 2>"$ERR" </dev/null
+	TRC=$?
+	[ "$TRC" = 5 ] || detail "exit code $TRC"
+	expect "rejected before Linux 5.12 as a verifier rejection: exit 5" \
+		[ "$TRC" = 5 ]
+	expect "the error names the program and shows 'BPF_STX uses reserved fields'" \
+		rejected_clearly "$ERR"
+fi
+
 # --- bashreadline: a uretprobe on /bin/bash --------------------------------
 EX=bashreadline
 skip "uretprobe on /bin/bash:readline" "the guest has no bash, only busybox"
 
+echo "BUMBLE-UPTIME $(cut -d" " -f1 /proc/uptime)"
 echo "BUMBLE-DONE $KERNEL $CHECKS"
 sync
 poweroff -f
