@@ -164,7 +164,22 @@ int loader_load(const struct bumble_tool *t, struct loaded_tool *lt)
 			 prog[0] ? prog : "?", t->name);
 		fprintf(stderr, "%s%s", tail,
 			*tail && tail[strlen(tail) - 1] != '\n' ? "\n" : "");
+		if (strstr(vlog, "BPF_STX uses reserved fields"))
+			diag_info("hint: atomic instructions that fetch a value "
+				  "(the result of __sync_fetch_and_add used) "
+				  "need Linux 5.12 or later; on older kernels "
+				  "use __sync_fetch_and_add as a statement");
 		return BUMBLE_EXIT_VERIFIER;
+	}
+	if ((err == -EPERM || err == -EACCES) && geteuid() == 0) {
+		/* not a missing capability: the kernel says no to root */
+		diag_err("the kernel refused to load the programs even for "
+			 "root (%s): it may not support one of their types "
+			 "(fentry/fexit need BPF trampolines) or kernel "
+			 "lockdown may forbid BPF; libbpf said:",
+			 strerror(-err));
+		libbpf_log_dump("prog '", 4);
+		return BUMBLE_EXIT_FAILURE;
 	}
 	if (err == -EPERM || err == -EACCES) {
 		diag_err("the kernel refused to load the programs (%s): needs "

@@ -50,3 +50,17 @@ expect_exit 6 "no BTF \(/sys/kernel/btf/vmlinux is missing\).*--btf FILE" \
 run unshare -m sh -c "mount -t tmpfs none /sys/kernel/btf && exec '$WORK/exitsnoop' --btf '$WORK/vmlinux.btf' --json --duration 1"
 check "without kernel BTF but with --btf FILE: loads, runs, exit 0" \
 	test "$RC" = 0
+
+# fentry: attaches where the kernel has BPF trampolines; where it has
+# none the kernel refuses even root, and the tool must not blame
+# capabilities.
+run "$BUMBLE" bundle "$FIXTURES/fentry.bpf.c" -o "$WORK/fentry"
+run "$WORK/fentry" --duration 1
+if [ "$RC" = 0 ]; then
+	pass "fentry program attaches on this kernel"
+elif [ "$RC" = 1 ] && grep -q "refused to load the programs even for root.*fentry/fexit need BPF trampolines" "$WORK/err" &&
+	! grep -q "CAP_BPF" "$WORK/err"; then
+	pass "kernel refusing fentry to root: said plainly, not blamed on capabilities"
+else
+	fail "fentry: attaches, or a plain error" "exit $RC"
+fi
