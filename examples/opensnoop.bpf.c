@@ -8,7 +8,8 @@
  *   sudo ./opensnoop --uid 1000 --failed   # one user's failed opens
  *
  * RET is the new fd, or -errno (-2 is ENOENT). The filters run in the
- * kernel: events that do not match are never copied to user space. */
+ * kernel: events that do not match are never copied to user space.
+ * Needs Linux 5.8+ (ringbuf) with BTF. */
 #include <vmlinux.h>
 #include <bpf/bpf_helpers.h>
 #include <bumble.h>

@@ -7,7 +7,8 @@
  *   sudo ./xdpcount --iface eth0 --sample 100   # one packet in 100
  *
  * Packets always pass (XDP_PASS); the program is detached on exit. The
- * counts are in counter_packets, by protocol. */
+ * counts are in counter_packets, by protocol, shown on exit. Needs
+ * Linux 5.9+ (XDP links, ringbuf) with BTF. */
 #include <vmlinux.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
