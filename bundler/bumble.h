@@ -46,6 +46,7 @@ struct input_opts {
 	const char *description;
 	const char *runner;  /* --runner FILE (bundle) */
 	const char *oci_dir; /* --oci DIR (bundle): export there too */
+	const char *btf_dir; /* --btf-dir DIR (bundle): embed kernel BTF */
 	struct gen_event_override *events; /* --event MAP=STRUCT */
 	size_t event_count;
 	const char **cflags; /* -I, -D, --cflags, in order */
@@ -141,6 +142,10 @@ const char *source_name(const char *input);
 
 /* The tool name from an input file name: execsnoop.bpf.c -> execsnoop. */
 char *name_from_path(const char *path);
+
+/* --btf-dir: minimised kernel BTF into m->files (btf_embed.c). */
+int btf_embed(struct gen_model *m, const char *dir, const char *tmpdir,
+	      int verbose);
 
 /* Deterministic tar archives in memory (tar.c). */
 struct tar {

@@ -14,12 +14,15 @@ static const char usage[] =
     "                     [--version VER] [--description TEXT]\n"
     "                     [--runner runner.c] [-I DIR] [-D DEF]\n"
     "                     [--cflags FLAGS]\n"
-    "                     [--event MAP=STRUCT] [--oci DIR] [-v]\n\n"
+    "                     [--event MAP=STRUCT] [--oci DIR] [--btf-dir DIR]\n"
+    "                     [-v]\n\n"
     "Builds TOOL (default: ./NAME), a static executable that carries the\n"
     "program's bytecode, loads and attaches it, and prints its events.\n"
     "--runner links a runner written by 'bumble gen' (maybe edited)\n"
     "instead of generating one. --oci DIR also exports the tool there as\n"
-    "an OCI image layout (see bumble export).\n";
+    "an OCI image layout (see bumble export). --btf-dir DIR embeds, for\n"
+    "each kernel BTF file under DIR (ID/VERSION/ARCH/RELEASE.btf), the\n"
+    "types the program needs, for hosts without /sys/kernel/btf/vmlinux.\n";
 
 static int write_runner(const struct gen_model *m, const char *dir,
 			char **runner)
@@ -160,6 +163,8 @@ int cmd_bundle(int argc, char **argv)
 	}
 	m = open_model(&o, &obj, &rc);
 	if (!m)
+		goto done;
+	if (o.btf_dir && (rc = btf_embed(m, o.btf_dir, dir, o.verbose)))
 		goto done;
 	if (payload_manifest_digest(m, source_name(o.input))) {
 		err("building the embedded OCI payload failed");

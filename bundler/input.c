@@ -21,6 +21,7 @@ enum {
 	OPT_RUNNER,
 	OPT_EVENT,
 	OPT_OCI,
+	OPT_BTF_DIR,
 };
 
 static const struct option long_options[] = {
@@ -32,6 +33,7 @@ static const struct option long_options[] = {
     {"runner", required_argument, NULL, OPT_RUNNER},
     {"event", required_argument, NULL, OPT_EVENT},
     {"oci", required_argument, NULL, OPT_OCI},
+    {"btf-dir", required_argument, NULL, OPT_BTF_DIR},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -148,6 +150,11 @@ int input_opts_parse(int argc, char **argv, const char *cmd, int takes,
 			if (!(takes & TAKES_RUNNER))
 				return refuse(cmd, "--runner");
 			o->runner = optarg;
+			break;
+		case OPT_BTF_DIR:
+			if (!(takes & TAKES_RUNNER))
+				return refuse(cmd, "--btf-dir");
+			o->btf_dir = optarg;
 			break;
 		case OPT_OCI:
 			if (!(takes & TAKES_RUNNER))

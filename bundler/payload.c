@@ -88,8 +88,20 @@ int payload_build(const struct gen_model *m, const char *source,
 		goto out;
 	layer.mtime = oci_epoch();
 	snprintf(name, sizeof(name), "%s.bpf.o", m->name);
-	if (tar_add_file(&layer, name, m->bytecode, m->bytecode_size, 0644) ||
-	    tar_finish(&layer))
+	/* entries in name order: btf/... sorts before most tool names */
+	for (unsigned int i = 0; i < m->file_count; i++)
+		if (strcmp(m->files[i].path, name) < 0 &&
+		    tar_add_file(&layer, m->files[i].path, m->files[i].data,
+				 m->files[i].size, 0644))
+			goto out;
+	if (tar_add_file(&layer, name, m->bytecode, m->bytecode_size, 0644))
+		goto out;
+	for (unsigned int i = 0; i < m->file_count; i++)
+		if (strcmp(m->files[i].path, name) > 0 &&
+		    tar_add_file(&layer, m->files[i].path, m->files[i].data,
+				 m->files[i].size, 0644))
+			goto out;
+	if (tar_finish(&layer))
 		goto out;
 	sha256_digest_string(layer.buf, layer.len, layer_desc.digest);
 	layer_desc.size = layer.len;

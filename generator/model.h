@@ -60,6 +60,14 @@ struct gen_param {
 	unsigned int enum_count;
 };
 
+/* A file the artifact carries beside the object (embedded kernel BTF). */
+struct gen_file {
+	char *path; /* in the layer, e.g.
+		       btf/debian/11/x86_64/5.10.0-46-amd64.btf.gz */
+	unsigned char *data;
+	size_t size;
+};
+
 struct gen_model {
 	char *name;
 	char *version;
@@ -76,6 +84,8 @@ struct gen_model {
 	unsigned int event_count;
 	struct gen_param *params;
 	unsigned int param_count;
+	struct gen_file *files; /* sorted by path */
+	unsigned int file_count;
 	char **warnings; /* for the user: what could not be modelled */
 	unsigned int warning_count;
 };

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <bpf/libbpf.h>
@@ -41,8 +42,11 @@ int loader_check_privileges(void)
 	return BUMBLE_EXIT_PRIVILEGE;
 }
 
-int loader_check_btf(const struct run_opts *opts)
+int loader_check_btf(const struct run_opts *opts, const struct embedded *e,
+		     char *btf_path, size_t n, int *btf_fd)
 {
+	struct utsname u;
+
 	if (opts->btf_path) {
 		if (access(opts->btf_path, R_OK) != 0) {
 			diag_err("cannot read the BTF file given with --btf "
@@ -52,12 +56,11 @@ int loader_check_btf(const struct run_opts *opts)
 		}
 		return 0;
 	}
+	*btf_fd = -1;
 	if (access("/sys/kernel/btf/vmlinux", R_OK) == 0)
 		return 0;
-	diag_err("this kernel exposes no BTF (/sys/kernel/btf/vmlinux is "
-		 "missing); it needs CONFIG_DEBUG_INFO_BTF=y, or pass the "
-		 "kernel's BTF with --btf FILE");
-	return BUMBLE_EXIT_NO_BTF;
+	uname(&u);
+	return kbtf_select(e, u.release, btf_path, n, btf_fd);
 }
 
 static int tracefs_ready(void)
@@ -165,10 +168,11 @@ int loader_load(const struct bumble_tool *t, struct loaded_tool *lt)
 		fprintf(stderr, "%s%s", tail,
 			*tail && tail[strlen(tail) - 1] != '\n' ? "\n" : "");
 		if (strstr(vlog, "BPF_STX uses reserved fields"))
-			diag_info("hint: atomic instructions that fetch a value "
-				  "(the result of __sync_fetch_and_add used) "
-				  "need Linux 5.12 or later; on older kernels "
-				  "use __sync_fetch_and_add as a statement");
+			diag_info(
+			    "hint: atomic instructions that fetch a value "
+			    "(the result of __sync_fetch_and_add used) "
+			    "need Linux 5.12 or later; on older kernels "
+			    "use __sync_fetch_and_add as a statement");
 		return BUMBLE_EXIT_VERIFIER;
 	}
 	if ((err == -EPERM || err == -EACCES) && geteuid() == 0) {

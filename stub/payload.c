@@ -134,25 +134,50 @@ static int check_blob(const char *what, const unsigned char *data,
 	return 0;
 }
 
-/* The first file of a ustar archive: its data and size. */
-static int tar_first_file(const unsigned char *tar, size_t n,
-			  const unsigned char **data, size_t *size)
+int payload_tar_next(const unsigned char *tar, size_t n, size_t *pos,
+		     char name[101], const unsigned char **data, size_t *size)
 {
-	char num[13];
-	char *end;
-	unsigned long long s;
+	while (*pos + 512 <= n) {
+		const unsigned char *h = tar + *pos;
+		char num[13];
+		char *end;
+		unsigned long long s;
 
-	if (n < 512 || memcmp(tar + 257, "ustar", 5) ||
-	    (tar[156] != '0' && tar[156] != '\0'))
-		return -1;
-	memcpy(num, tar + 124, 12);
-	num[12] = '\0';
-	s = strtoull(num, &end, 8);
-	if (end == num || s > n - 512)
-		return -1;
-	*data = tar + 512;
-	*size = (size_t)s;
-	return 0;
+		if (!h[0])
+			return -1; /* the zero blocks that end the archive */
+		if (memcmp(h + 257, "ustar", 5))
+			return -1;
+		memcpy(num, h + 124, 12);
+		num[12] = '\0';
+		s = strtoull(num, &end, 8);
+		if (end == num || s > n - *pos - 512)
+			return -1;
+		*pos += 512 + (size_t)(s + 511) / 512 * 512;
+		if (h[156] != '0' && h[156] != '\0')
+			continue; /* directories and the like */
+		memcpy(name, h, 100);
+		name[100] = '\0';
+		*data = h + 512;
+		*size = (size_t)s;
+		return 0;
+	}
+	return -1;
+}
+
+/* The object in the layer: the one file named *.bpf.o outside btf/. */
+static int find_object(const unsigned char *tar, size_t n,
+		       const unsigned char **data, size_t *size)
+{
+	size_t pos = 0, len;
+	char name[101];
+
+	while (!payload_tar_next(tar, n, &pos, name, data, size)) {
+		len = strlen(name);
+		if (len > 6 && !strcmp(name + len - 6, ".bpf.o") &&
+		    strncmp(name, "btf/", 4))
+			return 0;
+	}
+	return -1;
 }
 
 int payload_verify(const unsigned char *data, const uint64_t sizes[3],
@@ -194,8 +219,8 @@ int payload_verify(const unsigned char *data, const uint64_t sizes[3],
 	if (check_blob("bytecode layer", v->layer, sizes[2], digest, size, err,
 		       errlen))
 		return -1;
-	if (tar_first_file(v->layer, v->layer_size, &v->bytecode,
-			   &v->bytecode_size)) {
+	if (find_object(v->layer, v->layer_size, &v->bytecode,
+			&v->bytecode_size)) {
 		snprintf(err, errlen,
 			 "the embedded bytecode layer holds no "
 			 "object file");

@@ -1,5 +1,7 @@
 /* The payload appended to every tool: the eBPF artifact's OCI manifest,
- * config and bytecode layer (an uncompressed tar holding the object),
+ * config and bytecode layer (an uncompressed tar holding the object, and
+ * kernel BTF for hosts without their own, as btf/ID/VERSION/ARCH/
+ * RELEASE.btf.gz),
  * then a trailer giving their sizes. Shared by the tool, which verifies
  * it before loading, and bumble, which writes and exports it. */
 #ifndef BUMBLE_PAYLOAD_H
@@ -37,6 +39,11 @@ int payload_trailer_parse(const unsigned char trailer[PAYLOAD_TRAILER_SIZE],
  * in err. */
 int payload_verify(const unsigned char *data, const uint64_t sizes[3],
 		   struct payload_view *v, char *err, size_t errlen);
+
+/* The next regular file of a ustar archive tar[0..n) from *pos (0 at
+ * first): its name, data and size. 0, or -1 at the end. */
+int payload_tar_next(const unsigned char *tar, size_t n, size_t *pos,
+		     char name[101], const unsigned char **data, size_t *size);
 
 /* The string value of "key" in JSON text[0..n) that bumble wrote (first
  * occurrence), unescaped into a malloc'ed string; NULL if absent. */

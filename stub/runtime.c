@@ -1,6 +1,7 @@
 /* bumble_main: the life of a produced tool, from command line to clean
  * shutdown. Everything it does is in cli.c, loader.c and events.c. */
 #include <stdio.h>
+#include <unistd.h>
 
 #include <bpf/libbpf.h>
 
@@ -31,7 +32,8 @@ static int run(const struct bumble_tool *t, const struct run_opts *opts)
 	struct event_loop *loop = NULL;
 	struct filter_set *filters = NULL;
 	struct embedded payload;
-	int rc;
+	char btf_path[64];
+	int rc, btf_fd = -1;
 
 	/* Nothing loads unless the payload matches its manifest. */
 	rc = embedded_load(t, &payload);
@@ -40,10 +42,15 @@ static int run(const struct bumble_tool *t, const struct run_opts *opts)
 	if (!rc)
 		rc = loader_check_privileges();
 	if (!rc)
-		rc = loader_check_btf(opts);
+		rc = loader_check_btf(opts, &payload, btf_path,
+				      sizeof(btf_path), &btf_fd);
 	if (!rc) {
+		struct run_opts with_btf = *opts;
+
+		if (btf_fd >= 0)
+			with_btf.btf_path = btf_path;
 		libbpf_log_init(opts->verbose);
-		rc = loader_open(t, opts, &payload, &lt);
+		rc = loader_open(t, &with_btf, &payload, &lt);
 	}
 	if (!rc)
 		rc = attach_check_targets(opts, &lt);
@@ -51,6 +58,8 @@ static int run(const struct bumble_tool *t, const struct run_opts *opts)
 		rc = params_apply(t, opts, lt.obj);
 	if (!rc)
 		rc = loader_load(t, &lt);
+	if (btf_fd >= 0)
+		close(btf_fd); /* libbpf has read it */
 	if (!rc)
 		rc = events_open(t, opts, filters, lt.obj, &loop);
 	if (!rc)

@@ -152,7 +152,14 @@ struct loaded_tool {
 };
 
 int loader_check_privileges(void);
-int loader_check_btf(const struct run_opts *opts);
+/* 0 when the kernel has BTF, or --btf gave a readable file, or the tool
+ * embeds BTF for this kernel: then *btf_path is set to it (a memfd in
+ * *btf_fd, to close after load). Else an exit code, having said why. */
+int loader_check_btf(const struct run_opts *opts, const struct embedded *e,
+		     char *btf_path, size_t n, int *btf_fd);
+/* The embedded BTF for kernel release, in a memfd (kbtf.c). */
+int kbtf_select(const struct embedded *e, const char *release, char *path,
+		size_t n, int *fd);
 /* Each returns 0 or an enum bumble_exit code, having said why. */
 int loader_open(const struct bumble_tool *t, const struct run_opts *opts,
 		const struct embedded *e, struct loaded_tool *lt);

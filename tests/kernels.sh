@@ -61,6 +61,12 @@ if ! command -v qemu-system-x86_64 >/dev/null; then
 	exit
 fi
 
+fetch_start=$EPOCHREALTIME
+# shellcheck disable=SC2086 # a list of series
+"$ROOT/toolchain/kernels.sh" "$KDIR" $KERNELS 2>"$WORK/fetch.log"
+sed 's/^/# /' "$WORK/fetch.log"
+echo "# kernels fetched in $(elapsed "$fetch_start") s"
+
 # The tools, bundled once; the same initramfs boots every kernel.
 mkdir -p "$WORK/bin"
 bundled=()
@@ -73,6 +79,20 @@ for src in "${SOURCES[@]}"; do
 		fail "bundle $t for the guests" "exit code $RC"
 	fi
 done
+# exitsnoop again, carrying the BTF of every fetched kernel, for guests
+# that hide their own
+if run "$ROOT/toolchain/harvest-btf.sh" "$KDIR" "$WORK/btf" && [ "$RC" = 0 ]; then
+	run "$BUMBLE" bundle "$ROOT/examples/exitsnoop.bpf.c" --btf-dir "$WORK/btf" \
+		--name exitsnoop_btf -o "$WORK/bin/exitsnoop_btf"
+	if [ "$RC" = 0 ]; then
+		bundled+=("$WORK/bin/exitsnoop_btf")
+		echo "# $(grep -h 'embedded BTF' "$WORK/err")"
+	else
+		fail "bundle exitsnoop with --btf-dir for the guests" "exit code $RC"
+	fi
+else
+	fail "take the BTF out of the fetched kernels" "$(cat "$WORK/err")"
+fi
 run "$ROOT/toolchain/initramfs.sh" "$WORK/initrd.gz" "$ROOT/tests/guest/init.sh" \
 	"${bundled[@]}"
 if [ "$RC" != 0 ]; then
@@ -83,11 +103,6 @@ fi
 rm -f "$WORK/err"
 echo "# initramfs: $(stat -c %s "$WORK/initrd.gz") bytes, ${#bundled[@]} tools"
 
-fetch_start=$EPOCHREALTIME
-# shellcheck disable=SC2086 # a list of series
-"$ROOT/toolchain/kernels.sh" "$KDIR" $KERNELS 2>"$WORK/fetch.log"
-sed 's/^/# /' "$WORK/fetch.log"
-echo "# kernels fetched in $(elapsed "$fetch_start") s"
 
 # boot SERIES: boots it; console in $WORK/SERIES.console (\r stripped)
 boot() {

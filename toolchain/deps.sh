@@ -30,6 +30,7 @@ PACKAGES=(
 	qemu-system-x86 # tests: the kernel matrix boots Debian kernels under qemu
 	busybox-static  # tests: the userland of the kernel-matrix guests
 	cpio            # tests: packing their initramfs
+	zstd            # tests: unpacking zstd-compressed kernels to take their BTF
 )
 
 missing=()

@@ -414,6 +414,36 @@ fi
 EX=bashreadline
 skip "uretprobe on /bin/bash:readline" "the guest has no bash, only busybox"
 
+# --- kernels without BTF: /sys/kernel/btf hidden; exitsnoop_btf carries
+# this kernel's BTF (bumble bundle --btf-dir), plain exitsnoop does not --
+EX=no-btf
+if ! have exitsnoop_btf; then
+	bad "the tool bundled with --btf-dir is in the image"
+elif ! mount -t tmpfs none /sys/kernel/btf; then
+	bad "hide /sys/kernel/btf"
+else
+	/bin/exitsnoop --duration 1 >/tmp/nobtf.out 2>/tmp/nobtf.err
+	TRC=$?
+	ERR=/tmp/nobtf.err
+	expect "without BTF and none embedded: exit 6, pointing at --btf" \
+		[ "$TRC" = 6 ] && grep -q -- "--btf FILE" /tmp/nobtf.err
+	if start exitsnoop_btf; then
+		ok "with BTF embedded for $KERNEL: attached"
+		expect "it says which embedded BTF it uses" \
+			grep -q "using the embedded debian/[0-9]*/x86_64/$KERNEL.btf.gz" "$ERR"
+		script bnobtf 'exit 9'
+		/tmp/bnobtf &
+		p9=$!
+		wait $p9
+		stopped
+		expect "CO-RE reads through the embedded BTF: exit code 9, pid, ppid 1" \
+			has "$OUT" pid=$p9 ppid=1 exit_code=9 comm='"bnobtf"'
+	else
+		bad "with BTF embedded for $KERNEL: attached"
+	fi
+	umount /sys/kernel/btf
+fi
+
 echo "BUMBLE-UPTIME $(cut -d" " -f1 /proc/uptime)"
 echo "BUMBLE-DONE $KERNEL $CHECKS"
 sync
