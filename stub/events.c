@@ -31,9 +31,15 @@ struct event_loop {
 	struct event_source *sources;
 	unsigned int source_count;
 	unsigned long long events;
+	unsigned long long seen; /* read from the buffers, filtered or not */
 	int epoll_fd;
 	int done;
 };
+
+/* Batching: after a read that found fewer events than this, wait this
+ * long before the next, so a steady stream is read in batches. */
+#define BATCH_EVENTS 4096
+#define BATCH_WAIT_NS 1000000
 
 static volatile sig_atomic_t stop_signal;
 
@@ -48,6 +54,7 @@ static int handle_event(struct event_source *src, const void *data, size_t size)
 	const struct bumble_event_type *t = src->desc->event;
 	uint64_t now = 0;
 
+	loop->seen++;
 	if (loop->done || !filters_match(loop->filters, t, data, size))
 		return 0;
 	if (loop->opts->timestamp) {
@@ -311,6 +318,7 @@ int events_run(struct event_loop *loop)
 		tick = now_ms() + (long long)(loop->opts->interval * 1000);
 	while (!loop->done && !stop_signal) {
 		struct epoll_event evs[16];
+		unsigned long long before;
 		int timeout = -1, n;
 
 		if (deadline) {
@@ -344,9 +352,18 @@ int events_run(struct event_loop *loop)
 			rc = BUMBLE_EXIT_FAILURE;
 			break;
 		}
+		before = loop->seen;
 		rc = consume(loop, evs, n);
 		if (outbuf_flush(&loop->out) || rc)
 			break; /* a closed stdout (| head) ends the run too */
+		/* A consumer that has caught up is woken for every event or
+		 * two; waiting a moment lets events gather into one batch, at
+		 * most BATCH_WAIT_NS later on screen. */
+		if (loop->seen - before < BATCH_EVENTS && !loop->done) {
+			struct timespec ts = {0, BATCH_WAIT_NS};
+
+			nanosleep(&ts, NULL);
+		}
 	}
 	return rc;
 }

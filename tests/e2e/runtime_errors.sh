@@ -44,7 +44,7 @@ fi
 # loads and relocates against it.
 run "$BUMBLE" bundle "$EXAMPLES/exitsnoop.bpf.c" -o "$WORK/exitsnoop"
 cp /sys/kernel/btf/vmlinux "$WORK/vmlinux.btf"
-expect_exit 6 "no BTF \(/sys/kernel/btf/vmlinux is missing\).*--btf FILE" \
+expect_exit 6 "has no BTF \(/sys/kernel/btf/vmlinux is missing.*--btf FILE" \
 	"kernel without BTF: said so, pointing at --btf, exit 6" \
 	unshare -m sh -c "mount -t tmpfs none /sys/kernel/btf && exec '$WORK/exitsnoop' --duration 1"
 run unshare -m sh -c "mount -t tmpfs none /sys/kernel/btf && exec '$WORK/exitsnoop' --btf '$WORK/vmlinux.btf' --json --duration 1"
