@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "model.h"
+#include "payload.h"
 
 /* Exit codes of the bumble CLI (docs/cli.md). */
 enum {
@@ -173,15 +174,8 @@ int payload_manifest_digest(struct gen_model *m, const char *source);
 /* Reads the payload of a tool file: manifest, config and layer, checked
  * against the manifest's digests. 0, or an exit code having said why. */
 struct tool_payload {
-	unsigned char *data; /* the whole payload */
-	const char *manifest;
-	size_t manifest_size;
-	const char *config;
-	size_t config_size;
-	const unsigned char *layer;
-	size_t layer_size;
-	const unsigned char *bytecode; /* inside the layer */
-	size_t bytecode_size;
+	unsigned char *data; /* the whole file */
+	struct payload_view v;
 };
 
 int payload_read(const char *tool, struct tool_payload *p);

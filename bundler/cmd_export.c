@@ -69,12 +69,12 @@ static char *annotation(const struct tool_payload *p, const char *key)
 	char full[128];
 
 	snprintf(full, sizeof(full), "org.opencontainers.image.%s", key);
-	return payload_json_string(p->manifest, p->manifest_size, full);
+	return payload_json_string(p->v.manifest, p->v.manifest_size, full);
 }
 
 static char *label(const struct tool_payload *p, const char *key)
 {
-	return payload_json_string(p->config, p->config_size, key);
+	return payload_json_string(p->v.config, p->v.config_size, key);
 }
 
 /* The image's time: SOURCE_DATE_EPOCH when set, else the time the tool
@@ -141,7 +141,7 @@ static int build_image(const char *tool_path, const struct tool_payload *p,
 		goto out;
 	snprintf(bytecode_name, sizeof(bytecode_name), "%s.bpf.o", info.name);
 	if (tar_add_file(&tar, path, tool, tool_size, 0755) ||
-	    tar_add_file(&tar, bytecode_name, p->bytecode, p->bytecode_size,
+	    tar_add_file(&tar, bytecode_name, p->v.bytecode, p->v.bytecode_size,
 			 0644) ||
 	    tar_finish(&tar) || gzip_buffer(tar.buf, tar.len, &gz, &gz_size))
 		goto out;
@@ -165,10 +165,11 @@ static int build_image(const char *tool_path, const struct tool_payload *p,
 	if (!manifest)
 		goto out;
 	blob_set(&img->manifest, OCI_MANIFEST_TYPE, manifest, manifest_len);
-	blob_set(&img->art_manifest, OCI_MANIFEST_TYPE, p->manifest,
-		 p->manifest_size);
-	blob_set(&img->art_config, OCI_CONFIG_TYPE, p->config, p->config_size);
-	blob_set(&img->art_layer, OCI_LAYER_TAR, p->layer, p->layer_size);
+	blob_set(&img->art_manifest, OCI_MANIFEST_TYPE, p->v.manifest,
+		 p->v.manifest_size);
+	blob_set(&img->art_config, OCI_CONFIG_TYPE, p->v.config,
+		 p->v.config_size);
+	blob_set(&img->art_layer, OCI_LAYER_TAR, p->v.layer, p->v.layer_size);
 	img->layer_tar = tar.buf;
 	img->layer_tar_size = tar.len;
 	tar.buf = NULL;

@@ -185,14 +185,7 @@ int payload_read(const char *tool, struct tool_payload *p)
 		return EXIT_INPUT;
 	}
 	p->data = file;
-	p->manifest = v.manifest;
-	p->manifest_size = v.manifest_size;
-	p->config = v.config;
-	p->config_size = v.config_size;
-	p->layer = v.layer;
-	p->layer_size = v.layer_size;
-	p->bytecode = v.bytecode;
-	p->bytecode_size = v.bytecode_size;
+	p->v = v;
 	return 0;
 }
 

@@ -16,18 +16,6 @@
 
 static const char hexdigits[] = "0123456789abcdef";
 
-/* Two decimal digits at a time: "00" to "99". */
-static const char digit_pairs[] = "00010203040506070809"
-				  "10111213141516171819"
-				  "20212223242526272829"
-				  "30313233343536373839"
-				  "40414243444546474849"
-				  "50515253545556575859"
-				  "60616263646566676869"
-				  "70717273747576777879"
-				  "80818283848586878889"
-				  "90919293949596979899";
-
 /* outbuf_putc and outbuf_put, inlined for the hot paths; they flush
  * exactly when those would. */
 HOT void put1(struct outbuf *o, char c)
@@ -56,7 +44,7 @@ HOT char *put_digits(char *end, uint64_t v)
 		uint64_t q = v / 100;
 
 		end -= 2;
-		memcpy(end, digit_pairs + 2 * (v - q * 100), 2);
+		memcpy(end, outbuf_digit_pairs + 2 * (v - q * 100), 2);
 		v = q;
 	}
 	w = (uint32_t)v;
@@ -64,12 +52,12 @@ HOT char *put_digits(char *end, uint64_t v)
 		uint32_t q = w / 100;
 
 		end -= 2;
-		memcpy(end, digit_pairs + 2 * (w - q * 100), 2);
+		memcpy(end, outbuf_digit_pairs + 2 * (w - q * 100), 2);
 		w = q;
 	}
 	if (w >= 10) {
 		end -= 2;
-		memcpy(end, digit_pairs + 2 * w, 2);
+		memcpy(end, outbuf_digit_pairs + 2 * w, 2);
 	} else {
 		*--end = (char)('0' + w);
 	}
@@ -307,6 +295,17 @@ static void put_hex_u64(struct outbuf *o, uint64_t v)
 		put1(o, hexdigits[(v >> shift) & 15]);
 }
 
+/* 0x1f, quoted in JSON: pointers and hex_u* fields. */
+static void put_hex_value(struct outbuf *o, uint64_t v, int json)
+{
+	if (json)
+		put1(o, '"');
+	putn(o, "0x", 2);
+	put_hex_u64(o, v);
+	if (json)
+		put1(o, '"');
+}
+
 static void put_duration_text(struct outbuf *o, uint64_t ns)
 {
 	static const struct {
@@ -415,7 +414,6 @@ static int put_formatted(struct outbuf *o, const struct bumble_field *f,
 			 const unsigned char *p, int json)
 {
 	char addr[INET6_ADDRSTRLEN];
-	uint64_t raw;
 	int64_t v;
 
 	switch (f->format) {
@@ -449,13 +447,7 @@ static int put_formatted(struct outbuf *o, const struct bumble_field *f,
 		return put_name(
 		    o, signal_name(field_signed(f, field_raw(f, p))), 0, json);
 	case BUMBLE_FORMAT_HEX:
-		raw = field_raw(f, p);
-		if (json)
-			put1(o, '"');
-		putn(o, "0x", 2);
-		put_hex_u64(o, raw);
-		if (json)
-			put1(o, '"');
+		put_hex_value(o, field_raw(f, p), json);
 		return 1;
 	default:
 		return 0;
@@ -493,13 +485,7 @@ static void put_scalar(struct outbuf *o, const struct bumble_field *f,
 		}
 		break;
 	case BUMBLE_KIND_PTR:
-		raw = field_raw(f, p);
-		if (json)
-			put1(o, '"');
-		putn(o, "0x", 2);
-		put_hex_u64(o, raw);
-		if (json)
-			put1(o, '"');
+		put_hex_value(o, field_raw(f, p), json);
 		break;
 	default: /* BUMBLE_KIND_BYTES */
 		if (json)

@@ -27,6 +27,7 @@ void outbuf_puts(struct outbuf *o, const char *s);
 void outbuf_putc(struct outbuf *o, char c);
 void outbuf_pad(struct outbuf *o, size_t n);
 void outbuf_u64(struct outbuf *o, uint64_t v);
+extern const char outbuf_digit_pairs[201]; /* "00" .. "99" */
 void outbuf_i64(struct outbuf *o, int64_t v);
 int outbuf_flush(struct outbuf *o);
 
