@@ -110,6 +110,12 @@ test: deps all
 test-kernels: deps all
 	@tests/kernels.sh
 
+# Benchmarks against a hand-written libbpf tool and bpftrace (root, about
+# four minutes): writes bench/RESULTS.md. Not part of the tests.
+.PHONY: bench
+bench: all
+	@bench/run.sh
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/bumble
 	install -m 755 $(BUMBLE) $(DESTDIR)$(PREFIX)/bin/bumble

@@ -29,7 +29,7 @@ int main(int argc, char **argv)
 		syscall(SYS_getppid);
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	printf("driver_ns=%lld\n",
-		(long long)(b.tv_sec - a.tv_sec) * 1000000000 +
-		    (b.tv_nsec - a.tv_nsec));
+	       (long long)(b.tv_sec - a.tv_sec) * 1000000000 +
+		   (b.tv_nsec - a.tv_nsec));
 	return 0;
 }

@@ -95,6 +95,7 @@ int bumble_main(int argc, char **argv, const struct bumble_tool *tool)
 		((b.tv_sec - a.tv_sec) * 1e9 + (b.tv_nsec - a.tv_nsec)) / n);
 	return 0;
 usage:
-	fprintf(stderr, "usage: fmtbench text|json|printf-text|printf-json N\n");
+	fprintf(stderr,
+		"usage: fmtbench text|json|printf-text|printf-json N\n");
 	return 2;
 }

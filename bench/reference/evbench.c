@@ -69,8 +69,8 @@ static int handle_event(void *ctx, void *data, size_t size)
 		return 0;
 	if (!json) {
 		printf("%7u %7u %12llu %12llu %.16s\n", e->pid, e->uid,
-		       (unsigned long long)e->seq,
-		       (unsigned long long)e->ts_ns, e->comm);
+		       (unsigned long long)e->seq, (unsigned long long)e->ts_ns,
+		       e->comm);
 	} else if (!needs_escape(e->comm, sizeof(e->comm))) {
 		printf("{\"pid\":%u,\"uid\":%u,\"seq\":%llu,\"ts_ns\":%llu,"
 		       "\"comm\":\"%.16s\"}\n",
