@@ -38,7 +38,7 @@ struct event_loop {
 
 /* Batching: after a read that found fewer events than this, wait this
  * long before the next, so a steady stream is read in batches. */
-#define BATCH_EVENTS 4096
+#define BATCH_EVENTS  4096
 #define BATCH_WAIT_NS 1000000
 
 static volatile sig_atomic_t stop_signal;
