@@ -7,8 +7,7 @@
 
 #include "stub.h"
 
-static void status_line(const struct bumble_tool *t,
-			const struct loaded_tool *lt,
+static void status_line(const struct loaded_tool *lt,
 			const struct event_loop *loop)
 {
 	unsigned int maps = events_map_count(loop);
@@ -22,7 +21,6 @@ static void status_line(const struct bumble_tool *t,
 		diag_info("attached %u program%s; no event map to print, "
 			  "running until stopped",
 			  lt->attached, lt->attached == 1 ? "" : "s");
-	(void)t;
 }
 
 /* Load, attach, print until stopped, detach. */
@@ -65,7 +63,7 @@ static int run(const struct bumble_tool *t, const struct run_opts *opts)
 	if (!rc)
 		rc = attach_all(opts, &lt);
 	if (!rc) {
-		status_line(t, &lt, loop);
+		status_line(&lt, loop);
 		events_header(loop);
 		rc = events_run(loop);
 		/* Detach first, then take what is still in the buffers: no
