@@ -71,8 +71,8 @@ static int minimise(const char *bpftool, const char *in, const char *obj,
 	return rc ? EXIT_FAIL : EXIT_OK;
 }
 
-int btf_embed(struct gen_model *m, const char *dir, const char *tmpdir,
-	      int verbose)
+int btf_embed(const struct gen_model *m, const char *dir, const char *tmpdir,
+	      int verbose, struct gen_files *files)
 {
 	static const char *const bpftools[] = {"bpftool", NULL};
 	char *bpftool = NULL, *obj = NULL, *tmp = NULL;
@@ -105,13 +105,13 @@ int btf_embed(struct gen_model *m, const char *dir, const char *tmpdir,
 		rc = EXIT_FAIL;
 		goto out;
 	}
-	m->files = calloc(found_count, sizeof(*m->files));
-	if (!m->files) {
+	files->files = calloc(found_count, sizeof(*files->files));
+	if (!files->files) {
 		rc = EXIT_FAIL;
 		goto out;
 	}
 	for (size_t i = 0; i < found_count && !rc; i++) {
-		struct gen_file *f = &m->files[m->file_count];
+		struct gen_file *f = &files->files[files->count];
 		const char *rel = found[i] + dirlen;
 
 		while (*rel == '/')
@@ -126,7 +126,7 @@ int btf_embed(struct gen_model *m, const char *dir, const char *tmpdir,
 			rc = EXIT_USAGE;
 			break;
 		}
-		m->file_count++;
+		files->count++;
 		rc = minimise(bpftool, found[i], obj, tmp, verbose, f);
 		total += f->size;
 	}
@@ -134,8 +134,8 @@ int btf_embed(struct gen_model *m, const char *dir, const char *tmpdir,
 		fprintf(stderr,
 			"bumble: embedded BTF for %u kernel%s: %zu bytes in "
 			"all, %zu per kernel\n",
-			m->file_count, m->file_count == 1 ? "" : "s", total,
-			total / m->file_count);
+			files->count, files->count == 1 ? "" : "s", total,
+			total / files->count);
 out:
 	free(obj);
 	free(tmp);

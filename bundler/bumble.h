@@ -6,7 +6,9 @@
 
 #include <stddef.h>
 
+#include "artifact.h"
 #include "model.h"
+#include "tar.h"
 #include "payload.h"
 
 /* Exit codes of the bumble CLI (docs/cli.md). */
@@ -144,33 +146,19 @@ const char *source_name(const char *input);
 /* The tool name from an input file name: execsnoop.bpf.c -> execsnoop. */
 char *name_from_path(const char *path);
 
-/* --btf-dir: minimised kernel BTF into m->files (btf_embed.c). */
-int btf_embed(struct gen_model *m, const char *dir, const char *tmpdir,
-	      int verbose);
-
-/* Deterministic tar archives in memory (tar.c). */
-struct tar {
-	unsigned char *buf;
-	size_t len, cap;
-	long long mtime; /* every entry's */
-};
-
-int tar_add_file(struct tar *t, const char *name, const void *data, size_t size,
-		 int mode);
-int tar_add_dir(struct tar *t, const char *name);
-int tar_finish(struct tar *t); /* the two zero blocks that end it */
-void tar_free(struct tar *t);
+/* --btf-dir: for each kernel BTF file under dir, the types the program
+ * needs, gzip'd, as files for the artifact (btf_embed.c). */
+int btf_embed(const struct gen_model *m, const char *dir, const char *tmpdir,
+	      int verbose, struct gen_files *files);
 
 /* gzip of data[0..n), deterministic (no name, no time); malloc'ed. */
 int gzip_buffer(const void *data, size_t n, unsigned char **out,
 		size_t *out_len);
 
-/* The payload bumble appends to a tool: the eBPF artifact's manifest,
- * config and bytecode layer, then a trailer (payload.c). */
-int payload_build(const struct gen_model *m, const char *source,
-		  unsigned char **out, size_t *len);
-/* The digest of the manifest payload_build writes, for the runner. */
-int payload_manifest_digest(struct gen_model *m, const char *source);
+/* Writes out: the linked executable, then the artifact as its payload
+ * (tool_payload.c). Returns an exit code, having said why. */
+int payload_write_tool(const char *linked, const struct gen_artifact *a,
+		       const char *out);
 /* Reads the payload of a tool file: manifest, config and layer, checked
  * against the manifest's digests. 0, or an exit code having said why. */
 struct tool_payload {

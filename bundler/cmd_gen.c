@@ -38,7 +38,6 @@ int cmd_gen(int argc, char **argv)
 	m = open_model(&o, &obj, &rc);
 	if (!m)
 		goto done;
-	payload_manifest_digest(m, source_name(o.input));
 	mem = open_memstream(&text, &len);
 	if (!mem || gen_emit_runner(mem, m) || fclose(mem)) {
 		err("generating the runner failed");

@@ -43,8 +43,7 @@ static const char *role_enum(enum bumble_role role)
 	return names[role];
 }
 
-/* A C string literal for s, escaped. */
-static void put_cstr(FILE *out, const char *s)
+void gen_put_cstr(FILE *out, const char *s)
 {
 	fputc('"', out);
 	for (; s && *s; s++) {
@@ -88,7 +87,7 @@ static void emit_enum_table(FILE *out, const char *prefix, const char *field,
 	fputs("[] = {\n", out);
 	for (unsigned int j = 0; j < count; j++) {
 		fprintf(out, "\t{%lld, ", values[j].value);
-		put_cstr(out, values[j].name);
+		gen_put_cstr(out, values[j].name);
 		fputs("},\n", out);
 	}
 	fputs("};\n\n", out);
@@ -112,7 +111,7 @@ static void emit_event(FILE *out, const struct gen_event *ev)
 		const struct gen_field *f = &ev->fields[i];
 
 		fputs("\t{\n\t\t.name = ", out);
-		put_cstr(out, f->name);
+		gen_put_cstr(out, f->name);
 		fprintf(out,
 			",\n\t\t.offset = %u,\n\t\t.size = %u,\n"
 			"\t\t.count = %u,\n",
@@ -139,7 +138,7 @@ static void emit_event(FILE *out, const struct gen_event *ev)
 	fputs("static const struct bumble_event_type ", out);
 	put_ident(out, ev->type_name);
 	fputs("_event = {\n\t.name = ", out);
-	put_cstr(out, ev->type_name);
+	gen_put_cstr(out, ev->type_name);
 	fprintf(out, ",\n\t.size = %u,\n\t.field_count = %u,\n\t.fields = ",
 		ev->size, ev->field_count);
 	put_ident(out, ev->type_name);
@@ -160,11 +159,11 @@ static void emit_params(FILE *out, const struct gen_model *m)
 		const struct gen_param *p = &m->params[i];
 
 		fputs("\t{\n\t\t.name = ", out);
-		put_cstr(out, p->name);
+		gen_put_cstr(out, p->name);
 		fputs(",\n\t\t.help = ", out);
-		put_cstr(out, p->help);
+		gen_put_cstr(out, p->help);
 		fputs(",\n\t\t.default_text = ", out);
-		put_cstr(out, p->default_text);
+		gen_put_cstr(out, p->default_text);
 		fprintf(out,
 			",\n\t\t.offset = %u,\n\t\t.size = %u,\n"
 			"\t\t.count = %u,\n\t\t.kind = %s,\n",
@@ -202,7 +201,7 @@ int gen_emit_runner(FILE *out, const struct gen_model *m)
 		const struct gen_map *gm = &m->maps[i];
 
 		fputs("\t{.name = ", out);
-		put_cstr(out, gm->name);
+		gen_put_cstr(out, gm->name);
 		fprintf(out, ", .role = %s", role_enum(gm->role));
 		if (gm->event) {
 			fputs(",\n\t .event = &", out);
@@ -225,9 +224,9 @@ int gen_emit_runner(FILE *out, const struct gen_model *m)
 	fputs("static const struct bumble_program programs[] = {\n", out);
 	for (unsigned int i = 0; i < m->program_count; i++) {
 		fputs("\t{.name = ", out);
-		put_cstr(out, m->programs[i].name);
+		gen_put_cstr(out, m->programs[i].name);
 		fputs(", .section = ", out);
-		put_cstr(out, m->programs[i].section);
+		gen_put_cstr(out, m->programs[i].section);
 		fputs("},\n", out);
 	}
 	fputs("};\n\n", out);
@@ -238,19 +237,13 @@ int gen_emit_runner(FILE *out, const struct gen_model *m)
 	fputs("static const struct bumble_tool tool = {\n"
 	      "\t.sz = sizeof(struct bumble_tool),\n\t.name = ",
 	      out);
-	put_cstr(out, m->name);
-	fputs(",\n\t.version = ", out);
-	put_cstr(out, m->version);
+	gen_put_cstr(out, m->name);
 	fputs(",\n\t.description = ", out);
-	put_cstr(out, m->description);
+	gen_put_cstr(out, m->description);
 	fputs(",\n\t.bumble_version = ", out);
-	put_cstr(out, BUMBLE_VERSION);
+	gen_put_cstr(out, BUMBLE_VERSION);
 	fputs(",\n\t.bytecode_digest = ", out);
-	put_cstr(out, m->bytecode_digest);
-	if (m->manifest_digest[0]) {
-		fputs(",\n\t.manifest_digest = ", out);
-		put_cstr(out, m->manifest_digest);
-	}
+	gen_put_cstr(out, m->bytecode_digest);
 	fputs(",\n", out);
 	if (m->map_count)
 		fputs("\t.map_count = sizeof(maps) / sizeof(maps[0]),\n"

@@ -940,11 +940,6 @@ void gen_model_free(struct gen_model *m)
 		free(p->help);
 		free(p->default_text);
 	}
-	for (unsigned int i = 0; i < m->file_count; i++) {
-		free(m->files[i].path);
-		free(m->files[i].data);
-	}
-	free(m->files);
 	for (unsigned int i = 0; i < m->warning_count; i++)
 		free(m->warnings[i]);
 	free(m->warnings);

@@ -60,14 +60,6 @@ struct gen_param {
 	unsigned int enum_count;
 };
 
-/* A file the artifact carries beside the object (embedded kernel BTF). */
-struct gen_file {
-	char *path; /* in the layer, e.g.
-		       btf/debian/11/x86_64/5.10.0-46-amd64.btf.gz */
-	unsigned char *data;
-	size_t size;
-};
-
 struct gen_model {
 	char *name;
 	char *version;
@@ -75,7 +67,6 @@ struct gen_model {
 	const unsigned char *bytecode; /* borrowed from the caller */
 	size_t bytecode_size;
 	char bytecode_digest[72]; /* sha256:... */
-	char manifest_digest[72]; /* of the payload's manifest, if known */
 	struct gen_program *programs;
 	unsigned int program_count;
 	struct gen_map *maps;
@@ -84,8 +75,6 @@ struct gen_model {
 	unsigned int event_count;
 	struct gen_param *params;
 	unsigned int param_count;
-	struct gen_file *files; /* sorted by path */
-	unsigned int file_count;
 	char **warnings; /* for the user: what could not be modelled */
 	unsigned int warning_count;
 };
@@ -135,6 +124,9 @@ void gen_model_free(struct gen_model *m);
 
 /* Writes the runner C source for the model. Returns 0 or -errno. */
 int gen_emit_runner(FILE *out, const struct gen_model *m);
+
+/* A C string literal for s (NULL: ""), escaped. */
+void gen_put_cstr(FILE *out, const char *s);
 
 /* Human-readable summary: programs, maps, roles, event layouts. */
 void gen_describe(FILE *out, const struct gen_model *m);

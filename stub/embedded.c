@@ -76,27 +76,30 @@ int embedded_load(const struct bumble_tool *t, struct embedded *e)
 		return BUMBLE_EXIT_PAYLOAD;
 	}
 	close(fd);
+	/* Damage first: the payload against its manifest, the manifest
+	 * against the digest linked in at bundle time. */
 	if (payload_verify(e->data, sizes, &e->view, msg, sizeof(msg))) {
 		diag_err("%s: the tool was modified or damaged; refusing to "
 			 "load it",
 			 msg);
 		return BUMBLE_EXIT_PAYLOAD;
 	}
-	if (t->manifest_digest &&
-	    strcmp(t->manifest_digest, e->view.manifest_digest)) {
+	if (strcmp(bumble_bundle.manifest_digest, e->view.manifest_digest)) {
 		diag_err(
 		    "the embedded manifest (%.19s...) is not the one this "
 		    "tool was built with (%.19s...): the tool was modified "
 		    "or damaged; refusing to load it",
-		    e->view.manifest_digest, t->manifest_digest);
+		    e->view.manifest_digest, bumble_bundle.manifest_digest);
 		return BUMBLE_EXIT_PAYLOAD;
 	}
+	/* Intact, but the runner describes another build of the program. */
 	sha256_digest_string(e->view.bytecode, e->view.bytecode_size, digest);
 	if (t->bytecode_digest && strcmp(digest, t->bytecode_digest)) {
-		diag_err("the embedded object (%.19s...) is not the one this "
-			 "tool's runner was generated for (%.19s...); run "
-			 "bumble gen again or bundle without --runner",
-			 digest, t->bytecode_digest);
+		diag_err("this tool's runner was generated for another build "
+			 "of the program (object %.19s...), not for the "
+			 "object it carries (%.19s...); run 'bumble gen' "
+			 "again, or bundle without --runner",
+			 t->bytecode_digest, digest);
 		return BUMBLE_EXIT_PAYLOAD;
 	}
 	return 0;

@@ -1,6 +1,8 @@
 /* bumble_main: the life of a produced tool, from command line to clean
  * shutdown. Everything it does is in cli.c, loader.c and events.c. */
+#include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <bpf/libbpf.h>
@@ -80,15 +82,38 @@ static int run(const struct bumble_tool *t, const struct run_opts *opts)
 	return rc;
 }
 
-int bumble_main(int argc, char **argv, const struct bumble_tool *t)
+/* A runner's table as this runtime knows it: an older, smaller one is
+ * taken with the fields it lacks zeroed; a newer one only when what this
+ * runtime does not know of is unset (libbpf's opts rule). */
+static int tool_table(const struct bumble_tool *given, struct bumble_tool *t)
 {
+	size_t known = sizeof(*t), min = offsetof(struct bumble_tool, params) +
+					 sizeof(given->params);
+
+	memset(t, 0, sizeof(*t));
+	if (given->sz < min)
+		return -1;
+	for (size_t i = known; i < given->sz; i++)
+		if (((const unsigned char *)given)[i])
+			return -1;
+	memcpy(t, given, given->sz < known ? given->sz : known);
+	t->sz = known;
+	t->version = bumble_bundle.version;
+	return 0;
+}
+
+int bumble_main(int argc, char **argv, const struct bumble_tool *given)
+{
+	struct bumble_tool table, *t = &table;
 	struct run_opts opts;
 	int rc;
 
-	diag_set_name(t->name);
-	if (t->sz < sizeof(struct bumble_tool)) {
+	diag_set_name(given->name);
+	if (tool_table(given, &table)) {
 		diag_err("this runner was generated for another bumble "
-			 "runtime; bundle it again");
+			 "runtime (its table is %zu bytes, this runtime "
+			 "knows %zu); bundle it again",
+			 given->sz, sizeof(table));
 		return BUMBLE_EXIT_PAYLOAD;
 	}
 	switch (cli_parse(argc, argv, t, &opts)) {

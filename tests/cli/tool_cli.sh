@@ -28,6 +28,48 @@ expect_exit 3 "cannot read the runner" "bundle --runner with a missing file" \
 	"$BUMBLE" bundle "$EXAMPLES/exitsnoop.bpf.c" --runner "$WORK/nope.c" \
 	-o "$WORK/x"
 
+# A runner carries no digest or version of its own: bundled with another
+# --version it verifies, says that version, and equals a plain bundle.
+run "$BUMBLE" gen "$EXAMPLES/execsnoop.bpf.c" -o "$WORK/exec_runner.c"
+run "$BUMBLE" bundle "$EXAMPLES/execsnoop.bpf.c" --runner \
+	"$WORK/exec_runner.c" --version 1.2.3 -o "$WORK/exec_a"
+check "gen, then bundle --runner --version: bundles" test "$RC" = 0
+run "$WORK/exec_a" --verify
+check "gen, then bundle --runner --version: --verify passes" test "$RC" = 0
+run "$WORK/exec_a" --version
+check "gen, then bundle --runner --version: the tool says 1.2.3" \
+	grep -q "^execsnoop 1.2.3 " "$WORK/out"
+run "$BUMBLE" bundle "$EXAMPLES/execsnoop.bpf.c" --version 1.2.3 \
+	-o "$WORK/exec_b"
+check "bundle with the generated runner equals a plain bundle" \
+	cmp -s "$WORK/exec_a" "$WORK/exec_b"
+# A runner made for another program's object: refused before linking.
+expect_exit 3 "runner '.*exec_runner.c' was generated for another build.*bumble gen" \
+	"bundle --runner for another object: exit 3, says to regenerate" \
+	"$BUMBLE" bundle "$EXAMPLES/exitsnoop.bpf.c" --runner \
+	"$WORK/exec_runner.c" -o "$WORK/exec_c"
+check "bundle --runner for another object: no tool written" \
+	test ! -e "$WORK/exec_c"
+# ... and at run time, where the digest escapes the bundle-time check:
+# the tool tells that apart from damage.
+sed -z 's/\.bytecode_digest = \("[^"]*"\)/.bytecode_digest =\n\t"sha256:0000"/' \
+	"$WORK/exec_runner.c" >"$WORK/exec_other.c"
+run "$BUMBLE" bundle "$EXAMPLES/execsnoop.bpf.c" --runner \
+	"$WORK/exec_other.c" -o "$WORK/exec_d"
+expect_exit 1 "runner was generated for another build of the program.*bumble gen" \
+	"tool whose runner is for another object: --verify exits 1" \
+	"$WORK/exec_d" --verify
+check "... and the message does not call it damaged" \
+	test -z "$(grep damaged "$WORK/err")"
+expect_exit 3 "runner was generated for another build" \
+	"tool whose runner is for another object: refuses to run, exit 3" \
+	"$WORK/exec_d" --duration 1
+cp "$WORK/exec_a" "$WORK/exec_e"
+printf 'X' | dd of="$WORK/exec_e" bs=1 seek=$(($(stat -c %s "$WORK/exec_e") - 300)) \
+	conv=notrunc status=none
+expect_exit 1 "modified or damaged" "damaged tool: --verify exits 1, called damaged" \
+	"$WORK/exec_e" --verify
+
 TOOL=$WORK/exitsnoop
 run "$TOOL" --help
 check "tool --help: exit 0, lists options" grep -q -- "--duration SECS" \

@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#define BUMBLE_RUNTIME_ABI 1
+#define BUMBLE_RUNTIME_ABI 2
 
 /* Exit codes of a produced tool (documented in docs/tool.md). */
 /* --verify exits 0 when the payload checks out, 1 when it does not. */
@@ -114,13 +114,14 @@ struct bumble_param {
 struct bumble_tool {
 	size_t sz; /* sizeof(struct bumble_tool), for growth */
 	const char *name;
-	const char *version;
+	const char *version; /* ignored since ABI 2: the bundle's is used */
 	const char *description;
 	const char *bumble_version; /* of the bundler that generated it */
 	/* The BPF object is in the payload bumble appends to the tool; this
 	 * is its sha256, binding these tables to that object. */
 	const char *bytecode_digest;
-	/* The digest of the embedded OCI manifest the tool was built with. */
+	/* Ignored since runtime ABI 2 (bumble_manifest_digest below); kept
+	 * so that runners generated before still compile. */
 	const char *manifest_digest;
 	unsigned int map_count;
 	const struct bumble_map *maps;
@@ -129,6 +130,17 @@ struct bumble_tool {
 	unsigned int param_count;
 	const struct bumble_param *params;
 };
+
+/* What belongs to one bundle rather than to a runner: bumble bundle
+ * generates it in an object of its own and links it beside the runner,
+ * so an edited or regenerated runner never carries a stale digest or
+ * version. */
+struct bumble_bundle {
+	const char *manifest_digest; /* of the embedded OCI manifest */
+	const char *version;	     /* bumble bundle --version */
+};
+
+extern const struct bumble_bundle bumble_bundle;
 
 /* Runs the tool: parses argv, loads, attaches, prints events until
  * stopped. Returns an enum bumble_exit code. */

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bumble.h"
+#include "tar.h"
 
 static int grow(struct tar *t, size_t n)
 {

@@ -1,0 +1,90 @@
+/* The payload of a tool file: bumble appends the eBPF artifact after the
+ * linked executable, and reads it back for export. The format and its
+ * checks are shared with the tool (stub/payload.c). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bumble.h"
+#include "payload.h"
+#include "sha256.h"
+
+int payload_write_tool(const char *linked, const struct gen_artifact *a,
+		       const char *out)
+{
+	unsigned char *exe = NULL, *tool, *p;
+	size_t exe_size, total;
+	uint64_t sizes[3] = {a->manifest_size, a->config_size, a->layer_size};
+	int rc;
+
+	rc = read_file(linked, &exe, &exe_size);
+	if (rc) {
+		err("cannot read the linked tool %s: %s", linked,
+		    strerror(-rc));
+		return EXIT_FAIL;
+	}
+	total = exe_size + a->manifest_size + a->config_size + a->layer_size +
+		PAYLOAD_TRAILER_SIZE;
+	tool = realloc(exe, total);
+	if (!tool) {
+		free(exe);
+		err("out of memory");
+		return EXIT_FAIL;
+	}
+	p = tool + exe_size;
+	memcpy(p, a->manifest, a->manifest_size);
+	p += a->manifest_size;
+	memcpy(p, a->config, a->config_size);
+	p += a->config_size;
+	memcpy(p, a->layer, a->layer_size);
+	p += a->layer_size;
+	payload_trailer_make(p, sizes);
+	rc = write_file_atomic(out, tool, total, 0755);
+	if (rc) {
+		err("cannot write %s: %s", out, strerror(-rc));
+		rc = EXIT_FAIL;
+	}
+	free(tool);
+	return rc;
+}
+
+int payload_read(const char *tool, struct tool_payload *p)
+{
+	unsigned char *file = NULL;
+	struct payload_view v;
+	uint64_t start, sizes[3];
+	size_t size;
+	char msg[256];
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	rc = read_file(tool, &file, &size);
+	if (rc) {
+		err("cannot read '%s': %s", tool, strerror(-rc));
+		return EXIT_INPUT;
+	}
+	if (size < PAYLOAD_TRAILER_SIZE ||
+	    payload_trailer_parse(file + size - PAYLOAD_TRAILER_SIZE, size,
+				  &start, sizes)) {
+		err("'%s' is not a bumble tool, or it was cut short or "
+		    "stripped: it carries no payload",
+		    tool);
+		free(file);
+		return EXIT_INPUT;
+	}
+	if (payload_verify(file + start, sizes, &v, msg, sizeof(msg))) {
+		err("'%s': %s; the file was modified or damaged", tool, msg);
+		free(file);
+		return EXIT_INPUT;
+	}
+	p->data = file;
+	p->v = v;
+	return 0;
+}
+
+void payload_free(struct tool_payload *p)
+{
+	free(p->data);
+	memset(p, 0, sizeof(*p));
+}
