@@ -27,7 +27,8 @@ STUB_SRCS  := $(wildcard stub/*.c)
 GEN_SRCS   := $(wildcard generator/*.c)
 CLI_SRCS   := $(wildcard bundler/*.c)
 # format code shared by the tool and bumble: compiled into both
-SHARED_SRCS := stub/sha256.c stub/payload.c
+SHARED_SRCS := stub/sha256.c stub/payload.c stub/tool_options.c \
+	       stub/enum_names.c
 STUB_OBJS  := $(patsubst stub/%.c,$(OBJ)/stub/%.o,$(STUB_SRCS))
 GEN_OBJS   := $(patsubst generator/%.c,$(OBJ)/generator/%.o,$(GEN_SRCS))
 CLI_OBJS   := $(patsubst bundler/%.c,$(OBJ)/bundler/%.o,$(CLI_SRCS))
@@ -93,7 +94,7 @@ $(OBJ)/bundler/%.o: bundler/%.c bundler/bumble.h generator/*.h stub/payload.h st
 
 $(OBJ)/shared/%.o: stub/%.c stub/%.h
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) -D_GNU_SOURCE $(WARN) -Istub -c $< -o $@
+	$(HOST_CC) $(HOST_CFLAGS) -D_GNU_SOURCE $(WARN) -Istub -Istub/include -c $< -o $@
 
 $(BUMBLE): $(CLI_OBJS) $(GEN_OBJS) $(SHARED_OBJS) $(STAMP_SYSROOT)
 	@mkdir -p $(@D)

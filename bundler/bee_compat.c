@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "bumble.h"
+#include "enum_names.h"
 #include "model.h"
 
 /* Start of the line that holds p. */
@@ -82,7 +83,7 @@ int bee_rewrite_sections(char *text, struct role_hints *h)
 
 		if (!quote)
 			break;
-		role = gen_role_by_word(suffix, (size_t)(quote - suffix));
+		role = role_by_word(suffix, (size_t)(quote - suffix));
 		if (role == BUMBLE_ROLE_NONE) {
 			p = quote;
 			continue; /* not a role: left for libbpf to judge */

@@ -6,42 +6,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "enum_names.h"
 #include "model.h"
 
 #ifndef BUMBLE_VERSION
 #define BUMBLE_VERSION "0.0.0"
 #endif
-
-static const char *kind_enum(enum bumble_kind kind)
-{
-	static const char *names[] = {"BUMBLE_KIND_INT",  "BUMBLE_KIND_UINT",
-				      "BUMBLE_KIND_BOOL", "BUMBLE_KIND_CHARS",
-				      "BUMBLE_KIND_ENUM", "BUMBLE_KIND_BYTES",
-				      "BUMBLE_KIND_PTR"};
-
-	return names[kind];
-}
-
-static const char *format_enum(enum bumble_format format)
-{
-	static const char *names[] = {
-	    "BUMBLE_FORMAT_PLAIN",  "BUMBLE_FORMAT_IPV4",
-	    "BUMBLE_FORMAT_IPV6",   "BUMBLE_FORMAT_DURATION",
-	    "BUMBLE_FORMAT_PORT",   "BUMBLE_FORMAT_KTIME",
-	    "BUMBLE_FORMAT_ERRNO",  "BUMBLE_FORMAT_SYSCALL",
-	    "BUMBLE_FORMAT_SIGNAL", "BUMBLE_FORMAT_HEX"};
-
-	return names[format];
-}
-
-static const char *role_enum(enum bumble_role role)
-{
-	static const char *names[] = {"BUMBLE_ROLE_NONE", "BUMBLE_ROLE_PRINT",
-				      "BUMBLE_ROLE_COUNTER",
-				      "BUMBLE_ROLE_GAUGE", "BUMBLE_ROLE_HIST"};
-
-	return names[role];
-}
 
 void gen_put_cstr(FILE *out, const char *s)
 {
@@ -120,10 +90,10 @@ static void emit_event(FILE *out, const struct gen_event *ev)
 			fprintf(out,
 				"\t\t.bit_shift = %u,\n\t\t.bit_size = %u,\n",
 				f->bit_shift, f->bit_size);
-		fprintf(out, "\t\t.kind = %s,\n", kind_enum(f->kind));
+		fprintf(out, "\t\t.kind = %s,\n", kind_ident(f->kind));
 		if (f->format != BUMBLE_FORMAT_PLAIN)
 			fprintf(out, "\t\t.format = %s,\n",
-				format_enum(f->format));
+				format_ident(f->format));
 		fprintf(out, "\t\t.width = %u,\n", f->width);
 		if (f->enum_count) {
 			fprintf(out, "\t\t.enum_count = %u,\n", f->enum_count);
@@ -167,7 +137,7 @@ static void emit_params(FILE *out, const struct gen_model *m)
 		fprintf(out,
 			",\n\t\t.offset = %u,\n\t\t.size = %u,\n"
 			"\t\t.count = %u,\n\t\t.kind = %s,\n",
-			p->offset, p->size, p->count, kind_enum(p->kind));
+			p->offset, p->size, p->count, kind_ident(p->kind));
 		if (p->enum_count) {
 			fprintf(out, "\t\t.enum_count = %u,\n", p->enum_count);
 			fputs("\t\t.enum_values = ", out);
@@ -202,7 +172,7 @@ int gen_emit_runner(FILE *out, const struct gen_model *m)
 
 		fputs("\t{.name = ", out);
 		gen_put_cstr(out, gm->name);
-		fprintf(out, ", .role = %s", role_enum(gm->role));
+		fprintf(out, ", .role = %s", role_ident(gm->role));
 		if (gm->event) {
 			fputs(",\n\t .event = &", out);
 			put_ident(out, gm->event->type_name);
@@ -274,8 +244,7 @@ void gen_describe(FILE *out, const struct gen_model *m)
 	for (unsigned int i = 0; i < m->map_count; i++) {
 		const struct gen_map *gm = &m->maps[i];
 
-		fprintf(out, "  %-28s %-8s %s\n", gm->name,
-			gen_role_name(gm->role),
+		fprintf(out, "  %-28s %-8s %s\n", gm->name, role_name(gm->role),
 			gm->event ? gm->event->type_name
 			: gm->key ? gm->key->type_name
 				  : "-");
@@ -286,7 +255,7 @@ void gen_describe(FILE *out, const struct gen_model *m)
 		const struct gen_param *p = &m->params[i];
 
 		fprintf(out, "  --%-24s %s%u%s default %s%s%s\n", p->name,
-			gen_kind_name(p->kind), p->size * 8,
+			kind_name(p->kind), p->size * 8,
 			p->count > 1 ? "[]" : "", p->default_text,
 			*p->help ? ": " : "", p->help);
 	}
@@ -299,15 +268,14 @@ void gen_describe(FILE *out, const struct gen_model *m)
 			const struct gen_field *f = &ev->fields[j];
 
 			fprintf(out, "  %-24s offset %-4u %s%u", f->name,
-				f->offset, gen_kind_name(f->kind), f->size * 8);
+				f->offset, kind_name(f->kind), f->size * 8);
 			if (f->count > 1)
 				fprintf(out, "[%u]", f->count);
 			if (f->bit_size)
 				fprintf(out, " bits %u:%u", f->bit_shift,
 					f->bit_size);
 			if (f->format != BUMBLE_FORMAT_PLAIN)
-				fprintf(out, " as %s",
-					gen_format_name(f->format));
+				fprintf(out, " as %s", format_name(f->format));
 			fputc('\n', out);
 		}
 	}

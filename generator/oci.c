@@ -8,6 +8,7 @@
 
 #include <bpf/libbpf.h>
 
+#include "enum_names.h"
 #include "json.h"
 #include "oci.h"
 
@@ -116,9 +117,9 @@ static void put_event(struct json *j, const struct gen_event *ev)
 			json_kv_int(j, "bit_shift", f->bit_shift);
 			json_kv_int(j, "bit_size", f->bit_size);
 		}
-		json_kv_string(j, "kind", gen_kind_name(f->kind));
+		json_kv_string(j, "kind", kind_name(f->kind));
 		if (f->format != BUMBLE_FORMAT_PLAIN)
-			json_kv_string(j, "format", gen_format_name(f->format));
+			json_kv_string(j, "format", format_name(f->format));
 		json_end(j, '}');
 	}
 	json_end(j, ']');
@@ -153,7 +154,7 @@ char *oci_model_label(const struct gen_model *m)
 		json_object(&j);
 		json_kv_string(&j, "name", gm->name);
 		json_kv_string(&j, "type", map_type_name(gm->type));
-		json_kv_string(&j, "role", gen_role_name(gm->role));
+		json_kv_string(&j, "role", role_name(gm->role));
 		if (gm->event)
 			json_kv_string(&j, "event", gm->event->type_name);
 		if (gm->key)
@@ -173,7 +174,7 @@ char *oci_model_label(const struct gen_model *m)
 
 		json_object(&j);
 		json_kv_string(&j, "name", p->name);
-		json_kv_string(&j, "kind", gen_kind_name(p->kind));
+		json_kv_string(&j, "kind", kind_name(p->kind));
 		json_kv_int(&j, "size", p->size * p->count);
 		json_kv_string(&j, "default", p->default_text);
 		json_kv_string(&j, "help", p->help);

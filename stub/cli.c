@@ -7,52 +7,16 @@
 #include <string.h>
 #include <strings.h>
 
+#include "enum_names.h"
 #include "stub.h"
+#include "tool_options.h"
 
+/* getopt's value of tool option i is OPT_FIXED + i; of parameter i,
+ * OPT_PARAM + i. */
 enum {
-	OPT_JSON = 256,
-	OPT_DURATION,
-	OPT_COUNT,
-	OPT_BTF,
-	OPT_LIST,
-	OPT_VERBOSE,
-	OPT_VERSION,
-	OPT_HELP,
-	OPT_TIMESTAMP,
-	OPT_FILTER,
-	OPT_IFACE,
-	OPT_CGROUP,
-	OPT_FREQ,
-	OPT_INTERVAL,
-	OPT_MANIFEST,
-	OPT_VERIFY,
-	OPT_EXTRACT,
-	OPT_FORCE,
-	OPT_PARAM, /* OPT_PARAM + i: the tool's parameter i */
+	OPT_FIXED = 256,
+	OPT_PARAM = OPT_FIXED + TOOL_OPTION_COUNT
 };
-
-static const struct option fixed_options[] = {
-    {"json", no_argument, NULL, OPT_JSON},
-    {"duration", required_argument, NULL, OPT_DURATION},
-    {"count", required_argument, NULL, OPT_COUNT},
-    {"btf", required_argument, NULL, OPT_BTF},
-    {"list", no_argument, NULL, OPT_LIST},
-    {"verbose", no_argument, NULL, OPT_VERBOSE},
-    {"version", no_argument, NULL, OPT_VERSION},
-    {"help", no_argument, NULL, OPT_HELP},
-    {"timestamp", no_argument, NULL, OPT_TIMESTAMP},
-    {"filter", required_argument, NULL, OPT_FILTER},
-    {"iface", required_argument, NULL, OPT_IFACE},
-    {"cgroup", required_argument, NULL, OPT_CGROUP},
-    {"freq", required_argument, NULL, OPT_FREQ},
-    {"interval", required_argument, NULL, OPT_INTERVAL},
-    {"manifest", no_argument, NULL, OPT_MANIFEST},
-    {"verify", no_argument, NULL, OPT_VERIFY},
-    {"extract", required_argument, NULL, OPT_EXTRACT},
-    {"force", no_argument, NULL, OPT_FORCE},
-};
-
-#define FIXED_COUNT (sizeof(fixed_options) / sizeof(fixed_options[0]))
 
 static void print_params(const struct bumble_tool *t)
 {
@@ -91,45 +55,31 @@ static void print_version(const struct bumble_tool *t)
 	embedded_free(&e);
 }
 
+/* "  --NAME ARG" in 22 columns, then the help, a line at a time. */
+static void print_option(const struct tool_option *o)
+{
+	const char *line = o->help, *end;
+	int n = printf("  --%s%s%s", o->name, o->arg ? " " : "",
+		       o->arg ? o->arg : "");
+
+	do {
+		end = strchr(line, '\n');
+		printf("%*s%.*s\n", n < 22 ? 22 - n : 1, "",
+		       (int)(end ? end - line : (long)strlen(line)), line);
+		n = 0;
+		line = end + 1;
+	} while (end);
+}
+
 static void print_help(const struct bumble_tool *t)
 {
 	printf("%s %s%s%s\n\n", t->name, t->version,
 	       t->description && *t->description ? " - " : "",
 	       t->description ? t->description : "");
-	printf("Usage: %s [OPTIONS]%s\n\n"
-	       "Options:\n"
-	       "  --json              print one JSON object per event\n"
-	       "  --timestamp         add the time of each event\n"
-	       "  --filter F=VALUE    show events whose field F is VALUE\n"
-	       "  --filter F~REGEX    ... or matches REGEX (POSIX extended);\n"
-	       "                      several filters must all match\n"
-	       "  --duration SECS     stop after SECS seconds\n"
-	       "  --count N           stop after N events\n"
-	       "  --interval SECS     show counter, gauge and hist maps "
-	       "every SECS\n"
-	       "                      (they are shown on exit in any "
-	       "case)\n"
-	       "  --iface IFNAME      network interface for XDP and tc "
-	       "programs\n"
-	       "  --cgroup PATH       cgroup for cgroup programs (default "
-	       "/sys/fs/cgroup)\n"
-	       "  --freq HZ           sampling rate of perf_event programs "
-	       "(default 49)\n"
-	       "  --btf FILE          kernel BTF to use where "
-	       "/sys/kernel/btf/vmlinux is missing\n"
-	       "  --list              show programs, maps and parameters, "
-	       "then exit\n"
-	       "  --verbose           show libbpf's messages\n"
-	       "  --manifest          print the embedded OCI manifest, then "
-	       "exit\n"
-	       "  --verify            check the embedded bytecode against "
-	       "it: exit 0 or 1\n"
-	       "  --extract DIR       write the eBPF artifact as an OCI "
-	       "image layout\n"
-	       "                      (DIR new or empty, or --force)\n"
-	       "  --version           show versions, then exit\n"
-	       "  --help              show this help, then exit\n",
-	       t->name, t->param_count ? " [--PARAMETER VALUE ...]" : "");
+	printf("Usage: %s [OPTIONS]%s\n\nOptions:\n", t->name,
+	       t->param_count ? " [--PARAMETER VALUE ...]" : "");
+	for (unsigned int i = 0; i < TOOL_OPTION_COUNT; i++)
+		print_option(&tool_options[i]);
 	print_params(t);
 	printf("\nNeeds root, or CAP_BPF and CAP_PERFMON. Stops on Ctrl-C or "
 	       "SIGTERM.\n");
@@ -137,8 +87,6 @@ static void print_help(const struct bumble_tool *t)
 
 void cli_list(const struct bumble_tool *t)
 {
-	static const char *roles[] = {"-", "print", "counter", "gauge", "hist"};
-
 	printf("programs:\n");
 	for (unsigned int i = 0; i < t->program_count; i++)
 		printf("  %-24s %s\n", t->programs[i].name,
@@ -148,7 +96,7 @@ void cli_list(const struct bumble_tool *t)
 		const struct bumble_map *m = &t->maps[i];
 
 		printf("  %-24s %-8s %s%s\n", m->name,
-		       m->role < 5 ? roles[m->role] : "?",
+		       m->role == BUMBLE_ROLE_NONE ? "-" : role_name(m->role),
 		       m->event ? "struct " : "",
 		       m->event ? m->event->name : "");
 	}
@@ -202,7 +150,7 @@ static enum cli_result usage_error(const struct bumble_tool *t, const char *fmt,
  * name and, where it has underscores, with dashes (--targ-pid). */
 static struct option *build_options(const struct bumble_tool *t, char ***dashed)
 {
-	size_t n = FIXED_COUNT + 2 * (size_t)t->param_count + 1, k;
+	size_t n = TOOL_OPTION_COUNT + 2 * (size_t)t->param_count + 1, k;
 	struct option *o = calloc(n, sizeof(*o));
 
 	*dashed = calloc(t->param_count + 1, sizeof(**dashed));
@@ -211,8 +159,11 @@ static struct option *build_options(const struct bumble_tool *t, char ***dashed)
 		free(*dashed);
 		return NULL;
 	}
-	memcpy(o, fixed_options, sizeof(fixed_options));
-	k = FIXED_COUNT;
+	for (k = 0; k < TOOL_OPTION_COUNT; k++)
+		o[k] = (struct option){tool_options[k].name,
+				       tool_options[k].arg ? required_argument
+							   : no_argument,
+				       NULL, OPT_FIXED + (int)k};
 	for (unsigned int i = 0; i < t->param_count; i++) {
 		const char *name = t->params[i].name;
 		/* a bool may stand alone: --failed, --failed=false */
@@ -296,42 +247,55 @@ static enum cli_result parse_one(const struct bumble_tool *t,
 				 struct run_opts *opts, int c, int argc,
 				 char **argv)
 {
-	switch (c) {
-	case OPT_JSON:
+	if (c == ':')
+		return usage_error(t, "%s needs a value", argv[optind - 1]);
+	if (c == '?' && optopt)
+		return usage_error(t, "%s takes no value", argv[optind - 1]);
+	if (c == '?')
+		return usage_error(t, "unknown option '%s'", argv[optind - 1]);
+	if (c >= OPT_PARAM)
+		return c < OPT_PARAM + (int)t->param_count &&
+			       parse_param(t, opts,
+					   (unsigned int)(c - OPT_PARAM),
+					   optarg, argc, argv)
+			   ? CLI_USAGE
+			   : CLI_RUN;
+	switch ((enum tool_opt)(c - OPT_FIXED)) {
+	case TOOL_OPT_JSON:
 		opts->json = 1;
 		break;
-	case OPT_TIMESTAMP:
+	case TOOL_OPT_TIMESTAMP:
 		opts->timestamp = 1;
 		break;
-	case OPT_DURATION:
+	case TOOL_OPT_DURATION:
 		if (parse_seconds(optarg, &opts->duration))
 			return usage_error(t,
 					   "--duration takes a number of "
 					   "seconds above 0, not '%s'",
 					   optarg);
 		break;
-	case OPT_INTERVAL:
+	case TOOL_OPT_INTERVAL:
 		if (parse_seconds(optarg, &opts->interval))
 			return usage_error(t,
 					   "--interval takes a number of "
 					   "seconds above 0, not '%s'",
 					   optarg);
 		break;
-	case OPT_COUNT:
+	case TOOL_OPT_COUNT:
 		if (parse_count(optarg, &opts->count))
 			return usage_error(t,
 					   "--count takes a whole number "
 					   "above 0, not '%s'",
 					   optarg);
 		break;
-	case OPT_FREQ:
+	case TOOL_OPT_FREQ:
 		if (parse_count(optarg, &opts->freq) || opts->freq > 100000)
 			return usage_error(t,
 					   "--freq takes a sampling rate "
 					   "from 1 to 100000 Hz, not '%s'",
 					   optarg);
 		break;
-	case OPT_FILTER:
+	case TOOL_OPT_FILTER:
 		if (!strpbrk(optarg, "=~") || strchr("=~", optarg[0]))
 			return usage_error(t,
 					   "--filter takes FIELD=VALUE or "
@@ -340,51 +304,40 @@ static enum cli_result parse_one(const struct bumble_tool *t,
 		if (add_filter(opts, optarg))
 			return usage_error(t, "out of memory%s", "");
 		break;
-	case OPT_IFACE:
+	case TOOL_OPT_IFACE:
 		opts->iface = optarg;
 		break;
-	case OPT_CGROUP:
+	case TOOL_OPT_CGROUP:
 		opts->cgroup = optarg;
 		break;
-	case OPT_BTF:
+	case TOOL_OPT_BTF:
 		opts->btf_path = optarg;
 		break;
-	case OPT_LIST:
+	case TOOL_OPT_LIST:
 		opts->list = 1;
 		break;
-	case OPT_MANIFEST:
+	case TOOL_OPT_MANIFEST:
 		opts->manifest = 1;
 		break;
-	case OPT_VERIFY:
+	case TOOL_OPT_VERIFY:
 		opts->verify = 1;
 		break;
-	case OPT_EXTRACT:
+	case TOOL_OPT_EXTRACT:
 		opts->extract = optarg;
 		break;
-	case OPT_FORCE:
+	case TOOL_OPT_FORCE:
 		opts->force = 1;
 		break;
-	case OPT_VERBOSE:
+	case TOOL_OPT_VERBOSE:
 		opts->verbose = 1;
 		break;
-	case OPT_VERSION:
+	case TOOL_OPT_VERSION:
 		print_version(t);
 		return CLI_DONE;
-	case OPT_HELP:
+	case TOOL_OPT_HELP:
 		print_help(t);
 		return CLI_DONE;
-	case ':':
-		return usage_error(t, "%s needs a value", argv[optind - 1]);
-	case '?':
-		if (optopt)
-			return usage_error(t, "%s takes no value",
-					   argv[optind - 1]);
-		return usage_error(t, "unknown option '%s'", argv[optind - 1]);
-	default:
-		if (c >= OPT_PARAM && c < OPT_PARAM + (int)t->param_count &&
-		    parse_param(t, opts, (unsigned int)(c - OPT_PARAM), optarg,
-				argc, argv))
-			return CLI_USAGE;
+	case TOOL_OPTION_COUNT:
 		break;
 	}
 	return CLI_RUN;

@@ -37,7 +37,7 @@ CFLAGS="-D_GNU_SOURCE -Wall -Wextra -Werror -Istub -Istub/include -Igenerator -I
 if gcc $SAN $CFLAGS tests/unit/test_format.c stub/format.c stub/outbuf.c stub/names.c \
 	-o "$OUT/test_format" &&
 	gcc $SAN $CFLAGS -Ibundler tests/unit/test_model.c generator/*.c \
-		bundler/param_docs.c stub/sha256.c \
+		bundler/param_docs.c stub/sha256.c stub/enum_names.c stub/tool_options.c \
 		build/host/lib/libbpf.a -lelf -lz -o "$OUT/test_model" &&
 	build/bin/bumble build tests/fixtures/layout.bpf.c -o "$OUT/layout.bpf.o" &&
 	build/bin/bumble build tests/fixtures/noprog.bpf.c -o "$OUT/noprog.bpf.o"; then
@@ -63,7 +63,7 @@ fi
 # behaviour on any error path changes its exit code and fails the check.
 # It sits in build/test, so it finds build/lib/bumble like the real one.
 if gcc $SAN $CFLAGS -Ibundler -DBUMBLE_VERSION='"asan"' bundler/*.c \
-	generator/*.c stub/sha256.c stub/payload.c build/host/lib/libbpf.a \
+	generator/*.c stub/sha256.c stub/payload.c stub/enum_names.c stub/tool_options.c build/host/lib/libbpf.a \
 	-lelf -lz -o "$OUT/bumble"; then
 	for t in tests/cli/*.sh; do
 		echo "# $t (bumble under ASan/UBSan)"

@@ -20,29 +20,55 @@ enum bumble_exit {
 	BUMBLE_EXIT_ATTACH = 7,	  /* a program could not be attached */
 };
 
-/* How the bytes of one field are read. */
-enum bumble_kind {
-	BUMBLE_KIND_INT,   /* signed integer, 1/2/4/8 bytes */
-	BUMBLE_KIND_UINT,  /* unsigned integer, 1/2/4/8 bytes */
-	BUMBLE_KIND_BOOL,  /* 1 byte, printed true/false */
-	BUMBLE_KIND_CHARS, /* char array, printed as a string up to NUL */
-	BUMBLE_KIND_ENUM,  /* integer printed by enumerator name */
-	BUMBLE_KIND_BYTES, /* opaque bytes, printed as hex */
-	BUMBLE_KIND_PTR,   /* pointer, printed as 0x... */
-};
+/* Each list below is the one table of its names: X(ID, "name") makes the
+ * enumerator BUMBLE_<LIST>_ID, and bumble's generator, inspect and the
+ * tool's --list take "name" from the same line. */
 
-/* How a decoded value is shown, chosen from its typedef name. */
+/* How the bytes of one field are read. */
+#define BUMBLE_KINDS(X)                                                        \
+	X(INT, "int")	  /* signed integer, 1/2/4/8 bytes */                  \
+	X(UINT, "uint")	  /* unsigned integer, 1/2/4/8 bytes */                \
+	X(BOOL, "bool")	  /* 1 byte, printed true/false */                     \
+	X(CHARS, "chars") /* char array, printed as a string up to NUL */      \
+	X(ENUM, "enum")	  /* integer printed by enumerator name */             \
+	X(BYTES, "bytes") /* opaque bytes, printed as hex */                   \
+	X(PTR, "ptr")	  /* pointer, printed as 0x... */
+
+/* How a decoded value is shown, chosen from its typedef name (the name
+ * here; hex is any of hex_u8, hex_u16, hex_u32 and hex_u64). */
+#define BUMBLE_FORMATS(X)                                                      \
+	X(PLAIN, "plain")                                                      \
+	X(IPV4, "ipv4_addr")	 /* 4 bytes, network order */                  \
+	X(IPV6, "ipv6_addr")	 /* 16 bytes */                                \
+	X(DURATION, "duration")	 /* nanoseconds */                             \
+	X(PORT, "net_port")	 /* 2 bytes, network order */                  \
+	X(KTIME, "ktime_ns")	 /* CLOCK_MONOTONIC ns */                      \
+	X(ERRNO, "errno_code")	 /* ENOENT */                                  \
+	X(SYSCALL, "syscall_nr") /* openat */                                  \
+	X(SIGNAL, "signal_nr")	 /* SIGTERM */                                 \
+	X(HEX, "hex")		 /* 0x1f */
+
+/* What a map is for: by name prefix (print_ ...) or BumbleBee's
+ * .maps.print sections. */
+#define BUMBLE_ROLES(X)                                                        \
+	X(NONE, "none")	      /* internal state, not shown */                  \
+	X(PRINT, "print")     /* events printed as they arrive */              \
+	X(COUNTER, "counter") /* a key struct -> a count */                    \
+	X(GAUGE, "gauge")     /* a key struct -> a value */                    \
+	X(HIST, "hist")	      /* a key struct with a bucket -> a count */
+
+#define BUMBLE_KIND_ENUMERATOR(id, name)   BUMBLE_KIND_##id,
+#define BUMBLE_FORMAT_ENUMERATOR(id, name) BUMBLE_FORMAT_##id,
+#define BUMBLE_ROLE_ENUMERATOR(id, name)   BUMBLE_ROLE_##id,
+
+enum bumble_kind {
+	BUMBLE_KINDS(BUMBLE_KIND_ENUMERATOR) BUMBLE_KIND_COUNT
+};
 enum bumble_format {
-	BUMBLE_FORMAT_PLAIN,
-	BUMBLE_FORMAT_IPV4,	/* ipv4_addr: 4 bytes, network order */
-	BUMBLE_FORMAT_IPV6,	/* ipv6_addr: 16 bytes */
-	BUMBLE_FORMAT_DURATION, /* duration: nanoseconds */
-	BUMBLE_FORMAT_PORT,	/* net_port: 2 bytes, network order */
-	BUMBLE_FORMAT_KTIME,	/* ktime_ns: CLOCK_MONOTONIC ns */
-	BUMBLE_FORMAT_ERRNO,	/* errno_code: ENOENT */
-	BUMBLE_FORMAT_SYSCALL,	/* syscall_nr: openat */
-	BUMBLE_FORMAT_SIGNAL,	/* signal_nr: SIGTERM */
-	BUMBLE_FORMAT_HEX,	/* hex_u8 .. hex_u64: 0x1f */
+	BUMBLE_FORMATS(BUMBLE_FORMAT_ENUMERATOR) BUMBLE_FORMAT_COUNT
+};
+enum bumble_role {
+	BUMBLE_ROLES(BUMBLE_ROLE_ENUMERATOR) BUMBLE_ROLE_COUNT
 };
 
 struct bumble_enum_value {
@@ -71,14 +97,6 @@ struct bumble_event_type {
 	unsigned int size;
 	unsigned int field_count;
 	const struct bumble_field *fields;
-};
-
-enum bumble_role {
-	BUMBLE_ROLE_NONE,  /* internal state, not shown */
-	BUMBLE_ROLE_PRINT, /* events printed as they arrive */
-	BUMBLE_ROLE_COUNTER,
-	BUMBLE_ROLE_GAUGE,
-	BUMBLE_ROLE_HIST,
 };
 
 struct bumble_map {
