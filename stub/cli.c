@@ -140,9 +140,8 @@ static int parse_count(const char *arg, unsigned long long *out)
 static enum cli_result usage_error(const struct bumble_tool *t, const char *fmt,
 				   const char *arg)
 {
-	fprintf(stderr, "%s: ", t->name);
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nTry '%s --help'.\n", t->name);
+	diag_usage(fmt, arg);
+	fprintf(stderr, "Try '%s --help'.\n", t->name);
 	return CLI_USAGE;
 }
 
@@ -228,7 +227,7 @@ static int parse_param(const struct bumble_tool *t, struct run_opts *opts,
 	opts->param_values[i] = calloc(p->count, p->size);
 	if (!opts->param_values[i])
 		return -1;
-	return param_parse(t, p, arg, opts->param_values[i]);
+	return param_parse(p, arg, opts->param_values[i]);
 }
 
 static int add_filter(struct run_opts *opts, const char *arg)
@@ -355,7 +354,7 @@ enum cli_result cli_parse(int argc, char **argv, const struct bumble_tool *t,
 	opts->freq = 49;
 	options = build_options(t, &dashed);
 	if (!options) {
-		fprintf(stderr, "%s: out of memory\n", t->name);
+		diag_err("out of memory");
 		return CLI_USAGE;
 	}
 	opterr = 0;

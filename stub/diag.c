@@ -35,3 +35,12 @@ void diag_info(const char *fmt, ...)
 	diag_vprint("", fmt, ap);
 	va_end(ap);
 }
+
+void diag_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_vprint("", fmt, ap);
+	va_end(ap);
+}

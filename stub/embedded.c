@@ -245,10 +245,9 @@ int embedded_extract(const struct bumble_tool *t, const char *dir, int force)
 			 strerror(-err));
 		rc = BUMBLE_EXIT_FAILURE;
 	} else {
-		fprintf(stderr,
-			"%s: wrote the eBPF artifact to %s as an OCI image "
-			"layout (ref %s); e.g. skopeo copy oci:%s:%s ...\n",
-			t->name, dir, t->version, dir, t->version);
+		diag_info("wrote the eBPF artifact to %s as an OCI image "
+			  "layout (ref %s); e.g. skopeo copy oci:%s:%s ...",
+			  dir, t->version, dir, t->version);
 	}
 	if (blobs >= 0)
 		close(blobs);

@@ -90,10 +90,8 @@ int filters_parse(const struct bumble_tool *t, const struct run_opts *opts,
 		}
 		set->count++;
 		if (!known_field(t, f->field)) {
-			fprintf(stderr,
-				"%s: --filter '%s': no event has a field "
-				"'%s'\n",
-				t->name, arg, f->field);
+			diag_usage("--filter '%s': no event has a field '%s'",
+				   arg, f->field);
 			list_fields(t);
 			return BUMBLE_EXIT_USAGE;
 		}
@@ -104,10 +102,8 @@ int filters_parse(const struct bumble_tool *t, const struct run_opts *opts,
 			char msg[128];
 
 			regerror(err, &f->re, msg, sizeof(msg));
-			fprintf(stderr,
-				"%s: --filter '%s': bad regular "
-				"expression: %s\n",
-				t->name, arg, msg);
+			diag_usage("--filter '%s': bad regular expression: %s",
+				   arg, msg);
 			f->is_regex = 0; /* nothing to regfree */
 			return BUMBLE_EXIT_USAGE;
 		}

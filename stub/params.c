@@ -98,8 +98,8 @@ static int parse_int(const struct bumble_param *p, const char *arg,
 	return 0;
 }
 
-int param_parse(const struct bumble_tool *t, const struct bumble_param *p,
-		const char *arg, unsigned char *out)
+int param_parse(const struct bumble_param *p, const char *arg,
+		unsigned char *out)
 {
 	int rc = 0;
 
@@ -109,10 +109,9 @@ int param_parse(const struct bumble_tool *t, const struct bumble_param *p,
 		break;
 	case BUMBLE_KIND_CHARS:
 		if (strlen(arg) >= p->count) {
-			fprintf(stderr,
-				"%s: --%s takes a string of at most %u "
-				"bytes, not '%s'\n",
-				t->name, p->name, p->count - 1, arg);
+			diag_usage("--%s takes a string of at most %u bytes, "
+				   "not '%s'",
+				   p->name, p->count - 1, arg);
 			return -1;
 		}
 		memset(out, 0, p->count);
@@ -137,15 +136,13 @@ int param_parse(const struct bumble_tool *t, const struct bumble_param *p,
 		break;
 	}
 	if (rc == -2) {
-		fprintf(stderr,
-			"%s: --%s is out of range for a %u-bit %s integer: "
-			"'%s'\n",
-			t->name, p->name, p->size * 8,
-			p->kind == BUMBLE_KIND_UINT ? "unsigned" : "signed",
-			arg);
+		diag_usage("--%s is out of range for a %u-bit %s integer: '%s'",
+			   p->name, p->size * 8,
+			   p->kind == BUMBLE_KIND_UINT ? "unsigned" : "signed",
+			   arg);
 	} else if (rc) {
-		fprintf(stderr, "%s: --%s takes %s, not '%s'\n", t->name,
-			p->name, kind_text(p), arg);
+		diag_usage("--%s takes %s, not '%s'", p->name, kind_text(p),
+			   arg);
 		if (p->kind == BUMBLE_KIND_ENUM) {
 			fprintf(stderr, "  names:");
 			for (unsigned int i = 0; i < p->enum_count; i++)

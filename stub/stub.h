@@ -61,6 +61,9 @@ const char *signal_name(long long sig);
 void diag_set_name(const char *name);
 void diag_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void diag_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A bad command line: "NAME: message", with no level; what follows on
+ * stderr (a list of names, a hint) belongs to it. */
+void diag_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Command line of a produced tool. */
 struct run_opts {
@@ -96,8 +99,8 @@ void cli_free(const struct bumble_tool *t, struct run_opts *opts);
 
 /* Parameters: parse a --NAME value into its bytes (0, or -1 having said
  * why), and write the set ones into the object before load. */
-int param_parse(const struct bumble_tool *t, const struct bumble_param *p,
-		const char *arg, unsigned char *out);
+int param_parse(const struct bumble_param *p, const char *arg,
+		unsigned char *out);
 const char *param_metavar(const struct bumble_param *p);
 int params_apply(const struct bumble_tool *t, const struct run_opts *opts,
 		 struct bpf_object *obj);
