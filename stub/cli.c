@@ -109,6 +109,11 @@ void cli_list(const struct bumble_tool *t)
 						  : "empty");
 }
 
+/* Seconds from 1 ms (a shorter wait rounds to none: a busy loop) to
+ * about 31 years (beyond, milliseconds overflow). */
+#define SECONDS_MIN 0.001
+#define SECONDS_MAX 1e9
+
 static int parse_seconds(const char *arg, double *out)
 {
 	char *end;
@@ -116,7 +121,8 @@ static int parse_seconds(const char *arg, double *out)
 
 	errno = 0;
 	v = strtod(arg, &end);
-	if (errno || end == arg || *end || !isfinite(v) || v <= 0)
+	if (errno || end == arg || *end || !isfinite(v) || v < SECONDS_MIN ||
+	    v > SECONDS_MAX)
 		return -1;
 	*out = v;
 	return 0;
@@ -270,14 +276,16 @@ static enum cli_result parse_one(const struct bumble_tool *t,
 		if (parse_seconds(optarg, &opts->duration))
 			return usage_error(t,
 					   "--duration takes a number of "
-					   "seconds above 0, not '%s'",
+					   "seconds from 0.001 to 1e9, not "
+					   "'%s'",
 					   optarg);
 		break;
 	case TOOL_OPT_INTERVAL:
 		if (parse_seconds(optarg, &opts->interval))
 			return usage_error(t,
 					   "--interval takes a number of "
-					   "seconds above 0, not '%s'",
+					   "seconds from 0.001 to 1e9, not "
+					   "'%s'",
 					   optarg);
 		break;
 	case TOOL_OPT_COUNT:

@@ -60,6 +60,15 @@ static int parse_bool(const char *arg, unsigned char *out)
 	return -1;
 }
 
+/* Decimal, or hexadecimal after 0x: a leading 0 is not octal, since
+ * nobody means 8 by --pid 010. */
+static int int_base(const char *s)
+{
+	while (*s == ' ' || *s == '-' || *s == '+')
+		s++;
+	return s[0] == '0' && (s[1] == 'x' || s[1] == 'X') ? 16 : 10;
+}
+
 /* Parses an integer of p's size and signedness; 0 or -1 (bad), -2
  * (out of range). */
 static int parse_int(const struct bumble_param *p, const char *arg,
@@ -70,7 +79,7 @@ static int parse_int(const struct bumble_param *p, const char *arg,
 
 	errno = 0;
 	if (is_signed) {
-		long long v = strtoll(arg, &end, 0);
+		long long v = strtoll(arg, &end, int_base(arg));
 		long long max = bits >= 64
 				    ? INT64_MAX
 				    : (long long)((1ull << (bits - 1)) - 1);
@@ -87,7 +96,7 @@ static int parse_int(const struct bumble_param *p, const char *arg,
 			arg++;
 		if (*arg == '-')
 			return -2;
-		v = strtoull(arg, &end, 0);
+		v = strtoull(arg, &end, int_base(arg));
 		max = bits >= 64 ? UINT64_MAX : (1ull << bits) - 1;
 		if (end == arg || *end)
 			return -1;

@@ -41,7 +41,7 @@ as_nobody() {
 chmod 755 "$WORK"
 for args in "--targ_pid 42" "--targ-pid 0x2a" "--chatty" "--chatty=no" \
 	"--chatty off --delta -32768" "--shade green" "--shade 2" \
-	"--label abcdefg" "--delta 32767"; do
+	"--label abcdefg" "--delta 32767" "--targ_pid 09" "--delta -0x10"; do
 	# shellcheck disable=SC2086
 	run as_nobody "$TOOL" $args --duration 1
 	check "accepted: $args" test "$RC" = 4
@@ -55,6 +55,10 @@ expect_exit 2 "--targ_pid is out of range for a 32-bit unsigned integer: '-1'" \
 	"u32 parameter given a negative number" "$TOOL" --targ_pid -1
 expect_exit 2 "--delta is out of range for a 16-bit signed integer: '-32769'" \
 	"s16 parameter below its range" "$TOOL" --delta -32769
+# A leading 0 is decimal, not octal: 040000 is forty thousand, past an
+# s16 (as octal it would be 16384 and fit).
+expect_exit 2 "--delta is out of range for a 16-bit signed integer: '040000'" \
+	"a leading 0 is decimal, not octal" "$TOOL" --delta 040000
 expect_exit 2 "--chatty takes true or false, not 'maybe'" \
 	"bool parameter given a word" "$TOOL" --chatty=maybe
 expect_exit 2 "--shade takes one of the names below, not 'PURPLE'" \

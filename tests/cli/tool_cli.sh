@@ -82,8 +82,14 @@ check "tool --list shows the program and the print map" grep -Eq \
 	"events +print +struct event" "$WORK/out"
 expect_exit 2 "unknown option '--bogus'" "tool: unknown option, exit 2" \
 	"$TOOL" --bogus
-expect_exit 2 "--duration takes a number of seconds above 0, not 'abc'" \
+expect_exit 2 "--duration takes a number of seconds from 0.001 to 1e9, not 'abc'" \
 	"tool: bad --duration, exit 2" "$TOOL" --duration abc
+expect_exit 2 "--duration takes a number of seconds from 0.001 to 1e9, not '1e19'" \
+	"tool: --duration past what milliseconds hold, exit 2" \
+	"$TOOL" --duration 1e19
+expect_exit 2 "--interval takes a number of seconds from 0.001 to 1e9, not '0.0001'" \
+	"tool: --interval under a millisecond (a busy loop), exit 2" \
+	"$TOOL" --interval 0.0001
 expect_exit 2 "--count takes a whole number above 0, not '-3'" \
 	"tool: bad --count, exit 2" "$TOOL" --count -3
 expect_exit 2 "--duration needs a value" "tool: missing value, exit 2" \

@@ -51,5 +51,5 @@ check "text: counter table with a header" grep -Eq \
 	"^  COMM +VALUE$" "$WORK/agg.txt"
 check "text: hist bucket with its bar" grep -Eq \
 	'^  \[512, 1024\) +1 \|@{40}\|$' "$WORK/agg.txt"
-expect_exit 2 "--interval takes a number of seconds above 0" \
+expect_exit 2 "--interval takes a number of seconds from 0.001" \
 	"--interval 0: exit 2" "$TOOL" --interval 0
