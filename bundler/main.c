@@ -1,4 +1,5 @@
 /* The bumble CLI: a table of subcommands, one file each (cmd_*.c). */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -25,7 +26,7 @@ static void usage(FILE *out)
 	      out);
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
 	const char *name = argc > 1 ? argv[1] : NULL;
 
@@ -43,8 +44,19 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(name, commands[i].name))
 			return commands[i].run(argc - 1, argv + 1);
-	fprintf(stderr,
-		"bumble: error: unknown command '%s'; run 'bumble --help'\n",
-		name);
+	err("unknown command '%s'; run 'bumble --help'", name);
 	return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	int rc = run(argc, argv);
+
+	/* What went to stdout must have arrived (a full disk, a closed
+	 * pipe): a command that could not say it has failed. */
+	if (fflush(stdout) || ferror(stdout)) {
+		err("cannot write the output: %s", strerror(errno));
+		return rc ? rc : EXIT_FAIL;
+	}
+	return rc;
 }

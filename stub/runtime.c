@@ -1,5 +1,6 @@
 /* bumble_main: the life of a produced tool, from command line to clean
  * shutdown. Everything it does is in cli.c, loader.c and events.c. */
+#include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -138,5 +139,11 @@ int bumble_main(int argc, char **argv, const struct bumble_tool *given)
 		break;
 	}
 	cli_free(t, &opts);
+	/* --help, --list, --manifest ... must have reached stdout. */
+	if (fflush(stdout) || ferror(stdout)) {
+		diag_err("cannot write the output: %s", strerror(errno));
+		if (!rc)
+			rc = BUMBLE_EXIT_FAILURE;
+	}
 	return rc;
 }

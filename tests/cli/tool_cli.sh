@@ -113,3 +113,15 @@ run "$BUMBLE" bundle "$FIXTURES/layout.bpf.c" -o "$WORK/layout"
 check "bundle warns about a print map with no event type" grep -q \
 	"warning: map 'print_untyped' is to be printed but declares no event type" \
 	"$WORK/err"
+
+# Output that cannot be written is an error, not a silent exit 0.
+expect_exit 1 "cannot write the output: No space left on device" \
+	"tool --help into a full disk: exit 1" sh -c '"$0" --help >/dev/full' "$TOOL"
+expect_exit 1 "cannot write the output: No space left on device" \
+	"tool --list into a full disk: exit 1" sh -c '"$0" --list >/dev/full' "$TOOL"
+expect_exit 1 "cannot write the output: No space left on device" \
+	"bumble --help into a full disk: exit 1" \
+	sh -c '"$0" --help >/dev/full' "$BUMBLE"
+expect_exit 1 "cannot write the output: No space left on device" \
+	"bumble inspect into a full disk: exit 1" \
+	sh -c '"$0" inspect "$1" >/dev/full' "$BUMBLE" "$FIXTURES/layout.bpf.c"
