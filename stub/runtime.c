@@ -1,6 +1,7 @@
 /* bumble_main: the life of a produced tool, from command line to clean
  * shutdown. Everything it does is in cli.c, loader.c and events.c. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -103,12 +104,30 @@ static int tool_table(const struct bumble_tool *given, struct bumble_tool *t)
 	return 0;
 }
 
+/* A closed stdin, stdout or stderr (tool >&-) would be taken by the next
+ * open, an epoll or BPF fd, and printed into: hold each with /dev/null. */
+static void hold_std_fds(void)
+{
+	int null;
+
+	for (int fd = 0; fd < 3; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		null = open("/dev/null", O_RDWR);
+		if (null >= 0 && null != fd) {
+			dup2(null, fd);
+			close(null);
+		}
+	}
+}
+
 int bumble_main(int argc, char **argv, const struct bumble_tool *given)
 {
 	struct bumble_tool table, *t = &table;
 	struct run_opts opts;
 	int rc;
 
+	hold_std_fds();
 	diag_set_name(given->name);
 	if (tool_table(given, &table)) {
 		diag_err("this runner was generated for another bumble "

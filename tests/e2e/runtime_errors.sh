@@ -64,3 +64,11 @@ elif [ "$RC" = 1 ] && grep -q "refused to load the programs even for root.*fentr
 else
 	fail "fentry: attaches, or a plain error" "exit $RC"
 fi
+
+# Closed standard fds are held with /dev/null, so no epoll or BPF fd
+# takes their number and is written to.
+run "$BUMBLE" bundle "$EXAMPLES/execsnoop.bpf.c" -o "$WORK/execsnoop"
+expect_exit 0 "attached 2 programs" "tool >&- (stdout closed): runs, exit 0" \
+	sh -c 'exec "$0" --duration 0.5 >&-' "$WORK/execsnoop"
+expect_exit 0 "" "tool <&- 2>&- (stdin, stderr closed): runs, exit 0" \
+	sh -c 'exec "$0" --duration 0.5 <&- 2>&-' "$WORK/execsnoop"
