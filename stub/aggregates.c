@@ -145,10 +145,48 @@ static int by_slot(const void *a, const void *b)
 
 /* Slot i of a log2 histogram (bumble_log2(), libbpf-tools' log2l())
  * holds [2^i, 2^(i+1)); slot 0 holds 0 and 1. */
-static void bucket_bounds(int64_t slot, uint64_t *low, uint64_t *high)
+#define POW2_MAX 1023 /* 2^1023 has 308 digits */
+
+/* 2^k in decimal, exactly: past 2^63 by doubling a digit string; "null"
+ * past POW2_MAX, a slot no log2 of a number can give. */
+static void put_pow2(struct outbuf *o, int64_t k)
 {
-	*low = slot <= 0 ? 0 : 1ull << (slot < 63 ? slot : 63);
-	*high = slot >= 63 ? ~0ull : 1ull << (slot < 0 ? 1 : slot + 1);
+	char digits[320];
+	size_t n = 1;
+
+	if (k < 64) {
+		outbuf_u64(o, k <= 0 ? 0 : 1ull << k);
+		return;
+	}
+	if (k > POW2_MAX) {
+		outbuf_puts(o, "null");
+		return;
+	}
+	digits[0] = 1; /* least significant first */
+	for (int64_t i = 0; i < k; i++) {
+		int carry = 0;
+
+		for (size_t d = 0; d < n; d++) {
+			int v = digits[d] * 2 + carry;
+
+			digits[d] = (char)(v % 10);
+			carry = v / 10;
+		}
+		if (carry)
+			digits[n++] = (char)carry;
+	}
+	while (n--)
+		outbuf_putc(o, (char)('0' + digits[n]));
+}
+
+static void put_bucket_low(struct outbuf *o, int64_t slot)
+{
+	put_pow2(o, slot);
+}
+
+static void put_bucket_high(struct outbuf *o, int64_t slot)
+{
+	put_pow2(o, slot <= 0 ? 1 : slot + 1);
 }
 
 #define BAR_WIDTH 40
@@ -156,15 +194,13 @@ static void bucket_bounds(int64_t slot, uint64_t *low, uint64_t *high)
 static void put_bucket_text(struct outbuf *o, const struct bucket *b,
 			    int64_t max)
 {
-	uint64_t low, high;
 	size_t start = o->len;
 	int bar = max ? (int)(b->count * BAR_WIDTH / max) : 0;
 
-	bucket_bounds(b->slot, &low, &high);
 	outbuf_puts(o, "  [");
-	outbuf_u64(o, low);
+	put_bucket_low(o, b->slot);
 	outbuf_puts(o, ", ");
-	outbuf_u64(o, high);
+	put_bucket_high(o, b->slot);
 	outbuf_putc(o, ')');
 	if (o->len - start < 26)
 		outbuf_pad(o, 26 - (o->len - start));
@@ -187,17 +223,14 @@ static void put_bucket_text(struct outbuf *o, const struct bucket *b,
 static void put_bucket_json(struct outbuf *o, const char *map,
 			    const struct bucket *b)
 {
-	uint64_t low, high;
-
-	bucket_bounds(b->slot, &low, &high);
 	outbuf_puts(o, "{\"map\":\"");
 	outbuf_puts(o, map);
 	outbuf_puts(o, "\",\"slot\":");
 	outbuf_i64(o, b->slot);
 	outbuf_puts(o, ",\"low\":");
-	outbuf_u64(o, low);
+	put_bucket_low(o, b->slot);
 	outbuf_puts(o, ",\"high\":");
-	outbuf_u64(o, high);
+	put_bucket_high(o, b->slot);
 	outbuf_puts(o, ",\"count\":");
 	outbuf_i64(o, b->count);
 	outbuf_puts(o, "}\n");

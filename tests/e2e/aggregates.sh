@@ -38,6 +38,13 @@ check "gauge: the last value, signed" json_has "$WORK/agg.json" \
 check "hist: 1000 lands in [512, 1024) three times" json_has "$WORK/agg.json" \
 	"e.get('map') == 'hist_values' and e['slot'] == 9 and
 	 e['low'] == 512 and e['high'] == 1024 and e['count'] == 3"
+check "hist: slot 63 is [2^63, 2^64), exactly" json_has "$WORK/agg.json" \
+	"e.get('map') == 'hist_edges' and e['slot'] == 63 and
+	 e['low'] == 2**63 and e['high'] == 2**64"
+check "hist: slot 70 is [2^70, 2^71), not clamped to 64 bits" json_has \
+	"$WORK/agg.json" \
+	"e.get('map') == 'hist_edges' and e['slot'] == 70 and
+	 e['low'] == 2**70 and e['high'] == 2**71"
 check "hist: empty slots are not listed" json_all "$WORK/agg.json" \
 	"e.get('map') != 'hist_values' or e['count'] > 0"
 
