@@ -10,6 +10,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "stub.h"
@@ -87,6 +88,27 @@ static int ensure_tracefs(void)
 	return BUMBLE_EXIT_ATTACH;
 }
 
+/* A ringbuf whose map declares its event type carries BTF type ids that
+ * libbpf passes on and the kernel refuses, so libbpf would create it
+ * twice (costly for a large one): create it here, without them. A
+ * failure is left to libbpf to make and report. */
+static void create_ringbuf(struct bpf_map *map)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, create_opts,
+		    .map_flags = bpf_map__map_flags(map),
+		    .numa_node = bpf_map__numa_node(map));
+	int fd;
+
+	if (bpf_map__pin_path(map))
+		return;
+	fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, bpf_map__name(map), 0, 0,
+			    bpf_map__max_entries(map), &create_opts);
+	if (fd < 0)
+		return;
+	bpf_map__reuse_fd(map, fd); /* takes a copy of fd */
+	close(fd);
+}
+
 int loader_open(const struct bumble_tool *t, const struct run_opts *opts,
 		const struct embedded *e, struct loaded_tool *lt)
 {
@@ -117,6 +139,7 @@ int loader_open(const struct bumble_tool *t, const struct run_opts *opts,
 				bpf_map__set_value_size(map, 0);
 			if (bpf_map__key_size(map))
 				bpf_map__set_key_size(map, 0);
+			create_ringbuf(map);
 			break;
 		case BPF_MAP_TYPE_PERF_EVENT_ARRAY:
 			bpf_map__set_value_size(map, sizeof(int));

@@ -19,6 +19,7 @@ PACKAGES=(
 	file            # tests: is the tool static?
 	python3         # tests: JSON checks
 	util-linux      # tests: setpriv
+	strace          # tests: which bpf(2) calls a tool makes
 	bsdutils        # tests: script(1), a pseudo-terminal for bash
 	iproute2        # tests: network namespaces and veth pairs
 	clang-format

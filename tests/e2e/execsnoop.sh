@@ -16,6 +16,13 @@ check "ldd: not a dynamic executable" sh -c \
 size=$(stat -c %s "$TOOL")
 check "stripped tool is under 600 KiB ($size bytes)" test "$size" -lt 614400
 
+# The ringbuf declares its event type; it is still created once, not
+# first with BTF ids the kernel refuses and then again.
+strace -f -e trace=bpf -o "$WORK/strace" "$TOOL" --duration 0.2 \
+	>/dev/null 2>&1
+check "the ringbuf is created once" test \
+	"$(grep -c 'map_type=BPF_MAP_TYPE_RINGBUF' "$WORK/strace")" = 1
+
 # Markers: a copy of true with a unique name, and a path that does not
 # exist (execve fails with ENOENT).
 mkdir -p "$WORK/empty" "$WORK/bin"
