@@ -81,7 +81,8 @@ static void print_help(const struct bumble_tool *t)
 	for (unsigned int i = 0; i < TOOL_OPTION_COUNT; i++)
 		print_option(&tool_options[i]);
 	print_params(t);
-	printf("\nNeeds root, or CAP_BPF and CAP_PERFMON. Stops on Ctrl-C or "
+	printf("\nNeeds root, or CAP_BPF and CAP_PERFMON (and "
+	       "CAP_DAC_READ_SEARCH for\ntracepoints). Stops on Ctrl-C or "
 	       "SIGTERM.\n");
 }
 

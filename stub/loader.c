@@ -1,6 +1,7 @@
 /* Loading a tool's bytecode: privilege and environment checks, opening
  * the embedded object, loading it into the kernel and attaching. */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/capability.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,20 +65,44 @@ int loader_check_btf(const struct run_opts *opts, const struct embedded *e,
 	return kbtf_select(e, u.release, btf_path, n, btf_fd);
 }
 
-static int tracefs_ready(void)
+/* 0 when tracefs' events open, else -errno of the first place tried.
+ * Opened, not access()ed: access() takes the real uid and drops the
+ * capabilities (CAP_DAC_READ_SEARCH) a non-root tool runs with. */
+static int tracefs_open(void)
 {
-	return access("/sys/kernel/tracing/events", F_OK) == 0 ||
-	       access("/sys/kernel/debug/tracing/events", F_OK) == 0;
+	static const char *const paths[] = {"/sys/kernel/tracing/events",
+					    "/sys/kernel/debug/tracing/events"};
+	int err = 0;
+
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		int fd = open(paths[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		if (fd >= 0) {
+			close(fd);
+			return 0;
+		}
+		if (!err)
+			err = -errno;
+	}
+	return err;
 }
 
 /* Tracepoint attachment reads event ids from tracefs: mount it when it
  * is missing, as root would have to by hand. */
 static int ensure_tracefs(void)
 {
-	if (tracefs_ready())
+	int err = tracefs_open();
+
+	if (!err)
 		return 0;
+	if (err == -EACCES) {
+		diag_err("tracefs (/sys/kernel/tracing) is mounted but not "
+			 "readable: without root, tracepoints need "
+			 "CAP_DAC_READ_SEARCH besides CAP_BPF and CAP_PERFMON");
+		return BUMBLE_EXIT_PRIVILEGE;
+	}
 	if (mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL) == 0 &&
-	    tracefs_ready()) {
+	    !tracefs_open()) {
 		diag_info("mounted tracefs at /sys/kernel/tracing");
 		return 0;
 	}

@@ -72,3 +72,32 @@ expect_exit 0 "attached 2 programs" "tool >&- (stdout closed): runs, exit 0" \
 	sh -c 'exec "$0" --duration 0.5 >&-' "$WORK/execsnoop"
 expect_exit 0 "" "tool <&- 2>&- (stdin, stderr closed): runs, exit 0" \
 	sh -c 'exec "$0" --duration 0.5 <&- 2>&-' "$WORK/execsnoop"
+
+# Without root: CAP_BPF, CAP_PERFMON and, for tracepoints (tracefs is
+# root's 0700), CAP_DAC_READ_SEARCH are enough; without the last one the
+# tool names it. Checked by opening tracefs: access() ignores capabilities.
+chmod 755 "$WORK"
+as_caps() {
+	local caps=$1
+	shift
+	exec setpriv --reuid=65534 --regid=65534 --clear-groups \
+		--inh-caps="$caps" --ambient-caps="$caps" "$@"
+}
+MARK=$WORK/bcapmark$$
+cp /bin/true "$MARK"
+chmod 755 "$MARK"
+if start_tool "$WORK/caps.json" as_caps +bpf,+perfmon,+dac_read_search \
+	"$WORK/execsnoop" --json; then
+	"$MARK"
+	sleep 0.3
+	stop_tool INT
+	check "as nobody with CAP_BPF, CAP_PERFMON, CAP_DAC_READ_SEARCH: a real event" \
+		json_has "$WORK/caps.json" "e['comm'] == 'bcapmark$$'[:15]"
+else
+	fail "as nobody with CAP_BPF, CAP_PERFMON, CAP_DAC_READ_SEARCH: attaches"
+fi
+expect_exit 4 "tracefs .* not readable.*CAP_DAC_READ_SEARCH" \
+	"as nobody without CAP_DAC_READ_SEARCH: names it, exit 4" \
+	sh -c 'exec setpriv --reuid=65534 --regid=65534 --clear-groups \
+		--inh-caps=+bpf,+perfmon --ambient-caps=+bpf,+perfmon "$0" \
+		--duration 1' "$WORK/execsnoop"
