@@ -157,27 +157,21 @@ static void put_bucket_text(struct outbuf *o, const struct bucket *b,
 			    int64_t max)
 {
 	uint64_t low, high;
-	size_t start = o->len;
+	size_t mark;
 	int bar = max ? (int)(b->count * BAR_WIDTH / max) : 0;
 
+	outbuf_reserve(o, 128); /* the line: no flush moves its marks */
+	mark = outbuf_mark(o);
 	bucket_bounds(b->slot, &low, &high);
 	outbuf_puts(o, "  [");
 	outbuf_u64(o, low);
 	outbuf_puts(o, ", ");
 	outbuf_u64(o, high);
 	outbuf_putc(o, ')');
-	if (o->len - start < 26)
-		outbuf_pad(o, 26 - (o->len - start));
-	start = o->len;
+	outbuf_align(o, mark, 26, 0);
+	mark = outbuf_mark(o);
 	outbuf_i64(o, b->count);
-	/* right-align the count in 10 columns */
-	if (o->len - start < 10) {
-		size_t n = o->len - start, pad = 10 - n;
-
-		memmove(o->buf + start + pad, o->buf + start, n);
-		memset(o->buf + start, ' ', pad);
-		o->len += pad;
-	}
+	outbuf_align(o, mark, 10, 1); /* the count right-aligned */
 	outbuf_puts(o, " |");
 	for (int i = 0; i < BAR_WIDTH; i++)
 		outbuf_putc(o, i < bar ? '@' : ' ');
