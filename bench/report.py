@@ -299,9 +299,10 @@ goals.append(("RSS <= hand-written + 1 MiB",
 # --- callgrind ---
 w("## Formatter instructions (callgrind)")
 w("")
-w("bench/fmtbench.c links the generated runner's tables with stub/format.c,")
-w("outbuf.c and names.c (musl, -Os, as the stub is built) and formats")
-w("synthetic evbench events to /dev/null; the printf modes run the")
+w("bench/fmtbench.c links the generated runner's tables with the stub's")
+w("formatter (stub/format_*.c, render_*.c, outbuf.c and names.c; musl,")
+w("-Os, as the stub is built) and formats synthetic evbench events to")
+w("/dev/null; the printf modes run the")
 w("hand-written tool's printf calls through musl's stdio. Instructions per")
 w("event = (Ir at 20,000 events - Ir at 10,000) / 10,000: startup cancels")
 w("out. Stable on a noisy machine, unlike the timings above.")

@@ -98,7 +98,7 @@ gcc -static -O2 -s -Wl,--gc-sections -Wall -I "$OUT" -I "$HOST/include" \
 STUB_CFLAGS="-Os -ffunction-sections -fdata-sections -D_GNU_SOURCE -Istub/include -Istub -I$SYSROOT/include -Ibuild/obj/bumble/gen"
 # shellcheck disable=SC2086
 musl-gcc $STUB_CFLAGS -static -Wl,--gc-sections bench/fmtbench.c \
-	"$OUT/runner.c" stub/format.c stub/outbuf.c stub/names.c \
+	"$OUT/runner.c" stub/format_*.c stub/render_*.c stub/outbuf.c stub/names.c \
 	-o "$OUT/fmtbench"
 
 cat >"$OUT/evbench.bt" <<'EOF'

@@ -194,26 +194,22 @@ static void put_bucket_high(struct outbuf *o, int64_t slot)
 static void put_bucket_text(struct outbuf *o, const struct bucket *b,
 			    int64_t max)
 {
-	size_t start = o->len;
+	size_t mark;
 	int bar = max ? (int)(b->count * BAR_WIDTH / max) : 0;
 
+	/* the line, bounds of up to 309 digits each: no flush moves its
+	 * marks */
+	outbuf_reserve(o, 1024);
+	mark = outbuf_mark(o);
 	outbuf_puts(o, "  [");
 	put_bucket_low(o, b->slot);
 	outbuf_puts(o, ", ");
 	put_bucket_high(o, b->slot);
 	outbuf_putc(o, ')');
-	if (o->len - start < 26)
-		outbuf_pad(o, 26 - (o->len - start));
-	start = o->len;
+	outbuf_align(o, mark, 26, 0);
+	mark = outbuf_mark(o);
 	outbuf_i64(o, b->count);
-	/* right-align the count in 10 columns */
-	if (o->len - start < 10) {
-		size_t n = o->len - start, pad = 10 - n;
-
-		memmove(o->buf + start + pad, o->buf + start, n);
-		memset(o->buf + start, ' ', pad);
-		o->len += pad;
-	}
+	outbuf_align(o, mark, 10, 1); /* the count right-aligned */
 	outbuf_puts(o, " |");
 	for (int i = 0; i < BAR_WIDTH; i++)
 		outbuf_putc(o, i < bar ? '@' : ' ');

@@ -70,7 +70,7 @@ static int handle_event(struct event_source *src, const void *data, size_t size)
 	loop->events++;
 	if (loop->opts->count && loop->events >= loop->opts->count)
 		loop->done = 1;
-	if (loop->out.error)
+	if (outbuf_error(&loop->out))
 		loop->done = 1;
 	return 0;
 }
@@ -370,19 +370,21 @@ int events_run(struct event_loop *loop)
 
 int events_drain(struct event_loop *loop)
 {
+	int err;
+
 	if (loop->ring)
 		ring_buffer__consume(loop->ring);
 	for (unsigned int i = 0; i < loop->source_count; i++)
 		if (loop->sources[i].perf)
 			perf_buffer__consume(loop->sources[i].perf);
-	if (!loop->out.error && aggregates_print(loop->tool, loop->obj,
-						 &loop->out, loop->opts->json))
+	if (!outbuf_error(&loop->out) &&
+	    aggregates_print(loop->tool, loop->obj, &loop->out,
+			     loop->opts->json))
 		return BUMBLE_EXIT_FAILURE;
 	report_lost(loop);
-	outbuf_flush(&loop->out);
-	if (loop->out.error && loop->out.error != -EPIPE) {
-		diag_err("writing events failed: %s",
-			 strerror(-loop->out.error));
+	err = outbuf_flush(&loop->out);
+	if (err && err != -EPIPE) {
+		diag_err("writing events failed: %s", strerror(-err));
 		return BUMBLE_EXIT_FAILURE;
 	}
 	return 0;

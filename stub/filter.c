@@ -124,15 +124,12 @@ int filters_match(struct filter_set *set, const struct bumble_event_type *t,
 
 		if (!field)
 			return 0;
-		s->len = 0;
+		outbuf_init(s, -1);
 		format_field(s, field, data, size);
-		if (s->len >= sizeof(s->buf))
-			s->len = sizeof(s->buf) - 1;
-		s->buf[s->len] = '\0';
 		if (f->is_regex)
-			ok = regexec(&f->re, s->buf, 0, NULL, 0) == 0;
+			ok = regexec(&f->re, outbuf_str(s), 0, NULL, 0) == 0;
 		else
-			ok = strcmp(s->buf, f->value) == 0;
+			ok = strcmp(outbuf_str(s), f->value) == 0;
 		if (!ok)
 			return 0;
 	}

@@ -1,10 +1,10 @@
-/* Buffered output for event lines: one write(2) per batch instead of one
- * per event, and integer printing without printf. */
+/* The output buffer's out-of-line half: flushing, long writes, padding,
+ * alignment in place (the hot writers are inline in outbuf.h). */
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "stub.h"
+#include "outbuf.h"
 
 void outbuf_init(struct outbuf *o, int fd)
 {
@@ -32,20 +32,17 @@ int outbuf_flush(struct outbuf *o)
 	return o->error;
 }
 
-void outbuf_put(struct outbuf *o, const char *s, size_t n)
+void outbuf_put_flushing(struct outbuf *o, const void *s, size_t n)
 {
-	if (n < sizeof(o->buf) - o->len) { /* the usual case: it fits */
-		memcpy(o->buf + o->len, s, n);
-		o->len += n;
-		return;
-	}
+	const char *c = s;
+
 	while (n > 0) {
 		size_t room = sizeof(o->buf) - o->len;
 		size_t take = n < room ? n : room;
 
-		memcpy(o->buf + o->len, s, take);
+		memcpy(o->buf + o->len, c, take);
 		o->len += take;
-		s += take;
+		c += take;
 		n -= take;
 		if (o->len == sizeof(o->buf))
 			outbuf_flush(o);
@@ -55,13 +52,6 @@ void outbuf_put(struct outbuf *o, const char *s, size_t n)
 void outbuf_puts(struct outbuf *o, const char *s)
 {
 	outbuf_put(o, s, strlen(s));
-}
-
-void outbuf_putc(struct outbuf *o, char c)
-{
-	if (o->len == sizeof(o->buf))
-		outbuf_flush(o);
-	o->buf[o->len++] = c;
 }
 
 /* n spaces, flushing where n calls of outbuf_putc would. */
@@ -80,7 +70,6 @@ void outbuf_pad(struct outbuf *o, size_t n)
 	}
 }
 
-/* Two decimal digits at a time: "00" to "99". */
 const char outbuf_digit_pairs[201] = "00010203040506070809"
 				     "10111213141516171819"
 				     "20212223242526272829"
@@ -94,32 +83,48 @@ const char outbuf_digit_pairs[201] = "00010203040506070809"
 
 void outbuf_u64(struct outbuf *o, uint64_t v)
 {
-	const char *pairs = outbuf_digit_pairs;
-	char tmp[20];
-	int i = sizeof(tmp);
-
-	while (v >= 100) {
-		uint64_t q = v / 100;
-
-		i -= 2;
-		memcpy(tmp + i, pairs + 2 * (v - q * 100), 2);
-		v = q;
-	}
-	if (v >= 10) {
-		i -= 2;
-		memcpy(tmp + i, pairs + 2 * v, 2);
-	} else {
-		tmp[--i] = (char)('0' + v);
-	}
-	outbuf_put(o, tmp + i, sizeof(tmp) - i);
+	outbuf_decimal(o, v, 0, 0);
 }
 
 void outbuf_i64(struct outbuf *o, int64_t v)
 {
-	if (v < 0) {
-		outbuf_putc(o, '-');
-		outbuf_u64(o, (uint64_t)0 - (uint64_t)v);
+	if (v < 0)
+		outbuf_decimal(o, (uint64_t)0 - (uint64_t)v, 1, 0);
+	else
+		outbuf_decimal(o, (uint64_t)v, 0, 0);
+}
+
+void outbuf_align(struct outbuf *o, size_t mark, size_t width, int right)
+{
+	size_t n = o->len - mark; /* huge if a flush came between: no-op */
+
+	if (n >= width)
+		return;
+	if (!right) {
+		outbuf_pad(o, width - n);
 		return;
 	}
-	outbuf_u64(o, (uint64_t)v);
+	if (sizeof(o->buf) - o->len < width - n) /* no room to move it */
+		return;
+	memmove(o->buf + mark + (width - n), o->buf + mark, n);
+	memset(o->buf + mark, ' ', width - n);
+	o->len += width - n;
+}
+
+void outbuf_unwrap(struct outbuf *o, size_t mark, char c)
+{
+	size_t n = o->len - mark;
+
+	if (n < 2 || n > o->len || o->buf[mark] != c || o->buf[o->len - 1] != c)
+		return;
+	memmove(o->buf + mark, o->buf + mark + 1, n - 2);
+	o->len -= 2;
+}
+
+const char *outbuf_str(struct outbuf *o)
+{
+	if (o->len >= sizeof(o->buf))
+		o->len = sizeof(o->buf) - 1;
+	o->buf[o->len] = '\0';
+	return o->buf;
 }

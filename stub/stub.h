@@ -8,28 +8,11 @@
 #include <stdint.h>
 
 #include "bumble/runtime.h"
+#include "outbuf.h"
 #include "payload.h"
 
 struct bpf_object;
 struct bpf_link;
-
-/* Buffered writes to one file descriptor; flushed per batch of events. */
-struct outbuf {
-	int fd;
-	int error; /* first write error as -errno, sticky */
-	size_t len;
-	char buf[65536];
-};
-
-void outbuf_init(struct outbuf *o, int fd);
-void outbuf_put(struct outbuf *o, const char *s, size_t n);
-void outbuf_puts(struct outbuf *o, const char *s);
-void outbuf_putc(struct outbuf *o, char c);
-void outbuf_pad(struct outbuf *o, size_t n);
-void outbuf_u64(struct outbuf *o, uint64_t v);
-extern const char outbuf_digit_pairs[201]; /* "00" .. "99" */
-void outbuf_i64(struct outbuf *o, int64_t v);
-int outbuf_flush(struct outbuf *o);
 
 /* Event formatting from a BTF-derived event description. Fields whose
  * bytes lie beyond `size` are shown as "?" (text) or null (JSON). A

@@ -34,7 +34,7 @@ unit() {
 
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -g -O1"
 CFLAGS="-D_GNU_SOURCE -Wall -Wextra -Werror -Istub -Istub/include -Igenerator -Itests/unit -Ibuild/host/include -Ibuild/obj/bumble/gen"
-if gcc $SAN $CFLAGS tests/unit/test_format.c stub/format.c stub/outbuf.c stub/names.c \
+if gcc $SAN $CFLAGS tests/unit/test_format.c stub/format_*.c stub/render_*.c stub/outbuf.c stub/names.c \
 	-o "$OUT/test_format" &&
 	gcc $SAN $CFLAGS -Ibundler tests/unit/test_model.c generator/*.c \
 		bundler/param_docs.c stub/sha256.c stub/enum_names.c stub/tool_options.c \

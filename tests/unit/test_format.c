@@ -16,8 +16,7 @@ static const char *text(const struct bumble_event_type *t, const void *d,
 {
 	outbuf_init(&out, -1);
 	format_text(&out, t, d, n, 0);
-	out.buf[out.len] = '\0';
-	return out.buf;
+	return outbuf_str(&out);
 }
 
 static const char *json(const struct bumble_event_type *t, const void *d,
@@ -25,16 +24,14 @@ static const char *json(const struct bumble_event_type *t, const void *d,
 {
 	outbuf_init(&out, -1);
 	format_json(&out, t, d, n, 0);
-	out.buf[out.len] = '\0';
-	return out.buf;
+	return outbuf_str(&out);
 }
 
 static const char *header(const struct bumble_event_type *t)
 {
 	outbuf_init(&out, -1);
 	format_header(&out, t, 0);
-	out.buf[out.len] = '\0';
-	return out.buf;
+	return outbuf_str(&out);
 }
 
 #define TYPE(var, fields_)                                                     \
@@ -465,27 +462,93 @@ static void test_time_and_field(void)
 
 	outbuf_init(&out, -1);
 	format_json(&out, &t, &e, sizeof(e), now);
-	out.buf[out.len] = '\0';
-	CHECK_STR(out.buf,
+	CHECK_STR(outbuf_str(&out),
 		  "{\"time\":\"2026-11-27T13:45:12.123456789Z\",\"pid\":42,"
 		  "\"comm\":\"bash\"}\n",
 		  "--timestamp in JSON: RFC 3339 UTC with nanoseconds");
 	outbuf_init(&out, -1);
 	format_text(&out, &t, &e, sizeof(e), now);
-	out.buf[out.len] = '\0';
-	CHECK_STR(out.buf, "13:45:12.123456  42 bash\n",
+	CHECK_STR(outbuf_str(&out), "13:45:12.123456  42 bash\n",
 		  "--timestamp in text: a leading time column");
 	outbuf_init(&out, -1);
 	format_header(&out, &t, 1);
-	out.buf[out.len] = '\0';
-	CHECK_STR(out.buf, "TIME            PID COMM\n", "--timestamp header");
+	CHECK_STR(outbuf_str(&out), "TIME            PID COMM\n",
+		  "--timestamp header");
 	outbuf_init(&out, -1);
 	format_field(&out, &f[1], &e, sizeof(e));
-	out.buf[out.len] = '\0';
-	CHECK_STR(out.buf, "bash", "a field for --filter: strings unquoted");
+	CHECK_STR(outbuf_str(&out), "bash",
+		  "a field for --filter: strings unquoted");
 	outbuf_init(&out, -1);
 	format_field(&out, &f[1], &e, 6);
-	CHECK(out.len == 0, "a field past the event's end: empty for --filter");
+	CHECK(outbuf_mark(&out) == 0,
+	      "a field past the event's end: empty for --filter");
+}
+
+/* What an outbuf on a temporary file wrote, flushes included. */
+static const char *flushed(struct outbuf *o, FILE *f, char *buf, size_t n)
+{
+	size_t got;
+
+	outbuf_flush(o);
+	rewind(f);
+	got = fread(buf, 1, n - 1, f);
+	buf[got] = '\0';
+	return buf;
+}
+
+/* The writers at the buffer's end, where a line part crosses a flush:
+ * the same bytes as in the middle. */
+static void test_outbuf(void)
+{
+	static char got[OUTBUF_SIZE + 64], want[OUTBUF_SIZE + 64];
+	size_t fill = OUTBUF_SIZE - 12, mark;
+	FILE *f = tmpfile();
+
+	CHECK(f != NULL, "a temporary file for outbuf tests");
+	if (!f)
+		return;
+	outbuf_init(&out, fileno(f));
+	outbuf_pad(&out, fill);
+	outbuf_decimal(&out, 123456789, 1, 14);
+	outbuf_u64(&out, UINT64_MAX);
+	memset(want, ' ', fill + 4);
+	strcpy(want + fill + 4, "-12345678918446744073709551615");
+	CHECK_STR(flushed(&out, f, got, sizeof(got)), want,
+		  "numbers across a flush: padded, signed, whole");
+
+	outbuf_init(&out, -1);
+	outbuf_puts(&out, "a ");
+	mark = outbuf_mark(&out);
+	outbuf_i64(&out, -42);
+	outbuf_align(&out, mark, 6, 1);
+	outbuf_putc(&out, '|');
+	mark = outbuf_mark(&out);
+	outbuf_puts(&out, "ab");
+	outbuf_align(&out, mark, 4, 0);
+	outbuf_putc(&out, '|');
+	mark = outbuf_mark(&out);
+	outbuf_puts(&out, "toolong");
+	outbuf_align(&out, mark, 4, 1);
+	CHECK_STR(outbuf_str(&out), "a    -42|ab  |toolong",
+		  "outbuf_align: right, left, and text wider than the column");
+
+	outbuf_init(&out, -1);
+	outbuf_puts(&out, "x=");
+	mark = outbuf_mark(&out);
+	outbuf_puts(&out, "\"v\"");
+	outbuf_unwrap(&out, mark, '"');
+	outbuf_putc(&out, ',');
+	mark = outbuf_mark(&out);
+	outbuf_puts(&out, "\"v");
+	outbuf_unwrap(&out, mark, '"');
+	CHECK_STR(outbuf_str(&out), "x=v,\"v",
+		  "outbuf_unwrap: only a value quoted at both ends");
+
+	outbuf_init(&out, -1);
+	outbuf_pad(&out, OUTBUF_SIZE);
+	CHECK(strlen(outbuf_str(&out)) == OUTBUF_SIZE - 1,
+	      "outbuf_str of a full buffer: cut to fit its NUL");
+	fclose(f);
 }
 
 int main(void)
@@ -498,5 +561,6 @@ int main(void)
 	test_truncated();
 	test_named_formats();
 	test_time_and_field();
+	test_outbuf();
 	return check_failures ? 1 : 0;
 }

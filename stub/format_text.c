@@ -1,0 +1,92 @@
+/* Event lines as text columns: the header of field names and one line
+ * per event, strings left-aligned and numbers right-aligned. */
+#include "render.h"
+
+#define TIME_WIDTH 15 /* 13:45:12.123456 */
+
+static int right_aligned(const struct bumble_field *f)
+{
+	if (f->count != 1 || f->format != BUMBLE_FORMAT_PLAIN)
+		return f->format == BUMBLE_FORMAT_DURATION;
+	return f->kind == BUMBLE_KIND_INT || f->kind == BUMBLE_KIND_UINT;
+}
+
+/* A column whose text is aligned after it is written: room reserved,
+ * so that no flush moves the mark column_end aligns from. */
+static size_t column_begin(struct outbuf *o, const struct bumble_field *f)
+{
+	outbuf_reserve(o, field_room(f));
+	return outbuf_mark(o);
+}
+
+/* The last column is not padded: no trailing spaces. */
+static void column_end(struct outbuf *o, const struct bumble_event_type *t,
+		       unsigned int i, size_t mark)
+{
+	const struct bumble_field *f = &t->fields[i];
+	int right = right_aligned(f);
+
+	if (right || i + 1 < t->field_count)
+		outbuf_align(o, mark, f->width, right);
+}
+
+void format_header(struct outbuf *o, const struct bumble_event_type *t,
+		   int with_time)
+{
+	if (with_time) {
+		outbuf_puts(o, "TIME");
+		outbuf_pad(o, TIME_WIDTH - 4 + 1);
+	}
+	format_header_fields(o, t);
+	outbuf_putc(o, '\n');
+}
+
+void format_header_fields(struct outbuf *o, const struct bumble_event_type *t)
+{
+	for (unsigned int i = 0; i < t->field_count; i++) {
+		size_t mark;
+
+		if (i)
+			outbuf_putc(o, ' ');
+		mark = column_begin(o, &t->fields[i]);
+		for (const char *c = t->fields[i].name; *c; c++)
+			outbuf_putc(o, (*c >= 'a' && *c <= 'z') ? *c - 32 : *c);
+		column_end(o, t, i, mark);
+	}
+}
+
+void format_text(struct outbuf *o, const struct bumble_event_type *t,
+		 const void *data, size_t size, uint64_t now)
+{
+	if (now) {
+		render_time(o, now, 0);
+		outbuf_putc(o, ' ');
+	}
+	format_text_fields(o, t, data, size);
+	outbuf_putc(o, '\n');
+}
+
+void format_text_fields(struct outbuf *o, const struct bumble_event_type *t,
+			const void *data, size_t size)
+{
+	const unsigned char *p = data;
+
+	for (unsigned int i = 0; i < t->field_count; i++) {
+		const struct bumble_field *f = &t->fields[i];
+		size_t mark;
+
+		if (i)
+			outbuf_putc(o, ' ');
+		if (plain_int(f) && field_present(f, size)) {
+			/* the common column: right-aligned as it is written */
+			render_int(o, f, p + f->offset, f->width);
+			continue;
+		}
+		mark = column_begin(o, f);
+		if (field_present(f, size))
+			render_value(o, f, p + f->offset, 0);
+		else
+			outbuf_putc(o, '?');
+		column_end(o, t, i, mark);
+	}
+}
