@@ -30,7 +30,7 @@ CLI_SRCS   := $(wildcard bundler/*.c)
 INIT_TEMPLATES := $(wildcard bundler/templates/*.bpf.c)
 INIT_TEMPLATES_C := $(OBJ)/gen/init_templates.c
 # format code shared by the tool and bumble: compiled into both
-SHARED_SRCS := stub/sha256.c stub/payload.c
+SHARED_SRCS := stub/sha256.c stub/payload.c stub/oci_layout.c stub/beneath.c
 STUB_OBJS  := $(patsubst stub/%.c,$(OBJ)/stub/%.o,$(STUB_SRCS))
 GEN_OBJS   := $(patsubst generator/%.c,$(OBJ)/generator/%.o,$(GEN_SRCS))
 CLI_OBJS   := $(patsubst bundler/%.c,$(OBJ)/bundler/%.o,$(CLI_SRCS))
@@ -90,7 +90,7 @@ $(OBJ)/generator/%.o: generator/%.c generator/*.h stub/include/bumble/runtime.h 
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -D_GNU_SOURCE -DBUMBLE_VERSION='"$(VERSION)"' $(WARN) $(HOST_INC) -c $< -o $@
 
-$(OBJ)/bundler/%.o: bundler/%.c bundler/bumble.h generator/*.h stub/payload.h stub/sha256.h $(STAMP_SYSROOT)
+$(OBJ)/bundler/%.o: bundler/%.c bundler/*.h generator/*.h stub/*.h $(STAMP_SYSROOT)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -D_GNU_SOURCE -DBUMBLE_VERSION='"$(VERSION)"' $(WARN) $(HOST_INC) -c $< -o $@
 

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "oci_layout.h"
 #include "payload.h"
 #include "sha256.h"
 #include "stub.h"
@@ -156,46 +157,16 @@ static int prepare_dir(const char *dir, int force)
 	return 0;
 }
 
-/* Writes data as dirfd/name, never following a link out of the dir. */
-static int write_at(int dirfd, const char *name, const void *data, size_t n)
-{
-	int fd =
-	    openat(dirfd, name,
-		   O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
-	const unsigned char *p = data;
-
-	if (fd < 0)
-		return -errno;
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			int e = errno;
-
-			close(fd);
-			return -e;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return close(fd) ? -errno : 0;
-}
-
-static int write_blob(int blobs, const void *data, size_t n)
-{
-	char digest[72];
-
-	sha256_digest_string(data, n, digest);
-	return write_at(blobs, digest + 7, data, n);
-}
-
+/* The artifact as an OCI image layout (oci_layout.c): its manifest,
+ * config and layer, the manifest under the ref of the tool's version. */
 int embedded_extract(const struct bumble_tool *t, const char *dir, int force)
 {
+	struct oci_blob manifest, config, layer;
+	const struct oci_blob *blobs[] = {&manifest, &config, &layer};
+	struct oci_ref ref = {&manifest, t->version};
+	struct oci_layout layout = {blobs, 3, &ref, 1};
 	struct embedded e;
-	char index[1024];
-	int rc, dirfd = -1, blobs = -1, n, err = 0;
+	int rc, dirfd, err;
 
 	rc = embedded_load(t, &e);
 	if (rc)
@@ -205,38 +176,14 @@ int embedded_extract(const struct bumble_tool *t, const char *dir, int force)
 		embedded_free(&e);
 		return rc;
 	}
+	oci_blob_set(&manifest, "application/vnd.oci.image.manifest.v1+json",
+		     e.view.manifest, e.view.manifest_size);
+	oci_blob_set(&config, "application/vnd.oci.image.config.v1+json",
+		     e.view.config, e.view.config_size);
+	oci_blob_set(&layer, "application/vnd.oci.image.layer.v1.tar",
+		     e.view.layer, e.view.layer_size);
 	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (dirfd >= 0) {
-		mkdirat(dirfd, "blobs", 0755);
-		blobs = openat(dirfd, "blobs",
-			       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		mkdirat(blobs, "sha256", 0755);
-		n = blobs;
-		blobs = openat(n, "sha256",
-			       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		close(n);
-	}
-	n = snprintf(index, sizeof(index),
-		     "{\"schemaVersion\":2,\"mediaType\":\"application/"
-		     "vnd.oci.image.index.v1+json\",\"manifests\":[{"
-		     "\"mediaType\":\"application/"
-		     "vnd.oci.image.manifest.v1+json\",\"digest\":\"%s\","
-		     "\"size\":%zu,\"annotations\":{\"org.opencontainers."
-		     "image.ref.name\":\"%s\"}}]}",
-		     e.view.manifest_digest, e.view.manifest_size, t->version);
-	if (dirfd < 0 || blobs < 0)
-		err = -errno;
-	if (!err)
-		err = write_at(dirfd, "oci-layout",
-			       "{\"imageLayoutVersion\":\"1.0.0\"}", 30);
-	if (!err)
-		err = write_blob(blobs, e.view.manifest, e.view.manifest_size);
-	if (!err)
-		err = write_blob(blobs, e.view.config, e.view.config_size);
-	if (!err)
-		err = write_blob(blobs, e.view.layer, e.view.layer_size);
-	if (!err)
-		err = write_at(dirfd, "index.json", index, (size_t)n);
+	err = dirfd < 0 ? -errno : oci_layout_write_dir(&layout, dirfd);
 	if (err) {
 		diag_err("writing the OCI layout into '%s' failed: %s", dir,
 			 strerror(-err));
@@ -247,8 +194,6 @@ int embedded_extract(const struct bumble_tool *t, const char *dir, int force)
 			"layout (ref %s); e.g. skopeo copy oci:%s:%s ...\n",
 			t->name, dir, t->version, dir, t->version);
 	}
-	if (blobs >= 0)
-		close(blobs);
 	if (dirfd >= 0)
 		close(dirfd);
 	embedded_free(&e);

@@ -63,8 +63,8 @@ fi
 # behaviour on any error path changes its exit code and fails the check.
 # It sits in build/test, so it finds build/lib/bumble like the real one.
 if gcc $SAN $CFLAGS -Ibundler -DBUMBLE_VERSION='"asan"' bundler/*.c \
-	generator/*.c stub/sha256.c stub/payload.c \
-	build/obj/bumble/gen/init_templates.c build/host/lib/libbpf.a \
+	generator/*.c stub/sha256.c stub/payload.c stub/oci_layout.c \
+	stub/beneath.c build/obj/bumble/gen/init_templates.c build/host/lib/libbpf.a \
 	-lelf -lz -o "$OUT/bumble"; then
 	for t in tests/cli/*.sh; do
 		echo "# $t (bumble under ASan/UBSan)"
