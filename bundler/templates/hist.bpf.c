@@ -48,36 +48,6 @@ struct {
 	__type(value, struct event);
 } events SEC(".maps");
 
-/* floor(log2(v)) for v > 0, 0 for 0: 0..63, without a loop. */
-static __always_inline __u32 log2_u64(__u64 v)
-{
-	__u32 r = 0;
-
-	if (v >> 32) {
-		v >>= 32;
-		r += 32;
-	}
-	if (v >> 16) {
-		v >>= 16;
-		r += 16;
-	}
-	if (v >> 8) {
-		v >>= 8;
-		r += 8;
-	}
-	if (v >> 4) {
-		v >>= 4;
-		r += 4;
-	}
-	if (v >> 2) {
-		v >>= 2;
-		r += 2;
-	}
-	if (v >> 1)
-		r += 1;
-	return r;
-}
-
 SEC("tracepoint/syscalls/sys_enter_read")
 int read_enter(struct trace_event_raw_sys_enter *ctx)
 {
@@ -102,7 +72,7 @@ int read_exit(struct trace_event_raw_sys_exit *ctx)
 	took = bpf_ktime_get_ns() - *start;
 	bpf_map_delete_elem(&starts, &tid);
 
-	slot = log2_u64(took);
+	slot = bumble_log2(took); /* floor(log2(took)): 0..63 (bumble.h) */
 	bucket = bpf_map_lookup_elem(&hist_read_ns, &slot);
 	if (bucket)
 		__sync_fetch_and_add(bucket, 1);
