@@ -1,5 +1,6 @@
 /* The options common to build, gen, bundle and inspect (-o, -I, -D,
- * --cflags, --name, --version, ...), and the output path they give. */
+ * --cflags, --name, --version, ...), and the names and output path they
+ * give. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -228,4 +229,32 @@ char *output_path(const struct input_opts *o, const char *fmt)
 		out = NULL;
 	}
 	return out;
+}
+
+char *name_from_path(const char *path)
+{
+	static const char *suffixes[] = {".bpf.c", ".bpf.o", ".c", ".o"};
+	const char *base = strrchr(path, '/');
+	char *name;
+
+	base = base ? base + 1 : path;
+	name = strdup(base);
+	if (!name)
+		return NULL;
+	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		size_t n = strlen(name), s = strlen(suffixes[i]);
+
+		if (n > s && !strcmp(name + n - s, suffixes[i])) {
+			name[n - s] = '\0';
+			break;
+		}
+	}
+	return name;
+}
+
+const char *source_name(const char *input)
+{
+	const char *slash = strrchr(input, '/');
+
+	return slash ? slash + 1 : input;
 }
