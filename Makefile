@@ -29,7 +29,8 @@ CLI_SRCS   := $(wildcard bundler/*.c)
 # bumble init's templates: real programs, embedded as C strings
 INIT_TEMPLATES := $(wildcard bundler/templates/*.bpf.c)
 INIT_TEMPLATES_C := $(OBJ)/gen/init_templates.c
-# format code shared by the tool and bumble: compiled into both
+# code shared by the tool and bumble (the payload format, digests, the
+# OCI layout writer): compiled into both
 SHARED_SRCS := stub/sha256.c stub/payload.c stub/oci_layout.c stub/beneath.c
 STUB_OBJS  := $(patsubst stub/%.c,$(OBJ)/stub/%.o,$(STUB_SRCS))
 GEN_OBJS   := $(patsubst generator/%.c,$(OBJ)/generator/%.o,$(GEN_SRCS))
@@ -94,7 +95,7 @@ $(OBJ)/bundler/%.o: bundler/%.c bundler/*.h generator/*.h stub/*.h $(STAMP_SYSRO
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -D_GNU_SOURCE -DBUMBLE_VERSION='"$(VERSION)"' $(WARN) $(HOST_INC) -c $< -o $@
 
-$(OBJ)/shared/%.o: stub/%.c stub/%.h
+$(OBJ)/shared/%.o: stub/%.c stub/*.h
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -D_GNU_SOURCE $(WARN) -Istub -c $< -o $@
 
