@@ -26,9 +26,13 @@ MUSL_CC    := musl-gcc
 STUB_SRCS  := $(wildcard stub/*.c)
 GEN_SRCS   := $(wildcard generator/*.c)
 CLI_SRCS   := $(wildcard bundler/*.c)
-# format code shared by the tool and bumble: compiled into both
-SHARED_SRCS := stub/sha256.c stub/payload.c stub/tool_options.c \
-	       stub/enum_names.c
+# bumble init's templates: real programs, embedded as C strings
+INIT_TEMPLATES := $(wildcard bundler/templates/*.bpf.c)
+INIT_TEMPLATES_C := $(OBJ)/gen/init_templates.c
+# code shared by the tool and bumble (the payload format, digests, the
+# OCI layout writer, the tool's option and name tables): compiled into both
+SHARED_SRCS := stub/sha256.c stub/payload.c stub/oci_layout.c stub/beneath.c \
+	       stub/tool_options.c stub/enum_names.c
 STUB_OBJS  := $(patsubst stub/%.c,$(OBJ)/stub/%.o,$(STUB_SRCS))
 GEN_OBJS   := $(patsubst generator/%.c,$(OBJ)/generator/%.o,$(GEN_SRCS))
 CLI_OBJS   := $(patsubst bundler/%.c,$(OBJ)/bundler/%.o,$(CLI_SRCS))
@@ -88,17 +92,31 @@ $(OBJ)/generator/%.o: generator/%.c generator/*.h stub/include/bumble/runtime.h 
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -D_GNU_SOURCE -DBUMBLE_VERSION='"$(VERSION)"' $(WARN) $(HOST_INC) -c $< -o $@
 
-$(OBJ)/bundler/%.o: bundler/%.c bundler/bumble.h generator/*.h stub/payload.h stub/sha256.h $(STAMP_SYSROOT)
+$(OBJ)/bundler/%.o: bundler/%.c bundler/*.h generator/*.h stub/*.h $(STAMP_SYSROOT)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -D_GNU_SOURCE -DBUMBLE_VERSION='"$(VERSION)"' $(WARN) $(HOST_INC) -c $< -o $@
 
-$(OBJ)/shared/%.o: stub/%.c stub/%.h
+$(OBJ)/shared/%.o: stub/%.c stub/*.h
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -D_GNU_SOURCE $(WARN) -Istub -Istub/include -c $< -o $@
 
-$(BUMBLE): $(CLI_OBJS) $(GEN_OBJS) $(SHARED_OBJS) $(STAMP_SYSROOT)
+# Each template file as the string init_template_NAME, every byte a \x
+# escape (od, so no tool beyond coreutils and sed is needed).
+$(INIT_TEMPLATES_C): $(INIT_TEMPLATES)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) -o $@ $(CLI_OBJS) $(GEN_OBJS) $(SHARED_OBJS) $(HOST)/lib/libbpf.a -lelf -lz
+	{ echo "/* bundler/templates/NAME.bpf.c as strings: made by make. */"; \
+	  for f in $(INIT_TEMPLATES); do \
+	    echo; echo "const char init_template_$$(basename $$f .bpf.c)[] ="; \
+	    od -An -v -tx1 $$f | sed 's/ /\\x/g; s/^/\t"/; s/$$/"/'; \
+	    echo "	\"\";"; \
+	  done; } >$@
+
+$(OBJ)/init_templates.o: $(INIT_TEMPLATES_C)
+	$(HOST_CC) $(HOST_CFLAGS) $(WARN) -c $< -o $@
+
+$(BUMBLE): $(CLI_OBJS) $(GEN_OBJS) $(SHARED_OBJS) $(OBJ)/init_templates.o $(STAMP_SYSROOT)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -o $@ $(CLI_OBJS) $(GEN_OBJS) $(SHARED_OBJS) $(OBJ)/init_templates.o $(HOST)/lib/libbpf.a -lelf -lz
 
 demo: deps all
 	@tests/demo.sh

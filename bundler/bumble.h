@@ -114,6 +114,9 @@ struct gen_model *open_model(const struct input_opts *o, unsigned char **obj,
 int compile_bpf(const struct input_opts *o, const char *out,
 		struct role_hints *hints);
 
+/* Does path name C source (*.c)? Then the input is compiled. */
+int is_c_source(const char *path);
+
 /* Installation paths, found from /proc/self/exe: PREFIX/lib/bumble. */
 const char *libdir(void);
 

@@ -39,11 +39,15 @@ if gcc $SAN $CFLAGS tests/unit/test_format.c stub/format_*.c stub/render_*.c stu
 	gcc $SAN $CFLAGS -Ibundler tests/unit/test_model.c generator/*.c \
 		bundler/param_docs.c stub/sha256.c stub/enum_names.c stub/tool_options.c \
 		build/host/lib/libbpf.a -lelf -lz -o "$OUT/test_model" &&
+	gcc $SAN $CFLAGS tests/unit/test_oci_layout.c stub/oci_layout.c \
+		stub/beneath.c stub/sha256.c generator/json.c \
+		-o "$OUT/test_oci_layout" &&
 	build/bin/bumble build tests/fixtures/layout.bpf.c -o "$OUT/layout.bpf.o" &&
 	build/bin/bumble build tests/fixtures/noprog.bpf.c -o "$OUT/noprog.bpf.o"; then
 	unit format "$OUT/test_format"
 	unit model "$OUT/test_model" "$OUT/layout.bpf.o" "$OUT/noprog.bpf.o" \
 		tests/fixtures/layout.bpf.c
+	unit oci_layout "$OUT/test_oci_layout"
 else
 	echo "not ok - building the unit tests failed"
 	echo fail >>"$BUMBLE_RESULTS"
@@ -63,7 +67,9 @@ fi
 # behaviour on any error path changes its exit code and fails the check.
 # It sits in build/test, so it finds build/lib/bumble like the real one.
 if gcc $SAN $CFLAGS -Ibundler -DBUMBLE_VERSION='"asan"' bundler/*.c \
-	generator/*.c stub/sha256.c stub/payload.c stub/enum_names.c stub/tool_options.c build/host/lib/libbpf.a \
+	generator/*.c stub/sha256.c stub/payload.c stub/oci_layout.c \
+	stub/beneath.c stub/enum_names.c stub/tool_options.c \
+	build/obj/bumble/gen/init_templates.c build/host/lib/libbpf.a \
 	-lelf -lz -o "$OUT/bumble"; then
 	for t in tests/cli/*.sh; do
 		echo "# $t (bumble under ASan/UBSan)"

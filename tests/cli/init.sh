@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# bumble init: every template is written with its NAME filled in and
-# bundles with no warning (clang -Wall included); as root each one runs
+# bumble init: every template is written with its NAME filled in, byte
+# for byte the file in bundler/templates/, and bundles with no warning
+# (clang -Wall included), as does that file itself; as root each one runs
 # and shows the events it promises. Then init's errors: bad NAME, unknown
 # template, an existing file without --force, a missing directory.
 . "$(dirname "$0")/../lib.sh"
@@ -26,6 +27,10 @@ for t in $TEMPLATES; do
 	else
 		fail "init --template $t: written, NAME filled in" "exit $RC"
 	fi
+	sed "s/@NAME@/i_$t/g; s/@FILE@/i_$t.bpf.c/g" \
+		"$ROOT/bundler/templates/$t.bpf.c" >"$WORK/expected_$t.bpf.c"
+	check "init --template $t: writes bundler/templates/$t.bpf.c as it is" \
+		cmp "$WORK/expected_$t.bpf.c" "$src"
 	check "init --template $t: says what to run next" grep -Fq \
 		"next: bumble bundle $src -o i_$t && sudo ./i_$t" "$WORK/err"
 	run "$BUMBLE" bundle "$src" --cflags -Wall -o "$WORK/i_$t"
@@ -34,7 +39,18 @@ for t in $TEMPLATES; do
 	else
 		fail "template $t bundles with no warning" "exit $RC"
 	fi
+	run "$BUMBLE" bundle "$ROOT/bundler/templates/$t.bpf.c" --cflags -Wall \
+		-o "$WORK/tree_$t"
+	if [ "$RC" = 0 ] && ! grep -qi "warning" "$WORK/err"; then
+		pass "bundler/templates/$t.bpf.c bundles as a file, no warning"
+	else
+		fail "bundler/templates/$t.bpf.c bundles as a file, no warning" \
+			"exit $RC"
+	fi
 done
+check "every file in bundler/templates/ is a template init knows" test \
+	"$(cd "$ROOT/bundler/templates" && echo *.bpf.c)" = \
+	"$(for t in $TEMPLATES; do echo "$t.bpf.c"; done | sort | xargs)"
 
 run env -C "$WORK" "$BUMBLE" init mytool
 check "init NAME: writes NAME.bpf.c, a tracepoint program, by default" \

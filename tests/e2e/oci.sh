@@ -99,6 +99,21 @@ run "$TOOL" --extract "$WORK/trap" --force
 check "--extract never follows a link out of DIR" test "$RC" = 1 -a \
 	-z "$(ls -A "$WORK/outside")"
 
+# index.json is JSON whatever the version holds: --extract and export
+# escape the ref name built from it.
+run "$BUMBLE" bundle "$EXAMPLES/execsnoop.bpf.c" -o "$WORK/quoted" \
+	--version '1"0'
+check "bundle --version '1\"0'" test "$RC" = 0
+run "$WORK/quoted" --extract "$WORK/quoted-art"
+check "--extract: index.json parses, the ref is the version" json_doc \
+	"$WORK/quoted-art/index.json" \
+	"e['manifests'][0]['annotations']['org.opencontainers.image.ref.name'] == '1\"0'"
+run "$BUMBLE" export "$WORK/quoted" --oci "$WORK/quoted-oci"
+check "export --oci: index.json parses, refs from the version" json_doc \
+	"$WORK/quoted-oci/index.json" \
+	"[m['annotations']['org.opencontainers.image.ref.name']
+	  for m in e['manifests']] == ['1\"0', '1\"0-ebpf']"
+
 # Export: a runnable image and the artifact, in three formats.
 run "$BUMBLE" export "$TOOL" --oci "$WORK/oci" --oci-archive "$WORK/oci.tar" \
 	--docker-archive "$WORK/docker.tar" --tag bumble-test/execsnoop:t1
@@ -149,6 +164,12 @@ expect_exit 2 "say where: --oci DIR" "export without a destination: exit 2" \
 expect_exit 2 "'$WORK/oci' is not empty" \
 	"export into a non-empty layout dir: exit 2" \
 	"$BUMBLE" export "$TOOL" --oci "$WORK/oci"
+mkdir -p "$WORK/trap-oci" "$WORK/outside-oci"
+ln -s "$WORK/outside-oci" "$WORK/trap-oci/blobs"
+expect_exit 1 "writing the OCI layout in '$WORK/trap-oci' failed" \
+	"export --oci --force never follows a link out of DIR: exit 1" \
+	"$BUMBLE" export "$TOOL" --oci "$WORK/trap-oci" --force
+check "and wrote nothing through the link" test -z "$(ls -A "$WORK/outside-oci")"
 run "$BUMBLE" bundle "$EXAMPLES/exitsnoop.bpf.c" -o "$WORK/exitsnoop" \
 	--oci "$WORK/bundled-oci"
 run skopeo inspect oci:"$WORK/bundled-oci":0.0.0

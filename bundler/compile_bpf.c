@@ -1,0 +1,175 @@
+/* Compiling BPF C with clang: the target, bumble's headers, the user's
+ * flags, BumbleBee's map sections rewritten and --event types kept. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bumble.h"
+
+/* Does the source name a BumbleBee map section (".maps.print")? */
+static int uses_bee_sections(const char *path)
+{
+	unsigned char *text;
+	size_t size;
+	int found;
+
+	if (read_file(path, &text, &size))
+		return 0;
+	found = memmem(text, size, "\".maps.", 7) != NULL;
+	free(text);
+	return found;
+}
+
+/* --event types: clang puts into BTF only the types the program's
+ * globals, maps and functions use, not those of its locals. A pointer to
+ * each such struct, declared before the source, makes it part of BTF. */
+static char *write_event_header(const struct input_opts *o, const char *out)
+{
+	char *path = NULL;
+	FILE *f;
+
+	if (!o->event_count || asprintf(&path, "%s.events.h", out) < 0)
+		return NULL;
+	f = fopen(path, "w");
+	if (!f) {
+		free(path);
+		return NULL;
+	}
+	for (size_t i = 0; i < o->event_count; i++)
+		fprintf(f, "struct %s *__bumble_event_%zu;\n",
+			o->events[i].type, i);
+	fclose(f);
+	return path;
+}
+
+/* Runs clang on src: preprocess only (-E) or compile (-c) to out. */
+static int run_clang(const struct input_opts *o, const char *clang,
+		     const char *incdir, const char *mode, const char *src,
+		     const char *out, const char *event_header)
+{
+	char *srcdir = strdup(o->input), *slash;
+	const char **argv;
+	size_t n = 0;
+	int status;
+
+	argv = calloc(o->cflag_count + 20, sizeof(*argv));
+	if (!srcdir || !argv) {
+		free(srcdir);
+		free(argv);
+		return -1;
+	}
+	slash = strrchr(srcdir, '/');
+	if (slash)
+		*slash = '\0';
+	else
+		strcpy(srcdir, ".");
+	argv[n++] = clang;
+	argv[n++] = "-target";
+	argv[n++] = "bpf";
+	argv[n++] = "-g";
+	argv[n++] = "-O2";
+	argv[n++] = "-D__TARGET_ARCH_x86";
+	argv[n++] = "-D__BUMBLE__";
+	argv[n++] = "-I";
+	argv[n++] = srcdir;
+	argv[n++] = "-I";
+	argv[n++] = incdir;
+	for (size_t i = 0; i < o->cflag_count; i++)
+		argv[n++] = o->cflags[i];
+	if (strcmp(src, o->input)) /* preprocessed: -I and -D are moot */
+		argv[n++] = "-Wno-unused-command-line-argument";
+	else if (event_header) {
+		argv[n++] = "-include";
+		argv[n++] = event_header;
+	}
+	argv[n++] = mode;
+	argv[n++] = src;
+	argv[n++] = "-o";
+	argv[n++] = out;
+	argv[n] = NULL;
+	status = run_command((char *const *)argv, o->verbose);
+	free(argv);
+	free(srcdir);
+	return status;
+}
+
+/* BumbleBee programs: preprocess, rewrite the map sections, and leave
+ * the path of the source to compile in *src (malloc'ed). */
+static int rewrite_bee_source(const struct input_opts *o, const char *clang,
+			      const char *incdir, const char *out,
+			      struct role_hints *hints, char **src)
+{
+	unsigned char *text = NULL;
+	size_t size;
+	int rc = EXIT_OK;
+
+	if (asprintf(src, "%s.i", out) < 0) {
+		*src = NULL;
+		return EXIT_FAIL;
+	}
+	if (run_clang(o, clang, incdir, "-E", o->input, *src, NULL) != 0) {
+		err("preprocessing %s failed (clang's messages are above)",
+		    o->input);
+		return EXIT_COMPILE;
+	}
+	if (read_file(*src, &text, &size) ||
+	    !(text = realloc(text, size + 1))) {
+		err("cannot read the preprocessed source %s", *src);
+		return EXIT_FAIL;
+	}
+	text[size] = '\0';
+	if (bee_rewrite_sections((char *)text, hints)) {
+		err("%s: cannot tell which map a SEC(\".maps.*\") belongs to",
+		    o->input);
+		rc = EXIT_INPUT;
+	} else if (write_file_atomic(*src, text, size, 0644)) {
+		err("cannot write %s", *src);
+		rc = EXIT_FAIL;
+	}
+	free(text);
+	return rc;
+}
+
+int compile_bpf(const struct input_opts *o, const char *out,
+		struct role_hints *hints)
+{
+	static const char *const clangs[] = {"clang", "clang-19", "clang-16",
+					     "clang-14", NULL};
+	char *clang, *incdir = NULL, *src = NULL, *events = NULL;
+	int rc = EXIT_OK;
+
+	clang = require_program("BUMBLE_CLANG", clangs, "clang");
+	if (!clang)
+		return EXIT_MISSING;
+	if (asprintf(&incdir, "%s/include", libdir()) < 0)
+		incdir = NULL;
+	if (!incdir || access(incdir, R_OK) != 0) {
+		err("bumble's BPF headers are missing from %s; rebuild or "
+		    "reinstall bumble (make, make install)",
+		    incdir ? incdir : libdir());
+		free(incdir);
+		free(clang);
+		return EXIT_FAIL;
+	}
+	if (hints && uses_bee_sections(o->input))
+		rc = rewrite_bee_source(o, clang, incdir, out, hints, &src);
+	events = write_event_header(o, out);
+	if (rc == EXIT_OK &&
+	    run_clang(o, clang, incdir, "-c", src ? src : o->input, out,
+		      events) != 0) {
+		err("compiling %s failed (clang's messages are above)",
+		    o->input);
+		unlink(out);
+		rc = EXIT_COMPILE;
+	}
+	if (src)
+		unlink(src);
+	if (events)
+		unlink(events);
+	free(events);
+	free(src);
+	free(incdir);
+	free(clang);
+	return rc;
+}

@@ -1,0 +1,156 @@
+/* Files for the bumble CLI: read whole, written atomically (a temporary
+ * file and a rename), an output's directory checked with a clear error,
+ * and private temporary directories. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bumble.h"
+
+int read_file(const char *path, unsigned char **data, size_t *size)
+{
+	struct stat st;
+	unsigned char *buf;
+	size_t done = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+	}
+	buf = malloc(st.st_size ? (size_t)st.st_size : 1);
+	if (!buf) {
+		close(fd);
+		return -ENOMEM;
+	}
+	while (done < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + done, (size_t)st.st_size - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			int e = n < 0 ? errno : EIO;
+
+			free(buf);
+			close(fd);
+			return -e;
+		}
+		done += (size_t)n;
+	}
+	close(fd);
+	*data = buf;
+	*size = done;
+	return 0;
+}
+
+int check_output_dir(const char *path)
+{
+	char *copy = strdup(path);
+	struct stat st;
+	const char *dir;
+	int rc = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	dir = dirname(copy);
+	if (stat(dir, &st) != 0) {
+		err("cannot write '%s': directory '%s' does not exist; create "
+		    "it first (mkdir -p %s)",
+		    path, dir, dir);
+		rc = -ENOENT;
+	} else if (!S_ISDIR(st.st_mode)) {
+		err("cannot write '%s': '%s' is not a directory", path, dir);
+		rc = -ENOTDIR;
+	}
+	free(copy);
+	return rc;
+}
+
+int write_file_atomic(const char *path, const void *data, size_t size, int mode)
+{
+	char tmp[PATH_MAX];
+	const unsigned char *p = data;
+	int fd;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path) >=
+	    (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		return -errno;
+	while (size > 0) {
+		ssize_t n = write(fd, p, size);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+
+			close(fd);
+			unlink(tmp);
+			return -e;
+		}
+		p += n;
+		size -= (size_t)n;
+	}
+	if (fchmod(fd, (mode_t)mode) || fsync(fd) || close(fd) ||
+	    rename(tmp, path)) {
+		int e = errno;
+
+		unlink(tmp);
+		return -e;
+	}
+	return 0;
+}
+
+char *tmpdir_make(void)
+{
+	const char *base = getenv("TMPDIR");
+	char *dir;
+
+	if (!base || !*base)
+		base = "/tmp";
+	if (asprintf(&dir, "%s/bumble.XXXXXX", base) < 0)
+		return NULL;
+	if (!mkdtemp(dir)) {
+		err("cannot create a temporary directory in %s: %s", base,
+		    strerror(errno));
+		free(dir);
+		return NULL;
+	}
+	return dir;
+}
+
+void tmpdir_rm(char *dir)
+{
+	DIR *d;
+	struct dirent *e;
+
+	if (!dir)
+		return;
+	d = opendir(dir);
+	if (d) {
+		while ((e = readdir(d))) {
+			char *p;
+
+			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+				continue;
+			if (asprintf(&p, "%s/%s", dir, e->d_name) >= 0) {
+				unlink(p);
+				free(p);
+			}
+		}
+		closedir(d);
+	}
+	rmdir(dir);
+	free(dir);
+}

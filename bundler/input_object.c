@@ -1,0 +1,104 @@
+/* The BPF object of an input: compiled from C when needed, checked, and
+ * relinked with libbpf's BPF linker to drop what the tool does not need. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <bpf/libbpf.h>
+
+#include "bumble.h"
+#include "model.h"
+
+int is_c_source(const char *path)
+{
+	size_t n = strlen(path);
+
+	return n > 2 && !strcmp(path + n - 2, ".c");
+}
+
+/* Links the object with libbpf's BPF linker: the result keeps code, maps,
+ * BTF and CO-RE relocations and drops DWARF, which is most of the size. */
+static int link_object(const char *in, const char *out)
+{
+	struct bpf_linker *linker;
+	int rc;
+
+	linker = bpf_linker__new(out, NULL);
+	if (!linker)
+		return -errno;
+	rc = bpf_linker__add_file(linker, in, NULL);
+	if (!rc)
+		rc = bpf_linker__finalize(linker);
+	bpf_linker__free(linker);
+	return rc;
+}
+
+int load_input_object(const struct input_opts *o, unsigned char **obj,
+		      size_t *size, struct role_hints *hints)
+{
+	struct stat st;
+	char *dir, *compiled = NULL, *linked = NULL;
+	const char *object = o->input;
+	char msg[512];
+	int rc;
+
+	*obj = NULL;
+	if (stat(o->input, &st) != 0) {
+		err("cannot read '%s': %s", o->input, strerror(errno));
+		return EXIT_INPUT;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		err("'%s' is not a regular file", o->input);
+		return EXIT_INPUT;
+	}
+	dir = tmpdir_make();
+	if (!dir)
+		return EXIT_FAIL;
+	if (asprintf(&compiled, "%s/prog.bpf.o", dir) < 0 ||
+	    asprintf(&linked, "%s/linked.bpf.o", dir) < 0) {
+		rc = EXIT_FAIL;
+		goto out;
+	}
+	if (is_c_source(o->input)) {
+		rc = compile_bpf(o, compiled, hints);
+		if (rc)
+			goto out;
+		object = compiled;
+	}
+	rc = read_file(object, obj, size);
+	if (rc) {
+		err("cannot read '%s': %s", object, strerror(-rc));
+		rc = EXIT_INPUT;
+		goto out;
+	}
+	if (gen_check_object(*obj, *size, msg, sizeof(msg))) {
+		err("%s: %s", o->input, msg);
+		rc = EXIT_INPUT;
+		goto out;
+	}
+	free(*obj);
+	*obj = NULL;
+	rc = link_object(object, linked);
+	if (rc) {
+		err("%s: libbpf cannot link this BPF object: %s", o->input,
+		    strerror(-rc));
+		rc = EXIT_INPUT;
+		goto out;
+	}
+	rc = read_file(linked, obj, size);
+	if (rc) {
+		err("cannot read '%s': %s", linked, strerror(-rc));
+		rc = EXIT_FAIL;
+	}
+out:
+	if (rc) {
+		free(*obj);
+		*obj = NULL;
+	}
+	free(linked);
+	free(compiled);
+	tmpdir_rm(dir);
+	return rc;
+}

@@ -1,0 +1,260 @@
+/* The options common to build, gen, bundle and inspect (-o, -I, -D,
+ * --cflags, --name, --version, ...), and the names and output path they
+ * give. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bumble.h"
+
+enum {
+	OPT_NAME = 256,
+	OPT_VERSION,
+	OPT_DESCRIPTION,
+	OPT_CFLAGS,
+	OPT_RUNNER,
+	OPT_EVENT,
+	OPT_OCI,
+	OPT_BTF_DIR,
+};
+
+static const struct option long_options[] = {
+    {"output", required_argument, NULL, 'o'},
+    {"cflags", required_argument, NULL, OPT_CFLAGS},
+    {"name", required_argument, NULL, OPT_NAME},
+    {"version", required_argument, NULL, OPT_VERSION},
+    {"description", required_argument, NULL, OPT_DESCRIPTION},
+    {"runner", required_argument, NULL, OPT_RUNNER},
+    {"event", required_argument, NULL, OPT_EVENT},
+    {"oci", required_argument, NULL, OPT_OCI},
+    {"btf-dir", required_argument, NULL, OPT_BTF_DIR},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+static void add_cflag(struct input_opts *o, const char *flag)
+{
+	const char **grown =
+	    realloc(o->cflags, (o->cflag_count + 1) * sizeof(*o->cflags));
+
+	if (!grown) {
+		err("out of memory");
+		exit(EXIT_FAIL);
+	}
+	o->cflags = grown;
+	o->cflags[o->cflag_count++] = strdup(flag);
+}
+
+static void add_joined(struct input_opts *o, const char *opt, const char *arg)
+{
+	char *flag;
+
+	if (asprintf(&flag, "%s%s", opt, arg) < 0) {
+		err("out of memory");
+		exit(EXIT_FAIL);
+	}
+	add_cflag(o, flag);
+	free(flag);
+}
+
+/* --cflags "A B": split on white space, no shell quoting. */
+static void add_split(struct input_opts *o, const char *arg)
+{
+	char *copy = strdup(arg), *save = NULL;
+
+	for (char *tok = strtok_r(copy, " \t\n", &save); tok;
+	     tok = strtok_r(NULL, " \t\n", &save))
+		add_cflag(o, tok);
+	free(copy);
+}
+
+/* --event MAP=STRUCT (also MAP=struct STRUCT) */
+static int add_event(struct input_opts *o, const char *arg)
+{
+	const char *eq = strchr(arg, '='), *type;
+	struct gen_event_override *grown;
+
+	type = eq ? eq + 1 : NULL;
+	if (type && !strncmp(type, "struct ", 7))
+		type += 7;
+	if (!eq || eq == arg || !type || !*type) {
+		err("--event takes MAP=STRUCT, as in --event events=event, not "
+		    "'%s'",
+		    arg);
+		return -1;
+	}
+	grown = realloc(o->events, (o->event_count + 1) * sizeof(*grown));
+	if (!grown)
+		return -1;
+	o->events = grown;
+	o->events[o->event_count].map = strndup(arg, (size_t)(eq - arg));
+	o->events[o->event_count].type = strdup(type);
+	o->event_count++;
+	return 0;
+}
+
+static int refuse(const char *cmd, const char *opt)
+{
+	err("'bumble %s' takes no %s option; see 'bumble %s --help'", cmd, opt,
+	    cmd);
+	return EXIT_USAGE;
+}
+
+int input_opts_parse(int argc, char **argv, const char *cmd, int takes,
+		     const char *usage, struct input_opts *o)
+{
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":o:I:D:vh", long_options, NULL)) !=
+	       -1) {
+		switch (c) {
+		case 'o':
+			if (!(takes & TAKES_OUTPUT))
+				return refuse(cmd, "-o");
+			o->output = optarg;
+			break;
+		case 'I':
+		case 'D':
+			if (!(takes & TAKES_CFLAGS))
+				return refuse(cmd, c == 'I' ? "-I" : "-D");
+			add_joined(o, c == 'I' ? "-I" : "-D", optarg);
+			break;
+		case OPT_CFLAGS:
+			if (!(takes & TAKES_CFLAGS))
+				return refuse(cmd, "--cflags");
+			add_split(o, optarg);
+			break;
+		case OPT_NAME:
+		case OPT_VERSION:
+		case OPT_DESCRIPTION:
+			if (!(takes & TAKES_META))
+				return refuse(cmd, argv[optind - 1]);
+			if (c == OPT_NAME)
+				o->name = optarg;
+			else if (c == OPT_VERSION)
+				o->version = optarg;
+			else
+				o->description = optarg;
+			break;
+		case OPT_RUNNER:
+			if (!(takes & TAKES_RUNNER))
+				return refuse(cmd, "--runner");
+			o->runner = optarg;
+			break;
+		case OPT_BTF_DIR:
+			if (!(takes & TAKES_RUNNER))
+				return refuse(cmd, "--btf-dir");
+			o->btf_dir = optarg;
+			break;
+		case OPT_OCI:
+			if (!(takes & TAKES_RUNNER))
+				return refuse(cmd, "--oci");
+			o->oci_dir = optarg;
+			break;
+		case OPT_EVENT:
+			if (!(takes & TAKES_EVENT))
+				return refuse(cmd, "--event");
+			if (add_event(o, optarg))
+				return EXIT_USAGE;
+			break;
+		case 'v':
+			o->verbose = 1;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return EXIT_OK;
+		case ':':
+			err("%s needs a value; see 'bumble %s --help'",
+			    argv[optind - 1], cmd);
+			return EXIT_USAGE;
+		default:
+			err("unknown option '%s'; see 'bumble %s --help'",
+			    argv[optind - 1], cmd);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		err("no input: give a BPF C source (.bpf.c) or object "
+		    "(.bpf.o); see 'bumble %s --help'",
+		    cmd);
+		return EXIT_USAGE;
+	}
+	if (optind + 1 < argc) {
+		err("one input at a time; unexpected '%s'", argv[optind + 1]);
+		return EXIT_USAGE;
+	}
+	o->input = argv[optind];
+	if (o->name && !*o->name) {
+		err("--name must not be empty");
+		return EXIT_USAGE;
+	}
+	return -1; /* parsed: go on */
+}
+
+void input_opts_free(struct input_opts *o)
+{
+	for (size_t i = 0; i < o->cflag_count; i++)
+		free((char *)o->cflags[i]);
+	free(o->cflags);
+	o->cflags = NULL;
+	o->cflag_count = 0;
+	for (size_t i = 0; i < o->event_count; i++) {
+		free((char *)o->events[i].map);
+		free((char *)o->events[i].type);
+	}
+	free(o->events);
+	o->events = NULL;
+	o->event_count = 0;
+}
+
+char *output_path(const struct input_opts *o, const char *fmt)
+{
+	char *out = NULL, *name;
+
+	if (o->output) {
+		out = strdup(o->output);
+	} else {
+		name = o->name ? strdup(o->name) : name_from_path(o->input);
+		if (!name || asprintf(&out, fmt, name) < 0)
+			out = NULL;
+		free(name);
+	}
+	if (out && check_output_dir(out)) {
+		free(out);
+		out = NULL;
+	}
+	return out;
+}
+
+char *name_from_path(const char *path)
+{
+	static const char *suffixes[] = {".bpf.c", ".bpf.o", ".c", ".o"};
+	const char *base = strrchr(path, '/');
+	char *name;
+
+	base = base ? base + 1 : path;
+	name = strdup(base);
+	if (!name)
+		return NULL;
+	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		size_t n = strlen(name), s = strlen(suffixes[i]);
+
+		if (n > s && !strcmp(name + n - s, suffixes[i])) {
+			name[n - s] = '\0';
+			break;
+		}
+	}
+	return name;
+}
+
+const char *source_name(const char *input)
+{
+	const char *slash = strrchr(input, '/');
+
+	return slash ? slash + 1 : input;
+}

@@ -1,0 +1,62 @@
+/* The model of an input: its object, with the map roles and parameter
+ * help found in its source, read by the generator. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "bumble.h"
+#include "model.h"
+
+struct gen_model *open_model(const struct input_opts *o, unsigned char **obj,
+			     int *rc)
+{
+	struct gen_opts gopts = {0};
+	struct role_hints hints = {0};
+	struct param_docs docs = {0};
+	unsigned char *src;
+	size_t src_size;
+	struct gen_model *m;
+	char msg[512];
+	char *name = NULL;
+	size_t size;
+
+	*obj = NULL;
+	*rc = load_input_object(o, obj, &size, &hints);
+	if (*rc != EXIT_OK) {
+		role_hints_free(&hints);
+		return NULL;
+	}
+	if (!o->name)
+		name = name_from_path(o->input);
+	gopts.name = o->name ? o->name : name;
+	gopts.version = o->version;
+	gopts.description = o->description;
+	gopts.events = o->events;
+	gopts.event_count = o->event_count;
+	gopts.roles = hints.hints;
+	gopts.role_count = hints.count;
+	if (is_c_source(o->input) && !read_file(o->input, &src, &src_size)) {
+		char *text = realloc(src, src_size + 1);
+
+		if (text) {
+			text[src_size] = '\0';
+			param_docs_scan(text, &docs);
+			src = (unsigned char *)text;
+		}
+		free(src);
+		gopts.helps = docs.helps;
+		gopts.help_count = docs.count;
+	}
+	m = gen_model_open(*obj, size, &gopts, msg, sizeof(msg));
+	for (unsigned int i = 0; m && i < m->warning_count; i++)
+		fprintf(stderr, "bumble: warning: %s\n", m->warnings[i]);
+	if (!m) {
+		err("%s: %s", o->input, msg);
+		free(*obj);
+		*obj = NULL;
+		*rc = EXIT_INPUT;
+	}
+	role_hints_free(&hints);
+	param_docs_free(&docs);
+	free(name);
+	return m;
+}

@@ -1,0 +1,119 @@
+/* Where bumble is installed (PREFIX/lib/bumble), and the programs it
+ * drives: found on PATH, with the Debian package to install if missing,
+ * and run. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "bumble.h"
+
+const char *libdir(void)
+{
+	static char dir[PATH_MAX + 16];
+	char exe[PATH_MAX];
+	const char *env = getenv("BUMBLE_LIBDIR");
+	ssize_t n;
+	char *slash;
+
+	if (dir[0])
+		return dir;
+	if (env && *env) {
+		snprintf(dir, sizeof(dir), "%s", env);
+		return dir;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0) {
+		snprintf(dir, sizeof(dir), "/usr/local/lib/bumble");
+		return dir;
+	}
+	exe[n] = '\0';
+	/* PREFIX/bin/bumble -> PREFIX/lib/bumble */
+	slash = strrchr(exe, '/');
+	if (slash)
+		*slash = '\0';
+	slash = strrchr(exe, '/');
+	if (slash)
+		*slash = '\0';
+	snprintf(dir, sizeof(dir), "%s/lib/bumble", exe);
+	return dir;
+}
+
+char *find_program(const char *name)
+{
+	const char *path = getenv("PATH");
+	char buf[PATH_MAX];
+
+	if (strchr(name, '/'))
+		return access(name, X_OK) == 0 ? strdup(name) : NULL;
+	if (!path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	while (*path) {
+		const char *end = strchr(path, ':');
+		size_t len = end ? (size_t)(end - path) : strlen(path);
+
+		if (len && len + strlen(name) + 2 <= sizeof(buf)) {
+			snprintf(buf, sizeof(buf), "%.*s/%s", (int)len, path,
+				 name);
+			if (access(buf, X_OK) == 0)
+				return strdup(buf);
+		}
+		path += len + (end ? 1 : 0);
+	}
+	return NULL;
+}
+
+char *require_program(const char *env, const char *const *names,
+		      const char *package)
+{
+	const char *override = env ? getenv(env) : NULL;
+	const char *first = names[0];
+	char *found;
+
+	if (override && *override) {
+		found = find_program(override);
+		if (!found)
+			err("%s=%s is not an executable program", env,
+			    override);
+		return found;
+	}
+	for (; *names; names++) {
+		found = find_program(*names);
+		if (found)
+			return found;
+	}
+	err("%s is not installed; install it with: apt-get install %s", first,
+	    package);
+	return NULL;
+}
+
+int run_command(char *const argv[], int verbose)
+{
+	pid_t pid;
+	int status;
+
+	if (verbose) {
+		for (int i = 0; argv[i]; i++)
+			fprintf(stderr, "%s%s", i ? " " : "+ ", argv[i]);
+		fputc('\n', stderr);
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		execv(argv[0], argv);
+		fprintf(stderr, "bumble: error: cannot run %s: %s\n", argv[0],
+			strerror(errno));
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
