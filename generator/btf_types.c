@@ -1,0 +1,110 @@
+/* BTF types as the model sees them: modifiers and typedefs skipped (a
+ * typedef may name a format), char types, scalar kinds and enum values. */
+#include <string.h>
+
+#include "model_int.h"
+
+/* Skips const/volatile/restrict/type tags and typedefs; the outermost
+ * typedef that names a format sets *format. */
+const struct btf_type *gen_resolve(const struct btf *btf, __u32 *id,
+				   enum bumble_format *format)
+{
+	const struct btf_type *t = btf__type_by_id(btf, *id);
+
+	while (t &&
+	       (btf_is_mod(t) || btf_is_typedef(t) || btf_is_type_tag(t))) {
+		if (btf_is_typedef(t) && format &&
+		    *format == BUMBLE_FORMAT_PLAIN)
+			*format = gen_format_from_typedef(
+			    btf__name_by_offset(btf, t->name_off));
+		*id = t->type;
+		t = btf__type_by_id(btf, *id);
+	}
+	return t;
+}
+
+/* Skips const/volatile/restrict only: a typedef of char (__u8) is not
+ * text. */
+const struct btf_type *gen_skip_mods(const struct btf *btf, __u32 id)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+
+	while (t && btf_is_mod(t))
+		t = btf__type_by_id(btf, t->type);
+	return t;
+}
+
+int gen_is_char_type(const struct btf *btf, const struct btf_type *t)
+{
+	const char *name;
+
+	if (!btf_is_int(t) || t->size != 1)
+		return 0;
+	name = btf__name_by_offset(btf, t->name_off);
+	return !strcmp(name, "char") || !strcmp(name, "signed char") ||
+	       !strcmp(name, "unsigned char");
+}
+
+static struct gen_enum_value *enum_values_of(const struct btf *btf,
+					     const struct btf_type *t,
+					     unsigned int *count)
+{
+	unsigned int n = btf_vlen(t);
+	struct gen_enum_value *values = xrealloc(NULL, n * sizeof(*values));
+
+	*count = n;
+	for (unsigned int i = 0; i < n; i++) {
+		long long v;
+		const char *name;
+
+		if (btf_is_enum(t)) {
+			const struct btf_enum *e = btf_enum(t) + i;
+
+			/* Read as signed whatever kflag says: the runtime
+			 * compares sign-extended values. */
+			v = (long long)e->val;
+			name = btf__name_by_offset(btf, e->name_off);
+		} else {
+			const struct btf_enum64 *e = btf_enum64(t) + i;
+
+			v = (long long)btf_enum64_value(e);
+			name = btf__name_by_offset(btf, e->name_off);
+		}
+		values[i].value = v;
+		values[i].name = xstrdup(name);
+	}
+	return values;
+}
+
+/* Sets kind and size for a scalar type; returns 0 if t is not one. */
+int gen_scalar_kind(const struct btf *btf, const struct btf_type *t,
+		    struct gen_field *f)
+{
+	(void)btf;
+	if (btf_is_int(t)) {
+		__u8 enc = btf_int_encoding(t);
+
+		f->size = t->size;
+		if (enc & BTF_INT_BOOL)
+			f->kind = BUMBLE_KIND_BOOL;
+		else if (enc & BTF_INT_SIGNED)
+			f->kind = BUMBLE_KIND_INT;
+		else
+			f->kind = BUMBLE_KIND_UINT;
+		if (t->size > 8)
+			f->kind = BUMBLE_KIND_BYTES;
+		return 1;
+	}
+	if (btf_is_any_enum(t)) {
+		f->size = t->size;
+		f->kind = BUMBLE_KIND_ENUM;
+		f->enum_values = enum_values_of(btf, t, &f->enum_count);
+		return 1;
+	}
+	if (btf_is_ptr(t)) {
+		f->size = 8;
+		f->kind = BUMBLE_KIND_PTR;
+		return 1;
+	}
+	return 0;
+}
