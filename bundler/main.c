@@ -1,6 +1,9 @@
 /* The bumble CLI: a table of subcommands, one file each (cmd_*.c). */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+
+#include <bpf/libbpf.h>
 
 #include "bumble.h"
 
@@ -25,9 +28,20 @@ static void usage(FILE *out)
 	      out);
 }
 
+/* libbpf's warnings reach the user; its info and debug lines do not. */
+static int libbpf_print(enum libbpf_print_level level, const char *fmt,
+			va_list ap)
+{
+	if (level == LIBBPF_WARN)
+		return vfprintf(stderr, fmt, ap);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *name = argc > 1 ? argv[1] : NULL;
+
+	libbpf_set_print(libbpf_print);
 
 	if (!name) {
 		usage(stderr);

@@ -1,62 +1,76 @@
 /* Counter, gauge and hist maps: the layout of their keys and the
  * integer under each key; maps that do not fit lose their role. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "model_int.h"
 
 /* The key of a counter, gauge or hist map: a struct's members, or one
- * field "key" for a scalar (so a syscall_nr key shows by name). */
-static struct gen_event *event_for_key(struct gen_model *m,
-				       const struct btf *btf, __u32 id,
-				       const char *map_name)
+ * field "key" for a scalar (so a syscall_nr key shows by name). *out is
+ * NULL if the key has no layout. 0 or -ENOMEM. */
+static int event_for_key(struct gen_model *m, const struct btf *btf, __u32 id,
+			 const char *map_name, struct gen_event **out)
 {
 	__u32 rid = id;
 	const struct btf_type *t = gen_resolve(btf, &rid, NULL);
-	struct gen_event *ev;
+	struct gen_event *ev = NULL;
 	char name[256];
+	int err;
 
+	*out = NULL;
 	if (!t)
-		return NULL;
+		return 0;
 	if (btf_is_struct(t))
-		return gen_event_of_type(m, btf, id, map_name);
+		return gen_event_of_type(m, btf, id, map_name, out);
 	snprintf(name, sizeof(name), "%s_key", map_name);
-	ev = xrealloc(NULL, sizeof(*ev));
-	memset(ev, 0, sizeof(*ev));
-	ev->type_name = xstrdup(name);
+	err = -ENOMEM;
+	ev = calloc(1, sizeof(*ev));
+	if (!ev)
+		goto err;
+	ev->type_name = strdup(name);
+	if (!ev->type_name)
+		goto err;
 	ev->type_id = 0; /* never shared */
 	ev->size = (unsigned int)btf__resolve_size(btf, id);
-	if (gen_event_add_member(ev, btf, id, "", "key", 0, 0, 0)) {
-		gen_event_free(ev);
-		return NULL;
-	}
-	m->events =
-	    xrealloc(m->events, (m->event_count + 1) * sizeof(*m->events));
-	m->events[m->event_count++] = ev;
-	return ev;
+	err = gen_event_add_member(ev, btf, id, "", "key", 0, 0, 0);
+	if (!err)
+		err = gen_model_add_event(m, ev);
+	if (err)
+		goto err;
+	*out = ev;
+	return 0;
+err:
+	gen_event_free(ev);
+	return err == -EINVAL ? 0 : err;
 }
 
-/* Counter, gauge and hist maps: an integer value under a typed key. */
-void gen_model_aggregate(struct gen_model *m, const struct btf *btf,
-			 struct bpf_map *map, struct gen_map *gm)
+int gen_model_aggregate(struct gen_model *m, const struct btf *btf,
+			struct bpf_map *map, struct gen_map *gm)
 {
 	__u32 vid = bpf_map__btf_value_type_id(map);
 	__u32 kid = bpf_map__btf_key_type_id(map);
 	const struct btf_type *v =
 	    btf && vid ? gen_resolve(btf, &vid, NULL) : NULL;
+	int err;
 
 	if (!v || !btf_is_int(v) || v->size > 8 || !kid) {
-		gen_warn(m,
-			 "map '%s' is a %s but %s; it is not shown (declare "
-			 "__type(key, ...) and an integer __type(value, ...))",
-			 gm->name, gen_role_name(gm->role),
-			 kid ? "its value is not an integer"
-			     : "declares no key type");
+		err = gen_warn(
+		    m,
+		    "map '%s' is a %s but %s; it is not shown (declare "
+		    "__type(key, ...) and an integer __type(value, ...))",
+		    gm->name, gen_role_name(gm->role),
+		    kid ? "its value is not an integer"
+			: "declares no key type");
 		gm->role = BUMBLE_ROLE_NONE;
-		return;
+		return err;
 	}
-	gm->key = event_for_key(m, btf, kid, gm->name);
+	err = event_for_key(m, btf, kid, gm->name, &gm->key);
+	if (err)
+		return err;
 	gm->value_signed = !!(btf_int_encoding(v) & BTF_INT_SIGNED);
 	if (!gm->key)
 		gm->role = BUMBLE_ROLE_NONE;
+	return 0;
 }

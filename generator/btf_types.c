@@ -1,5 +1,7 @@
 /* BTF types as the model sees them: modifiers and typedefs skipped (a
  * typedef may name a format), char types, scalar kinds and enum values. */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "model_int.h"
@@ -45,15 +47,23 @@ int gen_is_char_type(const struct btf *btf, const struct btf_type *t)
 	       !strcmp(name, "unsigned char");
 }
 
-static struct gen_enum_value *enum_values_of(const struct btf *btf,
-					     const struct btf_type *t,
-					     unsigned int *count)
+void gen_enum_values_free(struct gen_enum_value *values, unsigned int count)
 {
-	unsigned int n = btf_vlen(t);
-	struct gen_enum_value *values = xrealloc(NULL, n * sizeof(*values));
+	for (unsigned int i = 0; i < count; i++)
+		free(values[i].name);
+	free(values);
+}
 
-	*count = n;
-	for (unsigned int i = 0; i < n; i++) {
+/* The enumerators of an enum or enum64 type t into f; 0 or -ENOMEM. */
+static int enum_values_of(const struct btf *btf, const struct btf_type *t,
+			  struct gen_field *f)
+{
+	unsigned int n = btf_vlen(t), i;
+	struct gen_enum_value *values = calloc(n ? n : 1, sizeof(*values));
+
+	if (!values)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
 		long long v;
 		const char *name;
 
@@ -71,16 +81,21 @@ static struct gen_enum_value *enum_values_of(const struct btf *btf,
 			name = btf__name_by_offset(btf, e->name_off);
 		}
 		values[i].value = v;
-		values[i].name = xstrdup(name);
+		values[i].name = strdup(name ? name : "");
+		if (!values[i].name)
+			goto err;
 	}
-	return values;
+	f->enum_values = values;
+	f->enum_count = n;
+	return 0;
+err:
+	gen_enum_values_free(values, i);
+	return -ENOMEM;
 }
 
-/* Sets kind and size for a scalar type; returns 0 if t is not one. */
 int gen_scalar_kind(const struct btf *btf, const struct btf_type *t,
 		    struct gen_field *f)
 {
-	(void)btf;
 	if (btf_is_int(t)) {
 		__u8 enc = btf_int_encoding(t);
 
@@ -98,7 +113,8 @@ int gen_scalar_kind(const struct btf *btf, const struct btf_type *t,
 	if (btf_is_any_enum(t)) {
 		f->size = t->size;
 		f->kind = BUMBLE_KIND_ENUM;
-		f->enum_values = enum_values_of(btf, t, &f->enum_count);
+		if (enum_values_of(btf, t, f))
+			return -ENOMEM;
 		return 1;
 	}
 	if (btf_is_ptr(t)) {

@@ -1,23 +1,25 @@
 /* BTF struct -> event layout: one field per scalar member, nested structs
  * flattened with dotted names, arrays, bitfields and typed formats. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "model_int.h"
 
+/* A new field PREFIXNAME at the end of ev, or NULL. */
 static struct gen_field *new_field(struct gen_event *ev, const char *prefix,
 				   const char *name)
 {
 	struct gen_field *f;
-	size_t len = strlen(prefix) + strlen(name) + 1;
 
-	ev->fields =
-	    xrealloc(ev->fields, (ev->field_count + 1) * sizeof(*ev->fields));
-	f = &ev->fields[ev->field_count++];
-	memset(f, 0, sizeof(*f));
-	f->name = xrealloc(NULL, len);
-	snprintf(f->name, len, "%s%s", prefix, name);
+	f = gen_push((void **)&ev->fields, &ev->field_count, sizeof(*f));
+	if (!f)
+		return NULL;
+	if (asprintf(&f->name, "%s%s", prefix, name) < 0) {
+		f->name = NULL; /* left undefined by asprintf */
+		return NULL;
+	}
 	f->count = 1;
 	return f;
 }
@@ -28,36 +30,41 @@ static int add_members(struct gen_event *ev, const struct btf *btf,
 
 /* An array member: a string (char[N]), one run of hex digits (hex_u8[N]),
  * N scalars, or else raw bytes. */
-static void add_array(const struct btf *btf, const struct btf_type *t, __u32 id,
-		      struct gen_field *f)
+static int add_array(const struct btf *btf, const struct btf_type *t, __u32 id,
+		     struct gen_field *f)
 {
 	const struct btf_array *arr = btf_array(t);
 	enum bumble_format elem_format = BUMBLE_FORMAT_PLAIN;
 	__u32 elem_id = arr->type;
 	const struct btf_type *elem = gen_skip_mods(btf, elem_id);
+	int scalar = 0;
 
 	if (elem && gen_is_char_type(btf, elem)) {
 		f->kind = BUMBLE_KIND_CHARS;
 		f->size = 1;
 		f->count = arr->nelems;
-		return;
+		return 0;
 	}
 	elem = gen_resolve(btf, &elem_id, &elem_format);
 	if (elem && elem_format == BUMBLE_FORMAT_HEX && elem->size == 1) {
 		f->kind = BUMBLE_KIND_BYTES;
 		f->size = arr->nelems;
-		return;
+		return 0;
 	}
-	if (elem && gen_scalar_kind(btf, elem, f) &&
-	    f->kind != BUMBLE_KIND_BYTES) {
+	if (elem)
+		scalar = gen_scalar_kind(btf, elem, f);
+	if (scalar < 0)
+		return scalar;
+	if (scalar && f->kind != BUMBLE_KIND_BYTES) {
 		f->count = arr->nelems;
 		if (f->format == BUMBLE_FORMAT_PLAIN)
 			f->format = elem_format;
-		return;
+		return 0;
 	}
 	f->kind = BUMBLE_KIND_BYTES;
 	f->size = (unsigned int)btf__resolve_size(btf, id);
 	f->count = 1;
+	return 0;
 }
 
 /* Describes one member of type `id` at bit offset `bits`. */
@@ -69,6 +76,7 @@ int gen_event_add_member(struct gen_event *ev, const struct btf *btf, __u32 id,
 	const struct btf_type *t = gen_resolve(btf, &id, &format);
 	struct gen_field *f;
 	char sub[512];
+	int scalar, err;
 
 	if (!t)
 		return -EINVAL;
@@ -78,6 +86,8 @@ int gen_event_add_member(struct gen_event *ev, const struct btf *btf, __u32 id,
 		return add_members(ev, btf, t, sub, bits, depth + 1);
 	}
 	f = new_field(ev, prefix, name);
+	if (!f)
+		return -ENOMEM;
 	f->offset = bits / 8;
 	if (bitfield) {
 		f->bit_shift = bits % 8;
@@ -87,10 +97,13 @@ int gen_event_add_member(struct gen_event *ev, const struct btf *btf, __u32 id,
 	if (format == BUMBLE_FORMAT_IPV6 && btf__resolve_size(btf, id) == 16) {
 		f->kind = BUMBLE_KIND_BYTES;
 		f->size = 16;
-	} else if (gen_scalar_kind(btf, t, f)) {
-		/* kind and size set */
+	} else if ((scalar = gen_scalar_kind(btf, t, f)) != 0) {
+		if (scalar < 0)
+			return scalar;
 	} else if (btf_is_array(t)) {
-		add_array(btf, t, id, f);
+		err = add_array(btf, t, id, f);
+		if (err)
+			return err;
 	} else {
 		/* unions, floats, nested arrays: shown as raw bytes */
 		long size = btf__resolve_size(btf, id);
@@ -135,43 +148,66 @@ static int add_members(struct gen_event *ev, const struct btf *btf,
 	return 0;
 }
 
-struct gen_event *gen_event_of_type(struct gen_model *m, const struct btf *btf,
-				    __u32 id, const char *map_name)
+int gen_model_add_event(struct gen_model *m, struct gen_event *ev)
+{
+	struct gen_event **slot;
+
+	slot = gen_push((void **)&m->events, &m->event_count, sizeof(*slot));
+	if (!slot)
+		return -ENOMEM;
+	*slot = ev;
+	return 0;
+}
+
+int gen_event_of_type(struct gen_model *m, const struct btf *btf, __u32 id,
+		      const char *map_name, struct gen_event **out)
 {
 	const struct btf_type *t = gen_resolve(btf, &id, NULL);
-	struct gen_event *ev;
+	struct gen_event *ev = NULL;
 	const char *name;
+	int err;
 
+	*out = NULL;
 	if (!t || !btf_is_struct(t))
-		return NULL;
-	for (unsigned int i = 0; i < m->event_count; i++)
-		if (m->events[i]->type_id == id)
-			return m->events[i];
+		return 0;
+	for (unsigned int i = 0; i < m->event_count; i++) {
+		if (m->events[i]->type_id == id) {
+			*out = m->events[i];
+			return 0;
+		}
+	}
 	name = btf__name_by_offset(btf, t->name_off);
-	ev = xrealloc(NULL, sizeof(*ev));
-	memset(ev, 0, sizeof(*ev));
-	ev->type_name = xstrdup(name && *name ? name : map_name);
+	err = -ENOMEM;
+	ev = calloc(1, sizeof(*ev));
+	if (!ev)
+		goto err;
+	ev->type_name = strdup(name && *name ? name : map_name);
+	if (!ev->type_name)
+		goto err;
 	ev->type_id = id;
 	ev->size = t->size;
-	if (add_members(ev, btf, t, "", 0, 0)) {
-		free(ev->type_name);
-		free(ev);
-		return NULL;
-	}
-	m->events =
-	    xrealloc(m->events, (m->event_count + 1) * sizeof(*m->events));
-	m->events[m->event_count++] = ev;
-	return ev;
+	err = add_members(ev, btf, t, "", 0, 0);
+	if (!err)
+		err = gen_model_add_event(m, ev);
+	if (err)
+		goto err;
+	*out = ev;
+	return 0;
+err:
+	gen_event_free(ev);
+	/* BTF the layout cannot follow (-EINVAL) leaves the map without
+	 * one, which is no error */
+	return err == -EINVAL ? 0 : err;
 }
 
 void gen_event_free(struct gen_event *ev)
 {
+	if (!ev)
+		return;
 	for (unsigned int i = 0; i < ev->field_count; i++) {
 		struct gen_field *f = &ev->fields[i];
 
-		for (unsigned int j = 0; j < f->enum_count; j++)
-			free(f->enum_values[j].name);
-		free(f->enum_values);
+		gen_enum_values_free(f->enum_values, f->enum_count);
 		free(f->name);
 	}
 	free(ev->fields);

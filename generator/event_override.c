@@ -1,5 +1,6 @@
 /* --event MAP=STRUCT: the event type of a ringbuf or perf event array
  * that declares none, looked up by name in the program's BTF. */
+#include <errno.h>
 #include <string.h>
 
 #include "model_int.h"
@@ -11,7 +12,7 @@ int gen_is_event_map(int type)
 }
 
 /* --event MAP=STRUCT for maps that declare no value type (libbpf-tools
- * style perf buffers). 0, or -1 with a message in err. */
+ * style perf buffers). */
 int gen_apply_event_overrides(struct gen_model *m, const struct gen_opts *opts,
 			      const struct btf *btf, char *err, size_t errlen)
 {
@@ -19,6 +20,7 @@ int gen_apply_event_overrides(struct gen_model *m, const struct gen_opts *opts,
 		const struct gen_event_override *o = &opts->events[i];
 		struct gen_map *gm = NULL;
 		__s32 id;
+		int rc;
 
 		for (unsigned int j = 0; j < m->map_count; j++)
 			if (!strcmp(m->maps[j].name, o->map))
@@ -27,7 +29,7 @@ int gen_apply_event_overrides(struct gen_model *m, const struct gen_opts *opts,
 			gen_seterr(err, errlen,
 				   "--event %s=%s: the program has no map '%s'",
 				   o->map, o->type, o->map);
-			return -1;
+			return -EINVAL;
 		}
 		if (!gen_is_event_map(gm->type)) {
 			gen_seterr(
@@ -35,7 +37,7 @@ int gen_apply_event_overrides(struct gen_model *m, const struct gen_opts *opts,
 			    "--event %s=%s: map '%s' is not a ringbuf or "
 			    "perf event array",
 			    o->map, o->type, o->map);
-			return -1;
+			return -EINVAL;
 		}
 		id = btf ? btf__find_by_name_kind(btf, o->type, BTF_KIND_STRUCT)
 			 : -1;
@@ -46,9 +48,11 @@ int gen_apply_event_overrides(struct gen_model *m, const struct gen_opts *opts,
 			    "BTF (clang emits only the types the program "
 			    "uses)",
 			    o->map, o->type, o->type);
-			return -1;
+			return -EINVAL;
 		}
-		gm->event = gen_event_of_type(m, btf, (__u32)id, o->map);
+		rc = gen_event_of_type(m, btf, (__u32)id, o->map, &gm->event);
+		if (rc)
+			return rc;
 		gm->role = BUMBLE_ROLE_PRINT;
 	}
 	return 0;

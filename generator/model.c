@@ -18,28 +18,127 @@ void gen_seterr(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
-void gen_warn(struct gen_model *m, const char *fmt, ...)
+int gen_warn(struct gen_model *m, const char *fmt, ...)
 {
 	va_list ap;
-	char *msg;
+	char *msg, **slot;
+	int n;
 
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
+	n = vasprintf(&msg, fmt, ap);
 	va_end(ap);
-	if (!msg)
-		return;
-	m->warnings = xrealloc(m->warnings,
-			       (m->warning_count + 1) * sizeof(*m->warnings));
-	m->warnings[m->warning_count++] = msg;
+	if (n < 0)
+		return -ENOMEM;
+	slot =
+	    gen_push((void **)&m->warnings, &m->warning_count, sizeof(*slot));
+	if (!slot) {
+		free(msg);
+		return -ENOMEM;
+	}
+	*slot = msg;
+	return 0;
 }
 
-static int libbpf_quiet(enum libbpf_print_level level, const char *fmt,
-			va_list ap)
+void *gen_push(void **array, unsigned int *count, size_t size)
 {
-	if (level == LIBBPF_WARN)
-		return vfprintf(stderr, fmt, ap);
+	char *grown = realloc(*array, (*count + 1) * size);
+
+	if (!grown)
+		return NULL;
+	*array = grown;
+	grown += *count * size;
+	memset(grown, 0, size);
+	(*count)++;
+	return grown;
+}
+
+static int add_program(struct gen_model *m, struct bpf_program *prog)
+{
+	struct gen_program *p;
+
+	p = gen_push((void **)&m->programs, &m->program_count, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	p->name = strdup(bpf_program__name(prog));
+	p->section = strdup(bpf_program__section_name(prog));
+	p->type = bpf_program__type(prog);
+	return p->name && p->section ? 0 : -ENOMEM;
+}
+
+/* A map with its role: from its name, a hint, its event type, or (for
+ * counters, gauges and hists) its key and value. */
+static int add_map(struct gen_model *m, const struct gen_opts *opts,
+		   const struct btf *btf, struct bpf_map *map)
+{
+	__u32 vid = bpf_map__btf_value_type_id(map);
+	struct gen_map *gm;
+	int err;
+
+	gm = gen_push((void **)&m->maps, &m->map_count, sizeof(*gm));
+	if (!gm)
+		return -ENOMEM;
+	gm->name = strdup(bpf_map__name(map));
+	if (!gm->name)
+		return -ENOMEM;
+	gm->type = bpf_map__type(map);
+	gm->key_size = bpf_map__key_size(map);
+	gm->value_size = bpf_map__value_size(map);
+	gm->max_entries = bpf_map__max_entries(map);
+	gm->role = gen_role_from_map_name(gm->name);
+	for (size_t i = 0; i < opts->role_count; i++)
+		if (!strcmp(opts->roles[i].map, gm->name))
+			gm->role = opts->roles[i].role;
+	if (btf && vid) {
+		err = gen_event_of_type(m, btf, vid, gm->name, &gm->event);
+		if (err)
+			return err;
+	}
+	if (gm->role == BUMBLE_ROLE_NONE && gm->event &&
+	    gen_is_event_map(gm->type))
+		gm->role = BUMBLE_ROLE_PRINT;
+	if (gm->role >= BUMBLE_ROLE_COUNTER) {
+		gm->event = NULL;
+		return gen_model_aggregate(m, btf, map, gm);
+	}
 	return 0;
+}
+
+/* Programs, maps and parameters of the opened object, then --event.
+ * 0, -ENOMEM, or -EINVAL with a message in err. */
+static int add_object(struct gen_model *m, const struct gen_opts *opts,
+		      struct bpf_object *bobj, char *err, size_t errlen)
+{
+	const struct btf *btf = bpf_object__btf(bobj);
+	struct bpf_program *prog;
+	struct bpf_map *map;
+	int rc;
+
+	bpf_object__for_each_program(prog, bobj)
+	{
+		rc = add_program(m, prog);
+		if (rc)
+			return rc;
+	}
+	bpf_object__for_each_map(map, bobj)
+	{
+		const char *dot = strrchr(bpf_map__name(map), '.');
+
+		/* .rodata/.data/.bss globals: params from .rodata */
+		if (!bpf_map__is_internal(map))
+			rc = add_map(m, opts, btf, map);
+		else if (dot && !strcmp(dot, ".rodata"))
+			rc = gen_add_params(m, opts, btf, map);
+		else
+			rc = 0;
+		if (rc)
+			return rc;
+	}
+	return gen_apply_event_overrides(m, opts, btf, err, errlen);
+}
+
+static char *strdup_or_empty(const char *s)
+{
+	return strdup(s ? s : "");
 }
 
 struct gen_model *gen_model_open(const unsigned char *obj, size_t size,
@@ -47,94 +146,56 @@ struct gen_model *gen_model_open(const unsigned char *obj, size_t size,
 				 size_t errlen)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts);
-	struct bpf_object *bobj;
-	struct bpf_program *prog;
-	struct bpf_map *map;
-	struct gen_model *m;
-	const struct btf *btf;
+	struct bpf_object *bobj = NULL;
+	struct gen_model *m = NULL;
+	int rc;
 
+	if (errlen)
+		err[0] = '\0';
+	rc = -EINVAL;
 	if (gen_check_object(obj, size, err, errlen))
-		return NULL;
+		goto err;
 	open_opts.object_name = opts->name;
-	libbpf_set_print(libbpf_quiet);
 	bobj = bpf_object__open_mem(obj, size, &open_opts);
 	if (!bobj) {
+		rc = errno ? -errno : -EINVAL;
 		gen_seterr(err, errlen,
 			   "libbpf cannot read this BPF object: %s",
 			   strerror(errno));
-		return NULL;
+		goto err;
 	}
-	btf = bpf_object__btf(bobj);
-	m = xrealloc(NULL, sizeof(*m));
-	memset(m, 0, sizeof(*m));
-	m->name = xstrdup(opts->name);
-	m->version = xstrdup(opts->version ? opts->version : "0.0.0");
-	m->description = xstrdup(opts->description);
+	rc = -ENOMEM;
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		goto err;
+	m->name = strdup_or_empty(opts->name);
+	m->version = strdup_or_empty(opts->version ? opts->version : "0.0.0");
+	m->description = strdup_or_empty(opts->description);
+	if (!m->name || !m->version || !m->description)
+		goto err;
 	m->bytecode = obj;
 	m->bytecode_size = size;
 	sha256_digest_string(obj, size, m->bytecode_digest);
-
-	bpf_object__for_each_program(prog, bobj)
-	{
-		struct gen_program *p;
-
-		m->programs =
-		    xrealloc(m->programs, (m->program_count + 1) * sizeof(*p));
-		p = &m->programs[m->program_count++];
-		p->name = xstrdup(bpf_program__name(prog));
-		p->section = xstrdup(bpf_program__section_name(prog));
-		p->type = bpf_program__type(prog);
-	}
-	bpf_object__for_each_map(map, bobj)
-	{
-		struct gen_map *gm;
-		__u32 vid = bpf_map__btf_value_type_id(map);
-
-		if (bpf_map__is_internal(map)) {
-			/* .rodata/.data/.bss globals: params from .rodata */
-			const char *dot = strrchr(bpf_map__name(map), '.');
-
-			if (dot && !strcmp(dot, ".rodata"))
-				gen_add_params(m, opts, btf, map);
-			continue;
-		}
-		m->maps = xrealloc(m->maps, (m->map_count + 1) * sizeof(*gm));
-		gm = &m->maps[m->map_count++];
-		memset(gm, 0, sizeof(*gm));
-		gm->name = xstrdup(bpf_map__name(map));
-		gm->type = bpf_map__type(map);
-		gm->key_size = bpf_map__key_size(map);
-		gm->value_size = bpf_map__value_size(map);
-		gm->max_entries = bpf_map__max_entries(map);
-		gm->role = gen_role_from_map_name(gm->name);
-		for (size_t i = 0; i < opts->role_count; i++)
-			if (!strcmp(opts->roles[i].map, gm->name))
-				gm->role = opts->roles[i].role;
-		if (btf && vid)
-			gm->event = gen_event_of_type(m, btf, vid, gm->name);
-		if (gm->role == BUMBLE_ROLE_NONE && gm->event &&
-		    gen_is_event_map(gm->type))
-			gm->role = BUMBLE_ROLE_PRINT;
-		if (gm->role >= BUMBLE_ROLE_COUNTER) {
-			gm->event = NULL;
-			gen_model_aggregate(m, btf, map, gm);
-		}
-	}
-	if (gen_apply_event_overrides(m, opts, btf, err, errlen)) {
-		bpf_object__close(bobj);
-		gen_model_free(m);
-		return NULL;
-	}
-	bpf_object__close(bobj);
+	rc = add_object(m, opts, bobj, err, errlen);
+	if (rc)
+		goto err;
+	rc = -EINVAL;
 	if (!m->program_count) {
 		gen_seterr(
 		    err, errlen,
 		    "the object has no BPF programs: mark a function with "
 		    "SEC(\"tracepoint/...\") or another program section");
-		gen_model_free(m);
-		return NULL;
+		goto err;
 	}
+	bpf_object__close(bobj);
 	return m;
+err:
+	if (rc == -ENOMEM && errlen && !err[0])
+		gen_seterr(err, errlen, "out of memory");
+	bpf_object__close(bobj);
+	gen_model_free(m);
+	errno = -rc;
+	return NULL;
 }
 
 void gen_model_free(struct gen_model *m)
@@ -152,9 +213,7 @@ void gen_model_free(struct gen_model *m)
 	for (unsigned int i = 0; i < m->param_count; i++) {
 		struct gen_param *p = &m->params[i];
 
-		for (unsigned int j = 0; j < p->enum_count; j++)
-			free(p->enum_values[j].name);
-		free(p->enum_values);
+		gen_enum_values_free(p->enum_values, p->enum_count);
 		free(p->name);
 		free(p->help);
 		free(p->default_text);

@@ -1,11 +1,14 @@
 /* Parameters: every `const volatile` global in .rodata, with its kind from
  * BTF, its default from the initial value and its help from the source. */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "model_int.h"
 
-/* The initial value of a parameter, as --help shows it. */
+/* The initial value of a parameter, as --help shows it; NULL if out of
+ * memory. */
 static char *default_text(const struct gen_param *p, const unsigned char *v)
 {
 	long long s = 0;
@@ -20,11 +23,11 @@ static char *default_text(const struct gen_param *p, const unsigned char *v)
 	else
 		s = (long long)u;
 	if (p->kind == BUMBLE_KIND_BOOL)
-		return xstrdup(u ? "true" : "false");
+		return strdup(u ? "true" : "false");
 	if (p->kind == BUMBLE_KIND_ENUM)
 		for (unsigned int i = 0; i < p->enum_count; i++)
 			if (p->enum_values[i].value == s)
-				return xstrdup(p->enum_values[i].name);
+				return strdup(p->enum_values[i].name);
 	if (p->kind == BUMBLE_KIND_UINT ? asprintf(&text, "%llu", u) < 0
 					: asprintf(&text, "%lld", s) < 0)
 		return NULL;
@@ -68,78 +71,108 @@ static int is_builtin_option(const char *name)
 	return 0;
 }
 
-/* Every `const volatile` global in .rodata becomes a parameter. */
-void gen_add_params(struct gen_model *m, const struct gen_opts *opts,
-		    const struct btf *btf, struct bpf_map *rodata)
+/* The kind, size and count of a parameter of type id into f: 1 if it can
+ * be set from the command line, 0 if not, or -ENOMEM. */
+static int param_kind(const struct btf *btf, __u32 id, struct gen_field *f)
+{
+	const struct btf_type *t = gen_resolve(btf, &id, NULL);
+	int scalar;
+
+	if (!t)
+		return 0;
+	if (btf_is_array(t)) {
+		if (!gen_is_char_type(btf,
+				      gen_skip_mods(btf, btf_array(t)->type)))
+			return 0;
+		f->kind = BUMBLE_KIND_CHARS;
+		f->size = 1;
+		f->count = btf_array(t)->nelems;
+		return 1;
+	}
+	scalar = gen_scalar_kind(btf, t, f);
+	f->count = 1;
+	if (scalar <= 0)
+		return scalar;
+	return f->kind != BUMBLE_KIND_PTR && f->kind != BUMBLE_KIND_BYTES;
+}
+
+/* The variable vs of .rodata as a parameter, or a warning saying why it
+ * is none. 0 or -ENOMEM. */
+static int add_param(struct gen_model *m, const struct gen_opts *opts,
+		     const struct btf *btf, const struct btf_var_secinfo *vs,
+		     const unsigned char *init, size_t init_size)
+{
+	const struct btf_type *var = btf__type_by_id(btf, vs->type);
+	struct gen_field f = {0};
+	struct gen_param *p;
+	const char *name;
+	int err;
+
+	if (!var || !btf_is_var(var) || !has_volatile(btf, var->type))
+		return 0;
+	name = btf__name_by_offset(btf, var->name_off);
+	if (is_builtin_option(name))
+		return gen_warn(m,
+				"parameter '%s' has the name of the tool's own "
+				"--%s option, so it keeps its default; rename "
+				"the variable to make it settable",
+				name, name);
+	err = param_kind(btf, var->type, &f);
+	if (err <= 0) {
+		if (!err)
+			err =
+			    gen_warn(m,
+				     "parameter '%s' is not an integer, bool, "
+				     "enum or char array; it is not settable "
+				     "from the command line",
+				     name);
+		goto out;
+	}
+	err = 0;
+	if ((size_t)vs->offset + (size_t)f.size * f.count > init_size)
+		goto out; /* beyond the initial values: not a parameter */
+	err = -ENOMEM;
+	p = gen_push((void **)&m->params, &m->param_count, sizeof(*p));
+	if (!p)
+		goto out;
+	p->offset = vs->offset;
+	p->size = f.size;
+	p->count = f.count;
+	p->kind = f.kind;
+	/* the enum values move to p, which the model frees */
+	p->enum_values = f.enum_values;
+	p->enum_count = f.enum_count;
+	f.enum_values = NULL;
+	f.enum_count = 0;
+	p->name = strdup(name);
+	p->help = strdup(help_for(opts, name));
+	p->default_text = default_text(p, init + vs->offset);
+	if (p->name && p->help && p->default_text)
+		err = 0;
+out:
+	gen_enum_values_free(f.enum_values, f.enum_count);
+	return err;
+}
+
+int gen_add_params(struct gen_model *m, const struct gen_opts *opts,
+		   const struct btf *btf, struct bpf_map *rodata)
 {
 	const struct btf_type *sec;
 	const struct btf_var_secinfo *vs;
 	const unsigned char *init;
 	size_t init_size = 0;
 	__u32 sec_id = bpf_map__btf_value_type_id(rodata);
+	int err;
 
 	sec = btf ? btf__type_by_id(btf, sec_id) : NULL;
 	init = bpf_map__initial_value(rodata, &init_size);
 	if (!sec || !btf_is_datasec(sec) || !init)
-		return;
+		return 0;
 	vs = btf_var_secinfos(sec);
 	for (unsigned int i = 0; i < btf_vlen(sec); i++, vs++) {
-		const struct btf_type *var = btf__type_by_id(btf, vs->type);
-		const char *name;
-		struct gen_field f = {0};
-		struct gen_param *p;
-		const struct btf_type *t;
-		__u32 id;
-
-		if (!var || !btf_is_var(var) || !has_volatile(btf, var->type))
-			continue;
-		name = btf__name_by_offset(btf, var->name_off);
-		if (is_builtin_option(name)) {
-			gen_warn(
-			    m,
-			    "parameter '%s' has the name of the tool's own "
-			    "--%s option, so it keeps its default; rename "
-			    "the variable to make it settable",
-			    name, name);
-			continue;
-		}
-		id = var->type;
-		t = gen_resolve(btf, &id, NULL);
-		if (t && btf_is_array(t) &&
-		    gen_is_char_type(btf,
-				     gen_skip_mods(btf, btf_array(t)->type))) {
-			f.kind = BUMBLE_KIND_CHARS;
-			f.size = 1;
-			f.count = btf_array(t)->nelems;
-		} else if (!t || !gen_scalar_kind(btf, t, &f) ||
-			   f.kind == BUMBLE_KIND_PTR ||
-			   f.kind == BUMBLE_KIND_BYTES) {
-			gen_warn(
-			    m,
-			    "parameter '%s' is not an integer, bool, enum or "
-			    "char array; it is not settable from the command "
-			    "line",
-			    name);
-			continue;
-		} else {
-			f.count = 1;
-		}
-		if ((size_t)vs->offset + (size_t)f.size * f.count > init_size)
-			continue;
-		m->params = xrealloc(m->params,
-				     (m->param_count + 1) * sizeof(*m->params));
-		p = &m->params[m->param_count++];
-		memset(p, 0, sizeof(*p));
-		p->name = xstrdup(name);
-		p->help = xstrdup(help_for(opts, name));
-		p->offset = vs->offset;
-		p->size = f.size;
-		p->count = f.count;
-		p->kind = f.kind;
-		p->enum_values = f.enum_values;
-		p->enum_count = f.enum_count;
-		p->default_text = default_text(p, init + vs->offset);
-		if (!p->default_text)
-			p->default_text = xstrdup("");
+		err = add_param(m, opts, btf, vs, init, init_size);
+		if (err)
+			return err;
 	}
+	return 0;
 }

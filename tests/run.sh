@@ -33,11 +33,13 @@ unit() {
 }
 
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -g -O1"
+# test_model makes each allocation fail in turn through these wrappers
+WRAP_ALLOC=-Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=strndup,--wrap=asprintf,--wrap=vasprintf
 CFLAGS="-D_GNU_SOURCE -Wall -Wextra -Werror -Istub -Istub/include -Igenerator -Itests/unit -Ibuild/host/include -Ibuild/obj/bumble/gen"
 if gcc $SAN $CFLAGS tests/unit/test_format.c stub/format.c stub/outbuf.c stub/names.c \
 	-o "$OUT/test_format" &&
 	gcc $SAN $CFLAGS -Ibundler tests/unit/test_model.c generator/*.c \
-		bundler/param_docs.c stub/sha256.c \
+		bundler/param_docs.c stub/sha256.c $WRAP_ALLOC \
 		build/host/lib/libbpf.a -lelf -lz -o "$OUT/test_model" &&
 	build/bin/bumble build tests/fixtures/layout.bpf.c -o "$OUT/layout.bpf.o" &&
 	build/bin/bumble build tests/fixtures/noprog.bpf.c -o "$OUT/noprog.bpf.o"; then

@@ -1,13 +1,91 @@
 /* Unit tests of the generator on compiled fixtures (no root): programs,
- * map roles, event layouts from BTF, and refusals of bad objects.
- * Usage: test_model LAYOUT.bpf.o NOPROG.bpf.o */
+ * map roles, event layouts from BTF, refusals of bad objects, and every
+ * allocation failing in turn. Usage: test_model LAYOUT.bpf.o NOPROG.bpf.o
+ * LAYOUT.bpf.c; linked with -Wl,--wrap= for the allocators below. */
+#include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <bpf/libbpf.h>
+#ifdef __SANITIZE_ADDRESS__
+#include <sanitizer/lsan_interface.h>
+#endif
+
 #include "bumble.h"
 #include "check.h"
 #include "model.h"
+
+/* Fault injection: the test is linked with -Wl,--wrap=malloc and kin, so
+ * every allocation the generator (and libbpf) makes comes here. While
+ * alloc_counting, each one is counted and number alloc_fail_at fails. */
+static int alloc_counting;
+static long alloc_calls;
+static long alloc_fail_at = -1;
+
+static int alloc_fails(void)
+{
+	return alloc_counting && alloc_calls++ == alloc_fail_at;
+}
+
+void *__real_malloc(size_t n);
+void *__real_calloc(size_t nmemb, size_t n);
+void *__real_realloc(void *p, size_t n);
+char *__real_strdup(const char *s);
+char *__real_strndup(const char *s, size_t n);
+int __real_vasprintf(char **out, const char *fmt, va_list ap);
+
+void *__wrap_malloc(size_t n)
+{
+	return alloc_fails() ? NULL : __real_malloc(n);
+}
+
+void *__wrap_calloc(size_t nmemb, size_t n)
+{
+	return alloc_fails() ? NULL : __real_calloc(nmemb, n);
+}
+
+void *__wrap_realloc(void *p, size_t n)
+{
+	return alloc_fails() ? NULL : __real_realloc(p, n);
+}
+
+char *__wrap_strdup(const char *s)
+{
+	return alloc_fails() ? NULL : __real_strdup(s);
+}
+
+char *__wrap_strndup(const char *s, size_t n)
+{
+	return alloc_fails() ? NULL : __real_strndup(s, n);
+}
+
+int __wrap_vasprintf(char **out, const char *fmt, va_list ap)
+{
+	return alloc_fails() ? -1 : __real_vasprintf(out, fmt, ap);
+}
+
+int __wrap_asprintf(char **out, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = __wrap_vasprintf(out, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+/* libbpf's warnings, as bumble shows them; none while allocations fail
+ * on purpose. */
+static int libbpf_print(enum libbpf_print_level level, const char *fmt,
+			va_list ap)
+{
+	if (level != LIBBPF_WARN || alloc_counting)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
 
 static unsigned char *slurp(const char *path, size_t *size)
 {
@@ -237,6 +315,52 @@ static void expect_refused(const unsigned char *obj, size_t size,
 	gen_model_free(m);
 }
 
+/* Opens the model with allocation number `fail_at` failing (-1: none);
+ * returns how many allocations it made. */
+static long open_failing(const unsigned char *obj, size_t size, long fail_at,
+			 struct gen_model **m, char *err, size_t errlen)
+{
+	struct gen_opts opts = {.name = "layout"};
+
+	alloc_calls = 0;
+	alloc_fail_at = fail_at;
+	alloc_counting = 1;
+	errno = 0;
+	*m = gen_model_open(obj, size, &opts, err, errlen);
+	alloc_counting = 0;
+	return alloc_calls;
+}
+
+/* Each allocation of gen_model_open fails in turn: the generator returns
+ * NULL with a message and ENOMEM, or (where libbpf carries on without
+ * what it could not allocate) a model; it never exits, and under ASan
+ * no failure leaks. */
+static void test_alloc_failures(const unsigned char *obj, size_t size)
+{
+	struct gen_model *m;
+	long total, out_of_memory = 0, refused_badly = 0;
+	char err[256];
+
+	total = open_failing(obj, size, -1, &m, err, sizeof(err));
+	CHECK(m != NULL && total > 100, "the model counts its allocations");
+	gen_model_free(m);
+	for (long i = 0; i < total; i++) {
+		open_failing(obj, size, i, &m, err, sizeof(err));
+		if (m) {
+			gen_model_free(m);
+			continue;
+		}
+		if (!strcmp(err, "out of memory") && errno == ENOMEM)
+			out_of_memory++;
+		else if (!err[0] || !errno)
+			refused_badly++;
+	}
+	printf("# %ld allocations, %ld failures reported as out of memory\n",
+	       total, out_of_memory);
+	CHECK(out_of_memory > 0 && refused_badly == 0,
+	      "a failed allocation is returned as an error, not exited");
+}
+
 int main(int argc, char **argv)
 {
 	unsigned char *obj;
@@ -249,7 +373,13 @@ int main(int argc, char **argv)
 			argv[0]);
 		return 2;
 	}
+	/* each line out at once: a sanitizer ending the process keeps them */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	libbpf_set_print(libbpf_print);
 	test_layout(argv[1], argv[3]);
+	obj = slurp(argv[1], &size);
+	test_alloc_failures(obj, size);
+	free(obj);
 
 	expect_refused(garbage, sizeof(garbage), "not an ELF file",
 		       "garbage input refused as not ELF");
@@ -271,5 +401,10 @@ int main(int argc, char **argv)
 	free(obj);
 	expect_refused(garbage, 3, "not an ELF file",
 		       "a three-byte file refused");
+#ifdef __SANITIZE_ADDRESS__
+	/* a leak on any path above fails a check, not only the exit code */
+	CHECK(__lsan_do_recoverable_leak_check() == 0,
+	      "nothing leaked (LeakSanitizer)");
+#endif
 	return check_failures ? 1 : 0;
 }
