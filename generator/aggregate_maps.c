@@ -2,8 +2,6 @@
  * integer under each key; maps that do not fit lose their role. */
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "model_int.h"
 
@@ -15,7 +13,7 @@ static int event_for_key(struct gen_model *m, const struct btf *btf, __u32 id,
 {
 	__u32 rid = id;
 	const struct btf_type *t = gen_resolve(btf, &rid, NULL);
-	struct gen_event *ev = NULL;
+	struct gen_event *ev;
 	char name[256];
 	int err;
 
@@ -25,25 +23,12 @@ static int event_for_key(struct gen_model *m, const struct btf *btf, __u32 id,
 	if (btf_is_struct(t))
 		return gen_event_of_type(m, btf, id, map_name, out);
 	snprintf(name, sizeof(name), "%s_key", map_name);
-	err = -ENOMEM;
-	ev = calloc(1, sizeof(*ev));
+	/* type id 0: never shared */
+	ev = gen_event_new(name, 0, (unsigned int)btf__resolve_size(btf, id));
 	if (!ev)
-		goto err;
-	ev->type_name = strdup(name);
-	if (!ev->type_name)
-		goto err;
-	ev->type_id = 0; /* never shared */
-	ev->size = (unsigned int)btf__resolve_size(btf, id);
+		return -ENOMEM;
 	err = gen_event_add_member(ev, btf, id, "", "key", 0, 0, 0);
-	if (!err)
-		err = gen_model_add_event(m, ev);
-	if (err)
-		goto err;
-	*out = ev;
-	return 0;
-err:
-	gen_event_free(ev);
-	return err == -EINVAL ? 0 : err;
+	return gen_model_take_event(m, ev, err, out);
 }
 
 int gen_model_aggregate(struct gen_model *m, const struct btf *btf,

@@ -47,23 +47,33 @@ int gen_is_char_type(const struct btf *btf, const struct btf_type *t)
 	       !strcmp(name, "unsigned char");
 }
 
-void gen_enum_values_free(struct gen_enum_value *values, unsigned int count)
+void gen_enum_free(char *name, struct gen_enum_value *values,
+		   unsigned int count)
 {
+	free(name);
 	for (unsigned int i = 0; i < count; i++)
 		free(values[i].name);
 	free(values);
 }
 
-/* The enumerators of an enum or enum64 type t into f; 0 or -ENOMEM. */
+/* The name and enumerators of an enum or enum64 type t into f; 0 or
+ * -ENOMEM. */
 static int enum_values_of(const struct btf *btf, const struct btf_type *t,
 			  struct gen_field *f)
 {
-	unsigned int n = btf_vlen(t), i;
+	const char *type_name = btf__name_by_offset(btf, t->name_off);
+	unsigned int n = btf_vlen(t), i = 0;
 	struct gen_enum_value *values = calloc(n ? n : 1, sizeof(*values));
+	char *enum_name = NULL;
 
 	if (!values)
-		return -ENOMEM;
-	for (i = 0; i < n; i++) {
+		goto err;
+	if (type_name && *type_name) {
+		enum_name = strdup(type_name);
+		if (!enum_name)
+			goto err;
+	}
+	for (; i < n; i++) {
 		long long v;
 		const char *name;
 
@@ -85,11 +95,12 @@ static int enum_values_of(const struct btf *btf, const struct btf_type *t,
 		if (!values[i].name)
 			goto err;
 	}
+	f->enum_name = enum_name;
 	f->enum_values = values;
 	f->enum_count = n;
 	return 0;
 err:
-	gen_enum_values_free(values, i);
+	gen_enum_free(enum_name, values, i);
 	return -ENOMEM;
 }
 

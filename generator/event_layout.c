@@ -148,14 +148,42 @@ static int add_members(struct gen_event *ev, const struct btf *btf,
 	return 0;
 }
 
-int gen_model_add_event(struct gen_model *m, struct gen_event *ev)
+struct gen_event *gen_event_new(const char *type_name, __u32 type_id,
+				unsigned int size)
 {
-	struct gen_event **slot;
+	struct gen_event *ev = calloc(1, sizeof(*ev));
 
-	slot = gen_push((void **)&m->events, &m->event_count, sizeof(*slot));
-	if (!slot)
-		return -ENOMEM;
+	if (!ev)
+		return NULL;
+	ev->type_name = strdup(type_name);
+	if (!ev->type_name) {
+		free(ev);
+		return NULL;
+	}
+	ev->type_id = type_id;
+	ev->size = size;
+	return ev;
+}
+
+int gen_model_take_event(struct gen_model *m, struct gen_event *ev, int err,
+			 struct gen_event **out)
+{
+	struct gen_event **slot = NULL;
+
+	if (!err) {
+		slot = gen_push((void **)&m->events, &m->event_count,
+				sizeof(*slot));
+		if (!slot)
+			err = -ENOMEM;
+	}
+	if (err) {
+		gen_event_free(ev);
+		/* BTF the layout cannot follow leaves the map without one,
+		 * which is no error */
+		return err == -EINVAL ? 0 : err;
+	}
 	*slot = ev;
+	*out = ev;
 	return 0;
 }
 
@@ -163,7 +191,7 @@ int gen_event_of_type(struct gen_model *m, const struct btf *btf, __u32 id,
 		      const char *map_name, struct gen_event **out)
 {
 	const struct btf_type *t = gen_resolve(btf, &id, NULL);
-	struct gen_event *ev = NULL;
+	struct gen_event *ev;
 	const char *name;
 	int err;
 
@@ -177,27 +205,11 @@ int gen_event_of_type(struct gen_model *m, const struct btf *btf, __u32 id,
 		}
 	}
 	name = btf__name_by_offset(btf, t->name_off);
-	err = -ENOMEM;
-	ev = calloc(1, sizeof(*ev));
+	ev = gen_event_new(name && *name ? name : map_name, id, t->size);
 	if (!ev)
-		goto err;
-	ev->type_name = strdup(name && *name ? name : map_name);
-	if (!ev->type_name)
-		goto err;
-	ev->type_id = id;
-	ev->size = t->size;
+		return -ENOMEM;
 	err = add_members(ev, btf, t, "", 0, 0);
-	if (!err)
-		err = gen_model_add_event(m, ev);
-	if (err)
-		goto err;
-	*out = ev;
-	return 0;
-err:
-	gen_event_free(ev);
-	/* BTF the layout cannot follow (-EINVAL) leaves the map without
-	 * one, which is no error */
-	return err == -EINVAL ? 0 : err;
+	return gen_model_take_event(m, ev, err, out);
 }
 
 void gen_event_free(struct gen_event *ev)
@@ -207,7 +219,7 @@ void gen_event_free(struct gen_event *ev)
 	for (unsigned int i = 0; i < ev->field_count; i++) {
 		struct gen_field *f = &ev->fields[i];
 
-		gen_enum_values_free(f->enum_values, f->enum_count);
+		gen_enum_free(f->enum_name, f->enum_values, f->enum_count);
 		free(f->name);
 	}
 	free(ev->fields);

@@ -213,7 +213,7 @@ void gen_model_free(struct gen_model *m)
 	for (unsigned int i = 0; i < m->param_count; i++) {
 		struct gen_param *p = &m->params[i];
 
-		gen_enum_values_free(p->enum_values, p->enum_count);
+		gen_enum_free(p->enum_name, p->enum_values, p->enum_count);
 		free(p->name);
 		free(p->help);
 		free(p->default_text);

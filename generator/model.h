@@ -20,6 +20,7 @@ struct gen_field {
 	enum bumble_kind kind;
 	enum bumble_format format;
 	unsigned int width;
+	char *enum_name; /* the enum's C name; NULL if anonymous */
 	struct gen_enum_value *enum_values;
 	unsigned int enum_count;
 };
@@ -56,6 +57,7 @@ struct gen_param {
 	char *default_text;
 	unsigned int offset, size, count;
 	enum bumble_kind kind;
+	char *enum_name; /* the enum's C name; NULL if anonymous */
 	struct gen_enum_value *enum_values;
 	unsigned int enum_count;
 };
@@ -127,7 +129,8 @@ int gen_check_object(const unsigned char *obj, size_t size, char *err,
 		     size_t errlen);
 
 /* Builds the model of the BPF object in obj[0..size). On failure returns
- * NULL with a message for the user in err. */
+ * NULL with a message for the user in err and errno set: ENOMEM when out
+ * of memory, else why the object is refused. Never exits. */
 struct gen_model *gen_model_open(const unsigned char *obj, size_t size,
 				 const struct gen_opts *opts, char *err,
 				 size_t errlen);

@@ -41,7 +41,9 @@ int gen_is_char_type(const struct btf *btf, const struct btf_type *t);
  * 1 if t is a scalar, 0 if not, or -ENOMEM. */
 int gen_scalar_kind(const struct btf *btf, const struct btf_type *t,
 		    struct gen_field *f);
-void gen_enum_values_free(struct gen_enum_value *values, unsigned int count);
+/* Frees an enum's name and its count values. */
+void gen_enum_free(char *name, struct gen_enum_value *values,
+		   unsigned int count);
 
 /* column_width.c: the text column width of a described field. */
 unsigned int gen_column_width(const struct gen_field *f);
@@ -57,9 +59,15 @@ int gen_event_add_member(struct gen_event *ev, const struct btf *btf, __u32 id,
  * no struct. 0 or -ENOMEM. */
 int gen_event_of_type(struct gen_model *m, const struct btf *btf, __u32 id,
 		      const char *map_name, struct gen_event **out);
-/* Hands ev to the model, which frees it; 0 or -ENOMEM (ev still the
- * caller's). */
-int gen_model_add_event(struct gen_model *m, struct gen_event *ev);
+/* A new event without fields, or NULL. */
+struct gen_event *gen_event_new(const char *type_name, __u32 type_id,
+				unsigned int size);
+/* Ends building ev, whose fields were added with result err: on success
+ * the model takes ev and *out points at it; otherwise ev is freed, and
+ * BTF the layout cannot follow (-EINVAL) leaves *out NULL, which is no
+ * error. 0 or -ENOMEM. */
+int gen_model_take_event(struct gen_model *m, struct gen_event *ev, int err,
+			 struct gen_event **out);
 void gen_event_free(struct gen_event *ev);
 
 /* rodata_params.c: the parameters in the .rodata map; 0 or -ENOMEM. */

@@ -140,8 +140,10 @@ static int add_param(struct gen_model *m, const struct gen_opts *opts,
 	p->count = f.count;
 	p->kind = f.kind;
 	/* the enum values move to p, which the model frees */
+	p->enum_name = f.enum_name;
 	p->enum_values = f.enum_values;
 	p->enum_count = f.enum_count;
+	f.enum_name = NULL;
 	f.enum_values = NULL;
 	f.enum_count = 0;
 	p->name = strdup(name);
@@ -150,7 +152,7 @@ static int add_param(struct gen_model *m, const struct gen_opts *opts,
 	if (p->name && p->help && p->default_text)
 		err = 0;
 out:
-	gen_enum_values_free(f.enum_values, f.enum_count);
+	gen_enum_free(f.enum_name, f.enum_values, f.enum_count);
 	return err;
 }
 

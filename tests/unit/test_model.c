@@ -183,6 +183,88 @@ static void test_params(const struct gen_model *m)
 	      "a struct param is refused with a warning");
 }
 
+static unsigned int count_of(const char *s, const char *needle)
+{
+	unsigned int n = 0;
+
+	for (s = strstr(s, needle); s; s = strstr(s + 1, needle))
+		n++;
+	return n;
+}
+
+/* Enum tables in a runner emitted from a hand-made model: shared by type
+ * name, an anonymous enum named after its field, and two different enums
+ * of one name told apart. */
+static void test_enum_tables(void)
+{
+	struct gen_enum_value x = {0, "X"}, y = {0, "Y"}, on = {1, "ON"};
+	struct gen_field a_fields[] = {
+	    {.name = "state",
+	     .kind = BUMBLE_KIND_ENUM,
+	     .size = 4,
+	     .count = 1,
+	     .enum_values = &x,
+	     .enum_count = 1},
+	};
+	struct gen_field b_fields[] = {
+	    {.name = "state",
+	     .kind = BUMBLE_KIND_ENUM,
+	     .size = 4,
+	     .count = 1,
+	     .enum_values = &y,
+	     .enum_count = 1},
+	    {.name = "mode",
+	     .kind = BUMBLE_KIND_ENUM,
+	     .size = 4,
+	     .count = 1,
+	     .enum_name = "mode",
+	     .enum_values = &on,
+	     .enum_count = 1},
+	};
+	struct gen_event a = {
+	    .type_name = "a", .size = 4, .fields = a_fields, .field_count = 1};
+	struct gen_event b = {
+	    .type_name = "b", .size = 8, .fields = b_fields, .field_count = 2};
+	struct gen_event *events[] = {&a, &b};
+	struct gen_param param = {.name = "mode",
+				  .help = "",
+				  .default_text = "",
+				  .size = 4,
+				  .count = 1,
+				  .kind = BUMBLE_KIND_ENUM,
+				  .enum_name = "mode",
+				  .enum_values = &on,
+				  .enum_count = 1};
+	struct gen_map maps[] = {
+	    {.name = "first", .role = BUMBLE_ROLE_PRINT, .event = &a},
+	    {.name = "second", .role = BUMBLE_ROLE_PRINT, .event = &b},
+	};
+	struct gen_model m = {.name = "t",
+			      .version = "1",
+			      .description = "",
+			      .maps = maps,
+			      .map_count = 2,
+			      .events = events,
+			      .event_count = 2,
+			      .params = &param,
+			      .param_count = 1};
+	char *src = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&src, &len);
+
+	CHECK(gen_emit_runner(mem, &m) == 0, "runner of a hand-made model");
+	fclose(mem);
+	CHECK(src && count_of(src, "bumble_enum_value state_names[]") == 1 &&
+		  strstr(src, "state_names[] = {\n\t{0, \"X\"},") &&
+		  count_of(src, "bumble_enum_value state_2_names[]") == 1 &&
+		  strstr(src, "state_2_names[] = {\n\t{0, \"Y\"},"),
+	      "anonymous enums named after their field, told apart by values");
+	CHECK(src && count_of(src, "bumble_enum_value mode_names[]") == 1 &&
+		  count_of(src, "= mode_names,") == 2,
+	      "an enum shared by an event field and a parameter: one table");
+	free(src);
+}
+
 static void test_layout(const char *path, const char *source)
 {
 	struct gen_opts opts = {.name = "layout", .version = "1.2.3"};
@@ -268,6 +350,8 @@ static void test_layout(const char *path, const char *source)
 	CHECK(f && f->enum_count == 3 && f->enum_values[2].value == -3 &&
 		  !strcmp(f->enum_values[2].name, "BLUE"),
 	      "enum values and names, negative too");
+	CHECK(f && f->enum_name && !strcmp(f->enum_name, "color"),
+	      "the enum's type name is kept");
 	FIELD_IS(ev, "flag", 52, BUMBLE_KIND_BOOL, 1, 1);
 	f = find_field(ev, "took");
 	CHECK(f && f->offset == 56 && f->format == BUMBLE_FORMAT_DURATION,
@@ -296,6 +380,16 @@ static void test_layout(const char *path, const char *source)
 	CHECK(src && strstr(src, "{-3, \"BLUE\"}"),
 	      "runner carries enum names");
 	CHECK(src && strstr(src, ".version = \"1.2.3\""), "runner version");
+	CHECK(src && strstr(src, "bumble_event_type event_type = {") &&
+		  !strstr(src, "event_event"),
+	      "runner names struct event's type event_type");
+	CHECK(src && count_of(src, "bumble_enum_value color_names[]") == 1 &&
+		  count_of(src, ".enum_values = color_names,") == 2 &&
+		  !strstr(src, "shade_names"),
+	      "one enum table for the field and the parameter of enum color");
+	CHECK(src && strstr(src, "{.name = \"scratch\", "
+				 ".role = BUMBLE_ROLE_NONE},"),
+	      "a map without a role carries no event type");
 	free(src);
 	gen_model_free(m);
 	free(obj);
@@ -377,6 +471,7 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	libbpf_set_print(libbpf_print);
 	test_layout(argv[1], argv[3]);
+	test_enum_tables();
 	obj = slurp(argv[1], &size);
 	test_alloc_failures(obj, size);
 	free(obj);
