@@ -173,5 +173,6 @@ int payload_read(const char *tool, struct tool_payload *p);
 void payload_free(struct tool_payload *p);
 
 void err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -36,12 +36,10 @@ static int write_runner(const struct gen_model *m, const char *dir,
 	}
 	for (unsigned int i = 0; i < m->map_count; i++)
 		if (m->maps[i].role == BUMBLE_ROLE_PRINT && !m->maps[i].event)
-			fprintf(stderr,
-				"bumble: warning: map '%s' is to be printed "
-				"but declares no event type, so the tool "
-				"cannot decode it; add __type(value, struct "
-				"NAME) to the map\n",
-				m->maps[i].name);
+			warn("map '%s' is to be printed but declares no event "
+			     "type, so the tool cannot decode it; add "
+			     "__type(value, struct NAME) to the map",
+			     m->maps[i].name);
 	f = fopen(*runner, "w");
 	if (!f || gen_emit_runner(f, m) || fclose(f)) {
 		err("cannot write %s: %s", *runner, strerror(errno));

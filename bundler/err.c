@@ -1,17 +1,31 @@
-/* bumble's one way to report an error: "bumble: error: " and the
- * message on stderr, as every command's messages read. */
+/* bumble's one way to report a problem: "bumble: error: " or "bumble:
+ * warning: " and the message on stderr, as every command's messages read. */
 #include <stdarg.h>
 #include <stdio.h>
 
 #include "bumble.h"
 
+static void report(const char *level, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "bumble: %s: ", level);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void err(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("bumble: error: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	report("error", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+}
+
+void warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	report("warning", fmt, ap);
+	va_end(ap);
 }

@@ -1,7 +1,10 @@
 /* The bumble CLI: a table of subcommands, one file each (cmd_*.c). */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+
+#include <bpf/libbpf.h>
 
 #include "bumble.h"
 
@@ -24,6 +27,15 @@ static void usage(FILE *out)
 	fputs("\nRun 'bumble COMMAND --help' for a command's options.\n"
 	      "Example: bumble bundle execsnoop.bpf.c -o execsnoop\n",
 	      out);
+}
+
+/* libbpf's warnings reach the user; its info and debug lines do not. */
+static int libbpf_print(enum libbpf_print_level level, const char *fmt,
+			va_list ap)
+{
+	if (level == LIBBPF_WARN)
+		return vfprintf(stderr, fmt, ap);
+	return 0;
 }
 
 static int run(int argc, char **argv)
@@ -50,7 +62,10 @@ static int run(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	int rc = run(argc, argv);
+	int rc;
+
+	libbpf_set_print(libbpf_print);
+	rc = run(argc, argv);
 
 	/* What went to stdout must have arrived (a full disk, a closed
 	 * pipe): a command that could not say it has failed. */

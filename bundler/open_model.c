@@ -1,5 +1,6 @@
 /* The model of an input: its object, with the map roles and parameter
  * help found in its source, read by the generator. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -48,12 +49,12 @@ struct gen_model *open_model(const struct input_opts *o, unsigned char **obj,
 	}
 	m = gen_model_open(*obj, size, &gopts, msg, sizeof(msg));
 	for (unsigned int i = 0; m && i < m->warning_count; i++)
-		fprintf(stderr, "bumble: warning: %s\n", m->warnings[i]);
+		warn("%s", m->warnings[i]);
 	if (!m) {
+		*rc = errno == ENOMEM ? EXIT_FAIL : EXIT_INPUT;
 		err("%s: %s", o->input, msg);
 		free(*obj);
 		*obj = NULL;
-		*rc = EXIT_INPUT;
 	}
 	role_hints_free(&hints);
 	param_docs_free(&docs);

@@ -106,8 +106,7 @@ int run_command(char *const argv[], int verbose)
 		return -1;
 	if (pid == 0) {
 		execv(argv[0], argv);
-		fprintf(stderr, "bumble: error: cannot run %s: %s\n", argv[0],
-			strerror(errno));
+		err("cannot run %s: %s", argv[0], strerror(errno));
 		_exit(127);
 	}
 	while (waitpid(pid, &status, 0) < 0)

@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "enum_names.h"
@@ -38,41 +39,126 @@ static void put_ident(FILE *out, const char *s)
 		fputc(isalnum((unsigned char)*s) ? *s : '_', out);
 }
 
-/* The name of an enumerator table: PREFIX__FIELD_names. */
-static void put_enum_table_name(FILE *out, const char *prefix,
-				const char *field)
+/* One table of enumerator names per enum type, shared by every field and
+ * parameter of that type: named after the enum (tcpstate_names), or the
+ * first field of an anonymous one, made unique with a number. */
+struct enum_table {
+	char name[256];
+	const struct gen_enum_value *values;
+	unsigned int count;
+};
+
+struct enum_tables {
+	struct enum_table *tables;
+	unsigned int count;
+};
+
+/* s as a C identifier into buf: other characters become '_'. */
+static void ident_into(char *buf, size_t len, const char *s)
 {
-	put_ident(out, prefix);
-	fputs("__", out);
-	put_ident(out, field);
-	fputs("_names", out);
+	size_t i;
+
+	for (i = 0; s[i] && i + 1 < len; i++)
+		buf[i] = isalnum((unsigned char)s[i]) ? s[i] : '_';
+	buf[i] = '\0';
 }
 
-static void emit_enum_table(FILE *out, const char *prefix, const char *field,
-			    const struct gen_enum_value *values,
-			    unsigned int count)
+static int same_values(const struct enum_table *t,
+		       const struct gen_enum_value *values, unsigned int count)
 {
-	fputs("static const struct bumble_enum_value ", out);
-	put_enum_table_name(out, prefix, field);
-	fputs("[] = {\n", out);
-	for (unsigned int j = 0; j < count; j++) {
-		fprintf(out, "\t{%lld, ", values[j].value);
-		gen_put_cstr(out, values[j].name);
+	if (t->count != count)
+		return 0;
+	for (unsigned int i = 0; i < count; i++)
+		if (t->values[i].value != values[i].value ||
+		    strcmp(t->values[i].name, values[i].name))
+			return 0;
+	return 1;
+}
+
+static const struct enum_table *find_table(const struct enum_tables *et,
+					   const char *name)
+{
+	for (unsigned int i = 0; i < et->count; i++)
+		if (!strcmp(et->tables[i].name, name))
+			return &et->tables[i];
+	return NULL;
+}
+
+/* The table for an enum named enum_name (NULL: anonymous, named after
+ * field), added if no table of that name holds the same values. et has
+ * room for every enum of the runner. */
+static const struct enum_table *
+enum_table_for(struct enum_tables *et, const char *enum_name, const char *field,
+	       const struct gen_enum_value *values, unsigned int count)
+{
+	char base[224], name[256];
+	const struct enum_table *found;
+	struct enum_table *t;
+
+	ident_into(base, sizeof(base), enum_name ? enum_name : field);
+	snprintf(name, sizeof(name), "%s_names", base);
+	for (unsigned int n = 2; (found = find_table(et, name)); n++) {
+		if (same_values(found, values, count))
+			return found;
+		snprintf(name, sizeof(name), "%s_%u_names", base, n);
+	}
+	t = &et->tables[et->count++];
+	memcpy(t->name, name, sizeof(name));
+	t->values = values;
+	t->count = count;
+	return t;
+}
+
+static void emit_enum_table(FILE *out, const struct enum_table *t)
+{
+	fprintf(out, "static const struct bumble_enum_value %s[] = {\n",
+		t->name);
+	for (unsigned int j = 0; j < t->count; j++) {
+		fprintf(out, "\t{%lld, ", t->values[j].value);
+		gen_put_cstr(out, t->values[j].name);
 		fputs("},\n", out);
 	}
 	fputs("};\n\n", out);
 }
 
-static void emit_event(FILE *out, const struct gen_event *ev)
+/* Emits the table of an enum unless an earlier field or parameter of the
+ * same enum did. */
+static void emit_enum_once(FILE *out, struct enum_tables *et,
+			   const char *enum_name, const char *field,
+			   const struct gen_enum_value *values,
+			   unsigned int count)
+{
+	unsigned int before = et->count;
+	const struct enum_table *t;
+
+	t = enum_table_for(et, enum_name, field, values, count);
+	if (et->count > before)
+		emit_enum_table(out, t);
+}
+
+/* The .enum_count and .enum_values members of a field or parameter. */
+static void put_enum_members(FILE *out, struct enum_tables *et,
+			     const char *enum_name, const char *field,
+			     const struct gen_enum_value *values,
+			     unsigned int count)
+{
+	const struct enum_table *t;
+
+	t = enum_table_for(et, enum_name, field, values, count);
+	fprintf(out, "\t\t.enum_count = %u,\n\t\t.enum_values = %s,\n", count,
+		t->name);
+}
+
+static void emit_event(FILE *out, struct enum_tables *et,
+		       const struct gen_event *ev)
 {
 	for (unsigned int i = 0; i < ev->field_count; i++) {
 		const struct gen_field *f = &ev->fields[i];
 
 		if (f->enum_count)
-			emit_enum_table(out, ev->type_name, f->name,
-					f->enum_values, f->enum_count);
+			emit_enum_once(out, et, f->enum_name, f->name,
+				       f->enum_values, f->enum_count);
 	}
-
 	fprintf(out, "/* struct %s: %u bytes */\n", ev->type_name, ev->size);
 	fputs("static const struct bumble_field ", out);
 	put_ident(out, ev->type_name);
@@ -95,19 +181,16 @@ static void emit_event(FILE *out, const struct gen_event *ev)
 			fprintf(out, "\t\t.format = %s,\n",
 				format_ident(f->format));
 		fprintf(out, "\t\t.width = %u,\n", f->width);
-		if (f->enum_count) {
-			fprintf(out, "\t\t.enum_count = %u,\n", f->enum_count);
-			fputs("\t\t.enum_values = ", out);
-			put_enum_table_name(out, ev->type_name, f->name);
-			fputs(",\n", out);
-		}
+		if (f->enum_count)
+			put_enum_members(out, et, f->enum_name, f->name,
+					 f->enum_values, f->enum_count);
 		fputs("\t},\n", out);
 	}
 	fputs("};\n\n", out);
 
 	fputs("static const struct bumble_event_type ", out);
 	put_ident(out, ev->type_name);
-	fputs("_event = {\n\t.name = ", out);
+	fputs("_type = {\n\t.name = ", out);
 	gen_put_cstr(out, ev->type_name);
 	fprintf(out, ",\n\t.size = %u,\n\t.field_count = %u,\n\t.fields = ",
 		ev->size, ev->field_count);
@@ -115,13 +198,16 @@ static void emit_event(FILE *out, const struct gen_event *ev)
 	fputs("_fields,\n};\n\n", out);
 }
 
-static void emit_params(FILE *out, const struct gen_model *m)
+static void emit_params(FILE *out, struct enum_tables *et,
+			const struct gen_model *m)
 {
-	for (unsigned int i = 0; i < m->param_count; i++)
-		if (m->params[i].enum_count)
-			emit_enum_table(out, "param", m->params[i].name,
-					m->params[i].enum_values,
-					m->params[i].enum_count);
+	for (unsigned int i = 0; i < m->param_count; i++) {
+		const struct gen_param *p = &m->params[i];
+
+		if (p->enum_count)
+			emit_enum_once(out, et, p->enum_name, p->name,
+				       p->enum_values, p->enum_count);
+	}
 	fputs("/* const volatile globals, set with --NAME VALUE */\n"
 	      "static const struct bumble_param params[] = {\n",
 	      out);
@@ -138,19 +224,71 @@ static void emit_params(FILE *out, const struct gen_model *m)
 			",\n\t\t.offset = %u,\n\t\t.size = %u,\n"
 			"\t\t.count = %u,\n\t\t.kind = %s,\n",
 			p->offset, p->size, p->count, kind_ident(p->kind));
-		if (p->enum_count) {
-			fprintf(out, "\t\t.enum_count = %u,\n", p->enum_count);
-			fputs("\t\t.enum_values = ", out);
-			put_enum_table_name(out, "param", p->name);
-			fputs(",\n", out);
-		}
+		if (p->enum_count)
+			put_enum_members(out, et, p->enum_name, p->name,
+					 p->enum_values, p->enum_count);
 		fputs("\t},\n", out);
+	}
+	fputs("};\n\n", out);
+}
+
+/* Does a map the runtime uses (one with a role) refer to ev? */
+static int event_used(const struct gen_model *m, const struct gen_event *ev)
+{
+	for (unsigned int i = 0; i < m->map_count; i++)
+		if (m->maps[i].role != BUMBLE_ROLE_NONE &&
+		    (m->maps[i].event == ev || m->maps[i].key == ev))
+			return 1;
+	return 0;
+}
+
+/* Room for every enum table the runner could need. */
+static unsigned int enum_count(const struct gen_model *m)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < m->event_count; i++)
+		for (unsigned int j = 0; j < m->events[i]->field_count; j++)
+			n += m->events[i]->fields[j].enum_count > 0;
+	for (unsigned int i = 0; i < m->param_count; i++)
+		n += m->params[i].enum_count > 0;
+	return n;
+}
+
+static void emit_maps(FILE *out, const struct gen_model *m)
+{
+	fputs("static const struct bumble_map maps[] = {\n", out);
+	for (unsigned int i = 0; i < m->map_count; i++) {
+		const struct gen_map *gm = &m->maps[i];
+
+		fputs("\t{.name = ", out);
+		gen_put_cstr(out, gm->name);
+		fprintf(out, ", .role = %s", role_ident(gm->role));
+		if (gm->role != BUMBLE_ROLE_NONE && gm->event) {
+			fputs(",\n\t .event = &", out);
+			put_ident(out, gm->event->type_name);
+			fputs("_type", out);
+		}
+		if (gm->role != BUMBLE_ROLE_NONE && gm->key) {
+			fputs(",\n\t .key = &", out);
+			put_ident(out, gm->key->type_name);
+			fprintf(out,
+				"_type,\n\t .value_size = %u,\n"
+				"\t .value_signed = %d",
+				gm->value_size, gm->value_signed);
+		}
+		fputs("},\n", out);
 	}
 	fputs("};\n\n", out);
 }
 
 int gen_emit_runner(FILE *out, const struct gen_model *m)
 {
+	struct enum_tables et = {0};
+
+	et.tables = calloc(enum_count(m) + 1, sizeof(*et.tables));
+	if (!et.tables)
+		return -ENOMEM;
 	fprintf(out,
 		"/* Runner for %s, generated by bumble %s from its BPF "
 		"object.\n"
@@ -163,33 +301,10 @@ int gen_emit_runner(FILE *out, const struct gen_model *m)
 		m->name, BUMBLE_VERSION);
 
 	for (unsigned int i = 0; i < m->event_count; i++)
-		emit_event(out, m->events[i]);
-
+		if (event_used(m, m->events[i]))
+			emit_event(out, &et, m->events[i]);
 	if (m->map_count)
-		fputs("static const struct bumble_map maps[] = {\n", out);
-	for (unsigned int i = 0; i < m->map_count; i++) {
-		const struct gen_map *gm = &m->maps[i];
-
-		fputs("\t{.name = ", out);
-		gen_put_cstr(out, gm->name);
-		fprintf(out, ", .role = %s", role_ident(gm->role));
-		if (gm->event) {
-			fputs(",\n\t .event = &", out);
-			put_ident(out, gm->event->type_name);
-			fputs("_event", out);
-		}
-		if (gm->key) {
-			fputs(",\n\t .key = &", out);
-			put_ident(out, gm->key->type_name);
-			fprintf(out,
-				"_event,\n\t .value_size = %u,\n"
-				"\t .value_signed = %d",
-				gm->value_size, gm->value_signed);
-		}
-		fputs("},\n", out);
-	}
-	if (m->map_count)
-		fputs("};\n\n", out);
+		emit_maps(out, m);
 
 	fputs("static const struct bumble_program programs[] = {\n", out);
 	for (unsigned int i = 0; i < m->program_count; i++) {
@@ -202,7 +317,7 @@ int gen_emit_runner(FILE *out, const struct gen_model *m)
 	fputs("};\n\n", out);
 
 	if (m->param_count)
-		emit_params(out, m);
+		emit_params(out, &et, m);
 
 	fputs("static const struct bumble_tool tool = {\n"
 	      "\t.sz = sizeof(struct bumble_tool),\n\t.name = ",
@@ -230,6 +345,7 @@ int gen_emit_runner(FILE *out, const struct gen_model *m)
 	      "int main(int argc, char **argv)\n{\n"
 	      "\treturn bumble_main(argc, argv, &tool);\n}\n",
 	      out);
+	free(et.tables);
 	return ferror(out) ? -EIO : 0;
 }
 

@@ -20,6 +20,7 @@ struct gen_field {
 	enum bumble_kind kind;
 	enum bumble_format format;
 	unsigned int width;
+	char *enum_name; /* the enum's C name; NULL if anonymous */
 	struct gen_enum_value *enum_values;
 	unsigned int enum_count;
 };
@@ -56,6 +57,7 @@ struct gen_param {
 	char *default_text;
 	unsigned int offset, size, count;
 	enum bumble_kind kind;
+	char *enum_name; /* the enum's C name; NULL if anonymous */
 	struct gen_enum_value *enum_values;
 	unsigned int enum_count;
 };
@@ -116,7 +118,8 @@ int gen_check_object(const unsigned char *obj, size_t size, char *err,
 		     size_t errlen);
 
 /* Builds the model of the BPF object in obj[0..size). On failure returns
- * NULL with a message for the user in err. */
+ * NULL with a message for the user in err and errno set: ENOMEM when out
+ * of memory, else why the object is refused. Never exits. */
 struct gen_model *gen_model_open(const unsigned char *obj, size_t size,
 				 const struct gen_opts *opts, char *err,
 				 size_t errlen);
@@ -130,11 +133,5 @@ void gen_put_cstr(FILE *out, const char *s);
 
 /* Human-readable summary: programs, maps, roles, event layouts. */
 void gen_describe(FILE *out, const struct gen_model *m);
-
-const char *gen_role_name(enum bumble_role role);
-/* The role a word names ("print", "counter", "gauge", "hist"), or NONE. */
-enum bumble_role gen_role_by_word(const char *word, size_t len);
-const char *gen_kind_name(enum bumble_kind kind);
-const char *gen_format_name(enum bumble_format format);
 
 #endif

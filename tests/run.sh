@@ -33,11 +33,14 @@ unit() {
 }
 
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -g -O1"
+# test_model makes each allocation fail in turn through these wrappers
+WRAP_ALLOC=-Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=strndup,--wrap=asprintf,--wrap=vasprintf
 CFLAGS="-D_GNU_SOURCE -Wall -Wextra -Werror -Istub -Istub/include -Igenerator -Itests/unit -Ibuild/host/include -Ibuild/obj/bumble/gen"
 if gcc $SAN $CFLAGS tests/unit/test_format.c stub/format_*.c stub/render_*.c stub/outbuf.c stub/names.c \
 	-o "$OUT/test_format" &&
 	gcc $SAN $CFLAGS -Ibundler tests/unit/test_model.c generator/*.c \
 		bundler/param_docs.c stub/sha256.c stub/enum_names.c stub/tool_options.c \
+		$WRAP_ALLOC \
 		build/host/lib/libbpf.a -lelf -lz -o "$OUT/test_model" &&
 	gcc $SAN $CFLAGS tests/unit/test_oci_layout.c stub/oci_layout.c \
 		stub/beneath.c stub/sha256.c generator/json.c \

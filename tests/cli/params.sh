@@ -8,12 +8,26 @@
 TOOL=$WORK/layout
 run "$BUMBLE" bundle "$FIXTURES/layout.bpf.c" -o "$TOOL"
 check "bundle the fixture with parameters" test "$RC" = 0
-check "bundle warns about a parameter named like a tool option" grep -q \
-	"parameter 'json' has the name of the tool's own --json option" \
-	"$WORK/err"
 check "bundle warns about a parameter it cannot set" grep -q \
 	"parameter 'not_a_param' is not an integer, bool, enum or char array" \
 	"$WORK/err"
+
+# A parameter named like one of the tool's own options could never be
+# set: refused, naming both and how to rename, and nothing written.
+for name in force json; do
+	expect_exit 3 "parameter '$name' has the name of the tool's own --$name option.*rename the variable \(e.g. targ_$name\)" \
+		"a parameter named '$name' (a tool option): refused, exit 3" \
+		"$BUMBLE" bundle "$FIXTURES/param_clash.bpf.c" -DCLASH=$name \
+		-o "$WORK/clash"
+	check "a parameter named '$name': no tool written" test ! -e "$WORK/clash"
+done
+expect_exit 3 "parameter 'count' has the name of the tool's own --count option" \
+	"bumble gen refuses the clash too" \
+	"$BUMBLE" gen "$FIXTURES/param_clash.bpf.c" -DCLASH=count -o "$WORK/clash.c"
+run "$BUMBLE" bundle "$FIXTURES/param_clash.bpf.c" -DCLASH=forced \
+	-o "$WORK/clash"
+check "a parameter whose name only starts like an option bundles" \
+	test "$RC" = 0
 
 run "$TOOL" --help
 if grep -Eq -- "--targ_pid N +only this process id \(default 7\)" "$WORK/out" &&

@@ -1,13 +1,91 @@
 /* Unit tests of the generator on compiled fixtures (no root): programs,
- * map roles, event layouts from BTF, and refusals of bad objects.
- * Usage: test_model LAYOUT.bpf.o NOPROG.bpf.o */
+ * map roles, event layouts from BTF, refusals of bad objects, and every
+ * allocation failing in turn. Usage: test_model LAYOUT.bpf.o NOPROG.bpf.o
+ * LAYOUT.bpf.c; linked with -Wl,--wrap= for the allocators below. */
+#include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <bpf/libbpf.h>
+#ifdef __SANITIZE_ADDRESS__
+#include <sanitizer/lsan_interface.h>
+#endif
+
 #include "bumble.h"
 #include "check.h"
 #include "model.h"
+
+/* Fault injection: the test is linked with -Wl,--wrap=malloc and kin, so
+ * every allocation the generator (and libbpf) makes comes here. While
+ * alloc_counting, each one is counted and number alloc_fail_at fails. */
+static int alloc_counting;
+static long alloc_calls;
+static long alloc_fail_at = -1;
+
+static int alloc_fails(void)
+{
+	return alloc_counting && alloc_calls++ == alloc_fail_at;
+}
+
+void *__real_malloc(size_t n);
+void *__real_calloc(size_t nmemb, size_t n);
+void *__real_realloc(void *p, size_t n);
+char *__real_strdup(const char *s);
+char *__real_strndup(const char *s, size_t n);
+int __real_vasprintf(char **out, const char *fmt, va_list ap);
+
+void *__wrap_malloc(size_t n)
+{
+	return alloc_fails() ? NULL : __real_malloc(n);
+}
+
+void *__wrap_calloc(size_t nmemb, size_t n)
+{
+	return alloc_fails() ? NULL : __real_calloc(nmemb, n);
+}
+
+void *__wrap_realloc(void *p, size_t n)
+{
+	return alloc_fails() ? NULL : __real_realloc(p, n);
+}
+
+char *__wrap_strdup(const char *s)
+{
+	return alloc_fails() ? NULL : __real_strdup(s);
+}
+
+char *__wrap_strndup(const char *s, size_t n)
+{
+	return alloc_fails() ? NULL : __real_strndup(s, n);
+}
+
+int __wrap_vasprintf(char **out, const char *fmt, va_list ap)
+{
+	return alloc_fails() ? -1 : __real_vasprintf(out, fmt, ap);
+}
+
+int __wrap_asprintf(char **out, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = __wrap_vasprintf(out, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+/* libbpf's warnings, as bumble shows them; none while allocations fail
+ * on purpose. */
+static int libbpf_print(enum libbpf_print_level level, const char *fmt,
+			va_list ap)
+{
+	if (level != LIBBPF_WARN || alloc_counting)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
 
 static unsigned char *slurp(const char *path, size_t *size)
 {
@@ -97,12 +175,91 @@ static void test_params(const struct gen_model *m)
 		  !strcmp(p->help, "change per \"tick\""),
 	      "s16 param: negative default, help from BUMBLE_HELP");
 	CHECK(!find_param(m, "plain_const"), "plain const is not a param");
-	CHECK(!find_param(m, "json") && m->warning_count == 2 &&
-		  strstr(m->warnings[0], "tool's own --json option"),
-	      "a param named like a built-in option: warned, not settable");
-	CHECK(!find_param(m, "not_a_param") && m->warning_count == 2 &&
-		  strstr(m->warnings[1], "not_a_param"),
+	CHECK(!find_param(m, "not_a_param") && m->warning_count == 1 &&
+		  strstr(m->warnings[0], "not_a_param"),
 	      "a struct param is refused with a warning");
+}
+
+static unsigned int count_of(const char *s, const char *needle)
+{
+	unsigned int n = 0;
+
+	for (s = strstr(s, needle); s; s = strstr(s + 1, needle))
+		n++;
+	return n;
+}
+
+/* Enum tables in a runner emitted from a hand-made model: shared by type
+ * name, an anonymous enum named after its field, and two different enums
+ * of one name told apart. */
+static void test_enum_tables(void)
+{
+	struct gen_enum_value x = {0, "X"}, y = {0, "Y"}, on = {1, "ON"};
+	struct gen_field a_fields[] = {
+	    {.name = "state",
+	     .kind = BUMBLE_KIND_ENUM,
+	     .size = 4,
+	     .count = 1,
+	     .enum_values = &x,
+	     .enum_count = 1},
+	};
+	struct gen_field b_fields[] = {
+	    {.name = "state",
+	     .kind = BUMBLE_KIND_ENUM,
+	     .size = 4,
+	     .count = 1,
+	     .enum_values = &y,
+	     .enum_count = 1},
+	    {.name = "mode",
+	     .kind = BUMBLE_KIND_ENUM,
+	     .size = 4,
+	     .count = 1,
+	     .enum_name = "mode",
+	     .enum_values = &on,
+	     .enum_count = 1},
+	};
+	struct gen_event a = {
+	    .type_name = "a", .size = 4, .fields = a_fields, .field_count = 1};
+	struct gen_event b = {
+	    .type_name = "b", .size = 8, .fields = b_fields, .field_count = 2};
+	struct gen_event *events[] = {&a, &b};
+	struct gen_param param = {.name = "mode",
+				  .help = "",
+				  .default_text = "",
+				  .size = 4,
+				  .count = 1,
+				  .kind = BUMBLE_KIND_ENUM,
+				  .enum_name = "mode",
+				  .enum_values = &on,
+				  .enum_count = 1};
+	struct gen_map maps[] = {
+	    {.name = "first", .role = BUMBLE_ROLE_PRINT, .event = &a},
+	    {.name = "second", .role = BUMBLE_ROLE_PRINT, .event = &b},
+	};
+	struct gen_model m = {.name = "t",
+			      .version = "1",
+			      .description = "",
+			      .maps = maps,
+			      .map_count = 2,
+			      .events = events,
+			      .event_count = 2,
+			      .params = &param,
+			      .param_count = 1};
+	char *src = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&src, &len);
+
+	CHECK(gen_emit_runner(mem, &m) == 0, "runner of a hand-made model");
+	fclose(mem);
+	CHECK(src && count_of(src, "bumble_enum_value state_names[]") == 1 &&
+		  strstr(src, "state_names[] = {\n\t{0, \"X\"},") &&
+		  count_of(src, "bumble_enum_value state_2_names[]") == 1 &&
+		  strstr(src, "state_2_names[] = {\n\t{0, \"Y\"},"),
+	      "anonymous enums named after their field, told apart by values");
+	CHECK(src && count_of(src, "bumble_enum_value mode_names[]") == 1 &&
+		  count_of(src, "= mode_names,") == 2,
+	      "an enum shared by an event field and a parameter: one table");
+	free(src);
 }
 
 static void test_layout(const char *path, const char *source)
@@ -190,6 +347,8 @@ static void test_layout(const char *path, const char *source)
 	CHECK(f && f->enum_count == 3 && f->enum_values[2].value == -3 &&
 		  !strcmp(f->enum_values[2].name, "BLUE"),
 	      "enum values and names, negative too");
+	CHECK(f && f->enum_name && !strcmp(f->enum_name, "color"),
+	      "the enum's type name is kept");
 	FIELD_IS(ev, "flag", 52, BUMBLE_KIND_BOOL, 1, 1);
 	f = find_field(ev, "took");
 	CHECK(f && f->offset == 56 && f->format == BUMBLE_FORMAT_DURATION,
@@ -219,6 +378,16 @@ static void test_layout(const char *path, const char *source)
 	      "runner carries enum names");
 	CHECK(src && !strstr(src, ".version") && !strstr(src, "manifest"),
 	      "runner leaves version and manifest digest to the bundle");
+	CHECK(src && strstr(src, "bumble_event_type event_type = {") &&
+		  !strstr(src, "event_event"),
+	      "runner names struct event's type event_type");
+	CHECK(src && count_of(src, "bumble_enum_value color_names[]") == 1 &&
+		  count_of(src, ".enum_values = color_names,") == 2 &&
+		  !strstr(src, "shade_names"),
+	      "one enum table for the field and the parameter of enum color");
+	CHECK(src && strstr(src, "{.name = \"scratch\", "
+				 ".role = BUMBLE_ROLE_NONE},"),
+	      "a map without a role carries no event type");
 	free(src);
 	gen_model_free(m);
 	free(obj);
@@ -238,6 +407,52 @@ static void expect_refused(const unsigned char *obj, size_t size,
 	gen_model_free(m);
 }
 
+/* Opens the model with allocation number `fail_at` failing (-1: none);
+ * returns how many allocations it made. */
+static long open_failing(const unsigned char *obj, size_t size, long fail_at,
+			 struct gen_model **m, char *err, size_t errlen)
+{
+	struct gen_opts opts = {.name = "layout"};
+
+	alloc_calls = 0;
+	alloc_fail_at = fail_at;
+	alloc_counting = 1;
+	errno = 0;
+	*m = gen_model_open(obj, size, &opts, err, errlen);
+	alloc_counting = 0;
+	return alloc_calls;
+}
+
+/* Each allocation of gen_model_open fails in turn: the generator returns
+ * NULL with a message and ENOMEM, or (where libbpf carries on without
+ * what it could not allocate) a model; it never exits, and under ASan
+ * no failure leaks. */
+static void test_alloc_failures(const unsigned char *obj, size_t size)
+{
+	struct gen_model *m;
+	long total, out_of_memory = 0, refused_badly = 0;
+	char err[256];
+
+	total = open_failing(obj, size, -1, &m, err, sizeof(err));
+	CHECK(m != NULL && total > 100, "the model counts its allocations");
+	gen_model_free(m);
+	for (long i = 0; i < total; i++) {
+		open_failing(obj, size, i, &m, err, sizeof(err));
+		if (m) {
+			gen_model_free(m);
+			continue;
+		}
+		if (!strcmp(err, "out of memory") && errno == ENOMEM)
+			out_of_memory++;
+		else if (!err[0] || !errno)
+			refused_badly++;
+	}
+	printf("# %ld allocations, %ld failures reported as out of memory\n",
+	       total, out_of_memory);
+	CHECK(out_of_memory > 0 && refused_badly == 0,
+	      "a failed allocation is returned as an error, not exited");
+}
+
 int main(int argc, char **argv)
 {
 	unsigned char *obj;
@@ -250,7 +465,14 @@ int main(int argc, char **argv)
 			argv[0]);
 		return 2;
 	}
+	/* each line out at once: a sanitizer ending the process keeps them */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	libbpf_set_print(libbpf_print);
 	test_layout(argv[1], argv[3]);
+	test_enum_tables();
+	obj = slurp(argv[1], &size);
+	test_alloc_failures(obj, size);
+	free(obj);
 
 	expect_refused(garbage, sizeof(garbage), "not an ELF file",
 		       "garbage input refused as not ELF");
@@ -272,5 +494,10 @@ int main(int argc, char **argv)
 	free(obj);
 	expect_refused(garbage, 3, "not an ELF file",
 		       "a three-byte file refused");
+#ifdef __SANITIZE_ADDRESS__
+	/* a leak on any path above fails a check, not only the exit code */
+	CHECK(__lsan_do_recoverable_leak_check() == 0,
+	      "nothing leaked (LeakSanitizer)");
+#endif
 	return check_failures ? 1 : 0;
 }

@@ -1,0 +1,62 @@
+/* Counter, gauge and hist maps: the layout of their keys and the
+ * integer under each key; maps that do not fit lose their role. */
+#include <errno.h>
+#include <stdio.h>
+
+#include "enum_names.h"
+#include "model_int.h"
+
+/* The key of a counter, gauge or hist map: a struct's members, or one
+ * field "key" for a scalar (so a syscall_nr key shows by name). *out is
+ * NULL if the key has no layout. 0 or -ENOMEM. */
+static int event_for_key(struct gen_model *m, const struct btf *btf, __u32 id,
+			 const char *map_name, struct gen_event **out)
+{
+	__u32 rid = id;
+	const struct btf_type *t = gen_resolve(btf, &rid, NULL);
+	struct gen_event *ev;
+	char name[256];
+	int err;
+
+	*out = NULL;
+	if (!t)
+		return 0;
+	if (btf_is_struct(t))
+		return gen_event_of_type(m, btf, id, map_name, out);
+	snprintf(name, sizeof(name), "%s_key", map_name);
+	/* type id 0: never shared */
+	ev = gen_event_new(name, 0, (unsigned int)btf__resolve_size(btf, id));
+	if (!ev)
+		return -ENOMEM;
+	err = gen_event_add_member(ev, btf, id, "", "key", 0, 0, 0);
+	return gen_model_take_event(m, ev, err, out);
+}
+
+int gen_model_aggregate(struct gen_model *m, const struct btf *btf,
+			struct bpf_map *map, struct gen_map *gm)
+{
+	__u32 vid = bpf_map__btf_value_type_id(map);
+	__u32 kid = bpf_map__btf_key_type_id(map);
+	const struct btf_type *v =
+	    btf && vid ? gen_resolve(btf, &vid, NULL) : NULL;
+	int err;
+
+	if (!v || !btf_is_int(v) || v->size > 8 || !kid) {
+		err = gen_warn(
+		    m,
+		    "map '%s' is a %s but %s; it is not shown (declare "
+		    "__type(key, ...) and an integer __type(value, ...))",
+		    gm->name, role_name(gm->role),
+		    kid ? "its value is not an integer"
+			: "declares no key type");
+		gm->role = BUMBLE_ROLE_NONE;
+		return err;
+	}
+	err = event_for_key(m, btf, kid, gm->name, &gm->key);
+	if (err)
+		return err;
+	gm->value_signed = !!(btf_int_encoding(v) & BTF_INT_SIGNED);
+	if (!gm->key)
+		gm->role = BUMBLE_ROLE_NONE;
+	return 0;
+}

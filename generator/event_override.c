@@ -1,0 +1,59 @@
+/* --event MAP=STRUCT: the event type of a ringbuf or perf event array
+ * that declares none, looked up by name in the program's BTF. */
+#include <errno.h>
+#include <string.h>
+
+#include "model_int.h"
+
+int gen_is_event_map(int type)
+{
+	return type == BPF_MAP_TYPE_RINGBUF ||
+	       type == BPF_MAP_TYPE_PERF_EVENT_ARRAY;
+}
+
+/* --event MAP=STRUCT for maps that declare no value type (libbpf-tools
+ * style perf buffers). */
+int gen_apply_event_overrides(struct gen_model *m, const struct gen_opts *opts,
+			      const struct btf *btf, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < opts->event_count; i++) {
+		const struct gen_event_override *o = &opts->events[i];
+		struct gen_map *gm = NULL;
+		__s32 id;
+		int rc;
+
+		for (unsigned int j = 0; j < m->map_count; j++)
+			if (!strcmp(m->maps[j].name, o->map))
+				gm = &m->maps[j];
+		if (!gm) {
+			gen_seterr(err, errlen,
+				   "--event %s=%s: the program has no map '%s'",
+				   o->map, o->type, o->map);
+			return -EINVAL;
+		}
+		if (!gen_is_event_map(gm->type)) {
+			gen_seterr(
+			    err, errlen,
+			    "--event %s=%s: map '%s' is not a ringbuf or "
+			    "perf event array",
+			    o->map, o->type, o->map);
+			return -EINVAL;
+		}
+		id = btf ? btf__find_by_name_kind(btf, o->type, BTF_KIND_STRUCT)
+			 : -1;
+		if (id <= 0) {
+			gen_seterr(
+			    err, errlen,
+			    "--event %s=%s: no struct %s in the program's "
+			    "BTF (clang emits only the types the program "
+			    "uses)",
+			    o->map, o->type, o->type);
+			return -EINVAL;
+		}
+		rc = gen_event_of_type(m, btf, (__u32)id, o->map, &gm->event);
+		if (rc)
+			return rc;
+		gm->role = BUMBLE_ROLE_PRINT;
+	}
+	return 0;
+}
