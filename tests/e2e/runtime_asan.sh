@@ -8,15 +8,19 @@ need_root "runtime under ASan"
 
 run "$BUMBLE" gen "$EXAMPLES/execsnoop.bpf.c" -o "$WORK/runner.c"
 check "gen execsnoop runner" test "$RC" = 0
+# the payload (manifest, config, object) is what bundle appends, and its
+# manifest digest what bundle links beside the runner: take both from a
+# bundled tool
+run "$BUMBLE" bundle "$EXAMPLES/execsnoop.bpf.c" -o "$WORK/execsnoop"
+digest=$("$WORK/execsnoop" --version | sed -n 's/^manifest //p')
+printf '#include <bumble/runtime.h>\nconst struct bumble_bundle bumble_bundle = {"%s", "0.0.0"};\n' \
+	"$digest" >"$WORK/bundle.c"
 run gcc -fsanitize=address,undefined -fno-sanitize-recover=all -g -O1 \
 	-D_GNU_SOURCE -I"$ROOT/stub/include" -I"$ROOT/stub" \
 	-I"$ROOT/build/host/include" -I"$ROOT/build/obj/bumble/gen" \
-	"$WORK/runner.c" "$ROOT"/stub/*.c \
+	"$WORK/runner.c" "$WORK/bundle.c" "$ROOT"/stub/*.c \
 	"$ROOT/build/host/lib/libbpf.a" -lelf -lz -o "$WORK/execsnoop-asan"
 check "link the runner with a sanitized runtime" test "$RC" = 0
-# the payload (manifest, config, object) is what bundle appends: take it
-# from a bundled tool
-run "$BUMBLE" bundle "$EXAMPLES/execsnoop.bpf.c" -o "$WORK/execsnoop"
 python3 - "$WORK/execsnoop" "$WORK/execsnoop-asan" <<'PY'
 import struct, sys
 tool = open(sys.argv[1], "rb").read()
