@@ -3,7 +3,9 @@
 #
 #   make          build everything
 #   make demo     install dependencies, build, bundle execsnoop, run it
-#   make test     unit and end-to-end tests (root for the e2e part)
+#   make test     every test below (tests/run.sh; root for the e2e part)
+#   make test-unit     unit tests (ASan/UBSan) and the clang-format check
+#   make test-e2e      CLI tests, and e2e tests on this kernel (root)
 #   make test-kernels  every example on Debian's 5.10, 6.1 and 6.12 under qemu
 #   make install PREFIX=/usr/local
 
@@ -121,8 +123,15 @@ $(BUMBLE): $(CLI_OBJS) $(GEN_OBJS) $(SHARED_OBJS) $(OBJ)/init_templates.o $(STAM
 demo: deps all
 	@tests/demo.sh
 
+# Each prints "N passed, N failed, N skipped" for its part (tests/run.sh).
 test: deps all
 	@tests/run.sh
+
+test-unit: deps all
+	@tests/run.sh unit
+
+test-e2e: deps all
+	@tests/run.sh cli e2e
 
 # Boots Debian's kernels (fetched into build/kernels) under qemu with the
 # bundled examples; prints "N passed, N failed, N skipped".
@@ -146,6 +155,11 @@ FORMAT_FILES := $(STUB_SRCS) $(GEN_SRCS) $(CLI_SRCS) $(wildcard stub/*.h \
 
 format:
 	clang-format -i $(FORMAT_FILES)
+
+# A variable's value, for scripts that build with the same lists
+# (tests/run.sh): make -s print-SHARED_SRCS
+print-%:
+	@echo $($*)
 
 format-check:
 	clang-format --dry-run -Werror $(FORMAT_FILES)

@@ -7,9 +7,9 @@
 #   6.12  bookworm-backports (or bookworm-security when it is newer there)
 #
 # toolchain/kernels.sh fetches the kernels (cached in build/kernels). Each
-# check the guest prints ("BUMBLE-CHECK ok 5.10.0-46-amd64 execsnoop ...")
-# is one result here: "kernel 5.10: execsnoop: ...". A kernel that cannot
-# be fetched, or no qemu, is skipped with the reason.
+# check the guest prints (tests/assert.sh's "ok - execsnoop: ...") is one
+# result here: "kernel 5.10: execsnoop: ...". A kernel that cannot be
+# fetched, or no qemu, is skipped with the reason.
 #
 #   tests/kernels.sh            (make test-kernels; also run by tests/run.sh)
 #   BUMBLE_KERNELS="5.10"       only these series
@@ -55,8 +55,10 @@ summary() {
 
 matrix_start=$EPOCHREALTIME
 
-if ! command -v qemu-system-x86_64 >/dev/null; then
-	skip "kernel matrix" "qemu-system-x86_64 not found: apt-get install qemu-system-x86 (toolchain/deps.sh does)"
+prereq QEMU "qemu-system-x86_64 not found: apt-get install qemu-system-x86 (toolchain/deps.sh does)" \
+	command -v qemu-system-x86_64
+if ! test_have_prereq QEMU; then
+	skip "kernel matrix" "$TEST_MISSING"
 	summary
 	exit
 fi
@@ -94,7 +96,7 @@ else
 	fail "take the BTF out of the fetched kernels" "$(cat "$WORK/err")"
 fi
 run "$ROOT/toolchain/initramfs.sh" "$WORK/initrd.gz" "$ROOT/tests/guest/init.sh" \
-	"${bundled[@]}"
+	"$ROOT/tests/assert.sh" "${bundled[@]}"
 if [ "$RC" != 0 ]; then
 	fail "build the guest initramfs" "$(cat "$WORK/err")"
 	summary
@@ -118,8 +120,8 @@ boot() {
 
 # report SERIES: one result per check the guest printed
 report() {
-	local k=$1 console=$WORK/$1.console expect line status ex what
-	local details=() checks=0 done_n='' uname='' up_start='' up_end=''
+	local k=$1 console=$WORK/$1.console expect line
+	local checks=0 done_n='' uname='' up_start='' up_end=''
 	expect=$(sed -e 's/^linux-image-//' -e 's/-unsigned .*//' "$KDIR/$k/version")
 	while IFS= read -r line; do
 		case $line in
@@ -132,18 +134,12 @@ report() {
 		"BUMBLE-UPTIME "*)
 			up_end=${line#BUMBLE-UPTIME }
 			;;
-		"BUMBLE-DETAIL "*)
-			details+=("${line#* | }")
-			;;
-		"BUMBLE-CHECK "*)
-			read -r status _ ex what <<<"${line#BUMBLE-CHECK }"
+		"ok - "* | "not ok - "* | "skip - "*)
+			relay "kernel $k: " "$line"
 			checks=$((checks + 1))
-			case $status in
-			ok) pass "kernel $k: $ex: $what" ;;
-			skip) skip "kernel $k: $ex: ${what%% -- *}" "${what#* -- }" ;;
-			*) fail "kernel $k: $ex: $what" "${details[@]}" ;;
-			esac
-			details=()
+			;;
+		"#"*)
+			relay "kernel $k: " "$line"
 			;;
 		"BUMBLE-DONE "*)
 			done_n=${line##* }

@@ -1,6 +1,6 @@
-# Shared helpers for bumble's test scripts (sourced). Each script names
-# what it covers, sets up its own world under $WORK, and cleans up; every
-# check adds one line to $BUMBLE_RESULTS, which run.sh sums up.
+# Shared helpers for bumble's test scripts (sourced, bash). Each script
+# names what it covers, sets up its own world under $WORK, and cleans up;
+# the checks themselves (check, expect_exit, needs...) are tests/assert.sh.
 set -u
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -11,89 +11,74 @@ SCRIPT=$(basename "$0" .sh)
 : "${BUMBLE_RESULTS:=/dev/null}"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/bumble-$SCRIPT.XXXXXX")
 TOOL_PID=
+NETNS= # network namespaces to delete on exit
 
+. "$ROOT/tests/assert.sh"
+ERR=$WORK/err # fail shows its tail
+
+# The prerequisites of single checks (tests/assert.sh: needs NAMES).
+is_root() {
+	[ "$(id -u)" = 0 ]
+}
+prereq ROOT "needs root to load BPF programs" is_root
+prereq SKOPEO "skopeo is not installed (toolchain/deps.sh installs it)" \
+	command -v skopeo
+prereq UMOCI "umoci is not installed (toolchain/deps.sh installs it)" \
+	command -v umoci
+prereq OCI_IMAGE_TOOL "oci-image-tool is not installed (toolchain/deps.sh installs it)" \
+	command -v oci-image-tool
+prereq PODMAN "podman is not installed (toolchain/deps.sh installs it)" \
+	command -v podman
+prereq BASH_TTY "needs /bin/bash and script(1) from bsdutils" \
+	sh -c 'command -v script && test -x /bin/bash'
+PYTHON_USDT_BIN=/usr/bin/python3.11
+prereq PYTHON_USDT "$PYTHON_USDT_BIN has no SystemTap probes to attach to" \
+	sh -c "readelf -n $PYTHON_USDT_BIN | grep -q import__find__load__start"
+
+# On exit: the tool still running is killed; the work directory goes,
+# unless a check failed (or BUMBLE_KEEP_WORK is set): then it stays, for
+# a look at what the tools wrote, and the script says where.
 cleanup() {
+	local ns
 	if [ -n "$TOOL_PID" ]; then
 		kill -KILL "$TOOL_PID" 2>/dev/null
 		wait "$TOOL_PID" 2>/dev/null
 	fi
-	rm -rf "$WORK"
+	for ns in $NETNS; do
+		ip netns del "$ns" 2>/dev/null
+	done
+	if [ "$TEST_FAILED" -gt 0 ] || [ -n "${BUMBLE_KEEP_WORK:-}" ]; then
+		echo "# kept work directory: $WORK"
+	else
+		rm -rf "$WORK"
+	fi
 }
 trap cleanup EXIT
 
-pass() {
-	echo "ok - $SCRIPT: $1"
-	echo pass >>"$BUMBLE_RESULTS"
-}
-
-# fail WHAT [DETAIL...]: details are shown indented, with $WORK/err's tail.
-fail() {
-	echo "not ok - $SCRIPT: $1"
-	shift
-	for line in "$@"; do
-		echo "#   $line"
-	done
-	if [ -s "$WORK/err" ]; then
-		tail -n 15 "$WORK/err" | sed 's/^/#   stderr: /'
-	fi
-	echo fail >>"$BUMBLE_RESULTS"
-}
-
-skip() {
-	echo "skip - $SCRIPT: $1 (skipped: $2)"
-	echo skip >>"$BUMBLE_RESULTS"
-}
-
-# check WHAT CMD...: passes when CMD succeeds.
-check() {
-	local what=$1
-	shift
-	if "$@"; then
-		pass "$what"
-	else
-		fail "$what" "failed: $*"
-	fi
-}
-
-# run CMD...: runs it with stdout in $WORK/out and stderr in $WORK/err;
-# its exit code is in $RC.
-run() {
-	"$@" >"$WORK/out" 2>"$WORK/err" </dev/null
-	RC=$?
-}
-
-# expect_exit CODE PATTERN WHAT CMD...: CMD exits CODE and its stderr
-# matches the extended regex PATTERN (empty: not checked).
-expect_exit() {
-	local code=$1 pattern=$2 what=$3
-	shift 3
-	run "$@"
-	if [ "$RC" != "$code" ]; then
-		fail "$what" "exit code $RC, expected $code: $*"
-	elif [ -n "$pattern" ] && ! grep -Eq -- "$pattern" "$WORK/err"; then
-		fail "$what" "stderr lacks /$pattern/: $*"
-	else
-		pass "$what"
-	fi
-}
-
-is_root() {
-	[ "$(id -u)" = 0 ]
-}
-
-# need_root WHAT: skips the rest of the script, saying why, unless root.
-need_root() {
-	if ! is_root; then
-		skip "$1" "needs root to load BPF programs"
-		exit 0
-	fi
+# veth_netns NS1 NS2: two network namespaces (deleted on exit) joined by
+# a veth pair: veth-a, 192.0.2.1/24 in NS1, and veth-b, 192.0.2.2/24 in
+# NS2; lo is up in both. Nothing is routed to the host.
+veth_netns() {
+	NETNS="$NETNS $1 $2"
+	ip netns add "$1" && ip netns add "$2" &&
+		ip link add veth-a netns "$1" type veth peer name veth-b netns "$2" &&
+		ip -n "$1" addr add 192.0.2.1/24 dev veth-a &&
+		ip -n "$2" addr add 192.0.2.2/24 dev veth-b &&
+		ip -n "$1" link set veth-a up && ip -n "$2" link set veth-b up &&
+		ip -n "$1" link set lo up && ip -n "$2" link set lo up
 }
 
 # start_tool OUT CMD...: starts a produced tool in the background, stdout
 # to OUT and stderr to $WORK/err, and waits until it says it attached.
+# Like every step, where the checks' prerequisites are missing it does
+# nothing (but leave OUT empty) and succeeds.
 start_tool() {
 	local out=$1 i
 	shift
+	if ! scope_met; then
+		: >"$out"
+		return 0
+	fi
 	"$@" >"$out" 2>"$WORK/err" </dev/null &
 	TOOL_PID=$!
 	for i in $(seq 1 300); do
@@ -106,6 +91,10 @@ start_tool() {
 
 # stop_tool [SIGNAL]: stops the tool; its exit code is in $RC.
 stop_tool() {
+	if ! scope_met; then
+		RC=0
+		return 0
+	fi
 	kill -"${1:-INT}" "$TOOL_PID" 2>/dev/null
 	wait "$TOOL_PID"
 	RC=$?
@@ -114,6 +103,10 @@ stop_tool() {
 
 # wait_tool: waits for a tool that stops by itself; exit code in $RC.
 wait_tool() {
+	if ! scope_met; then
+		RC=0
+		return 0
+	fi
 	wait "$TOOL_PID"
 	RC=$?
 	TOOL_PID=

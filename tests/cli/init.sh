@@ -97,10 +97,7 @@ check "init --force: overwrites with the template" \
 check "init --force: no temporary file left" \
 	test "$(ls -A "$WORK/errs")" = mine.bpf.c
 
-if ! is_root; then
-	skip "templates run and show events" "needs root to load BPF programs"
-	exit 0
-fi
+needs ROOT # the checks below load the templates into the kernel
 
 # tracepoint: an openat by cat; --pid keeps one process's opens only.
 if start_tool "$WORK/tp.json" "$WORK/i_tracepoint" --json; then
@@ -180,25 +177,13 @@ fi
 # host traffic is touched.
 NS1=bmbl-init-a-$$
 NS2=bmbl-init-b-$$
-netns_cleanup() {
-	ip netns del "$NS1" 2>/dev/null
-	ip netns del "$NS2" 2>/dev/null
-	cleanup
-}
-trap netns_cleanup EXIT
-if ! { ip netns add "$NS1" && ip netns add "$NS2" &&
-	ip link add veth-a netns "$NS1" type veth \
-		peer name veth-b netns "$NS2" &&
-	ip -n "$NS1" addr add 192.0.2.1/24 dev veth-a &&
-	ip -n "$NS2" addr add 192.0.2.2/24 dev veth-b &&
-	ip -n "$NS1" link set veth-a up &&
-	ip -n "$NS2" link set veth-b up; }; then
+if ! step veth_netns "$NS1" "$NS2"; then
 	fail "xdp: two network namespaces joined by a veth pair"
 	exit 0
 fi
 if start_tool "$WORK/xdp.json" ip netns exec "$NS2" "$WORK/i_xdp" \
 	--iface veth-b --json; then
-	ip netns exec "$NS1" python3 -c '
+	step ip netns exec "$NS1" python3 -c '
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 for i in range(3):

@@ -29,7 +29,7 @@ else
 	fail "bundling it prints no warnings"
 fi
 
-need_root "BumbleBee program events"
+needs ROOT # the checks below load the program into the kernel
 SH=$WORK/bbee$$
 cp "$(command -v dash || command -v sh)" "$SH"
 if ! start_tool "$WORK/events.json" "$TOOL" --json; then

@@ -3,8 +3,6 @@
 # programs sampling every CPU at --freq, against the real kernel.
 . "$(dirname "$0")/../lib.sh"
 
-need_root "cgroup and perf_event e2e"
-
 CG=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)/bumble-test-$$
 cg_cleanup() {
 	rmdir "$CG" 2>/dev/null
@@ -14,16 +12,22 @@ trap cg_cleanup EXIT
 
 run "$BUMBLE" bundle "$FIXTURES/cgroup_egress.bpf.c" -o "$WORK/cgegress"
 check "bundle a cgroup_skb program" test "$RC" = 0
+run "$BUMBLE" bundle "$FIXTURES/profile.bpf.c" -o "$WORK/profile"
+check "bundle a perf_event program" test "$RC" = 0
+expect_exit 2 "--freq takes a sampling rate" "--freq abc: exit 2" \
+	"$WORK/profile" --freq abc
+
+needs ROOT # the checks below load the programs into the kernel
 expect_exit 2 "cannot open cgroup '$WORK/nocg'.*--cgroup PATH" \
 	"a missing cgroup: exit 2" "$WORK/cgegress" --cgroup "$WORK/nocg"
 expect_exit 2 "'$WORK' is not a cgroup v2 directory" \
 	"a directory that is no cgroup: exit 2" "$WORK/cgegress" --cgroup "$WORK"
 
-if mkdir "$CG" 2>/dev/null; then
+if step mkdir "$CG" 2>/dev/null; then
 	start_tool "$WORK/cg.json" "$WORK/cgegress" --cgroup "$CG" --json ||
 		fail "cgroup_skb program attaches to $CG"
 	# a process inside the cgroup sends one datagram to loopback
-	sh -c "echo \$\$ > '$CG/cgroup.procs' && exec python3 -c '
+	step sh -c "echo \$\$ > '$CG/cgroup.procs' && exec python3 -c '
 import socket
 socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b\"x\" * 100, (\"127.0.0.1\", 9))'"
 	sleep 0.3
@@ -34,13 +38,9 @@ else
 	skip "cgroup_skb program on a new cgroup" "cannot create $CG (no cgroup v2?)"
 fi
 
-run "$BUMBLE" bundle "$FIXTURES/profile.bpf.c" -o "$WORK/profile"
-check "bundle a perf_event program" test "$RC" = 0
-expect_exit 2 "--freq takes a sampling rate" "--freq abc: exit 2" \
-	"$WORK/profile" --freq abc
 start_tool "$WORK/prof.json" "$WORK/profile" --json --freq 200 ||
 	fail "perf_event program attaches on every CPU"
-timeout 1 sh -c 'while :; do :; done'
+step timeout 1 sh -c 'while :; do :; done'
 stop_tool INT
 check "perf_event: samples of a busy process on the CPU" json_has \
 	"$WORK/prof.json" "e['comm'] == 'sh'"

@@ -35,7 +35,7 @@ expect_exit 3 "bpftool could not take the types .*bad.btf" \
 expect_exit 2 "takes no --btf-dir option" "--btf-dir is for bundle only" \
 	"$BUMBLE" build "$EXAMPLES/exitsnoop.bpf.c" --btf-dir "$WORK/btf"
 
-need_root "embedded BTF e2e"
+needs ROOT # the checks below load exitsnoop into the kernel
 SH=$WORK/bnobtf$$
 cp "$(command -v dash || command -v sh)" "$SH"
 # runs CMD with /sys/kernel/btf hidden (a plain command, so that signals

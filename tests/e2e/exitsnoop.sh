@@ -3,11 +3,11 @@
 # (a duration field) decoded from real sched_process_exit events.
 . "$(dirname "$0")/../lib.sh"
 
-need_root "exitsnoop e2e"
-
 TOOL=$WORK/exitsnoop
 run "$BUMBLE" bundle "$EXAMPLES/exitsnoop.bpf.c" -o "$TOOL"
 check "bundle exitsnoop" test "$RC" = 0
+
+needs ROOT # the checks below load exitsnoop into the kernel
 
 SH7=$WORK/bexit$$
 SHSIG=$WORK/bsig$$

@@ -5,23 +5,16 @@
 # attached behind them.
 . "$(dirname "$0")/../lib.sh"
 
-need_root "XDP and tc e2e"
-
 NS1=bmbl-a-$$
 NS2=bmbl-b-$$
-netns_cleanup() {
-	ip netns del "$NS1" 2>/dev/null
-	ip netns del "$NS2" 2>/dev/null
-	cleanup
-}
-trap netns_cleanup EXIT
 
-if ! { ip netns add "$NS1" && ip netns add "$NS2" &&
-	ip link add veth-a netns "$NS1" type veth peer name veth-b netns "$NS2" &&
-	ip -n "$NS1" addr add 192.0.2.1/24 dev veth-a &&
-	ip -n "$NS2" addr add 192.0.2.2/24 dev veth-b &&
-	ip -n "$NS1" link set veth-a up && ip -n "$NS2" link set veth-b up &&
-	ip -n "$NS1" link set lo up && ip -n "$NS2" link set lo up; }; then
+run "$BUMBLE" bundle "$EXAMPLES/xdpcount.bpf.c" -o "$WORK/xdpcount"
+check "bundle xdpcount" test "$RC" = 0
+run "$BUMBLE" bundle "$FIXTURES/tcsnoop.bpf.c" -o "$WORK/tcsnoop"
+check "bundle a tc program" test "$RC" = 0
+
+needs ROOT # the checks below make network namespaces and load programs
+if ! step veth_netns "$NS1" "$NS2"; then
 	fail "make two network namespaces joined by a veth pair"
 	exit 0
 fi
@@ -36,8 +29,6 @@ for i in range(int(sys.argv[2])):
     s.sendto(b"bumble", ("192.0.2.2", int(sys.argv[1])))' "$1" "$2"
 }
 
-run "$BUMBLE" bundle "$EXAMPLES/xdpcount.bpf.c" -o "$WORK/xdpcount"
-check "bundle xdpcount" test "$RC" = 0
 expect_exit 2 "attaches to a network interface: give one with --iface" \
 	"XDP without --iface: exit 2" "$WORK/xdpcount"
 expect_exit 2 "no network interface 'veth-nope'" \
@@ -47,7 +38,7 @@ if start_tool "$WORK/xdp.json" ip netns exec "$NS2" "$WORK/xdpcount" \
 	--iface veth-b --json; then
 	check "XDP attached to veth-b while running" sh -c \
 		"ip -n '$NS2' link show veth-b | grep -q xdp"
-	send_udp 4242 5
+	step send_udp 4242 5
 	sleep 0.5
 	stop_tool INT
 	check "SIGINT: exit 0" test "$RC" = 0
@@ -65,17 +56,15 @@ fi
 
 start_tool "$WORK/sample.json" ip netns exec "$NS2" "$WORK/xdpcount" \
 	--iface veth-b --json --sample 4 || fail "xdpcount --sample attaches"
-send_udp 4243 8
+step send_udp 4243 8
 sleep 0.5
 stop_tool INT
 check "--sample 4 reaches the kernel: 2 of 8 datagrams shown" test \
 	"$(grep '"saddr"' "$WORK/sample.json" | grep -c '"proto":"L4_UDP"')" = 2
 
-run "$BUMBLE" bundle "$FIXTURES/tcsnoop.bpf.c" -o "$WORK/tcsnoop"
-check "bundle a tc program" test "$RC" = 0
 if start_tool "$WORK/tc.json" ip netns exec "$NS2" "$WORK/tcsnoop" \
 	--iface veth-b --json; then
-	send_udp 5353 3
+	step send_udp 5353 3
 	sleep 0.5
 	check "tc: the program is loaded while running" sh -c \
 		"bpftool prog show name tc_udp >/dev/null"

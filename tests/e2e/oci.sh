@@ -5,13 +5,6 @@
 # run by podman.
 . "$(dirname "$0")/../lib.sh"
 
-for t in skopeo umoci oci-image-tool; do
-	if ! command -v $t >/dev/null; then
-		skip "OCI e2e" "$t is not installed (toolchain/deps.sh installs it)"
-		exit 0
-	fi
-done
-
 TOOL=$WORK/execsnoop
 run "$BUMBLE" bundle "$EXAMPLES/execsnoop.bpf.c" -o "$TOOL" --version 1.2.3 \
 	--description "trace exec"
@@ -84,10 +77,12 @@ expect_exit 1 "does not match" "--verify on a tampered tool: exit 1" \
 # --extract: the artifact as an OCI layout skopeo reads without bumble.
 run "$TOOL" --extract "$WORK/art"
 check "--extract DIR" test "$RC" = 0 -a -f "$WORK/art/index.json"
+needs SKOPEO
 run skopeo inspect --raw oci:"$WORK/art":1.2.3
 check "skopeo reads the extracted artifact" test "$RC" = 0
 check "the extracted manifest is the embedded one" test \
 	"sha256:$(sha256sum <"$WORK/out" | cut -d' ' -f1)" = "$digest"
+needs -
 expect_exit 2 "'$WORK/art' is not empty.*--force" \
 	"--extract into a non-empty directory without --force: exit 2" \
 	"$TOOL" --extract "$WORK/art"
@@ -121,15 +116,18 @@ check "export to a layout, an OCI archive and a docker-archive" test "$RC" = 0
 run "$BUMBLE" export "$WORK/again" --oci "$WORK/oci2" --tag bumble-test/execsnoop:t1
 check "exporting twice gives identical digests" \
 	diff -r "$WORK/oci" "$WORK/oci2"
+needs OCI_IMAGE_TOOL
 run oci-image-tool validate --type image --ref name=t1 "$WORK/oci"
 check "oci-image-tool validates the runnable image" test "$RC" = 0
 run oci-image-tool validate --type image --ref name=t1-ebpf "$WORK/oci"
 check "oci-image-tool validates the eBPF artifact" test "$RC" = 0
+needs UMOCI
 run umoci unpack --rootless --image "$WORK/oci:t1" "$WORK/bundle"
 check "umoci unpacks it (checking diff_ids)" test "$RC" = 0 -a \
 	-x "$WORK/bundle/rootfs/execsnoop" -a -f "$WORK/bundle/rootfs/execsnoop.bpf.o"
 run "$WORK/bundle/rootfs/execsnoop" --verify
 check "the unpacked tool verifies its payload" test "$RC" = 0
+needs SKOPEO
 run skopeo inspect oci:"$WORK/oci":t1
 check "skopeo: bpfman labels, platform" json_doc "$WORK/out" \
 	"e['Labels']['io.ebpf.programs'] == '{\"execve_enter\":\"tracepoint\",\"execve_exit\":\"tracepoint\"}' and
@@ -152,6 +150,7 @@ check "skopeo copies the image to a docker-archive" test "$RC" = 0
 run skopeo inspect docker-archive:"$WORK/docker.tar"
 check "skopeo reads bumble's docker-archive" json_doc "$WORK/out" \
 	"e['Labels']['org.opencontainers.image.version'] == '1.2.3'"
+needs -
 
 expect_exit 3 "not a bumble tool, or it was cut short or stripped" \
 	"export of a file that is no tool: exit 3" \
@@ -172,14 +171,12 @@ expect_exit 1 "writing the OCI layout in '$WORK/trap-oci' failed" \
 check "and wrote nothing through the link" test -z "$(ls -A "$WORK/outside-oci")"
 run "$BUMBLE" bundle "$EXAMPLES/exitsnoop.bpf.c" -o "$WORK/exitsnoop" \
 	--oci "$WORK/bundled-oci"
+needs SKOPEO
 run skopeo inspect oci:"$WORK/bundled-oci":0.0.0
 check "bundle --oci DIR exports as it bundles" test "$RC" = 0
 
 # podman runs the image: the tool loads BPF in the container.
-if ! is_root || ! command -v podman >/dev/null; then
-	skip "podman run of the exported image" "needs root and podman"
-	exit 0
-fi
+needs ROOT,PODMAN
 mkdir -p "$WORK/containers"
 cat >"$WORK/containers/containers.conf" <<'CONF'
 [containers]

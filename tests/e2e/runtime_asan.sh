@@ -4,8 +4,6 @@
 # run against the real kernel through load, events and shutdown.
 . "$(dirname "$0")/../lib.sh"
 
-need_root "runtime under ASan"
-
 run "$BUMBLE" gen "$EXAMPLES/execsnoop.bpf.c" -o "$WORK/runner.c"
 check "gen execsnoop runner" test "$RC" = 0
 # the payload (manifest, config, object) is what bundle appends, and its
@@ -29,6 +27,10 @@ payload = tool[len(tool) - 40 - sum(sizes):]
 open(sys.argv[2], "ab").write(payload)
 PY
 check "the sanitized tool verifies its payload" "$WORK/execsnoop-asan" --verify
+expect_exit 2 "unknown option" "sanitized runtime: usage error path" \
+	"$WORK/execsnoop-asan" --nope
+
+needs ROOT # the checks below load it into the kernel
 
 for mode in --json ""; do
 	if ! start_tool "$WORK/events" "$WORK/execsnoop-asan" $mode; then
@@ -46,5 +48,3 @@ for mode in --json ""; do
 			"exit $RC"
 	fi
 done
-expect_exit 2 "unknown option" "sanitized runtime: usage error path" \
-	"$WORK/execsnoop-asan" --nope

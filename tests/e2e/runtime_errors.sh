@@ -4,10 +4,12 @@
 # kernel lacks (exit 7, said plainly), an unreadable --btf (exit 2).
 . "$(dirname "$0")/../lib.sh"
 
-need_root "runtime error e2e"
-
 run "$BUMBLE" bundle "$FIXTURES/rejected.bpf.c" -o "$WORK/rejected"
 check "bundle a program the verifier will reject" test "$RC" = 0
+run "$BUMBLE" bundle "$FIXTURES/kprobe.bpf.c" -o "$WORK/kprobe"
+check "bundle a kprobe program" test "$RC" = 0
+
+needs ROOT # the checks below load programs into the kernel
 expect_exit 5 "verifier rejected program 'unchecked_lookup'" \
 	"verifier rejection: names the program, exit 5" "$WORK/rejected" \
 	--duration 1
@@ -18,26 +20,24 @@ expect_exit 2 "cannot read the BTF file given with --btf" \
 	"--btf with a missing file: exit 2" "$WORK/rejected" --btf \
 	"$WORK/none.btf"
 
-run "$BUMBLE" bundle "$FIXTURES/kprobe.bpf.c" -o "$WORK/kprobe"
-check "bundle a kprobe program" test "$RC" = 0
-if [ -d /sys/bus/event_source/devices/kprobe ]; then
-	if start_tool "$WORK/kprobe.txt" "$WORK/kprobe" --json; then
-		sleep 0.3 &
-		sl=$!
-		wait $sl
-		sleep 0.3
-		stop_tool INT
-		check "kprobe: event from do_nanosleep" json_has \
-			"$WORK/kprobe.txt" "e['pid'] == $sl"
-	else
-		fail "kprobe attaches where the kernel has kprobes"
-	fi
+needs ROOT,KPROBES
+if start_tool "$WORK/kprobe.txt" "$WORK/kprobe" --json; then
+	sleep 0.3 &
+	sl=$!
+	wait $sl
+	sleep 0.3
+	stop_tool INT
+	check "kprobe: event from do_nanosleep" json_has \
+		"$WORK/kprobe.txt" "e['pid'] == $sl"
 else
-	expect_exit 7 \
-		"program 'nanosleep_entry' \(section 'kprobe/do_nanosleep'\).*kprobes may be unavailable" \
-		"kernel without kprobes: said plainly, exit 7" "$WORK/kprobe" \
-		--duration 1
+	fail "kprobe attaches where the kernel has kprobes"
 fi
+needs 'ROOT,!KPROBES'
+expect_exit 7 \
+	"program 'nanosleep_entry' \(section 'kprobe/do_nanosleep'\).*kprobes may be unavailable" \
+	"kernel without kprobes: said plainly, exit 7" "$WORK/kprobe" \
+	--duration 1
+needs ROOT
 
 # A kernel without BTF, made by hiding /sys/kernel/btf in a private mount
 # namespace: the tool says so and points at --btf; given the BTF file, it

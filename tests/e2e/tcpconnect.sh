@@ -6,8 +6,6 @@
 # (tests/kernels.sh runs it on Debian's kernels, which have kprobes.)
 . "$(dirname "$0")/../lib.sh"
 
-need_root "tcpconnect e2e"
-
 TOOL=$WORK/tcpconnect
 run "$BUMBLE" bundle "$EXAMPLES/tcpconnect.bpf.c" -o "$TOOL"
 check "bundle tcpconnect" test "$RC" = 0
@@ -16,13 +14,13 @@ check "--list: the kprobe, the kretprobe and --port" sh -c \
 	"grep -q 'kprobe/tcp_v4_connect' '$WORK/out' &&
 	 grep -q 'kretprobe/tcp_v4_connect' '$WORK/out' && grep -q -- '--port' '$WORK/out'"
 
-if [ ! -d /sys/bus/event_source/devices/kprobe ]; then
-	expect_exit 7 \
-		"program 'tcp_v4_connect_enter' \(section 'kprobe/tcp_v4_connect'\).*kprobes may be unavailable" \
-		"kernel without kprobes: said plainly, naming the program, exit 7" \
-		"$TOOL" --duration 1
-	exit 0
-fi
+needs ROOT # the checks below load tcpconnect into the kernel
+needs '!KPROBES' expect_exit 7 \
+	"program 'tcp_v4_connect_enter' \(section 'kprobe/tcp_v4_connect'\).*kprobes may be unavailable" \
+	"kernel without kprobes: said plainly, naming the program, exit 7" \
+	"$TOOL" --duration 1
+
+needs ROOT,KPROBES
 
 # connect PORT...: one connection over 127.0.0.1 to a listener on each
 # given port (0: a free one); prints "PID PORT" for each

@@ -4,11 +4,11 @@
 # spent in the old state; --port reaches the kernel.
 . "$(dirname "$0")/../lib.sh"
 
-need_root "tcpstates e2e"
-
 TOOL=$WORK/tcpstates
 run "$BUMBLE" bundle "$EXAMPLES/tcpstates.bpf.c" -o "$TOOL"
 check "bundle tcpstates" test "$RC" = 0
+
+needs ROOT # the checks below load tcpstates into the kernel
 
 # connect and close once over 127.0.0.1 and once over ::1; prints ports
 connect_both() {

@@ -3,14 +3,14 @@
 # with each Debian kernel). busybox sh only: no python, no bash. It mounts
 # the kernel file systems, brings up lo, then runs every bundled example
 # from /bin with --json against events it makes itself, and checks the
-# decoded fields with grep and sed. One console line per check:
+# decoded fields with grep and sed. The checks are tests/assert.sh's (the
+# initramfs carries it as /bin/assert.sh), so the console shows the same
+# lines as any test script, with the example in place of the script:
 #
 #   BUMBLE-START KERNEL up SECONDS s, N cpu
-#   BUMBLE-DETAIL KERNEL EXAMPLE | LINE     (before a failed check: why)
-#   BUMBLE-CHECK ok|fail KERNEL EXAMPLE WHAT
-#   BUMBLE-CHECK skip KERNEL EXAMPLE WHAT -- REASON
+#   ok - EXAMPLE: WHAT        (not ok, then "#   DETAIL" lines; skip)
 #   BUMBLE-UPTIME SECONDS
-#   BUMBLE-DONE KERNEL N      (N: how many BUMBLE-CHECK lines came before)
+#   BUMBLE-DONE KERNEL N      (N: how many checks came before)
 #
 # then it powers the machine off.
 /bin/busybox --install -s
@@ -26,47 +26,27 @@ mount -t bpf bpf /sys/fs/bpf 2>/dev/null
 ip link set lo up
 
 KERNEL=$(uname -r)
-EX=guest
+WORK=/tmp
+BUMBLE_RESULTS=/tmp/results
+SCRIPT=guest
+: >"$BUMBLE_RESULTS"
+. /bin/assert.sh
 echo "BUMBLE-START $KERNEL up $(cut -d" " -f1 /proc/uptime) s, $(nproc) cpu"
 
-CHECKS=0
 RUNS=0
-ok() {
-	echo "BUMBLE-CHECK ok $KERNEL $EX $1"
-	CHECKS=$((CHECKS + 1))
-}
-# skip WHAT REASON
-skip() {
-	echo "BUMBLE-CHECK skip $KERNEL $EX $1 -- $2"
-	CHECKS=$((CHECKS + 1))
-}
-detail() { echo "BUMBLE-DETAIL $KERNEL $EX | $1"; }
-# bad WHAT: a failed check, after the tool's stderr and its first lines
-bad() {
-	if [ -n "${ERR:-}" ] && [ -s "$ERR" ]; then
-		tail -n 12 "$ERR" | while IFS= read -r l; do detail "stderr: $l"; done
-	fi
-	if [ -n "${OUT:-}" ] && [ -s "$OUT" ]; then
-		head -n 8 "$OUT" | while IFS= read -r l; do detail "stdout: $l"; done
-	fi
-	echo "BUMBLE-CHECK fail $KERNEL $EX $1"
-	CHECKS=$((CHECKS + 1))
-}
-# expect WHAT CMD...: ok when CMD succeeds
-expect() {
-	what=$1
-	shift
-	if "$@"; then ok "$what"; else bad "$what"; fi
-}
-
 # start NAME ARGS...: runs /bin/NAME --json ARGS in the background (stdout
-# in $OUT, stderr in $ERR) and waits until it says "attached"
+# in $OUT, stderr in $ERR; fail shows them) and waits until it says
+# "attached"; where the checks' prerequisites are missing, does nothing
 start() {
 	name=$1
 	shift
 	RUNS=$((RUNS + 1))
 	OUT=/tmp/$name.$RUNS.json
 	ERR=/tmp/$name.$RUNS.err
+	if ! scope_met; then
+		: >"$OUT"
+		return 0
+	fi
 	"/bin/$name" --json "$@" >"$OUT" 2>"$ERR" </dev/null &
 	TPID=$!
 	i=0
@@ -87,6 +67,8 @@ start() {
 }
 # stop: SIGINT, exit code in $TRC (SIGKILL after 20 s)
 stop() {
+	TRC=0
+	scope_met || return 0
 	sleep 0.3 # let the last events reach the ring buffer reader
 	kill -INT $TPID
 	i=0
@@ -104,7 +86,7 @@ stop() {
 # stopped [WHAT]: stop, and check the exit code
 stopped() {
 	stop
-	expect "${1:+$1: }SIGINT: exit 0" [ "$TRC" = 0 ]
+	check "${1:+$1: }SIGINT: exit 0" [ "$TRC" = 0 ]
 }
 
 # reap PID...: waits for each (SIGKILL after 10 s: a stuck nc must not
@@ -163,36 +145,36 @@ none() { [ -s "$1" ] && ! grep -q -E "$2" "$1"; }
 all() { [ -s "$1" ] && ! grep -v -F "$2" "$1" | grep -q .; }
 
 # --- the environment every tool needs -------------------------------------
-expect "BTF at /sys/kernel/btf/vmlinux" [ -s /sys/kernel/btf/vmlinux ]
-expect "tracefs mounted" [ -d /sys/kernel/tracing/events/syscalls ]
+check "BTF at /sys/kernel/btf/vmlinux" [ -s /sys/kernel/btf/vmlinux ]
+check "tracefs mounted" [ -d /sys/kernel/tracing/events/syscalls ]
 
 # --- execsnoop: tracepoints on execve entry and exit -----------------------
-EX=execsnoop
+SCRIPT=execsnoop
 if ! have execsnoop; then
-	bad "the tool is in the image"
+	fail "the tool is in the image"
 elif start execsnoop; then
-	ok "attached"
+	pass "attached"
 	script bmark 'exit 0'
 	/tmp/bmark &
 	mpid=$!
 	wait $mpid
 	/tmp/no-such-program 2>/dev/null
 	stopped
-	expect "marker exec seen: filename, pid, ppid 1, uid 0, ret 0, comm" \
+	check "marker exec seen: filename, pid, ppid 1, uid 0, ret 0, comm" \
 		has "$OUT" filename='"/tmp/bmark"' pid=$mpid ppid=1 uid=0 ret=0 \
 		comm='"bmark"'
-	expect "failed exec seen with ret -2 (ENOENT)" \
+	check "failed exec seen with ret -2 (ENOENT)" \
 		has "$OUT" filename='"/tmp/no-such-program"' ret=-2
 else
-	bad "attached"
+	fail "attached"
 fi
 
 # --- exitsnoop: sched_process_exit, CO-RE reads of task_struct ------------
-EX=exitsnoop
+SCRIPT=exitsnoop
 if ! have exitsnoop; then
-	bad "the tool is in the image"
+	fail "the tool is in the image"
 elif start exitsnoop; then
-	ok "attached"
+	pass "attached"
 	script bexit 'sleep 0.2; exit 7'
 	script bsig 'kill -TERM $$'
 	/tmp/bexit &
@@ -202,35 +184,35 @@ elif start exitsnoop; then
 	psig=$!
 	wait $psig 2>/dev/null # no "Terminated" on the console
 	stopped
-	expect "exit code 7 with pid, ppid 1, comm, sig 0" \
+	check "exit code 7 with pid, ppid 1, comm, sig 0" \
 		has "$OUT" pid=$p7 ppid=1 exit_code=7 sig=0 comm='"bexit"'
 	has "$OUT" pid=$p7 comm='"bexit"'
 	age=$(num age)
-	expect "lifetime covers the 0.2 s sleep (age ${age:-?} ns)" \
+	check "lifetime covers the 0.2 s sleep (age ${age:-?} ns)" \
 		[ "${age:-0}" -ge 200000000 -a "${age:-0}" -lt 60000000000 ]
-	expect "killed by SIGTERM: sig by name, exit code 0" \
+	check "killed by SIGTERM: sig by name, exit code 0" \
 		has "$OUT" pid=$psig sig='"SIGTERM"' exit_code=0
 else
-	bad "attached"
+	fail "attached"
 fi
 
 # --- opensnoop: parameters (--failed, --pid) filter in the kernel --------
-EX=opensnoop
+SCRIPT=opensnoop
 echo one >/tmp/m-one
 echo two >/tmp/m-two
 if ! have opensnoop; then
-	bad "the tool is in the image"
+	fail "the tool is in the image"
 elif start opensnoop --failed; then
-	ok "--failed: attached"
+	pass "--failed: attached"
 	read -r _ </tmp/m-one
 	read -r _ 2>/dev/null </tmp/missing-file
 	stopped --failed
-	expect "--failed: the failed open, with ret -2" \
+	check "--failed: the failed open, with ret -2" \
 		has "$OUT" filename='"/tmp/missing-file"' ret=-2 pid=1
-	expect "--failed: no successful open reported" \
+	check "--failed: no successful open reported" \
 		none "$OUT" '"ret":[0-9]|m-one'
 else
-	bad "--failed: attached"
+	fail "--failed: attached"
 fi
 if have opensnoop; then
 	rm -f /tmp/go
@@ -240,28 +222,28 @@ if have opensnoop; then
 	) &
 	target=$!
 	if start opensnoop --pid $target; then
-		ok "--pid: attached"
+		pass "--pid: attached"
 		read -r _ </tmp/m-two
 		echo >/tmp/go
 		reap $target
 		stopped --pid
-		expect "--pid: the target's open, fd >= 0" \
+		check "--pid: the target's open, fd >= 0" \
 			has "$OUT" filename='"/tmp/m-one"' pid=$target
-		expect "--pid: every event is the target's" \
+		check "--pid: every event is the target's" \
 			all "$OUT" "\"pid\":$target,"
 	else
-		bad "--pid: attached"
+		fail "--pid: attached"
 		echo >/tmp/go
 		reap $target
 	fi
 fi
 
 # --- tcpstates: sock:inet_sock_set_state over 127.0.0.1, --port -------------
-EX=tcpstates
+SCRIPT=tcpstates
 if ! have tcpstates; then
-	bad "the tool is in the image"
+	fail "the tool is in the image"
 elif start tcpstates --port 5555; then
-	ok "--port 5555: attached"
+	pass "--port 5555: attached"
 	nc -l -p 5555 >/dev/null &
 	l1=$!
 	nc -l -p 5556 >/dev/null &
@@ -274,30 +256,29 @@ elif start tcpstates --port 5555; then
 	fi
 	reap $l1 $l2
 	stopped
-	expect "SYN_SENT -> ESTABLISHED to ::ffff:127.0.0.1:5555, comm nc" \
+	check "SYN_SENT -> ESTABLISHED to ::ffff:127.0.0.1:5555, comm nc" \
 		has "$OUT" daddr='"::ffff:127.0.0.1"' dport=5555 \
 		oldstate='"SYN_SENT"' newstate='"ESTABLISHED"' comm='"nc"'
 	in_old=$(num in_old)
-	expect "time in SYN_SENT is measured (${in_old:-?} ns)" \
+	check "time in SYN_SENT is measured (${in_old:-?} ns)" \
 		[ "${in_old:-0}" -gt 0 ]
-	expect "the listener's LISTEN -> CLOSE on port 5555" \
+	check "the listener's LISTEN -> CLOSE on port 5555" \
 		has "$OUT" sport=5555 oldstate='"LISTEN"' newstate='"CLOSE"'
-	expect "--port 5555 reaches the kernel: port 5556 is not shown" \
+	check "--port 5555 reaches the kernel: port 5556 is not shown" \
 		none "$OUT" '"(s|d)port":5556[,}]'
 else
-	bad "--port 5555: attached"
+	fail "--port 5555: attached"
 fi
 
 only_5558() { has "$1" dport=5558 && none "$1" '"dport":5557[,}]'; }
 
 # --- tcpconnect: kprobe + kretprobe on tcp_v4_connect ---------------------
-EX=tcpconnect
+SCRIPT=tcpconnect
+needs KPROBES
 if ! have tcpconnect; then
-	bad "the tool is in the image"
-elif [ ! -d /sys/bus/event_source/devices/kprobe ]; then
-	skip "kprobe + kretprobe" "this kernel has no kprobes"
+	fail "the tool is in the image"
 elif start tcpconnect; then
-	ok "kprobe + kretprobe attached"
+	pass "kprobe + kretprobe attached"
 	nc -l -p 5557 >/dev/null &
 	l1=$!
 	wait_listen 5557 || detail "nc did not listen on 5557"
@@ -305,11 +286,11 @@ elif start tcpconnect; then
 	c1=$!
 	reap $c1 $l1
 	stopped
-	expect "connect seen: pid, uid 0, comm nc, 127.0.0.1 -> 127.0.0.1:5557" \
+	check "connect seen: pid, uid 0, comm nc, 127.0.0.1 -> 127.0.0.1:5557" \
 		has "$OUT" pid=$c1 uid=0 comm='"nc"' saddr='"127.0.0.1"' \
 		daddr='"127.0.0.1"' dport=5557
 	if start tcpconnect --port 5558; then
-		ok "--port 5558: attached"
+		pass "--port 5558: attached"
 		nc -l -p 5557 >/dev/null &
 		l1=$!
 		nc -l -p 5558 >/dev/null &
@@ -321,21 +302,22 @@ elif start tcpconnect; then
 		echo hello | nc 127.0.0.1 5558
 		reap $l1 $l2
 		stopped "--port 5558"
-		expect "--port 5558 reaches the kernel: only that connect" \
+		check "--port 5558 reaches the kernel: only that connect" \
 			only_5558 "$OUT"
 	else
-		bad "--port 5558: attached"
+		fail "--port 5558: attached"
 	fi
 else
-	bad "kprobe + kretprobe attached"
+	fail "kprobe + kretprobe attached"
 fi
+needs -
 
 # --- xdpcount: XDP (generic) on lo, a UDP datagram and a ping -------------
-EX=xdpcount
+SCRIPT=xdpcount
 if ! have xdpcount; then
-	bad "the tool is in the image"
+	fail "the tool is in the image"
 elif start xdpcount --iface lo; then
-	ok "attached to lo"
+	pass "attached to lo"
 	nslookup bumble.test 127.0.0.1 >/dev/null 2>&1 &
 	ns=$!
 	ping -c 2 -W 1 127.0.0.1 >/dev/null 2>&1
@@ -343,22 +325,22 @@ elif start xdpcount --iface lo; then
 	kill $ns 2>/dev/null
 	wait $ns
 	stopped
-	expect "a UDP datagram 127.0.0.1 -> 127.0.0.1 (nslookup), with its length" \
+	check "a UDP datagram 127.0.0.1 -> 127.0.0.1 (nslookup), with its length" \
 		has "$OUT" saddr='"127.0.0.1"' daddr='"127.0.0.1"' proto='"L4_UDP"'
 	len=$(num len)
-	expect "IP length of that datagram is sane (${len:-?})" \
+	check "IP length of that datagram is sane (${len:-?})" \
 		[ "${len:-0}" -gt 28 -a "${len:-0}" -lt 600 ]
-	expect "ICMP echo (ping) seen" has "$OUT" proto='"L4_ICMP"'
+	check "ICMP echo (ping) seen" has "$OUT" proto='"L4_ICMP"'
 else
-	bad "attached to lo"
+	fail "attached to lo"
 fi
 
 # --- fixtures/fentry: fentry + fexit on tcp_v4_connect (BPF trampolines) ----
-EX=fixtures/fentry
+SCRIPT=fixtures/fentry
 if ! have fentry; then
-	bad "the tool is in the image"
+	fail "the tool is in the image"
 elif start fentry; then
-	ok "fentry + fexit attached"
+	pass "fentry + fexit attached"
 	nc -l -p 5559 >/dev/null &
 	l1=$!
 	wait_listen 5559 || detail "nc did not listen on 5559"
@@ -366,17 +348,17 @@ elif start fentry; then
 	c1=$!
 	reap $c1 $l1
 	stopped
-	expect "fentry: the address being connected to, from the arguments" \
+	check "fentry: the address being connected to, from the arguments" \
 		has "$OUT" hook='"ENTRY"' pid=$c1 comm='"nc"' daddr='"127.0.0.1"' \
 		dport=5559
-	expect "fexit: the socket's address and port, and ret 0" \
+	check "fexit: the socket's address and port, and ret 0" \
 		has "$OUT" hook='"EXIT"' pid=$c1 daddr='"127.0.0.1"' dport=5559 ret=0
 else
-	bad "fentry + fexit attached"
+	fail "fentry + fexit attached"
 fi
 
 # --- fixtures/atomic_fetch: BPF_ATOMIC | BPF_FETCH needs Linux 5.12 ---------
-EX=fixtures/atomic_fetch
+SCRIPT=fixtures/atomic_fetch
 major=$(uname -r | sed 's/^\([0-9]*\)\..*/\1/')
 minor=$(uname -r | sed 's/^[0-9]*\.\([0-9]*\).*/\1/')
 version=$((major * 100 + minor))
@@ -386,17 +368,17 @@ rejected_clearly() {
 		grep -q "BPF_STX uses reserved fields" "$1"
 }
 if ! have atomic_fetch; then
-	bad "the tool is in the image"
+	fail "the tool is in the image"
 elif [ "$version" -ge 512 ]; then
 	if start atomic_fetch; then
-		ok "loads on Linux 5.12+"
+		pass "loads on Linux 5.12+"
 		script bmark 'exit 0'
 		/tmp/bmark
 		/tmp/bmark
 		stopped
-		expect "the fetched values count the execs: seq 0 and 1" seq01 "$OUT"
+		check "the fetched values count the execs: seq 0 and 1" seq01 "$OUT"
 	else
-		bad "loads on Linux 5.12+"
+		fail "loads on Linux 5.12+"
 	fi
 else
 	OUT=/tmp/atomic_fetch.json
@@ -404,47 +386,50 @@ else
 	/bin/atomic_fetch --json --duration 10 >"$OUT" 2>"$ERR" </dev/null
 	TRC=$?
 	[ "$TRC" = 5 ] || detail "exit code $TRC"
-	expect "rejected before Linux 5.12 as a verifier rejection: exit 5" \
+	check "rejected before Linux 5.12 as a verifier rejection: exit 5" \
 		[ "$TRC" = 5 ]
-	expect "the error names the program and shows 'BPF_STX uses reserved fields'" \
+	check "the error names the program and shows 'BPF_STX uses reserved fields'" \
 		rejected_clearly "$ERR"
 fi
 
 # --- bashreadline: a uretprobe on /bin/bash --------------------------------
-EX=bashreadline
+SCRIPT=bashreadline
 skip "uretprobe on /bin/bash:readline" "the guest has no bash, only busybox"
 
 # --- kernels without BTF: /sys/kernel/btf hidden; exitsnoop_btf carries
 # this kernel's BTF (bumble bundle --btf-dir), plain exitsnoop does not --
-EX=no-btf
+SCRIPT=no-btf
+# points_at_btf: the run before exited 6 and its stderr names --btf FILE
+points_at_btf() { [ "$TRC" = 6 ] && grep -q -- "--btf FILE" "$ERR"; }
 if ! have exitsnoop_btf; then
-	bad "the tool bundled with --btf-dir is in the image"
+	fail "the tool bundled with --btf-dir is in the image"
 elif ! mount -t tmpfs none /sys/kernel/btf; then
-	bad "hide /sys/kernel/btf"
+	fail "hide /sys/kernel/btf"
 else
 	/bin/exitsnoop --duration 1 >/tmp/nobtf.out 2>/tmp/nobtf.err
 	TRC=$?
+	OUT=/tmp/nobtf.out
 	ERR=/tmp/nobtf.err
-	expect "without BTF and none embedded: exit 6, pointing at --btf" \
-		[ "$TRC" = 6 ] && grep -q -- "--btf FILE" /tmp/nobtf.err
+	check "without BTF and none embedded: exit 6, pointing at --btf" \
+		points_at_btf
 	if start exitsnoop_btf; then
-		ok "with BTF embedded for $KERNEL: attached"
-		expect "it says which embedded BTF it uses" \
+		pass "with BTF embedded for $KERNEL: attached"
+		check "it says which embedded BTF it uses" \
 			grep -q "using the embedded debian/[0-9]*/x86_64/$KERNEL.btf.gz" "$ERR"
 		script bnobtf 'exit 9'
 		/tmp/bnobtf &
 		p9=$!
 		wait $p9
 		stopped
-		expect "CO-RE reads through the embedded BTF: exit code 9, pid, ppid 1" \
+		check "CO-RE reads through the embedded BTF: exit code 9, pid, ppid 1" \
 			has "$OUT" pid=$p9 ppid=1 exit_code=9 comm='"bnobtf"'
 	else
-		bad "with BTF embedded for $KERNEL: attached"
+		fail "with BTF embedded for $KERNEL: attached"
 	fi
 	umount /sys/kernel/btf
 fi
 
 echo "BUMBLE-UPTIME $(cut -d" " -f1 /proc/uptime)"
-echo "BUMBLE-DONE $KERNEL $CHECKS"
+echo "BUMBLE-DONE $KERNEL $(grep -c . "$BUMBLE_RESULTS")"
 sync
 poweroff -f
