@@ -142,7 +142,7 @@ test-kernels: deps all
 # four minutes): writes bench/RESULTS.md. Not part of the tests.
 .PHONY: bench
 bench: all
-	@bench/run.sh
+	@bench/bench.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/bumble

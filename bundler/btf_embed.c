@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "bumble.h"
+#include "bundler.h"
 #include "model.h"
 
 static char **found;

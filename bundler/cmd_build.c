@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bumble.h"
+#include "bundler.h"
 
 static const char usage[] =
     "Usage: bumble build PROG.bpf.c [-o PROG.bpf.o] [-I DIR] [-D NAME[=VAL]]\n"

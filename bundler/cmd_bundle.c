@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bumble.h"
+#include "bundler.h"
 #include "model.h"
 
 static const char usage[] =

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bumble.h"
+#include "bundler.h"
 #include "model.h"
 
 static const char usage[] =

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "bumble.h"
+#include "bundler.h"
 
 /* The templates: whole programs in bundler/templates/NAME.bpf.c, with
  * @NAME@ (the tool's name) and @FILE@ (the source's file name) filled in

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "bumble.h"
+#include "bundler.h"
 #include "model.h"
 
 static const char usage[] =

@@ -4,7 +4,7 @@
 
 #include <bpf/libbpf.h>
 
-#include "bumble.h"
+#include "bundler.h"
 
 #ifndef BUMBLE_VERSION
 #define BUMBLE_VERSION "0.0.0"

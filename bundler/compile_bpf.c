@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bumble.h"
+#include "bundler.h"
 
 /* Does the source name a BumbleBee map section (".maps.print")? */
 static int uses_bee_sections(const char *path)

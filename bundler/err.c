@@ -3,7 +3,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "bumble.h"
+#include "bundler.h"
 
 static void report(const char *level, const char *fmt, va_list ap)
 {

@@ -4,7 +4,7 @@
 #ifndef BUMBLE_EXPORT_H
 #define BUMBLE_EXPORT_H
 
-#include "bumble.h"
+#include "bundler.h"
 #include "oci_layout.h"
 
 struct export_image {

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bumble.h"
+#include "bundler.h"
 
 int read_file(const char *path, unsigned char **data, size_t *size)
 {

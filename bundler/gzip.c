@@ -5,7 +5,7 @@
 
 #include <zlib.h>
 
-#include "bumble.h"
+#include "bundler.h"
 
 int gzip_buffer(const void *data, size_t n, unsigned char **out,
 		size_t *out_len)

@@ -8,7 +8,7 @@
 
 #include <bpf/libbpf.h>
 
-#include "bumble.h"
+#include "bundler.h"
 #include "model.h"
 
 int is_c_source(const char *path)

@@ -6,7 +6,7 @@
 
 #include <bpf/libbpf.h>
 
-#include "bumble.h"
+#include "bundler.h"
 
 static const struct cmd commands[] = {
     {"bundle", cmd_bundle, "build a static executable from a BPF program"},

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "bumble.h"
+#include "bundler.h"
 #include "model.h"
 
 struct gen_model *open_model(const struct input_opts *o, unsigned char **obj,

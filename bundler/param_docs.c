@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bumble.h"
+#include "bundler.h"
 
 static int is_ident(char c)
 {

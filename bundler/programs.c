@@ -9,7 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "bumble.h"
+#include "bundler.h"
 
 const char *libdir(void)
 {

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bumble.h"
+#include "bundler.h"
 #include "payload.h"
 #include "sha256.h"
 

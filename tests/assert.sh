@@ -1,6 +1,6 @@
 # The assertion core every bumble test shares, in plain POSIX sh: checks,
 # their result lines and prerequisites. tests/lib.sh (bash, on the host)
-# and tests/guest/init.sh (busybox sh, in the qemu guests) source it.
+# and tests/guest/guest_checks.sh (busybox sh, in the qemu guests) source it.
 #
 # Every check prints one line and adds one word (pass, fail or skip) to
 # the file $BUMBLE_RESULTS, which tests/run.sh sums up:

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # The kernel matrix: every example runs its checks on Debian's own kernels,
 # booted under qemu (software emulation: no KVM needed) with a small
-# initramfs of busybox, the bundled tools and tests/guest/init.sh:
+# initramfs of busybox, the bundled tools and tests/guest/guest_checks.sh:
 #
 #   5.10  bullseye              6.1  bookworm
 #   6.12  bookworm-backports (or bookworm-security when it is newer there)
 #
-# toolchain/kernels.sh fetches the kernels (cached in build/kernels). Each
+# toolchain/fetch-kernels.sh fetches the kernels (cached in build/kernels). Each
 # check the guest prints (tests/assert.sh's "ok - execsnoop: ...") is one
 # result here: "kernel 5.10: execsnoop: ...". A kernel that cannot be
 # fetched, or no qemu, is skipped with the reason.
@@ -65,7 +65,7 @@ fi
 
 fetch_start=$EPOCHREALTIME
 # shellcheck disable=SC2086 # a list of series
-"$ROOT/toolchain/kernels.sh" "$KDIR" $KERNELS 2>"$WORK/fetch.log"
+"$ROOT/toolchain/fetch-kernels.sh" "$KDIR" $KERNELS 2>"$WORK/fetch.log"
 sed 's/^/# /' "$WORK/fetch.log"
 echo "# kernels fetched in $(elapsed "$fetch_start") s"
 
@@ -95,7 +95,7 @@ if run "$ROOT/toolchain/harvest-btf.sh" "$KDIR" "$WORK/btf" && [ "$RC" = 0 ]; th
 else
 	fail "take the BTF out of the fetched kernels" "$(cat "$WORK/err")"
 fi
-run "$ROOT/toolchain/initramfs.sh" "$WORK/initrd.gz" "$ROOT/tests/guest/init.sh" \
+run "$ROOT/toolchain/initramfs.sh" "$WORK/initrd.gz" "$ROOT/tests/guest/guest_checks.sh" \
 	"$ROOT/tests/assert.sh" "${bundled[@]}"
 if [ "$RC" != 0 ]; then
 	fail "build the guest initramfs" "$(cat "$WORK/err")"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Takes the BTF out of the kernels that toolchain/kernels.sh fetched, laid
+# Takes the BTF out of the kernels that toolchain/fetch-kernels.sh fetched, laid
 # out like btfhub-archive (OUTDIR/debian/VERSION_ID/x86_64/RELEASE.btf),
 # for bumble bundle --btf-dir. A kernel's /sys/kernel/btf/vmlinux is its
 # .BTF section: this unpacks vmlinux from vmlinuz (xz, zstd or gzip) and
@@ -50,4 +50,4 @@ for dir in "$KDIR"/*/; do
 		die "$dir/vmlinuz has no .BTF section"
 	n=$((n + 1))
 done
-[ "$n" -gt 0 ] || die "no kernels under $KDIR: run toolchain/kernels.sh $KDIR first"
+[ "$n" -gt 0 ] || die "no kernels under $KDIR: run toolchain/fetch-kernels.sh $KDIR first"

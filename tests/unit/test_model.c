@@ -13,7 +13,7 @@
 #include <sanitizer/lsan_interface.h>
 #endif
 
-#include "bumble.h"
+#include "bundler.h"
 #include "check.h"
 #include "model.h"
 

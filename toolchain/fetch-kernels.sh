@@ -5,7 +5,7 @@
 # state stay untouched, and `apt-get download` checks every .deb against
 # the signed indexes. Only the kernel image (and its config) is kept.
 #
-#   toolchain/kernels.sh OUTDIR [SERIES...]     # default: 5.10 6.1 6.12
+#   toolchain/fetch-kernels.sh OUTDIR [SERIES...]     # default: 5.10 6.1 6.12
 #
 #   5.10  bullseye's linux-image-5.10.0-N-amd64-unsigned
 #   6.1   bookworm's linux-image-6.1.0-N-amd64-unsigned
