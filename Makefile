@@ -24,6 +24,9 @@ WARN       := -Wall -Wextra -Werror=implicit-function-declaration
 HOST_CC    ?= gcc
 HOST_CFLAGS ?= -O2 -g
 MUSL_CC    := musl-gcc
+# the stub: small, and without unwind tables (nothing in a tool unwinds)
+STUB_CFLAGS := -Os -ffunction-sections -fdata-sections \
+	       -fno-asynchronous-unwind-tables -fno-unwind-tables
 
 STUB_SRCS  := $(wildcard stub/*.c)
 GEN_SRCS   := $(wildcard generator/*.c)
@@ -60,7 +63,7 @@ $(STAMP_SRC):
 	toolchain/fetch.sh $(SRC)
 	@touch $@
 
-$(STAMP_SYSROOT): $(STAMP_SRC)
+$(STAMP_SYSROOT): $(STAMP_SRC) toolchain/build-sysroot.sh
 	toolchain/build-sysroot.sh $(SRC) $(SYSROOT) $(HOST)
 	@touch $@
 
@@ -77,7 +80,7 @@ $(NAMES_H): toolchain/gen-names.sh $(STAMP_SYSROOT)
 # into the one archive every tool links.
 $(OBJ)/stub/%.o: stub/%.c stub/*.h stub/include/bumble/runtime.h $(STAMP_SYSROOT) $(NAMES_H)
 	@mkdir -p $(@D)
-	$(MUSL_CC) -Os -ffunction-sections -fdata-sections -D_GNU_SOURCE $(WARN) $(STUB_INC) -c $< -o $@
+	$(MUSL_CC) $(STUB_CFLAGS) -D_GNU_SOURCE $(WARN) $(STUB_INC) -c $< -o $@
 
 $(STUB_LIB): $(STUB_OBJS) $(STAMP_SYSROOT) stub/include/bumble/runtime.h
 	@mkdir -p $(@D)/include/bumble
