@@ -79,6 +79,9 @@ start_tool() {
 		: >"$out"
 		return 0
 	fi
+	# emptied here, not only by the job's redirection, which may come
+	# after the first look and leave an earlier tool's "attached" in it
+	: >"$WORK/err"
 	"$@" >"$out" 2>"$WORK/err" </dev/null &
 	TOOL_PID=$!
 	for i in $(seq 1 300); do
