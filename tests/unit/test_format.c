@@ -255,11 +255,16 @@ static void test_strings(void)
 	const char s[24] = "a\"b\\c\nd \xc3\xa9 \xff\t";
 	const char full[4] = {'a', 'b', 'c', 'd'}; /* no NUL at all */
 
-	CHECK_STR(json(&t, s, sizeof(s)),
-		  "{\"s\":\"a\\\"b\\\\c\\u000ad \xc3\xa9 \\u00ff\\u0009\"}\n",
-		  "JSON strings escaped; valid UTF-8 kept");
-	CHECK_STR(text(&t, s, sizeof(s)), "a\"b\\c\\x0ad \xc3\xa9 \\xff\\x09\n",
-		  "text strings: control and invalid bytes as \\xNN");
+	/* a backslash doubled in the string JSON holds, and 0xff as the
+	 * text \xff there, not as U+00FF */
+	CHECK_STR(
+	    json(&t, s, sizeof(s)),
+	    "{\"s\":\"a\\\"b\\\\\\\\c\\u000ad \xc3\xa9 \\\\xff\\u0009\"}\n",
+	    "JSON strings escaped; valid UTF-8 kept");
+	CHECK_STR(text(&t, s, sizeof(s)),
+		  "a\"b\\\\c\\x0ad \xc3\xa9 \\xff\\x09\n",
+		  "text strings: backslash doubled, control and invalid bytes "
+		  "as \\xNN");
 	{
 		static const struct bumble_field g[] = {
 		    {.name = "s",
@@ -484,6 +489,58 @@ static void test_time_and_field(void)
 	      "a field past the event's end: empty for --filter");
 }
 
+/* Bytes that are not UTF-8 (RFC 3629) though they look like it. */
+static void test_utf8_strict(void)
+{
+	static const struct bumble_field f[] = {
+	    {.name = "s",
+	     .offset = 0,
+	     .size = 1,
+	     .count = 20,
+	     .kind = BUMBLE_KIND_CHARS},
+	};
+	TYPE(t, f);
+	/* a surrogate, an overlong '/', U+110000, a valid U+1F600, then a
+	 * sequence cut short by the array's end */
+	const char s[32] = "\xed\xa0\x80|\xe0\x80\xaf|\xf4\x90\x80\x80|"
+			   "\xf0\x9f\x98\x80|\xe2\x82";
+	const size_t n = 20;
+
+	CHECK_STR(json(&t, s, n),
+		  "{\"s\":\"\\\\xed\\\\xa0\\\\x80|\\\\xe0\\\\x80\\\\xaf|"
+		  "\\\\xf4\\\\x90\\\\x80\\\\x80|\xf0\x9f\x98\x80|"
+		  "\\\\xe2\\\\x82\"}\n",
+		  "JSON: surrogates, overlong forms, code points above "
+		  "U+10FFFF and cut sequences are bytes, as \\\\xNN");
+	CHECK_STR(text(&t, s, n),
+		  "\\xed\\xa0\\x80|\\xe0\\x80\\xaf|\\xf4\\x90\\x80\\x80|"
+		  "\xf0\x9f\x98\x80|\\xe2\\x82\n",
+		  "text: the same bytes as \\xNN");
+}
+
+/* Valid characters a terminal would obey or that reorder the line. */
+static void test_unsafe_characters(void)
+{
+	static const struct bumble_field f[] = {
+	    {.name = "s",
+	     .offset = 0,
+	     .size = 1,
+	     .count = 32,
+	     .kind = BUMBLE_KIND_CHARS},
+	};
+	TYPE(t, f);
+	/* CSI (U+009B) "2J", RLO (U+202E), LRI (U+2066), U+2028 */
+	const char s[32] = "a\xc2\x9b"
+			   "2J\xe2\x80\xae"
+			   "b\xe2\x81\xa6\xe2\x80\xa8";
+
+	CHECK_STR(text(&t, s, sizeof(s)), "a\\u009b2J\\u202eb\\u2066\\u2028\n",
+		  "text: C1 controls and direction marks as \\uNNNN");
+	CHECK_STR(json(&t, s, sizeof(s)),
+		  "{\"s\":\"a\\u009b2J\\u202eb\\u2066\\u2028\"}\n",
+		  "JSON: the same as JSON escapes");
+}
+
 /* What an outbuf on a temporary file wrote, flushes included. */
 static const char *flushed(struct outbuf *o, FILE *f, char *buf, size_t n)
 {
@@ -561,6 +618,8 @@ int main(void)
 	test_truncated();
 	test_named_formats();
 	test_time_and_field();
+	test_utf8_strict();
+	test_unsafe_characters();
 	test_outbuf();
 	return check_failures ? 1 : 0;
 }
