@@ -184,6 +184,8 @@ static void emit_event(FILE *out, struct enum_tables *et,
 		if (f->enum_count)
 			put_enum_members(out, et, f->enum_name, f->name,
 					 f->enum_values, f->enum_count);
+		if (f->enum_unsigned)
+			fputs("\t\t.enum_unsigned = 1,\n", out);
 		fputs("\t},\n", out);
 	}
 	fputs("};\n\n", out);

@@ -23,6 +23,7 @@ struct gen_field {
 	char *enum_name; /* the enum's C name; NULL if anonymous */
 	struct gen_enum_value *enum_values;
 	unsigned int enum_count;
+	int enum_unsigned; /* an enum with no negative value */
 };
 
 struct gen_event {

@@ -541,6 +541,62 @@ static void test_unsafe_characters(void)
 		  "JSON: the same as JSON escapes");
 }
 
+/* 1- and 2-byte enums with values above the signed range. */
+static void test_unsigned_enums(void)
+{
+	static const struct bumble_enum_value small[] = {{1, "ONE"},
+							 {200, "HIGH"}};
+	static const struct bumble_enum_value wide[] = {{0x8001, "BIG"}};
+	static const struct bumble_enum_value neg[] = {{-2, "MINUS_TWO"}};
+	struct rec {
+		uint8_t a, b;
+		uint16_t c;
+		int8_t d;
+	} r = {200, 255, 0x8001, -2};
+	static const struct bumble_field f[] = {
+	    {.name = "a",
+	     .offset = offsetof(struct rec, a),
+	     .size = 1,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_ENUM,
+	     .enum_unsigned = 1,
+	     .enum_count = 2,
+	     .enum_values = small},
+	    {.name = "b",
+	     .offset = offsetof(struct rec, b),
+	     .size = 1,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_ENUM,
+	     .enum_unsigned = 1,
+	     .enum_count = 2,
+	     .enum_values = small},
+	    {.name = "c",
+	     .offset = offsetof(struct rec, c),
+	     .size = 2,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_ENUM,
+	     .enum_unsigned = 1,
+	     .enum_count = 1,
+	     .enum_values = wide},
+	    {.name = "d",
+	     .offset = offsetof(struct rec, d),
+	     .size = 1,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_ENUM,
+	     .enum_count = 1,
+	     .enum_values = neg},
+	};
+	TYPE(t, f);
+
+	CHECK_STR(
+	    json(&t, &r, sizeof(r)),
+	    "{\"a\":\"HIGH\",\"b\":255,\"c\":\"BIG\",\"d\":\"MINUS_TWO\"}\n",
+	    "unsigned 1- and 2-byte enums: named, unknown ones unsigned");
+	outbuf_init(&out, -1);
+	format_field(&out, &f[0], &r, sizeof(r));
+	CHECK_STR(outbuf_str(&out), "HIGH", "--filter a=HIGH can match");
+}
+
 /* What an outbuf on a temporary file wrote, flushes included. */
 static const char *flushed(struct outbuf *o, FILE *f, char *buf, size_t n)
 {
@@ -620,6 +676,7 @@ int main(void)
 	test_time_and_field();
 	test_utf8_strict();
 	test_unsafe_characters();
+	test_unsigned_enums();
 	test_outbuf();
 	return check_failures ? 1 : 0;
 }

@@ -89,6 +89,7 @@ struct bumble_field {
 	unsigned char format;	 /* enum bumble_format */
 	unsigned short width;	 /* text column width */
 	unsigned short enum_count;
+	unsigned char enum_unsigned; /* ENUM: no value is negative */
 	const struct bumble_enum_value *enum_values;
 };
 
