@@ -15,7 +15,7 @@ static const char *text(const struct bumble_event_type *t, const void *d,
 			size_t n)
 {
 	outbuf_init(&out, -1);
-	format_text(&out, t, d, n, 0);
+	format_text(&out, t, d, n, NULL);
 	return outbuf_str(&out);
 }
 
@@ -23,14 +23,14 @@ static const char *json(const struct bumble_event_type *t, const void *d,
 			size_t n)
 {
 	outbuf_init(&out, -1);
-	format_json(&out, t, d, n, 0);
+	format_json(&out, t, d, n, NULL);
 	return outbuf_str(&out);
 }
 
 static const char *header(const struct bumble_event_type *t)
 {
 	outbuf_init(&out, -1);
-	format_header(&out, t, 0);
+	format_header(&out, t, NULL, 0);
 	return outbuf_str(&out);
 }
 
@@ -464,19 +464,22 @@ static void test_time_and_field(void)
 	} e = {42, "bash"};
 	/* 2026-11-27 13:45:12.123456789 UTC */
 	uint64_t now = 1795787112ull * 1000000000ull + 123456789ull;
+	struct format_line line;
 
+	format_line_init(&line, &t, NULL);
+	line.now = now;
 	outbuf_init(&out, -1);
-	format_json(&out, &t, &e, sizeof(e), now);
+	format_json(&out, &t, &e, sizeof(e), &line);
 	CHECK_STR(outbuf_str(&out),
 		  "{\"time\":\"2026-11-27T13:45:12.123456789Z\",\"pid\":42,"
 		  "\"comm\":\"bash\"}\n",
 		  "--timestamp in JSON: RFC 3339 UTC with nanoseconds");
 	outbuf_init(&out, -1);
-	format_text(&out, &t, &e, sizeof(e), now);
+	format_text(&out, &t, &e, sizeof(e), &line);
 	CHECK_STR(outbuf_str(&out), "13:45:12.123456  42 bash\n",
 		  "--timestamp in text: a leading time column");
 	outbuf_init(&out, -1);
-	format_header(&out, &t, 1);
+	format_header(&out, &t, NULL, 1);
 	CHECK_STR(outbuf_str(&out), "TIME            PID COMM\n",
 		  "--timestamp header");
 	outbuf_init(&out, -1);
@@ -597,6 +600,134 @@ static void test_unsigned_enums(void)
 	CHECK_STR(outbuf_str(&out), "HIGH", "--filter a=HIGH can match");
 }
 
+/* Nested structs: dotted columns in text, nested objects in JSON. */
+static void test_nested(void)
+{
+	static const struct bumble_field f[] = {
+	    {.name = "pid",
+	     .offset = 0,
+	     .size = 1,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_UINT,
+	     .width = 3},
+	    {.name = "in.a",
+	     .offset = 1,
+	     .size = 1,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_UINT,
+	     .width = 4,
+	     .depth = 1},
+	    {.name = "in.deep.x",
+	     .offset = 2,
+	     .size = 1,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_UINT,
+	     .width = 9,
+	     .depth = 2},
+	    {.name = "in.deep.y",
+	     .offset = 3,
+	     .size = 1,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_UINT,
+	     .width = 9,
+	     .depth = 2},
+	    {.name = "in.b",
+	     .offset = 4,
+	     .size = 1,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_UINT,
+	     .width = 4,
+	     .depth = 1},
+	    {.name = "out.c",
+	     .offset = 5,
+	     .size = 1,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_UINT,
+	     .width = 5,
+	     .depth = 1},
+	    {.name = "tail",
+	     .offset = 6,
+	     .size = 1,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_UINT,
+	     .width = 4},
+	};
+	TYPE(t, f);
+	const struct bumble_event_type last = {"fixture", 0, 2, f + 4};
+	const uint8_t v[7] = {1, 2, 3, 4, 5, 6, 7};
+
+	CHECK_STR(json(&t, v, sizeof(v)),
+		  "{\"pid\":1,\"in\":{\"a\":2,\"deep\":{\"x\":3,\"y\":4},"
+		  "\"b\":5},\"out\":{\"c\":6},\"tail\":7}\n",
+		  "JSON: nested structs as nested objects");
+	CHECK_STR(json(&last, v, sizeof(v)),
+		  "{\"in\":{\"b\":5},\"out\":{\"c\":6}}\n",
+		  "JSON: objects open at the start and closed at the end");
+	CHECK_STR(text(&t, v, sizeof(v)),
+		  "  1    2         3         4    5     6    7\n",
+		  "text: one column each");
+	CHECK_STR(header(&t), "PID IN.A IN.DEEP.X IN.DEEP.Y IN.B OUT.C TAIL\n",
+		  "text header: dotted names");
+	outbuf_init(&out, -1);
+	format_field(&out, &f[2], v, sizeof(v));
+	CHECK_STR(outbuf_str(&out), "3", "--filter in.deep.x=3 can match");
+}
+
+/* The map and time members beside fields of those names. */
+static void test_line_keys(void)
+{
+	static const struct bumble_field f[] = {
+	    {.name = "time",
+	     .offset = 0,
+	     .size = 1,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_UINT,
+	     .width = 4},
+	    {.name = "map.x",
+	     .offset = 1,
+	     .size = 1,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_UINT,
+	     .width = 5,
+	     .depth = 1},
+	    {.name = "_time",
+	     .offset = 2,
+	     .size = 1,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_UINT,
+	     .width = 5},
+	};
+	TYPE(t, f);
+	const struct bumble_event_type plain = {"fixture", 0, 1, f + 1};
+	const uint8_t v[3] = {1, 2, 3};
+	struct format_line line;
+
+	format_line_init(&line, &t, "print_a");
+	line.now = 1795787112ull * 1000000000ull;
+	outbuf_init(&out, -1);
+	format_json(&out, &t, v, sizeof(v), &line);
+	CHECK_STR(outbuf_str(&out),
+		  "{\"_map\":\"print_a\",\"__time\":\"2026-11-27T13:45:12."
+		  "000000000Z\",\"time\":1,\"map\":{\"x\":2},\"_time\":3}\n",
+		  "JSON: the map and time keys made unique with \"_\"");
+	format_line_init(&line, &plain, "print_b");
+	outbuf_init(&out, -1);
+	format_json(&out, &plain, v, sizeof(v), &line);
+	CHECK_STR(outbuf_str(&out),
+		  "{\"_map\":\"print_b\",\"map\":{\"x\":2}}\n",
+		  "a nested struct's key counts too");
+	format_line_init(&line, &plain + 0, "print_b");
+	line.map_width = 9;
+	outbuf_init(&out, -1);
+	format_text(&out, &plain, v, sizeof(v), &line);
+	CHECK_STR(outbuf_str(&out), "print_b       2\n",
+		  "text: a map column when map_width is set");
+	outbuf_init(&out, -1);
+	format_header(&out, &plain, &line, 0);
+	CHECK_STR(outbuf_str(&out), "print_b   MAP.X\n",
+		  "text: the map's own header starts with its name");
+}
+
 /* What an outbuf on a temporary file wrote, flushes included. */
 static const char *flushed(struct outbuf *o, FILE *f, char *buf, size_t n)
 {
@@ -677,6 +808,8 @@ int main(void)
 	test_utf8_strict();
 	test_unsafe_characters();
 	test_unsigned_enums();
+	test_nested();
+	test_line_keys();
 	test_outbuf();
 	return check_failures ? 1 : 0;
 }
