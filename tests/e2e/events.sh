@@ -37,14 +37,11 @@ run "$BUMBLE" bundle "$FIXTURES/flood.bpf.c" -o "$WORK/flood"
 check "bundle the ring buffer flood" test "$RC" = 0
 
 run "$BUMBLE" gen "$FIXTURES/fmtcases.bpf.c" -o "$WORK/fmtcases.c"
-check "the layout: nested members know their depth" grep -Fzq \
-	'.name = "who.deep.a",
-		.offset = 16,
-		.size = 2,
-		.count = 1,
-		.kind = BUMBLE_KIND_UINT,
-		.width = 10,
-		.depth = 2,' "$WORK/fmtcases.c"
+check "the layout: nested members know their depth" python3 -c '
+import re, sys
+s = open(sys.argv[1]).read()
+sys.exit(0 if re.search(r"\.name = \"who\.deep\.a\",[^}]*\.depth = 2,", s) else 1)' \
+	"$WORK/fmtcases.c"
 check "the layout: an anonymous union's members are the parent's" \
 	grep -q '.name = "flag_bytes",' "$WORK/fmtcases.c"
 check "the layout: no member without a name" \
