@@ -118,7 +118,7 @@ int gen_event_add_member(struct gen_event *ev, const struct btf *btf, __u32 id,
 		f->kind = BUMBLE_KIND_BYTES;
 		f->size = size > 0 ? (unsigned int)size : 0;
 	}
-	if (f->format == BUMBLE_FORMAT_IPV4 && f->size != 4)
+	if (f->format == BUMBLE_FORMAT_IPV4 && (f->size != 4 || f->bit_size))
 		f->format = BUMBLE_FORMAT_PLAIN;
 	if (f->format == BUMBLE_FORMAT_DURATION &&
 	    (f->kind != BUMBLE_KIND_UINT || f->count != 1))

@@ -728,6 +728,26 @@ static void test_line_keys(void)
 		  "text: the map's own header starts with its name");
 }
 
+/* A bitfield of a typed format that reads whole bytes: its span may be
+ * shorter than the type (found by tests/fuzz/fuzz_format.c). */
+static void test_typed_bitfield(void)
+{
+	static const struct bumble_field f[] = {
+	    {.name = "addr",
+	     .offset = 0,
+	     .size = 4,
+	     .count = 1,
+	     .bit_size = 8,
+	     .kind = BUMBLE_KIND_UINT,
+	     .format = BUMBLE_FORMAT_IPV4},
+	};
+	TYPE(t, f);
+	const uint8_t *one = (const uint8_t *)"\x0a"; /* 1 byte of event */
+
+	CHECK_STR(json(&t, one, 1), "{\"addr\":10}\n",
+		  "an ipv4_addr bitfield is a number, read within its span");
+}
+
 /* What an outbuf on a temporary file wrote, flushes included. */
 static const char *flushed(struct outbuf *o, FILE *f, char *buf, size_t n)
 {
@@ -810,6 +830,7 @@ int main(void)
 	test_unsigned_enums();
 	test_nested();
 	test_line_keys();
+	test_typed_bitfield();
 	test_outbuf();
 	return check_failures ? 1 : 0;
 }
