@@ -600,57 +600,21 @@ static void test_unsigned_enums(void)
 	CHECK_STR(outbuf_str(&out), "HIGH", "--filter a=HIGH can match");
 }
 
+/* A 1-byte unsigned field at offset off: the nested layouts below. */
+#define BYTE_FIELD(name_, off, width_, depth_)                                 \
+	{                                                                      \
+		.name = name_, .offset = off, .size = 1, .count = 1,           \
+		.kind = BUMBLE_KIND_UINT, .width = width_, .depth = depth_     \
+	}
+
 /* Nested structs: dotted columns in text, nested objects in JSON. */
 static void test_nested(void)
 {
 	static const struct bumble_field f[] = {
-	    {.name = "pid",
-	     .offset = 0,
-	     .size = 1,
-	     .count = 1,
-	     .kind = BUMBLE_KIND_UINT,
-	     .width = 3},
-	    {.name = "in.a",
-	     .offset = 1,
-	     .size = 1,
-	     .count = 1,
-	     .kind = BUMBLE_KIND_UINT,
-	     .width = 4,
-	     .depth = 1},
-	    {.name = "in.deep.x",
-	     .offset = 2,
-	     .size = 1,
-	     .count = 1,
-	     .kind = BUMBLE_KIND_UINT,
-	     .width = 9,
-	     .depth = 2},
-	    {.name = "in.deep.y",
-	     .offset = 3,
-	     .size = 1,
-	     .count = 1,
-	     .kind = BUMBLE_KIND_UINT,
-	     .width = 9,
-	     .depth = 2},
-	    {.name = "in.b",
-	     .offset = 4,
-	     .size = 1,
-	     .count = 1,
-	     .kind = BUMBLE_KIND_UINT,
-	     .width = 4,
-	     .depth = 1},
-	    {.name = "out.c",
-	     .offset = 5,
-	     .size = 1,
-	     .count = 1,
-	     .kind = BUMBLE_KIND_UINT,
-	     .width = 5,
-	     .depth = 1},
-	    {.name = "tail",
-	     .offset = 6,
-	     .size = 1,
-	     .count = 1,
-	     .kind = BUMBLE_KIND_UINT,
-	     .width = 4},
+	    BYTE_FIELD("pid", 0, 3, 0),	      BYTE_FIELD("in.a", 1, 4, 1),
+	    BYTE_FIELD("in.deep.x", 2, 9, 2), BYTE_FIELD("in.deep.y", 3, 9, 2),
+	    BYTE_FIELD("in.b", 4, 4, 1),      BYTE_FIELD("out.c", 5, 5, 1),
+	    BYTE_FIELD("tail", 6, 4, 0),
 	};
 	TYPE(t, f);
 	const struct bumble_event_type last = {"fixture", 0, 2, f + 4};
@@ -677,25 +641,9 @@ static void test_nested(void)
 static void test_line_keys(void)
 {
 	static const struct bumble_field f[] = {
-	    {.name = "time",
-	     .offset = 0,
-	     .size = 1,
-	     .count = 1,
-	     .kind = BUMBLE_KIND_UINT,
-	     .width = 4},
-	    {.name = "map.x",
-	     .offset = 1,
-	     .size = 1,
-	     .count = 1,
-	     .kind = BUMBLE_KIND_UINT,
-	     .width = 5,
-	     .depth = 1},
-	    {.name = "_time",
-	     .offset = 2,
-	     .size = 1,
-	     .count = 1,
-	     .kind = BUMBLE_KIND_UINT,
-	     .width = 5},
+	    BYTE_FIELD("time", 0, 4, 0),
+	    BYTE_FIELD("map.x", 1, 5, 1),
+	    BYTE_FIELD("_time", 2, 5, 0),
 	};
 	TYPE(t, f);
 	const struct bumble_event_type plain = {"fixture", 0, 1, f + 1};
