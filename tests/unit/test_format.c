@@ -492,30 +492,36 @@ static void test_time_and_field(void)
 	      "a field past the event's end: empty for --filter");
 }
 
-/* Bytes that are not UTF-8 (RFC 3629) though they look like it. */
-static void test_utf8_strict(void)
+/* s[0..n) as the one field of an event, a char[n]: as JSON or text. */
+static const char *chars(const char *s, unsigned int n, int as_json)
 {
-	static const struct bumble_field f[] = {
+	const struct bumble_field f[] = {
 	    {.name = "s",
 	     .offset = 0,
 	     .size = 1,
-	     .count = 20,
+	     .count = n,
 	     .kind = BUMBLE_KIND_CHARS},
 	};
 	TYPE(t, f);
+
+	return as_json ? json(&t, s, n) : text(&t, s, n);
+}
+
+/* Bytes that are not UTF-8 (RFC 3629) though they look like it. */
+static void test_utf8_strict(void)
+{
 	/* a surrogate, an overlong '/', U+110000, a valid U+1F600, then a
 	 * sequence cut short by the array's end */
 	const char s[32] = "\xed\xa0\x80|\xe0\x80\xaf|\xf4\x90\x80\x80|"
 			   "\xf0\x9f\x98\x80|\xe2\x82";
-	const size_t n = 20;
 
-	CHECK_STR(json(&t, s, n),
+	CHECK_STR(chars(s, 20, 1),
 		  "{\"s\":\"\\\\xed\\\\xa0\\\\x80|\\\\xe0\\\\x80\\\\xaf|"
 		  "\\\\xf4\\\\x90\\\\x80\\\\x80|\xf0\x9f\x98\x80|"
 		  "\\\\xe2\\\\x82\"}\n",
 		  "JSON: surrogates, overlong forms, code points above "
 		  "U+10FFFF and cut sequences are bytes, as \\\\xNN");
-	CHECK_STR(text(&t, s, n),
+	CHECK_STR(chars(s, 20, 0),
 		  "\\xed\\xa0\\x80|\\xe0\\x80\\xaf|\\xf4\\x90\\x80\\x80|"
 		  "\xf0\x9f\x98\x80|\\xe2\\x82\n",
 		  "text: the same bytes as \\xNN");
@@ -524,22 +530,14 @@ static void test_utf8_strict(void)
 /* Valid characters a terminal would obey or that reorder the line. */
 static void test_unsafe_characters(void)
 {
-	static const struct bumble_field f[] = {
-	    {.name = "s",
-	     .offset = 0,
-	     .size = 1,
-	     .count = 32,
-	     .kind = BUMBLE_KIND_CHARS},
-	};
-	TYPE(t, f);
 	/* CSI (U+009B) "2J", RLO (U+202E), LRI (U+2066), U+2028 */
 	const char s[32] = "a\xc2\x9b"
 			   "2J\xe2\x80\xae"
 			   "b\xe2\x81\xa6\xe2\x80\xa8";
 
-	CHECK_STR(text(&t, s, sizeof(s)), "a\\u009b2J\\u202eb\\u2066\\u2028\n",
+	CHECK_STR(chars(s, sizeof(s), 0), "a\\u009b2J\\u202eb\\u2066\\u2028\n",
 		  "text: C1 controls and direction marks as \\uNNNN");
-	CHECK_STR(json(&t, s, sizeof(s)),
+	CHECK_STR(chars(s, sizeof(s), 1),
 		  "{\"s\":\"a\\u009b2J\\u202eb\\u2066\\u2028\"}\n",
 		  "JSON: the same as JSON escapes");
 }
@@ -664,7 +662,7 @@ static void test_line_keys(void)
 	CHECK_STR(outbuf_str(&out),
 		  "{\"_map\":\"print_b\",\"map\":{\"x\":2}}\n",
 		  "a nested struct's key counts too");
-	format_line_init(&line, &plain + 0, "print_b");
+	format_line_init(&line, &plain, "print_b");
 	line.map_width = 9;
 	outbuf_init(&out, -1);
 	format_text(&out, &plain, v, sizeof(v), &line);
