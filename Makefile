@@ -172,3 +172,8 @@ clean:
 
 distclean:
 	rm -rf $(BUILD)
+
+# fuzz harnesses
+FUZZ_SRCS_format := stub/format_json.c stub/format_text.c stub/render_string.c \
+	stub/render_time.c stub/render_typed.c stub/render_value.c stub/outbuf.c \
+	stub/names.c

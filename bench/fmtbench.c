@@ -5,7 +5,7 @@
  * stdout (redirect it to /dev/null or a file); the printf modes do what
  * bench/reference/evbench.c does per event, through stdio.
  *
- *   fmtbench text|json|printf-text|printf-json N
+ *   fmtbench text|json|json-map|printf-text|printf-json N
  *
  * Instruction counts per event: run twice with different N and divide
  * the difference (callgrind's totals), so setup cancels out. */
@@ -40,6 +40,7 @@ static void make_event(struct event *e, unsigned long i)
 int bumble_main(int argc, char **argv, const struct bumble_tool *tool)
 {
 	const struct bumble_event_type *t = NULL;
+	struct format_line line;
 	struct timespec a, b;
 	struct event e;
 	unsigned long n;
@@ -55,6 +56,8 @@ int bumble_main(int argc, char **argv, const struct bumble_tool *tool)
 		mode = 2;
 	else if (!strcmp(argv[1], "printf-json"))
 		mode = 3;
+	else if (!strcmp(argv[1], "json-map"))
+		mode = 4;
 	else
 		goto usage;
 	n = strtoul(argv[2], NULL, 10);
@@ -65,6 +68,9 @@ int bumble_main(int argc, char **argv, const struct bumble_tool *tool)
 		fprintf(stderr, "fmtbench: not the evbench runner\n");
 		return 1;
 	}
+	/* as a tool with one print map sets it up (json-map: as one with
+	 * several, whose lines say their map) */
+	format_line_init(&line, t, mode == 4 ? "events" : NULL);
 	/* stdout, as the tools write it: run with >/dev/null or a file */
 	outbuf_init(&out, STDOUT_FILENO);
 	clock_gettime(CLOCK_MONOTONIC, &a);
@@ -72,10 +78,11 @@ int bumble_main(int argc, char **argv, const struct bumble_tool *tool)
 		make_event(&e, i);
 		switch (mode) {
 		case 0:
-			format_text(&out, t, &e, sizeof(e), 0);
+			format_text(&out, t, &e, sizeof(e), &line);
 			break;
 		case 1:
-			format_json(&out, t, &e, sizeof(e), 0);
+		case 4:
+			format_json(&out, t, &e, sizeof(e), &line);
 			break;
 		case 2:
 			printf("%7u %7u %12llu %12llu %.16s\n", e.pid, e.uid,
@@ -96,6 +103,7 @@ int bumble_main(int argc, char **argv, const struct bumble_tool *tool)
 	return 0;
 usage:
 	fprintf(stderr,
-		"usage: fmtbench text|json|printf-text|printf-json N\n");
+		"usage: fmtbench text|json|json-map|printf-text|printf-json "
+		"N\n");
 	return 2;
 }

@@ -80,8 +80,9 @@ static int enum_values_of(const struct btf *btf, const struct btf_type *t,
 		if (btf_is_enum(t)) {
 			const struct btf_enum *e = btf_enum(t) + i;
 
-			/* Read as signed whatever kflag says: the runtime
-			 * compares sign-extended values. */
+			/* Signed whatever kflag says: exact for 1 and 2
+			 * bytes, and for 4 the sign-extended value the
+			 * runtime compares when one is negative. */
 			v = (long long)e->val;
 			name = btf__name_by_offset(btf, e->name_off);
 		} else {
@@ -98,6 +99,13 @@ static int enum_values_of(const struct btf *btf, const struct btf_type *t,
 	f->enum_name = enum_name;
 	f->enum_values = values;
 	f->enum_count = n;
+	/* Read zero-extended unless a value is negative, as C types an
+	 * enum; a BTF enum's values are exact below 4 bytes, and the kflag
+	 * says signed where clang 15 and later set it. */
+	f->enum_unsigned = !btf_kflag(t);
+	for (i = 0; i < n; i++)
+		if (values[i].value < 0)
+			f->enum_unsigned = 0;
 	return 0;
 err:
 	gen_enum_free(enum_name, values, i);

@@ -181,9 +181,13 @@ static void emit_event(FILE *out, struct enum_tables *et,
 			fprintf(out, "\t\t.format = %s,\n",
 				format_ident(f->format));
 		fprintf(out, "\t\t.width = %u,\n", f->width);
+		if (f->depth)
+			fprintf(out, "\t\t.depth = %u,\n", f->depth);
 		if (f->enum_count)
 			put_enum_members(out, et, f->enum_name, f->name,
 					 f->enum_values, f->enum_count);
+		if (f->enum_unsigned)
+			fputs("\t\t.enum_unsigned = 1,\n", out);
 		fputs("\t},\n", out);
 	}
 	fputs("};\n\n", out);

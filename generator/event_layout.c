@@ -1,5 +1,7 @@
 /* BTF struct -> event layout: one field per scalar member, nested structs
- * flattened with dotted names, arrays, bitfields and typed formats. */
+ * flattened with dotted names (and the members of anonymous structs and
+ * unions into their parent, as C has them), arrays, bitfields and typed
+ * formats. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +23,8 @@ static struct gen_field *new_field(struct gen_event *ev, const char *prefix,
 		return NULL;
 	}
 	f->count = 1;
+	for (const char *c = prefix; *c; c++)
+		f->depth += *c == '.';
 	return f;
 }
 
@@ -80,11 +84,14 @@ int gen_event_add_member(struct gen_event *ev, const struct btf *btf, __u32 id,
 
 	if (!t)
 		return -EINVAL;
-	if (btf_is_struct(t) && !bitfield && depth < 8) {
+	if ((btf_is_struct(t) || (btf_is_union(t) && !*name)) && !bitfield &&
+	    depth < 8) {
 		snprintf(sub, sizeof(sub), "%s%s%s", prefix, name,
 			 *name ? "." : "");
 		return add_members(ev, btf, t, sub, bits, depth + 1);
 	}
+	if (!*name)
+		return 0; /* an unnamed bitfield: padding, no member */
 	f = new_field(ev, prefix, name);
 	if (!f)
 		return -ENOMEM;
@@ -111,7 +118,7 @@ int gen_event_add_member(struct gen_event *ev, const struct btf *btf, __u32 id,
 		f->kind = BUMBLE_KIND_BYTES;
 		f->size = size > 0 ? (unsigned int)size : 0;
 	}
-	if (f->format == BUMBLE_FORMAT_IPV4 && f->size != 4)
+	if (f->format == BUMBLE_FORMAT_IPV4 && (f->size != 4 || f->bit_size))
 		f->format = BUMBLE_FORMAT_PLAIN;
 	if (f->format == BUMBLE_FORMAT_DURATION &&
 	    (f->kind != BUMBLE_KIND_UINT || f->count != 1))

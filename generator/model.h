@@ -23,6 +23,8 @@ struct gen_field {
 	char *enum_name; /* the enum's C name; NULL if anonymous */
 	struct gen_enum_value *enum_values;
 	unsigned int enum_count;
+	int enum_unsigned;  /* an enum with no negative value */
+	unsigned int depth; /* the structs it is nested in: dots in name */
 };
 
 struct gen_event {

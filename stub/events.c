@@ -19,6 +19,7 @@ struct event_source {
 	const struct bumble_map *desc;
 	struct perf_buffer *perf; /* NULL for ringbuf maps */
 	unsigned long long lost;
+	struct format_line line; /* the map's name and keys on each line */
 };
 
 struct event_loop {
@@ -63,10 +64,11 @@ static int handle_event(struct event_source *src, const void *data, size_t size)
 		clock_gettime(CLOCK_REALTIME, &ts);
 		now = (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec;
 	}
+	src->line.now = now;
 	if (loop->opts->json)
-		format_json(&loop->out, t, data, size, now);
+		format_json(&loop->out, t, data, size, &src->line);
 	else
-		format_text(&loop->out, t, data, size, now);
+		format_text(&loop->out, t, data, size, &src->line);
 	loop->events++;
 	if (loop->opts->count && loop->events >= loop->opts->count)
 		loop->done = 1;
@@ -181,6 +183,12 @@ int events_open(const struct bumble_tool *t, const struct run_opts *opts,
 			goto fail;
 		}
 	}
+	/* JSON lines name their map when there are several */
+	for (unsigned int i = 0; i < loop->source_count; i++)
+		format_line_init(
+		    &loop->sources[i].line, loop->sources[i].desc->event,
+		    loop->source_count > 1 ? loop->sources[i].desc->name
+					   : NULL);
 	*out = loop;
 	return 0;
 nomem:
@@ -390,26 +398,35 @@ int events_drain(struct event_loop *loop)
 	return 0;
 }
 
-/* Header of the text output: printed once, before any event. */
+/* Header of the text output, printed before any event: one, or when
+ * maps of several layouts print, one per map, and then every line
+ * starts with its map's name. */
 void events_header(struct event_loop *loop)
 {
-	const struct bumble_event_type *shown = NULL;
+	unsigned int width = 0;
+	int several = 0;
 
 	if (loop->opts->json)
 		return;
 	for (unsigned int i = 0; i < loop->source_count; i++) {
-		const struct bumble_event_type *t =
-		    loop->sources[i].desc->event;
+		const struct bumble_map *desc = loop->sources[i].desc;
 
-		if (!shown)
-			shown = t;
-		else if (shown != t)
-			return; /* several layouts: no single header fits */
+		if (desc->event != loop->sources[0].desc->event)
+			several = 1;
+		if (strlen(desc->name) > width)
+			width = (unsigned int)strlen(desc->name);
 	}
-	if (shown) {
-		format_header(&loop->out, shown, loop->opts->timestamp);
-		outbuf_flush(&loop->out);
+	for (unsigned int i = 0; i < loop->source_count; i++) {
+		struct event_source *src = &loop->sources[i];
+
+		if (several) /* its name is set: there are several maps */
+			src->line.map_width = width;
+		else if (i)
+			break; /* one layout: one header fits every map */
+		format_header(&loop->out, src->desc->event, &src->line,
+			      loop->opts->timestamp);
 	}
+	outbuf_flush(&loop->out);
 }
 
 void events_close(struct event_loop *loop)

@@ -1,5 +1,6 @@
 /* Event lines as text columns: the header of field names and one line
- * per event, strings left-aligned and numbers right-aligned. */
+ * per event, strings left-aligned and numbers right-aligned; a map
+ * column first when maps of several layouts print. */
 #include "render.h"
 
 #define TIME_WIDTH 15 /* 13:45:12.123456 */
@@ -30,9 +31,20 @@ static void column_end(struct outbuf *o, const struct bumble_event_type *t,
 		outbuf_align(o, mark, f->width, right);
 }
 
-void format_header(struct outbuf *o, const struct bumble_event_type *t,
-		   int with_time)
+/* The map column of line l: the map's name, padded. */
+static void map_column(struct outbuf *o, const struct format_line *l)
 {
+	size_t n = strlen(l->map);
+
+	render_string(o, (const unsigned char *)l->map, n, 0);
+	outbuf_pad(o, (n < l->map_width ? l->map_width - n : 0) + 1);
+}
+
+void format_header(struct outbuf *o, const struct bumble_event_type *t,
+		   const struct format_line *l, int with_time)
+{
+	if (l && l->map_width && l->map)
+		map_column(o, l);
 	if (with_time) {
 		outbuf_puts(o, "TIME");
 		outbuf_pad(o, TIME_WIDTH - 4 + 1);
@@ -41,25 +53,39 @@ void format_header(struct outbuf *o, const struct bumble_event_type *t,
 	outbuf_putc(o, '\n');
 }
 
+static unsigned char upper(unsigned char c)
+{
+	return c >= 'a' && c <= 'z' ? c - 32 : c;
+}
+
 void format_header_fields(struct outbuf *o, const struct bumble_event_type *t)
 {
 	for (unsigned int i = 0; i < t->field_count; i++) {
+		const char *name = t->fields[i].name;
 		size_t mark;
 
 		if (i)
 			outbuf_putc(o, ' ');
 		mark = column_begin(o, &t->fields[i]);
-		for (const char *c = t->fields[i].name; *c; c++)
-			outbuf_putc(o, (*c >= 'a' && *c <= 'z') ? *c - 32 : *c);
+		while (*name) { /* upper case, escaped as any string */
+			unsigned char up[64];
+			size_t n = 0;
+
+			for (; *name && n < sizeof(up); name++, n++)
+				up[n] = upper((unsigned char)*name);
+			render_string(o, up, n, 0);
+		}
 		column_end(o, t, i, mark);
 	}
 }
 
 void format_text(struct outbuf *o, const struct bumble_event_type *t,
-		 const void *data, size_t size, uint64_t now)
+		 const void *data, size_t size, const struct format_line *l)
 {
-	if (now) {
-		render_time(o, now, 0);
+	if (l && l->map_width && l->map)
+		map_column(o, l);
+	if (l && l->now) {
+		render_time(o, l->now, 0);
 		outbuf_putc(o, ' ');
 	}
 	format_text_fields(o, t, data, size);

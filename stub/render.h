@@ -108,11 +108,16 @@ field_present(const struct bumble_field *f, size_t size)
 	return (size_t)f->offset + span <= size;
 }
 
-/* Printable ASCII that needs no escaping: copied in runs. */
+/* Printable ASCII that needs no escaping, copied in runs: bit 1 for
+ * text, bit 2 for JSON. A backslash never is: it starts the escapes of
+ * text too. A table, since the test runs for every byte of every key
+ * and string. */
+extern const unsigned char render_plain[256];
+
 static inline __attribute__((always_inline)) int plain_char(unsigned char c,
 							    int json)
 {
-	return c - 0x20u < 0x5fu && (!json || (c != '"' && c != '\\'));
+	return render_plain[c] & (json ? 2 : 1);
 }
 
 /* An INT or UINT field in decimal, right-aligned in width columns (0:

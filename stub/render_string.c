@@ -1,50 +1,103 @@
-/* Strings from char arrays and names, escaped for text or JSON: valid
- * UTF-8 passes through, other bytes become \xNN (text) or \u00NN. */
+/* Strings from char arrays and names, escaped for text or JSON so that
+ * their bytes can always be told back (docs/conventions.md). */
 #include "render.h"
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
-static size_t utf8_len(const unsigned char *s, size_t n)
+/* ' ' to '~' but '"' (text only) and '\\' (neither) */
+const unsigned char render_plain[256] = {
+    [' ' ... '!'] = 3,
+    ['"'] = 1,
+    ['#' ... '['] = 3,
+    [']' ... '~'] = 3,
+};
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes) and its code
+ * point in *cp, or 0: overlong forms, surrogates and code points above
+ * U+10FFFF are not valid (RFC 3629). */
+static size_t utf8_len(const unsigned char *s, size_t n, uint32_t *cp)
 {
+	unsigned char lo = 0x80, hi = 0xbf; /* the second byte's range */
+	uint32_t c;
 	size_t len;
 
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
 		len = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		c = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
 		len = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		c = s[0] & 0x0f;
+		if (s[0] == 0xe0)
+			lo = 0xa0; /* below: overlong */
+		else if (s[0] == 0xed)
+			hi = 0x9f; /* above: surrogates */
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
 		len = 4;
-	else
+		c = s[0] & 0x07;
+		if (s[0] == 0xf0)
+			lo = 0x90; /* below: overlong */
+		else if (s[0] == 0xf4)
+			hi = 0x8f; /* above: beyond U+10FFFF */
+	} else {
 		return 0;
-	if (len > n)
+	}
+	if (len > n || s[1] < lo || s[1] > hi)
 		return 0;
-	for (size_t i = 1; i < len; i++)
+	for (size_t i = 1; i < len; i++) {
 		if ((s[i] & 0xc0) != 0x80)
 			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	*cp = c;
 	return len;
 }
 
-/* The byte c, which plain_char refused, escaped. */
+/* Valid code points shown escaped all the same: C1 controls, which a
+ * terminal obeys (U+009B is CSI), the marks that reorder text around
+ * them (bidi embeddings, overrides and isolates) and line separators. */
+static int unsafe_code_point(uint32_t c)
+{
+	return (c >= 0x80 && c <= 0x9f) || c == 0x61c || c == 0x200e ||
+	       c == 0x200f || (c >= 0x2028 && c <= 0x202e) ||
+	       (c >= 0x2066 && c <= 0x2069);
+}
+
+/* \uNNNN: a JSON escape, and the same in text. */
+static void render_code_point(struct outbuf *o, uint32_t c)
+{
+	char e[6] = {'\\',
+		     'u',
+		     render_hexdigits[c >> 12 & 15],
+		     render_hexdigits[c >> 8 & 15],
+		     render_hexdigits[c >> 4 & 15],
+		     render_hexdigits[c & 15]};
+
+	outbuf_put(o, e, 6);
+}
+
+/* The byte c, which plain_char refused and which does not start valid
+ * UTF-8, escaped. A backslash is doubled and a byte that is not UTF-8
+ * becomes the four characters \xNN, in text and in the text a JSON
+ * string holds ("\\xff" on the wire): the bytes can be told back, and
+ * no byte is taken for the character of the same number (\u00ff). ASCII
+ * controls are \xNN in text and JSON's own escapes in JSON. */
 static void render_escape(struct outbuf *o, unsigned char c, int json)
 {
-	if (c == '"' && json) {
-		outbuf_put(o, "\\\"", 2);
-	} else if (c == '\\' && json) {
-		outbuf_put(o, "\\\\", 2);
-	} else if (c < 0x20 || c >= 0x7f) {
-		char e[6] = {'\\',
-			     'u',
-			     '0',
-			     '0',
-			     render_hexdigits[c >> 4],
-			     render_hexdigits[c & 15]};
+	char e[7] = {'\\', '\\', 'x', render_hexdigits[c >> 4],
+		     render_hexdigits[c & 15]};
 
-		if (json) {
-			outbuf_put(o, e, 6);
-		} else {
-			e[2] = '\\';
-			e[3] = 'x';
-			outbuf_put(o, e + 2, 4);
-		}
+	if (c == '"') {
+		outbuf_put(o, "\\\"", 2);
+	} else if (c == '\\') {
+		outbuf_put(o, "\\\\\\\\", json ? 4 : 2);
+	} else if (c < 0x20 || c == 0x7f) {
+		if (json)
+			render_code_point(o, c);
+		else
+			outbuf_put(o, e + 1, 4);
+	} else if (c >= 0x80) {
+		if (json)
+			outbuf_put(o, e, 5);
+		else
+			outbuf_put(o, e + 1, 4);
 	} else {
 		outbuf_putc(o, (char)c);
 	}
@@ -56,6 +109,7 @@ void render_string(struct outbuf *o, const unsigned char *s, size_t n, int json)
 
 	while (i < n && s[i]) {
 		size_t seq, run = i;
+		uint32_t c;
 
 		if (n - i < outbuf_room(o)) {
 			/* room for the rest: plain bytes go straight in */
@@ -73,13 +127,16 @@ void render_string(struct outbuf *o, const unsigned char *s, size_t n, int json)
 			i = run;
 			continue;
 		}
-		seq = s[i] >= 0x80 ? utf8_len(s + i, n - i) : 0;
-		if (seq) {
+		seq = s[i] >= 0x80 ? utf8_len(s + i, n - i, &c) : 0;
+		if (seq && unsafe_code_point(c)) {
+			render_code_point(o, c);
+			i += seq;
+		} else if (seq) {
 			outbuf_put(o, s + i, seq);
 			i += seq;
-			continue;
+		} else {
+			render_escape(o, s[i], json);
+			i++;
 		}
-		render_escape(o, s[i], json);
-		i++;
 	}
 }

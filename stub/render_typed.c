@@ -74,7 +74,9 @@ int render_typed(struct outbuf *o, const struct bumble_field *f,
 	switch (f->format) {
 	case BUMBLE_FORMAT_IPV4:
 	case BUMBLE_FORMAT_IPV6:
-		if (f->size != (f->format == BUMBLE_FORMAT_IPV4 ? 4u : 16u))
+		/* whole bytes: not a bitfield, whose span may be shorter */
+		if (f->size != (f->format == BUMBLE_FORMAT_IPV4 ? 4u : 16u) ||
+		    f->bit_size)
 			return 0;
 		inet_ntop(f->size == 4 ? AF_INET : AF_INET6, p, addr,
 			  sizeof(addr));

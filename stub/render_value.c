@@ -41,6 +41,7 @@ static void render_scalar(struct outbuf *o, const struct bumble_field *f,
 			  const unsigned char *p, int json)
 {
 	uint64_t raw;
+	int64_t value;
 	const char *name;
 
 	if (f->format != BUMBLE_FORMAT_PLAIN && render_typed(o, f, p, json))
@@ -55,9 +56,12 @@ static void render_scalar(struct outbuf *o, const struct bumble_field *f,
 		break;
 	case BUMBLE_KIND_ENUM:
 		raw = field_raw(f, p);
-		name = enum_name(f, field_signed(f, raw));
-		if (!name) {
-			outbuf_i64(o, field_signed(f, raw));
+		value = f->enum_unsigned ? (int64_t)raw : field_signed(f, raw);
+		name = enum_name(f, value);
+		if (!name && f->enum_unsigned) {
+			outbuf_u64(o, raw);
+		} else if (!name) {
+			outbuf_i64(o, value);
 		} else if (json) {
 			outbuf_putc(o, '"');
 			outbuf_puts(o, name);

@@ -14,15 +14,33 @@
 struct bpf_object;
 struct bpf_link;
 
+/* What an event line shows beside its fields: the map's name (JSON's
+ * "map" member; in text a leading column, when map_width is not 0) and
+ * the time of --timestamp. format_line_init sets it up once per map:
+ * the JSON keys are "map" and "time", with a "_" put before until no
+ * member of the event has the same key. */
+struct format_line {
+	const char *map;	/* NULL: no "map" member */
+	unsigned int map_width; /* text: the map column's width, 0: none */
+	uint64_t now;		/* CLOCK_REALTIME ns, 0: no time */
+	char map_key[24];
+	char time_key[24];
+	char json_map[96]; /* "map":"NAME" when NAME needs no escape, */
+	unsigned char json_map_len; /* in so many bytes (0: it does) */
+};
+
+void format_line_init(struct format_line *l, const struct bumble_event_type *t,
+		      const char *map);
+
 /* Event formatting from a BTF-derived event description. Fields whose
- * bytes lie beyond `size` are shown as "?" (text) or null (JSON). A
- * non-zero `now` (CLOCK_REALTIME ns) adds a leading time column. */
+ * bytes lie beyond `size` are shown as "?" (text) or null (JSON). The
+ * line l (NULL: none) adds the map and the time. */
 void format_header(struct outbuf *o, const struct bumble_event_type *t,
-		   int with_time);
+		   const struct format_line *l, int with_time);
 void format_text(struct outbuf *o, const struct bumble_event_type *t,
-		 const void *data, size_t size, uint64_t now);
+		 const void *data, size_t size, const struct format_line *l);
 void format_json(struct outbuf *o, const struct bumble_event_type *t,
-		 const void *data, size_t size, uint64_t now);
+		 const void *data, size_t size, const struct format_line *l);
 /* The same without the time and the line's end (text) or braces (JSON),
  * for lines that add columns of their own. */
 void format_header_fields(struct outbuf *o, const struct bumble_event_type *t);

@@ -149,3 +149,22 @@ json_has() {
 json_all() {
 	json_check all "$1" "$2"
 }
+
+# json_strict FILE: FILE has lines, each strict UTF-8 (no surrogates,
+# overlong forms or code points above U+10FFFF) and one JSON object with
+# no key twice at any depth.
+json_strict() {
+	python3 - "$1" <<'PY'
+import json, sys
+def unique(pairs):
+    keys = [k for k, _ in pairs]
+    if len(keys) != len(set(keys)):
+        raise ValueError("duplicate key in %r" % keys)
+    return dict(pairs)
+lines = open(sys.argv[1], "rb").read().decode("utf-8", "strict").splitlines()
+for line in lines:
+    if not isinstance(json.loads(line, object_pairs_hook=unique), dict):
+        sys.exit(1)
+sys.exit(0 if lines else 1)
+PY
+}

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Event plumbing: a libbpf-tools perf buffer map typed at bundle time with
 # --event, and events lost to a full ring buffer counted (bumble.h) and
-# reported on exit, in text and JSON.
+# reported on exit, in text and JSON; two print maps of different structs
+# told apart, and hostile file names, nested structs, an anonymous union,
+# unsigned 1- and 2-byte enums and a member named time decoded.
 . "$(dirname "$0")/../lib.sh"
 
 getppid_from() { # NAME: a process called NAME makes one getppid call
@@ -34,6 +36,21 @@ check "bundle with --event 'events=struct event'" test "$RC" = 0
 run "$BUMBLE" bundle "$FIXTURES/flood.bpf.c" -o "$WORK/flood"
 check "bundle the ring buffer flood" test "$RC" = 0
 
+run "$BUMBLE" gen "$FIXTURES/fmtcases.bpf.c" -o "$WORK/fmtcases.c"
+check "the layout: nested members know their depth" python3 -c '
+import re, sys
+s = open(sys.argv[1]).read()
+sys.exit(0 if re.search(r"\.name = \"who\.deep\.a\",[^}]*\.depth = 2,", s) else 1)' \
+	"$WORK/fmtcases.c"
+check "the layout: an anonymous union's members are the parent's" \
+	grep -q '.name = "flag_bytes",' "$WORK/fmtcases.c"
+check "the layout: no member without a name" \
+	sh -c '! grep -q "\.name = \"\"," "$0"' "$WORK/fmtcases.c"
+check "the layout: a 1-byte enum of 200 is unsigned" grep -Fq \
+	'.enum_unsigned = 1,' "$WORK/fmtcases.c"
+run "$BUMBLE" bundle "$FIXTURES/fmtcases.bpf.c" -o "$WORK/fmtcases"
+check "bundle the formatter's cases" test "$RC" = 0
+
 needs ROOT # the checks below load the programs into the kernel
 start_tool "$WORK/perf.json" "$WORK/perfsnoop" --json ||
 	fail "perfsnoop attaches"
@@ -57,3 +74,73 @@ seen=$(grep -c '"seq"' "$WORK/flood.json")
 # every call of the program makes 64 events, each either seen or lost
 check "lost events: a JSON line; seen ($seen) + lost ($lost) = 64 per call" \
 	test $(((seen + lost) % 64)) -eq 0 -a "$lost" -gt 0 -a "$seen" -gt 0
+
+# A process called bfmt* opens files named with bytes that are not UTF-8
+# or that a terminal obeys, then calls getppid.
+cat >"$WORK/hostile.py" <<'PY'
+import os
+for name in [b"\xed\xa0\x80", b"\xe0\x80\xaf", b"\xf4\x90\x80\x80", b"\xff",
+             b"a\\b\\xff", b"\xc2\x9b2J\xe2\x80\xae", b"ok\xc3\xa9"]:
+    try:
+        os.open(b"/nonexistent/bfmt-" + name, os.O_RDONLY)
+    except OSError:
+        pass
+os.getppid()
+PY
+hostile() {
+	cp "$(python3 -c 'import sys; print(sys.executable)')" "$WORK/bfmt$$"
+	"$WORK/bfmt$$" "$WORK/hostile.py"
+}
+# unescape: the bytes a decoded string stands for (docs/conventions.md)
+UNESCAPE='(lambda s: __import__("re").sub(rb"\\(\\|x[0-9a-f]{2})", lambda m: bytes([int(m.group(1)[1:], 16)]) if len(m.group(1)) == 3 else b"\\", s.encode()))'
+
+start_tool "$WORK/fmt.json" "$WORK/fmtcases" --json --timestamp ||
+	fail "fmtcases attaches"
+hostile
+sleep 0.3
+stop_tool INT
+check "--json: every line valid UTF-8 JSON, no key twice" \
+	json_strict "$WORK/fmt.json"
+for name in '\xed\xa0\x80' '\xe0\x80\xaf' '\xf4\x90\x80\x80' '\xff' \
+	'a\\b\\xff' '\xc2\x9b2J\xe2\x80\xae' 'ok\xc3\xa9'; do
+	check "--json: file name bfmt-$name comes back byte for byte" json_has \
+		"$WORK/fmt.json" "$UNESCAPE(e['filename']) == b'/nonexistent/bfmt-$name'"
+done
+check "--json: a nested struct is a nested object" json_has "$WORK/fmt.json" \
+	"e['who']['deep']['a'] == 7 and e['who']['uid'] == 0"
+check "--json: an anonymous union's members are the event's" json_has \
+	"$WORK/fmt.json" "e['flags'] == 0x01020304 and e['flag_bytes'] == [4, 3, 2, 1]"
+check "--json: unsigned 1- and 2-byte enums by name" json_has \
+	"$WORK/fmt.json" "e['level'] == 'HIGH' and e['wide'] == 'WIDE'"
+check "--json --timestamp: the member time and the time as _time" json_has \
+	"$WORK/fmt.json" "e['time'] == 42 and e['_time'].endswith('Z')"
+check "--json: events say their map" json_has "$WORK/fmt.json" \
+	"e['map'] == 'print_opens' and 'filename' in e"
+check "--json: the other map's events too" json_has "$WORK/fmt.json" \
+	"e['map'] == 'print_calls' and e['comm'] == 'bfmt$$'"
+
+start_tool "$WORK/fmt.txt" "$WORK/fmtcases" ||
+	fail "fmtcases attaches (text)"
+hostile
+sleep 0.3
+stop_tool INT
+check "text: a header per map, starting with its name" grep -Eq \
+	"^print_calls +PID +COMM\$" "$WORK/fmt.txt"
+check "text: the other map's header" grep -Eq \
+	"^print_opens +PID +TIME +WHO.UID +WHO.DEEP.A +FLAGS" "$WORK/fmt.txt"
+check "text: lines start with their map" grep -Eq \
+	"^print_calls +[0-9]+ bfmt$$\$" "$WORK/fmt.txt"
+check "text: no C1 control, bidi override or invalid byte gets through" \
+	python3 -c "
+t = open('$WORK/fmt.txt', 'rb').read().decode('utf-8', 'strict')
+assert not any(0x80 <= ord(c) <= 0x9f or 0x202a <= ord(c) <= 0x202e for c in t)
+assert '/nonexistent/bfmt-\\\\u009b2J\\\\u202e' in t and 'bfmt-a\\\\\\\\b\\\\\\\\xff' in t
+"
+
+start_tool "$WORK/filter.json" "$WORK/fmtcases" --json --filter level=HIGH \
+	--filter who.deep.a=7 || fail "fmtcases with --filter attaches"
+hostile
+sleep 0.3
+stop_tool INT
+check "--filter on an unsigned enum's name and a nested member" json_has \
+	"$WORK/filter.json" "e['level'] == 'HIGH' and e['who']['deep']['a'] == 7"

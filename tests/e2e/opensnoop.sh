@@ -82,3 +82,24 @@ stop_tool INT
 check "text --timestamp: TIME column and a decoded line" grep -Eq \
 	"^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6} +[0-9]+ +0 +[0-9]+ 0x[0-9a-f]+ +cat +$M1$" \
 	"$WORK/text.txt"
+
+# A file named with bytes that are not UTF-8 (a surrogate, 0xff) or that a
+# terminal obeys (U+009B): every JSON line stays valid, the name comes
+# back as \xNN and \u009b, and text shows no raw control.
+BAD=$WORK/$(printf 'bad-\355\240\200-\377-\302\233')
+start_tool "$WORK/bad.json" "$TOOL" --json --failed ||
+	fail "opensnoop --json --failed attaches"
+cat "$BAD" 2>/dev/null
+sleep 0.3
+stop_tool INT
+check "--json: a file name that is not UTF-8 leaves every line valid" \
+	json_strict "$WORK/bad.json"
+check "--json: that name, its bytes as \\xNN" json_has "$WORK/bad.json" \
+	"e['filename'] == '$WORK/bad-\\\\xed\\\\xa0\\\\x80-\\\\xff-\x9b'"
+start_tool "$WORK/bad.txt" "$TOOL" --failed ||
+	fail "opensnoop --failed attaches (text)"
+cat "$BAD" 2>/dev/null
+sleep 0.3
+stop_tool INT
+check "text: that name escaped, no raw byte of it" grep -Fq \
+	"$WORK/bad-\\xed\\xa0\\x80-\\xff-\\u009b" "$WORK/bad.txt"

@@ -15,7 +15,7 @@ static const char *text(const struct bumble_event_type *t, const void *d,
 			size_t n)
 {
 	outbuf_init(&out, -1);
-	format_text(&out, t, d, n, 0);
+	format_text(&out, t, d, n, NULL);
 	return outbuf_str(&out);
 }
 
@@ -23,14 +23,14 @@ static const char *json(const struct bumble_event_type *t, const void *d,
 			size_t n)
 {
 	outbuf_init(&out, -1);
-	format_json(&out, t, d, n, 0);
+	format_json(&out, t, d, n, NULL);
 	return outbuf_str(&out);
 }
 
 static const char *header(const struct bumble_event_type *t)
 {
 	outbuf_init(&out, -1);
-	format_header(&out, t, 0);
+	format_header(&out, t, NULL, 0);
 	return outbuf_str(&out);
 }
 
@@ -255,11 +255,16 @@ static void test_strings(void)
 	const char s[24] = "a\"b\\c\nd \xc3\xa9 \xff\t";
 	const char full[4] = {'a', 'b', 'c', 'd'}; /* no NUL at all */
 
-	CHECK_STR(json(&t, s, sizeof(s)),
-		  "{\"s\":\"a\\\"b\\\\c\\u000ad \xc3\xa9 \\u00ff\\u0009\"}\n",
-		  "JSON strings escaped; valid UTF-8 kept");
-	CHECK_STR(text(&t, s, sizeof(s)), "a\"b\\c\\x0ad \xc3\xa9 \\xff\\x09\n",
-		  "text strings: control and invalid bytes as \\xNN");
+	/* a backslash doubled in the string JSON holds, and 0xff as the
+	 * text \xff there, not as U+00FF */
+	CHECK_STR(
+	    json(&t, s, sizeof(s)),
+	    "{\"s\":\"a\\\"b\\\\\\\\c\\u000ad \xc3\xa9 \\\\xff\\u0009\"}\n",
+	    "JSON strings escaped; valid UTF-8 kept");
+	CHECK_STR(text(&t, s, sizeof(s)),
+		  "a\"b\\\\c\\x0ad \xc3\xa9 \\xff\\x09\n",
+		  "text strings: backslash doubled, control and invalid bytes "
+		  "as \\xNN");
 	{
 		static const struct bumble_field g[] = {
 		    {.name = "s",
@@ -459,19 +464,22 @@ static void test_time_and_field(void)
 	} e = {42, "bash"};
 	/* 2026-11-27 13:45:12.123456789 UTC */
 	uint64_t now = 1795787112ull * 1000000000ull + 123456789ull;
+	struct format_line line;
 
+	format_line_init(&line, &t, NULL);
+	line.now = now;
 	outbuf_init(&out, -1);
-	format_json(&out, &t, &e, sizeof(e), now);
+	format_json(&out, &t, &e, sizeof(e), &line);
 	CHECK_STR(outbuf_str(&out),
 		  "{\"time\":\"2026-11-27T13:45:12.123456789Z\",\"pid\":42,"
 		  "\"comm\":\"bash\"}\n",
 		  "--timestamp in JSON: RFC 3339 UTC with nanoseconds");
 	outbuf_init(&out, -1);
-	format_text(&out, &t, &e, sizeof(e), now);
+	format_text(&out, &t, &e, sizeof(e), &line);
 	CHECK_STR(outbuf_str(&out), "13:45:12.123456  42 bash\n",
 		  "--timestamp in text: a leading time column");
 	outbuf_init(&out, -1);
-	format_header(&out, &t, 1);
+	format_header(&out, &t, NULL, 1);
 	CHECK_STR(outbuf_str(&out), "TIME            PID COMM\n",
 		  "--timestamp header");
 	outbuf_init(&out, -1);
@@ -482,6 +490,208 @@ static void test_time_and_field(void)
 	format_field(&out, &f[1], &e, 6);
 	CHECK(outbuf_mark(&out) == 0,
 	      "a field past the event's end: empty for --filter");
+}
+
+/* s[0..n) as the one field of an event, a char[n]: as JSON or text. */
+static const char *chars(const char *s, unsigned int n, int as_json)
+{
+	const struct bumble_field f[] = {
+	    {.name = "s",
+	     .offset = 0,
+	     .size = 1,
+	     .count = n,
+	     .kind = BUMBLE_KIND_CHARS},
+	};
+	TYPE(t, f);
+
+	return as_json ? json(&t, s, n) : text(&t, s, n);
+}
+
+/* Bytes that are not UTF-8 (RFC 3629) though they look like it. */
+static void test_utf8_strict(void)
+{
+	/* a surrogate, an overlong '/', U+110000, a valid U+1F600, then a
+	 * sequence cut short by the array's end */
+	const char s[32] = "\xed\xa0\x80|\xe0\x80\xaf|\xf4\x90\x80\x80|"
+			   "\xf0\x9f\x98\x80|\xe2\x82";
+
+	CHECK_STR(chars(s, 20, 1),
+		  "{\"s\":\"\\\\xed\\\\xa0\\\\x80|\\\\xe0\\\\x80\\\\xaf|"
+		  "\\\\xf4\\\\x90\\\\x80\\\\x80|\xf0\x9f\x98\x80|"
+		  "\\\\xe2\\\\x82\"}\n",
+		  "JSON: surrogates, overlong forms, code points above "
+		  "U+10FFFF and cut sequences are bytes, as \\\\xNN");
+	CHECK_STR(chars(s, 20, 0),
+		  "\\xed\\xa0\\x80|\\xe0\\x80\\xaf|\\xf4\\x90\\x80\\x80|"
+		  "\xf0\x9f\x98\x80|\\xe2\\x82\n",
+		  "text: the same bytes as \\xNN");
+}
+
+/* Valid characters a terminal would obey or that reorder the line. */
+static void test_unsafe_characters(void)
+{
+	/* CSI (U+009B) "2J", RLO (U+202E), LRI (U+2066), U+2028 */
+	const char s[32] = "a\xc2\x9b"
+			   "2J\xe2\x80\xae"
+			   "b\xe2\x81\xa6\xe2\x80\xa8";
+
+	CHECK_STR(chars(s, sizeof(s), 0), "a\\u009b2J\\u202eb\\u2066\\u2028\n",
+		  "text: C1 controls and direction marks as \\uNNNN");
+	CHECK_STR(chars(s, sizeof(s), 1),
+		  "{\"s\":\"a\\u009b2J\\u202eb\\u2066\\u2028\"}\n",
+		  "JSON: the same as JSON escapes");
+}
+
+/* 1- and 2-byte enums with values above the signed range. */
+static void test_unsigned_enums(void)
+{
+	static const struct bumble_enum_value small[] = {{1, "ONE"},
+							 {200, "HIGH"}};
+	static const struct bumble_enum_value wide[] = {{0x8001, "BIG"}};
+	static const struct bumble_enum_value neg[] = {{-2, "MINUS_TWO"}};
+	struct rec {
+		uint8_t a, b;
+		uint16_t c;
+		int8_t d;
+	} r = {200, 255, 0x8001, -2};
+	static const struct bumble_field f[] = {
+	    {.name = "a",
+	     .offset = offsetof(struct rec, a),
+	     .size = 1,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_ENUM,
+	     .enum_unsigned = 1,
+	     .enum_count = 2,
+	     .enum_values = small},
+	    {.name = "b",
+	     .offset = offsetof(struct rec, b),
+	     .size = 1,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_ENUM,
+	     .enum_unsigned = 1,
+	     .enum_count = 2,
+	     .enum_values = small},
+	    {.name = "c",
+	     .offset = offsetof(struct rec, c),
+	     .size = 2,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_ENUM,
+	     .enum_unsigned = 1,
+	     .enum_count = 1,
+	     .enum_values = wide},
+	    {.name = "d",
+	     .offset = offsetof(struct rec, d),
+	     .size = 1,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_ENUM,
+	     .enum_count = 1,
+	     .enum_values = neg},
+	};
+	TYPE(t, f);
+
+	CHECK_STR(
+	    json(&t, &r, sizeof(r)),
+	    "{\"a\":\"HIGH\",\"b\":255,\"c\":\"BIG\",\"d\":\"MINUS_TWO\"}\n",
+	    "unsigned 1- and 2-byte enums: named, unknown ones unsigned");
+	outbuf_init(&out, -1);
+	format_field(&out, &f[0], &r, sizeof(r));
+	CHECK_STR(outbuf_str(&out), "HIGH", "--filter a=HIGH can match");
+}
+
+/* A 1-byte unsigned field at offset off: the nested layouts below. */
+#define BYTE_FIELD(name_, off, width_, depth_)                                 \
+	{                                                                      \
+		.name = name_, .offset = off, .size = 1, .count = 1,           \
+		.kind = BUMBLE_KIND_UINT, .width = width_, .depth = depth_     \
+	}
+
+/* Nested structs: dotted columns in text, nested objects in JSON. */
+static void test_nested(void)
+{
+	static const struct bumble_field f[] = {
+	    BYTE_FIELD("pid", 0, 3, 0),	      BYTE_FIELD("in.a", 1, 4, 1),
+	    BYTE_FIELD("in.deep.x", 2, 9, 2), BYTE_FIELD("in.deep.y", 3, 9, 2),
+	    BYTE_FIELD("in.b", 4, 4, 1),      BYTE_FIELD("out.c", 5, 5, 1),
+	    BYTE_FIELD("tail", 6, 4, 0),
+	};
+	TYPE(t, f);
+	const struct bumble_event_type last = {"fixture", 0, 2, f + 4};
+	const uint8_t v[7] = {1, 2, 3, 4, 5, 6, 7};
+
+	CHECK_STR(json(&t, v, sizeof(v)),
+		  "{\"pid\":1,\"in\":{\"a\":2,\"deep\":{\"x\":3,\"y\":4},"
+		  "\"b\":5},\"out\":{\"c\":6},\"tail\":7}\n",
+		  "JSON: nested structs as nested objects");
+	CHECK_STR(json(&last, v, sizeof(v)),
+		  "{\"in\":{\"b\":5},\"out\":{\"c\":6}}\n",
+		  "JSON: objects open at the start and closed at the end");
+	CHECK_STR(text(&t, v, sizeof(v)),
+		  "  1    2         3         4    5     6    7\n",
+		  "text: one column each");
+	CHECK_STR(header(&t), "PID IN.A IN.DEEP.X IN.DEEP.Y IN.B OUT.C TAIL\n",
+		  "text header: dotted names");
+	outbuf_init(&out, -1);
+	format_field(&out, &f[2], v, sizeof(v));
+	CHECK_STR(outbuf_str(&out), "3", "--filter in.deep.x=3 can match");
+}
+
+/* The map and time members beside fields of those names. */
+static void test_line_keys(void)
+{
+	static const struct bumble_field f[] = {
+	    BYTE_FIELD("time", 0, 4, 0),
+	    BYTE_FIELD("map.x", 1, 5, 1),
+	    BYTE_FIELD("_time", 2, 5, 0),
+	};
+	TYPE(t, f);
+	const struct bumble_event_type plain = {"fixture", 0, 1, f + 1};
+	const uint8_t v[3] = {1, 2, 3};
+	struct format_line line;
+
+	format_line_init(&line, &t, "print_a");
+	line.now = 1795787112ull * 1000000000ull;
+	outbuf_init(&out, -1);
+	format_json(&out, &t, v, sizeof(v), &line);
+	CHECK_STR(outbuf_str(&out),
+		  "{\"_map\":\"print_a\",\"__time\":\"2026-11-27T13:45:12."
+		  "000000000Z\",\"time\":1,\"map\":{\"x\":2},\"_time\":3}\n",
+		  "JSON: the map and time keys made unique with \"_\"");
+	format_line_init(&line, &plain, "print_b");
+	outbuf_init(&out, -1);
+	format_json(&out, &plain, v, sizeof(v), &line);
+	CHECK_STR(outbuf_str(&out),
+		  "{\"_map\":\"print_b\",\"map\":{\"x\":2}}\n",
+		  "a nested struct's key counts too");
+	format_line_init(&line, &plain, "print_b");
+	line.map_width = 9;
+	outbuf_init(&out, -1);
+	format_text(&out, &plain, v, sizeof(v), &line);
+	CHECK_STR(outbuf_str(&out), "print_b       2\n",
+		  "text: a map column when map_width is set");
+	outbuf_init(&out, -1);
+	format_header(&out, &plain, &line, 0);
+	CHECK_STR(outbuf_str(&out), "print_b   MAP.X\n",
+		  "text: the map's own header starts with its name");
+}
+
+/* A bitfield of a typed format that reads whole bytes: its span may be
+ * shorter than the type (found by tests/fuzz/fuzz_format.c). */
+static void test_typed_bitfield(void)
+{
+	static const struct bumble_field f[] = {
+	    {.name = "addr",
+	     .offset = 0,
+	     .size = 4,
+	     .count = 1,
+	     .bit_size = 8,
+	     .kind = BUMBLE_KIND_UINT,
+	     .format = BUMBLE_FORMAT_IPV4},
+	};
+	TYPE(t, f);
+	const uint8_t *one = (const uint8_t *)"\x0a"; /* 1 byte of event */
+
+	CHECK_STR(json(&t, one, 1), "{\"addr\":10}\n",
+		  "an ipv4_addr bitfield is a number, read within its span");
 }
 
 /* What an outbuf on a temporary file wrote, flushes included. */
@@ -561,6 +771,12 @@ int main(void)
 	test_truncated();
 	test_named_formats();
 	test_time_and_field();
+	test_utf8_strict();
+	test_unsafe_characters();
+	test_unsigned_enums();
+	test_nested();
+	test_line_keys();
+	test_typed_bitfield();
 	test_outbuf();
 	return check_failures ? 1 : 0;
 }

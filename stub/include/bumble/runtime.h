@@ -77,7 +77,9 @@ struct bumble_enum_value {
 };
 
 /* One column of an event: a member of the event struct. Nested struct
- * members are flattened with dotted names ("addr.port"). */
+ * members are flattened with dotted names ("addr.port"), and in JSON
+ * nested again ({"addr":{"port":...}}); the members of an anonymous
+ * struct or union are the parent's, as in C. */
 struct bumble_field {
 	const char *name;
 	unsigned int offset;	 /* byte offset in the event */
@@ -89,6 +91,8 @@ struct bumble_field {
 	unsigned char format;	 /* enum bumble_format */
 	unsigned short width;	 /* text column width */
 	unsigned short enum_count;
+	unsigned char depth;	     /* dots in name: JSON objects it is in */
+	unsigned char enum_unsigned; /* ENUM: no value is negative */
 	const struct bumble_enum_value *enum_values;
 };
 
