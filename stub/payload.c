@@ -42,6 +42,24 @@ int payload_trailer_parse(const unsigned char trailer[PAYLOAD_TRAILER_SIZE],
 	return 0;
 }
 
+int payload_locate(const unsigned char *tail, size_t n, uint64_t file_size,
+		   uint64_t *start, uint64_t sizes[3], uint64_t *appended)
+{
+	if (n > file_size)
+		return -1;
+	for (size_t end = n; end >= PAYLOAD_TRAILER_SIZE; end--) {
+		const unsigned char *t = tail + end - PAYLOAD_TRAILER_SIZE;
+
+		if (t[PAYLOAD_TRAILER_SIZE - 1] != PAYLOAD_MAGIC[7] ||
+		    payload_trailer_parse(t, file_size - (n - end), start,
+					  sizes))
+			continue;
+		*appended = n - end;
+		return 0;
+	}
+	return -1;
+}
+
 /* In text[0..n): the position just after `key` at or after from, or
  * NULL. */
 static const char *find(const char *text, size_t n, const char *from,

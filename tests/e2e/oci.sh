@@ -73,6 +73,13 @@ expect_exit 3 "embedded eBPF payload is missing" \
 	"a tool without its payload: refused, exit 3" "$WORK/t-stripped" --duration 1
 expect_exit 1 "does not match" "--verify on a tampered tool: exit 1" \
 	"$WORK/t-object" --verify
+cp "$TOOL" "$WORK/t-appended"
+echo x >>"$WORK/t-appended"
+expect_exit 3 "2 bytes were appended to this tool after its embedded eBPF payload; refusing" \
+	"bytes appended to a tool (echo x >>): said so, not 'cut short', exit 3" \
+	"$WORK/t-appended" --duration 1
+expect_exit 1 "bytes were appended" "--verify on an appended-to tool: exit 1" \
+	"$WORK/t-appended" --verify
 
 # --extract: the artifact as an OCI layout skopeo reads without bumble.
 run "$TOOL" --extract "$WORK/art"
