@@ -19,6 +19,12 @@ check "verifier rejection: shows the log's tail" grep -Eq \
 expect_exit 2 "cannot read the BTF file given with --btf" \
 	"--btf with a missing file: exit 2" "$WORK/rejected" --btf \
 	"$WORK/none.btf"
+head -c 4096 /dev/urandom >"$WORK/garbage.btf"
+expect_exit 2 "'$WORK/garbage.btf' is not a BTF file \\(" \
+	"--btf with a file that is not BTF: said so, exit 2" "$WORK/rejected" \
+	--btf "$WORK/garbage.btf"
+check "--btf garbage: no 'No error information'" \
+	test "$(grep -c "No error information" "$WORK/err")" = 0
 
 needs ROOT,KPROBES
 if start_tool "$WORK/kprobe.txt" "$WORK/kprobe" --json; then
