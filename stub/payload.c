@@ -114,7 +114,6 @@ static int descriptor(const char *text, size_t n, const char *at,
 {
 	const char *d = find(text, n, at, "\"digest\":\"sha256:");
 	const char *s = find(text, n, at, "\"size\":");
-	char *end;
 
 	if (!d || !s || d + 64 + 1 > text + n || d[64] != '"')
 		return -1;
@@ -123,8 +122,13 @@ static int descriptor(const char *text, size_t n, const char *at,
 	digest[71] = '\0';
 	if (s >= text + n || *s < '0' || *s > '9')
 		return -1;
-	*size = strtoull(s, &end, 10);
-	return end <= text + n ? 0 : -1;
+	/* digit by digit: strtoull would read past text + n */
+	for (*size = 0; s < text + n && *s >= '0' && *s <= '9'; s++) {
+		if (*size > (UINT64_MAX - 9) / 10)
+			return -1;
+		*size = *size * 10 + (uint64_t)(*s - '0');
+	}
+	return 0;
 }
 
 static int check_blob(const char *what, const unsigned char *data,
