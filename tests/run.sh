@@ -73,12 +73,15 @@ part_unit() {
 		gcc $SAN $CFLAGS tests/unit/test_oci_layout.c stub/oci_layout.c \
 			stub/beneath.c stub/sha256.c generator/json.c \
 			-o "$TESTOUT/test_oci_layout" &&
+		gcc $SAN $CFLAGS tests/unit/test_kprobe_check.c \
+			stub/kprobe_check.c -o "$TESTOUT/test_kprobe_check" &&
 		build/bin/bumble build tests/fixtures/layout.bpf.c -o "$TESTOUT/layout.bpf.o" &&
 		build/bin/bumble build tests/fixtures/noprog.bpf.c -o "$TESTOUT/noprog.bpf.o"; then
 		unit format "$TESTOUT/test_format"
 		unit model "$TESTOUT/test_model" "$TESTOUT/layout.bpf.o" "$TESTOUT/noprog.bpf.o" \
 			tests/fixtures/layout.bpf.c
 		unit oci_layout "$TESTOUT/test_oci_layout"
+		unit kprobe_check "$TESTOUT/test_kprobe_check"
 	else
 		fail "building the unit tests"
 	fi
