@@ -37,12 +37,12 @@ struct event_loop {
 	unsigned long long seen; /* read from the buffers, filtered or not */
 	int epoll_fd;
 	int done;
-	int stdout_flags;  /* to restore on close; -1: left alone */
-	long long stop_by; /* after a stop signal: writes give up then */
-	int stalled;	   /* they did: stdout was not being read */
-	sigset_t waitmask; /* the signals to take while waiting */
-	sigset_t stopset;  /* SIGINT and SIGTERM, blocked by events_run */
-	int stop_set;	   /* they are */
+	int stdout_flags;    /* to restore on close; -1: left alone */
+	long long stop_by;   /* after a stop signal: writes give up then */
+	int stalled;	     /* they did: stdout was not being read */
+	sigset_t waitmask;   /* the signals to take while waiting */
+	sigset_t stopset;    /* SIGINT and SIGTERM, blocked by events_run */
+	int signals_blocked; /* stopset is, in events_run */
 };
 
 /* Batching: after a read that found fewer events than this, wait this
@@ -73,11 +73,11 @@ static long long now_ms(void)
  * first time it is seen, the grace for writing what was read starts. */
 static int stopping(struct event_loop *loop)
 {
-	static const struct timespec now;
+	static const struct timespec no_wait;
 	int sig;
 
-	if (!stop_signal && loop->stop_set &&
-	    (sig = sigtimedwait(&loop->stopset, NULL, &now)) > 0)
+	if (!stop_signal && loop->signals_blocked &&
+	    (sig = sigtimedwait(&loop->stopset, NULL, &no_wait)) > 0)
 		stop_signal = sig;
 	if (stop_signal && !loop->stop_by)
 		loop->stop_by = now_ms() + STOP_GRACE_MS;
@@ -404,7 +404,7 @@ int events_run(struct event_loop *loop)
 	sigdelset(&waitmask, SIGTERM);
 	loop->waitmask = waitmask;
 	loop->stopset = block;
-	loop->stop_set = 1;
+	loop->signals_blocked = 1;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
