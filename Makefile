@@ -183,7 +183,7 @@ distclean:
 # FUZZ_CFLAGS_NAME where set. make fuzz runs each (tests/run.sh fuzz).
 FUZZ_SECONDS ?= 60
 FUZZ_CC    ?= clang
-FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined \
+FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined $(WARN) \
 	      -fno-sanitize-recover=all -D_GNU_SOURCE -Istub -Istub/include \
 	      -Igenerator -Ibundler -I$(HOST)/include -I$(OBJ)/gen
 FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
