@@ -7,6 +7,7 @@
 #   make test-unit     unit tests (ASan/UBSan) and the clang-format check
 #   make test-e2e      CLI tests, and e2e tests on this kernel (root)
 #   make test-kernels  every example on Debian's 5.10, 6.1 and 6.12 under qemu
+#   make fuzz          every libFuzzer harness for FUZZ_SECONDS (default 60)
 #   make install PREFIX=/usr/local
 
 VERSION    := 0.1.0
@@ -51,7 +52,8 @@ HOST_INC   := -Istub/include -Istub -Igenerator -Ibundler -I$(HOST)/include
 STUB_INC   := -Istub/include -Istub -I$(SYSROOT)/include -I$(OBJ)/gen
 NAMES_H    := $(OBJ)/gen/names.h
 
-.PHONY: all deps demo test test-unit test-e2e test-kernels install clean format format-check
+.PHONY: all deps demo test test-unit test-e2e test-kernels fuzz fuzz-build \
+	install clean format format-check
 .DELETE_ON_ERROR:
 
 all: $(BUMBLE) $(STUB_LIB) $(STAMP_HEADERS)
@@ -141,6 +143,11 @@ test-e2e: deps all
 test-kernels: deps all
 	@tests/kernels.sh
 
+# Each fuzz harness for FUZZ_SECONDS from a scratch copy of its seed
+# corpus; prints its executions (tests/run.sh fuzz, the block below).
+fuzz: deps all
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) tests/run.sh fuzz
+
 # Benchmarks against a hand-written libbpf tool and bpftrace (root, about
 # four minutes): writes bench/RESULTS.md. Not part of the tests.
 .PHONY: bench
@@ -153,8 +160,8 @@ install: all
 	cp -R $(LIBDIR)/. $(DESTDIR)$(PREFIX)/lib/bumble/
 
 FORMAT_FILES := $(STUB_SRCS) $(GEN_SRCS) $(CLI_SRCS) $(wildcard stub/*.h \
-	stub/include/bumble/*.h generator/*.h bundler/*.h tests/unit/*.[ch]) \
-	toolchain/btf2c.c
+	stub/include/bumble/*.h generator/*.h bundler/*.h tests/unit/*.[ch] \
+	tests/fuzz/*.c) toolchain/btf2c.c
 
 format:
 	clang-format -i $(FORMAT_FILES)
@@ -173,7 +180,32 @@ clean:
 distclean:
 	rm -rf $(BUILD)
 
-# fuzz harnesses
-FUZZ_SRCS_format := stub/format_json.c stub/format_text.c stub/render_string.c \
-	stub/render_time.c stub/render_typed.c stub/render_value.c stub/outbuf.c \
-	stub/names.c
+# fuzz harnesses: tests/fuzz/fuzz_NAME.c (and its seeds in
+# tests/fuzz/corpus/NAME/), built with clang's libFuzzer, ASan and UBSan
+# into build/fuzz/fuzz_NAME from FUZZ_SRCS_NAME, with FUZZ_LIBS_NAME and
+# FUZZ_CFLAGS_NAME where set. make fuzz runs each (tests/run.sh fuzz).
+FUZZ_SECONDS ?= 60
+FUZZ_CC    ?= clang
+FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined $(WARN) \
+	      -fno-sanitize-recover=all -D_GNU_SOURCE -Istub -Istub/include \
+	      -Igenerator -Ibundler -I$(HOST)/include -I$(OBJ)/gen
+FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+# what formats an event field (the filter compares its text)
+FUZZ_FORMAT_SRCS := $(wildcard stub/format_*.c stub/render_*.c) \
+	stub/outbuf.c stub/names.c
+
+FUZZ_SRCS_payload  := stub/payload.c stub/sha256.c
+FUZZ_SRCS_manifest := stub/payload.c stub/sha256.c
+FUZZ_SRCS_filter   := stub/filter.c stub/diag.c $(FUZZ_FORMAT_SRCS)
+FUZZ_SRCS_format   := $(FUZZ_FORMAT_SRCS)
+FUZZ_SRCS_params   := stub/params.c stub/diag.c
+FUZZ_LIBS_params   := $(HOST)/lib/libbpf.a -lelf -lz
+
+fuzz-build: $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
+
+.SECONDEXPANSION:
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(FUZZ_SRCS_$$*) stub/*.h \
+		stub/include/bumble/runtime.h $(STAMP_SYSROOT) $(NAMES_H)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(FUZZ_CFLAGS_$*) $< $(FUZZ_SRCS_$*) \
+		$(FUZZ_LIBS_$*) -o $@

@@ -271,12 +271,10 @@ static int attach_one(struct bpf_program *prog, const struct run_opts *opts,
 	return add_link(lt, link);
 }
 
-static const char *attach_hint(const char *section, int err)
+static const char *attach_hint(const char *section, int err,
+			       enum kprobe_blame blame)
 {
-	if (!strncmp(section, "kprobe", 6) ||
-	    !strncmp(section, "kretprobe", 9) ||
-	    !strncmp(section, "ksyscall", 8) ||
-	    !strncmp(section, "kretsyscall", 11))
+	if (blame == KPROBE_BLAME_UNSUPPORTED)
 		return " (kprobes may be unavailable on this kernel: it needs "
 		       "CONFIG_KPROBES and CONFIG_KPROBE_EVENTS)";
 	if (!strncmp(section, "fentry", 6) || !strncmp(section, "fexit", 5) ||
@@ -299,6 +297,8 @@ int attach_all(const struct run_opts *opts, struct loaded_tool *lt)
 	bpf_object__for_each_program(prog, lt->obj)
 	{
 		const char *section = bpf_program__section_name(prog);
+		enum kprobe_blame blame;
+		char fn[128];
 		int err;
 
 		if (!bpf_program__autoload(prog))
@@ -315,11 +315,20 @@ int attach_all(const struct run_opts *opts, struct loaded_tool *lt)
 				 "uprobe/, xdp, tcx/ingress, cgroup_skb/, "
 				 "perf_event",
 				 bpf_program__name(prog), section);
+		} else if ((blame = kprobe_blame(
+				section, KPROBE_PMU, "/proc/kallsyms", fn,
+				sizeof(fn))) == KPROBE_BLAME_NO_FUNCTION) {
+			diag_err("program '%s' (section '%s') failed to "
+				 "attach: kernel function '%s' does not exist "
+				 "on this kernel (module not loaded, or "
+				 "inlined)",
+				 bpf_program__name(prog), section, fn);
 		} else {
 			diag_err("program '%s' (section '%s') failed to "
 				 "attach: %s%s",
 				 bpf_program__name(prog), section,
-				 strerror(err), attach_hint(section, err));
+				 strerror(err),
+				 attach_hint(section, err, blame));
 			libbpf_log_dump(bpf_program__name(prog), 5);
 		}
 		return BUMBLE_EXIT_ATTACH;

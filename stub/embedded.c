@@ -39,11 +39,12 @@ void embedded_free(struct embedded *e)
 
 int embedded_load(const struct bumble_tool *t, struct embedded *e)
 {
-	unsigned char trailer[PAYLOAD_TRAILER_SIZE];
-	uint64_t start, sizes[3], total;
+	unsigned char *tail;
+	uint64_t start, sizes[3], total, appended = 0;
 	char msg[256], digest[72];
 	struct stat st;
-	int fd;
+	size_t n;
+	int fd, found;
 
 	memset(e, 0, sizeof(*e));
 	fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
@@ -55,16 +56,29 @@ int embedded_load(const struct bumble_tool *t, struct embedded *e)
 			close(fd);
 		return BUMBLE_EXIT_PAYLOAD;
 	}
-	if ((uint64_t)st.st_size < PAYLOAD_TRAILER_SIZE ||
-	    read_all(fd, trailer, sizeof(trailer),
-		     st.st_size - PAYLOAD_TRAILER_SIZE) ||
-	    payload_trailer_parse(trailer, (uint64_t)st.st_size, &start,
-				  sizes)) {
+	/* The trailer ends the file, unless bytes were appended to it. */
+	n = (uint64_t)st.st_size < PAYLOAD_APPENDED_MAX ? (size_t)st.st_size
+							: PAYLOAD_APPENDED_MAX;
+	tail = malloc(n ? n : 1);
+	found = tail && !read_all(fd, tail, n, st.st_size - (off_t)n) &&
+		!payload_locate(tail, n, (uint64_t)st.st_size, &start, sizes,
+				&appended);
+	free(tail);
+	if (!found || appended) {
 		close(fd);
-		diag_err("this tool's embedded eBPF payload is missing (the "
-			 "file is %lld bytes: was it cut short, or stripped?); "
-			 "get or bundle the tool again",
-			 (long long)st.st_size);
+		if (appended)
+			diag_err("%llu bytes were appended to this tool after "
+				 "its embedded eBPF payload; refusing to load "
+				 "it: get or bundle the tool again (or cut "
+				 "them off: truncate -s -%llu)",
+				 (unsigned long long)appended,
+				 (unsigned long long)appended);
+		else
+			diag_err(
+			    "this tool's embedded eBPF payload is missing "
+			    "(the file is %lld bytes: was it cut short, or "
+			    "stripped?); get or bundle the tool again",
+			    (long long)st.st_size);
 		return BUMBLE_EXIT_PAYLOAD;
 	}
 	total = sizes[0] + sizes[1] + sizes[2];

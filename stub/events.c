@@ -1,11 +1,14 @@
 /* Event readers: every printed RINGBUF and PERF_EVENT_ARRAY map is read
  * through one epoll set, decoded and written in batches. */
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -35,18 +38,106 @@ struct event_loop {
 	unsigned long long seen; /* read from the buffers, filtered or not */
 	int epoll_fd;
 	int done;
+	int stdout_flags;    /* to restore on close; -1: left alone */
+	long long stop_by;   /* after a stop signal: writes give up then */
+	int stalled;	     /* they did: stdout was not being read */
+	sigset_t waitmask;   /* the signals to take while waiting */
+	sigset_t stopset;    /* SIGINT and SIGTERM, blocked by events_run */
+	int signals_blocked; /* stopset is, in events_run */
 };
 
 /* Batching: after a read that found fewer events than this, wait this
  * long before the next, so a steady stream is read in batches. */
 #define BATCH_EVENTS  4096
 #define BATCH_WAIT_NS 1000000
+/* After a stop signal, writes to a stdout whose reader stalls wait this
+ * long in all, then the rest of the output is dropped. */
+#define STOP_GRACE_MS 100
 
 static volatile sig_atomic_t stop_signal;
 
 static void on_signal(int sig)
 {
 	stop_signal = sig;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Has a stop signal come? epoll_pwait and ppoll take one only when they
+ * wait: one that is pending while events keep coming is taken here. The
+ * first time it is seen, the grace for writing what was read starts. */
+static int stopping(struct event_loop *loop)
+{
+	static const struct timespec no_wait;
+	int sig;
+
+	if (!stop_signal && loop->signals_blocked &&
+	    (sig = sigtimedwait(&loop->stopset, NULL, &no_wait)) > 0)
+		stop_signal = sig;
+	if (stop_signal && !loop->stop_by)
+		loop->stop_by = now_ms() + STOP_GRACE_MS;
+	return stop_signal != 0;
+}
+
+/* outbuf's wait for a non-blocking stdout: until the reader takes more
+ * (or leaves: the write then says so), taking signals meanwhile; after a
+ * stop signal, only until loop->stop_by. */
+static int wait_writable(void *ctx)
+{
+	struct event_loop *loop = ctx;
+	struct pollfd p = {.fd = STDOUT_FILENO, .events = POLLOUT};
+
+	for (;;) {
+		struct timespec ts, *timeout = NULL;
+
+		if (stopping(loop)) {
+			long long left = loop->stop_by - now_ms();
+
+			if (left <= 0) {
+				loop->stalled = 1;
+				return -EAGAIN;
+			}
+			ts.tv_sec = left / 1000;
+			ts.tv_nsec = left % 1000 * 1000000;
+			timeout = &ts;
+		}
+		if (ppoll(&p, 1, timeout, &loop->waitmask) > 0)
+			return 0;
+		if (errno != EINTR && errno != EAGAIN)
+			return -errno;
+	}
+}
+
+/* A pipe, FIFO or socket on stdout: its reader's leaving shows in the
+ * epoll set (EPOLLERR, with &loop->out as its pointer) without waiting
+ * for an event to write, and its writes do not block (wait_writable), so
+ * a stalled reader cannot hold a stopped tool. */
+static void watch_stdout(struct event_loop *loop)
+{
+	struct epoll_event ev = {.events = 0, .data.ptr = &loop->out};
+	struct stat st;
+	int flags;
+
+	loop->stdout_flags = -1;
+	if (fstat(STDOUT_FILENO, &st) ||
+	    !(S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)))
+		return;
+	epoll_ctl(loop->epoll_fd, EPOLL_CTL_ADD, STDOUT_FILENO, &ev);
+	flags = fcntl(STDOUT_FILENO, F_GETFL);
+	if (flags < 0)
+		return;
+	if (!(flags & O_NONBLOCK)) {
+		if (fcntl(STDOUT_FILENO, F_SETFL, flags | O_NONBLOCK))
+			return;
+		loop->stdout_flags = flags;
+	}
+	outbuf_set_wait(&loop->out, wait_writable, loop);
 }
 
 static int handle_event(struct event_source *src, const void *data, size_t size)
@@ -156,12 +247,15 @@ int events_open(const struct bumble_tool *t, const struct run_opts *opts,
 	loop->filters = filters;
 	loop->obj = obj;
 	outbuf_init(&loop->out, STDOUT_FILENO);
+	loop->stdout_flags = -1;
+	sigprocmask(SIG_BLOCK, NULL, &loop->waitmask);
 	loop->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
 	if (loop->epoll_fd < 0) {
 		err = errno;
 		diag_err("epoll_create1: %s", strerror(err));
 		goto fail;
 	}
+	watch_stdout(loop);
 	for (unsigned int i = 0; i < t->map_count; i++) {
 		const struct bumble_map *desc = &t->maps[i];
 		struct bpf_map *map;
@@ -203,21 +297,21 @@ unsigned int events_map_count(const struct event_loop *loop)
 	return loop->source_count;
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
+/* One round over the ready sources, at most BATCH_EVENTS from the ring
+ * buffers: a producer that keeps up cannot keep the loop from seeing a
+ * signal. */
 static int consume(struct event_loop *loop, struct epoll_event *evs, int n)
 {
 	for (int i = 0; i < n && !loop->done; i++) {
 		struct event_source *src = evs[i].data.ptr;
-		int err = src ? perf_buffer__consume(src->perf)
-			      : ring_buffer__consume(loop->ring);
+		int err;
 
+		if (evs[i].data.ptr == &loop->out) {
+			loop->done = 1; /* stdout's reader left (| head) */
+			break;
+		}
+		err = src ? perf_buffer__consume(src->perf)
+			  : ring_buffer__consume_n(loop->ring, BATCH_EVENTS);
 		if (err < 0 && err != -EINTR) {
 			diag_err("reading events failed: %s", strerror(-err));
 			return BUMBLE_EXIT_FAILURE;
@@ -316,6 +410,9 @@ int events_run(struct event_loop *loop)
 	sigprocmask(SIG_BLOCK, &block, &waitmask);
 	sigdelset(&waitmask, SIGINT);
 	sigdelset(&waitmask, SIGTERM);
+	loop->waitmask = waitmask;
+	loop->stopset = block;
+	loop->signals_blocked = 1;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
@@ -324,7 +421,7 @@ int events_run(struct event_loop *loop)
 		deadline = now_ms() + (long long)(loop->opts->duration * 1000);
 	if (loop->opts->interval > 0 && aggregates_count(loop->tool))
 		tick = now_ms() + (long long)(loop->opts->interval * 1000);
-	while (!loop->done && !stop_signal) {
+	while (!loop->done && !stopping(loop)) {
 		struct epoll_event evs[16];
 		unsigned long long before;
 		int timeout = -1, n;
@@ -391,6 +488,12 @@ int events_drain(struct event_loop *loop)
 		return BUMBLE_EXIT_FAILURE;
 	report_lost(loop);
 	err = outbuf_flush(&loop->out);
+	if (loop->stalled) {
+		diag_info("stdout was not being read: the output still "
+			  "unwritten %d ms after the stop was dropped",
+			  STOP_GRACE_MS);
+		return 0;
+	}
 	if (err && err != -EPIPE) {
 		diag_err("writing events failed: %s", strerror(-err));
 		return BUMBLE_EXIT_FAILURE;
@@ -438,6 +541,8 @@ void events_close(struct event_loop *loop)
 		perf_buffer__free(loop->sources[i].perf);
 	if (loop->epoll_fd > 0)
 		close(loop->epoll_fd);
+	if (loop->stdout_flags >= 0)
+		fcntl(STDOUT_FILENO, F_SETFL, loop->stdout_flags);
 	free(loop->sources);
 	free(loop);
 }

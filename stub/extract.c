@@ -39,6 +39,60 @@ static int prepare_dir(const char *dir, int force)
 	return 0;
 }
 
+/* A sink for oci_layout_write that writes nothing: it checks that each
+ * path the layout takes is absent or of the kind it will be, so that a
+ * layout that cannot be written is refused before its first file. */
+struct layout_check {
+	int dirfd;
+	const char *bad; /* the path that is in the way */
+};
+
+static int check_path(struct layout_check *c, const char *path, int dir)
+{
+	struct stat st;
+
+	if (fstatat(c->dirfd, path, &st, AT_SYMLINK_NOFOLLOW))
+		return errno == ENOENT ? 0 : -errno;
+	if (dir ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode))
+		return 0;
+	c->bad = path;
+	return S_ISLNK(st.st_mode) ? -ELOOP : dir ? -ENOTDIR : -EISDIR;
+}
+
+static int check_dir(void *ctx, const char *path)
+{
+	return check_path(ctx, path, 1);
+}
+
+static int check_file(void *ctx, const char *path, const void *data,
+		      size_t size)
+{
+	(void)data;
+	(void)size;
+	return check_path(ctx, path, 0);
+}
+
+static int layout_check(const struct oci_layout *layout, int dirfd,
+			const char *dir)
+{
+	struct layout_check c = {dirfd, NULL};
+	struct oci_layout_sink sink = {check_dir, check_file, &c};
+	int err = oci_layout_write(layout, &sink);
+
+	if (!err)
+		return 0;
+	if (err == -ELOOP)
+		diag_err("'%s/%s' is a symbolic link: --extract writes "
+			 "nothing through a link; remove it",
+			 dir, c.bad);
+	else if (c.bad)
+		diag_err("'%s/%s' is in the way: it is not a %s", dir, c.bad,
+			 err == -ENOTDIR ? "directory" : "regular file");
+	else
+		diag_err("cannot write into '%s': %s", dir, strerror(-err));
+	return err;
+}
+
 /* The artifact as an OCI image layout (oci_layout.c): its manifest,
  * config and layer, the manifest under the ref of the tool's version. */
 int embedded_extract(const struct bumble_tool *t, const char *dir, int force)
@@ -65,8 +119,10 @@ int embedded_extract(const struct bumble_tool *t, const char *dir, int force)
 	oci_blob_set(&layer, "application/vnd.oci.image.layer.v1.tar",
 		     e.view.layer, e.view.layer_size);
 	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	err = dirfd < 0 ? -errno : oci_layout_write_dir(&layout, dirfd);
-	if (err) {
+	if (dirfd >= 0 && layout_check(&layout, dirfd, dir)) {
+		rc = BUMBLE_EXIT_FAILURE; /* said why; nothing written */
+	} else if ((err = dirfd < 0 ? -errno
+				    : oci_layout_write_dir(&layout, dirfd))) {
 		diag_err("writing the OCI layout into '%s' failed: %s", dir,
 			 strerror(-err));
 		rc = BUMBLE_EXIT_FAILURE;

@@ -54,6 +54,42 @@ static void list_fields(const struct bumble_tool *t)
 	fputc('\n', stderr);
 }
 
+/* Is a duplication symbol (*, +, ?, {m,n}) right after another, outside
+ * brackets? POSIX leaves that undefined, and glibc's regcomp takes
+ * exponential memory for "a++++...": refused, whatever the libc. */
+static int stacked_repetition(const char *re)
+{
+	int after_repeat = 0;
+
+	for (const char *p = re; *p; p++) {
+		int repeat = 0;
+
+		if (*p == '\\' && p[1]) {
+			p++;
+		} else if (*p == '[') {
+			p++;
+			if (*p == '^')
+				p++;
+			if (*p == ']')
+				p++;
+			while (*p && *p != ']')
+				p++;
+			if (!*p)
+				return 0; /* regcomp says what is wrong */
+		} else if (*p == '*' || *p == '+' || *p == '?') {
+			repeat = 1;
+		} else if (*p == '{') {
+			repeat = 1;
+			while (p[1] && *p != '}')
+				p++;
+		}
+		if (repeat && after_repeat)
+			return 1;
+		after_repeat = repeat;
+	}
+	return 0;
+}
+
 int filters_parse(const struct bumble_tool *t, const struct run_opts *opts,
 		  struct filter_set **out)
 {
@@ -97,6 +133,12 @@ int filters_parse(const struct bumble_tool *t, const struct run_opts *opts,
 		}
 		if (!f->is_regex)
 			continue;
+		if (stacked_repetition(f->value)) {
+			diag_usage("--filter '%s': bad regular expression: a "
+				   "repetition (*, +, ? or {}) follows another",
+				   arg);
+			return BUMBLE_EXIT_USAGE;
+		}
 		err = regcomp(&f->re, f->value, REG_EXTENDED | REG_NOSUB);
 		if (err) {
 			char msg[128];

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "stub.h"
@@ -44,6 +45,25 @@ int loader_check_privileges(void)
 	return BUMBLE_EXIT_PRIVILEGE;
 }
 
+/* --btf FILE is read by libbpf only at load time, where a file that is
+ * not BTF fails with a message about CO-RE relocations: parse it now. */
+static int check_btf_file(const char *path)
+{
+	struct btf *btf = btf__parse(path, NULL);
+	char why[128];
+
+	if (btf) {
+		btf__free(btf);
+		return 0;
+	}
+	libbpf_strerror(-errno, why, sizeof(why));
+	diag_err("'%s' is not a BTF file (%s); give --btf the kernel's BTF "
+		 "(raw, as in /sys/kernel/btf/vmlinux, or an ELF file with "
+		 "a .BTF section)",
+		 path, why);
+	return BUMBLE_EXIT_USAGE;
+}
+
 int loader_check_btf(const struct run_opts *opts, const struct embedded *e,
 		     char *btf_path, size_t n, int *btf_fd)
 {
@@ -56,7 +76,7 @@ int loader_check_btf(const struct run_opts *opts, const struct embedded *e,
 				 opts->btf_path, strerror(errno));
 			return BUMBLE_EXIT_USAGE;
 		}
-		return 0;
+		return check_btf_file(opts->btf_path);
 	}
 	*btf_fd = -1;
 	if (access("/sys/kernel/btf/vmlinux", R_OK) == 0)

@@ -11,6 +11,14 @@ void outbuf_init(struct outbuf *o, int fd)
 	o->fd = fd;
 	o->error = 0;
 	o->len = 0;
+	o->wait = NULL;
+	o->wait_ctx = NULL;
+}
+
+void outbuf_set_wait(struct outbuf *o, int (*wait)(void *ctx), void *ctx)
+{
+	o->wait = wait;
+	o->wait_ctx = ctx;
 }
 
 int outbuf_flush(struct outbuf *o)
@@ -21,9 +29,14 @@ int outbuf_flush(struct outbuf *o)
 		ssize_t n = write(o->fd, o->buf + done, o->len - done);
 
 		if (n < 0) {
-			if (errno == EINTR)
+			int err = -errno;
+
+			if (err == -EINTR)
 				continue;
-			o->error = -errno;
+			if (err == -EAGAIN && o->wait &&
+			    !(err = o->wait(o->wait_ctx)))
+				continue;
+			o->error = err;
 			break;
 		}
 		done += (size_t)n;

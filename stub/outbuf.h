@@ -19,10 +19,17 @@ struct outbuf {
 	int fd;
 	int error; /* first write error as -errno, sticky */
 	size_t len;
+	/* For a non-blocking fd: called when a write would block; 0 to
+	 * write again, or -errno to give up (which sticks as the error). */
+	int (*wait)(void *ctx);
+	void *wait_ctx;
 	char buf[OUTBUF_SIZE];
 };
 
 void outbuf_init(struct outbuf *o, int fd);
+/* Sets the wait for a non-blocking fd (without one, EAGAIN is an
+ * error). */
+void outbuf_set_wait(struct outbuf *o, int (*wait)(void *ctx), void *ctx);
 /* Writes what is buffered; 0 or the first write error. */
 int outbuf_flush(struct outbuf *o);
 /* The first write error as -errno, or 0: it sticks. */

@@ -42,6 +42,24 @@ int payload_trailer_parse(const unsigned char trailer[PAYLOAD_TRAILER_SIZE],
 	return 0;
 }
 
+int payload_locate(const unsigned char *tail, size_t n, uint64_t file_size,
+		   uint64_t *start, uint64_t sizes[3], uint64_t *appended)
+{
+	if (n > file_size)
+		return -1;
+	for (size_t end = n; end >= PAYLOAD_TRAILER_SIZE; end--) {
+		const unsigned char *t = tail + end - PAYLOAD_TRAILER_SIZE;
+
+		if (t[PAYLOAD_TRAILER_SIZE - 1] != PAYLOAD_MAGIC[7] ||
+		    payload_trailer_parse(t, file_size - (n - end), start,
+					  sizes))
+			continue;
+		*appended = n - end;
+		return 0;
+	}
+	return -1;
+}
+
 /* In text[0..n): the position just after `key` at or after from, or
  * NULL. */
 static const char *find(const char *text, size_t n, const char *from,
@@ -96,7 +114,6 @@ static int descriptor(const char *text, size_t n, const char *at,
 {
 	const char *d = find(text, n, at, "\"digest\":\"sha256:");
 	const char *s = find(text, n, at, "\"size\":");
-	char *end;
 
 	if (!d || !s || d + 64 + 1 > text + n || d[64] != '"')
 		return -1;
@@ -105,8 +122,13 @@ static int descriptor(const char *text, size_t n, const char *at,
 	digest[71] = '\0';
 	if (s >= text + n || *s < '0' || *s > '9')
 		return -1;
-	*size = strtoull(s, &end, 10);
-	return end <= text + n ? 0 : -1;
+	/* digit by digit: strtoull would read past text + n */
+	for (*size = 0; s < text + n && *s >= '0' && *s <= '9'; s++) {
+		if (*size > (UINT64_MAX - 9) / 10)
+			return -1;
+		*size = *size * 10 + (uint64_t)(*s - '0');
+	}
+	return 0;
 }
 
 static int check_blob(const char *what, const unsigned char *data,

@@ -34,6 +34,17 @@ void payload_trailer_make(unsigned char out[PAYLOAD_TRAILER_SIZE],
 int payload_trailer_parse(const unsigned char trailer[PAYLOAD_TRAILER_SIZE],
 			  uint64_t file_size, uint64_t *start,
 			  uint64_t sizes[3]);
+/* How far back from a file's end payload_locate looks for a trailer
+ * after which bytes were appended. */
+#define PAYLOAD_APPENDED_MAX 65536
+
+/* The trailer in tail[0..n), the last n bytes of a file of file_size
+ * bytes: at the very end (*appended 0), or else the last one found
+ * further back, with *appended the bytes after it (echo x >> tool).
+ * 0 with *start and sizes as payload_trailer_parse gives them for the
+ * file without the appended bytes; -1 if there is none. */
+int payload_locate(const unsigned char *tail, size_t n, uint64_t file_size,
+		   uint64_t *start, uint64_t sizes[3], uint64_t *appended);
 /* Checks the config and layer against the digests and sizes in the
  * manifest and finds the object in the layer. 0, or -1 with the reason
  * in err. */

@@ -96,7 +96,10 @@ int render_typed(struct outbuf *o, const struct bumble_field *f,
 		return 1;
 	case BUMBLE_FORMAT_ERRNO:
 		v = field_signed(f, field_raw(f, p));
-		return render_name(o, errno_name(v < 0 ? -v : v), v < 0, json);
+		/* INT64_MIN has no magnitude, and no name */
+		return render_name(o,
+				   errno_name(v < 0 && v > INT64_MIN ? -v : v),
+				   v < 0, json);
 	case BUMBLE_FORMAT_SYSCALL:
 		return render_name(
 		    o, syscall_name(field_signed(f, field_raw(f, p))), 0, json);

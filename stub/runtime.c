@@ -43,6 +43,7 @@ static int run(const struct bumble_tool *t, const struct run_opts *opts)
 		rc = filters_parse(t, opts, &filters);
 	if (!rc)
 		rc = loader_check_privileges();
+	libbpf_log_init(opts->verbose);
 	if (!rc)
 		rc = loader_check_btf(opts, &payload, btf_path,
 				      sizeof(btf_path), &btf_fd);
@@ -51,7 +52,6 @@ static int run(const struct bumble_tool *t, const struct run_opts *opts)
 
 		if (btf_fd >= 0)
 			with_btf.btf_path = btf_path;
-		libbpf_log_init(opts->verbose);
 		rc = loader_open(t, &with_btf, &payload, &lt);
 	}
 	if (!rc)

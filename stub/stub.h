@@ -179,6 +179,27 @@ int attach_check_targets(const struct run_opts *opts, struct loaded_tool *lt);
 int attach_all(const struct run_opts *opts, struct loaded_tool *lt);
 void attach_close(struct loaded_tool *lt);
 
+/* Why a kprobe program did not attach (kprobe_check.c). */
+enum kprobe_blame {
+	KPROBE_BLAME_NONE,	  /* not a kprobe, or nothing to say */
+	KPROBE_BLAME_UNSUPPORTED, /* the kernel has no kprobe PMU */
+	KPROBE_BLAME_NO_FUNCTION, /* no such function in kallsyms */
+};
+
+#define KPROBE_PMU "/sys/bus/event_source/devices/kprobe"
+
+/* The function of a kprobe/NAME[+OFF] or kretprobe/NAME section into
+ * name (size n); 0, or -1 for another section. */
+int kprobe_target(const char *section, char *name, size_t n);
+/* Is name a symbol in the kallsyms-format file? 1, 0, or -1 when it
+ * cannot be read. */
+int ksym_exists(const char *kallsyms, const char *name);
+/* For a program of section that did not attach: whether the kprobe PMU
+ * (pmu, a path) is missing or its function (set in name) is not in
+ * kallsyms. */
+enum kprobe_blame kprobe_blame(const char *section, const char *pmu,
+			       const char *kallsyms, char *name, size_t n);
+
 /* Counter, gauge and hist maps, printed whole (aggregates.c). */
 int aggregates_count(const struct bumble_tool *t);
 int aggregates_print(const struct bumble_tool *t, struct bpf_object *obj,

@@ -31,12 +31,14 @@ KERNELS=${BUMBLE_KERNELS:-5.10 6.1 6.12}
 KDIR=${BUMBLE_KERNEL_DIR:-$ROOT/build/kernels}
 BOOT_TIMEOUT=${BUMBLE_BOOT_TIMEOUT:-120}
 # every example but bashreadline (a uretprobe on /bin/bash: the guest has
-# no bash; the guest says so as a skip), and two fixtures: fentry + fexit
-# programs, and an atomic fetch (Linux 5.12+, rejected before)
+# no bash; the guest says so as a skip), and three fixtures: fentry +
+# fexit programs, an atomic fetch (Linux 5.12+, rejected before), and a
+# kprobe on a function no kernel has (the error names it)
 SOURCES=(examples/execsnoop.bpf.c examples/exitsnoop.bpf.c
 	examples/opensnoop.bpf.c examples/tcpstates.bpf.c
 	examples/tcpconnect.bpf.c examples/xdpcount.bpf.c
-	tests/fixtures/fentry.bpf.c tests/fixtures/atomic_fetch.bpf.c)
+	tests/fixtures/fentry.bpf.c tests/fixtures/atomic_fetch.bpf.c
+	tests/fixtures/kprobe_missing.bpf.c)
 
 # elapsed START: seconds since START (an $EPOCHREALTIME), as 12.3
 elapsed() {

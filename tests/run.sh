@@ -8,12 +8,14 @@
 #   e2e      end-to-end tests loading real programs into this kernel (root)
 #                                                    (make test-e2e: cli e2e)
 #   kernels  the examples on Debian's kernels under qemu (tests/kernels.sh)
+#   fuzz     each libFuzzer harness (tests/fuzz/fuzz_*.c) for FUZZ_SECONDS,
+#            10 by default                          (make fuzz: 60)
 #
-#   tests/run.sh [PART...]      no PART: all four    (make test)
+#   tests/run.sh [PART...]      no PART: all five    (make test)
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 1
-ALL_PARTS="unit cli e2e kernels"
+ALL_PARTS="unit cli e2e kernels fuzz"
 PARTS=${*:-$ALL_PARTS}
 for part in $PARTS; do
 	case " $ALL_PARTS " in
@@ -71,12 +73,15 @@ part_unit() {
 		gcc $SAN $CFLAGS tests/unit/test_oci_layout.c stub/oci_layout.c \
 			stub/beneath.c stub/sha256.c generator/json.c \
 			-o "$TESTOUT/test_oci_layout" &&
+		gcc $SAN $CFLAGS tests/unit/test_kprobe_check.c \
+			stub/kprobe_check.c -o "$TESTOUT/test_kprobe_check" &&
 		build/bin/bumble build tests/fixtures/layout.bpf.c -o "$TESTOUT/layout.bpf.o" &&
 		build/bin/bumble build tests/fixtures/noprog.bpf.c -o "$TESTOUT/noprog.bpf.o"; then
 		unit format "$TESTOUT/test_format"
 		unit model "$TESTOUT/test_model" "$TESTOUT/layout.bpf.o" "$TESTOUT/noprog.bpf.o" \
 			tests/fixtures/layout.bpf.c
 		unit oci_layout "$TESTOUT/test_oci_layout"
+		unit kprobe_check "$TESTOUT/test_kprobe_check"
 	else
 		fail "building the unit tests"
 	fi
@@ -123,6 +128,47 @@ part_e2e() {
 part_kernels() {
 	echo "# tests/kernels.sh"
 	bash tests/kernels.sh
+}
+
+# Each harness is one check: it passes when libFuzzer ran FUZZ_SECONDS
+# without a finding (a crash, a sanitizer report, a leak, a timeout;
+# kept in build/fuzz/findings/). Each starts from a scratch copy of its
+# seed corpus (tests/fuzz/corpus/NAME), which stays as it is.
+part_fuzz() {
+	local f name dir log runs seconds=${FUZZ_SECONDS:-10}
+	SCRIPT=fuzz
+	if ! make -s fuzz-build >"$TESTOUT/fuzz-build.log" 2>&1; then
+		tail -n 20 "$TESTOUT/fuzz-build.log"
+		fail "building the fuzz harnesses (clang, libclang-rt-14-dev)"
+		return
+	fi
+	mkdir -p build/fuzz/findings
+	for f in tests/fuzz/fuzz_*.c; do
+		name=$(basename "$f" .c)
+		name=${name#fuzz_}
+		dir=build/fuzz/corpus/$name
+		log=$TESTOUT/fuzz-$name.log
+		rm -rf "$dir"
+		mkdir -p "$dir"
+		if [ -d "tests/fuzz/corpus/$name" ]; then
+			cp -R "tests/fuzz/corpus/$name/." "$dir"
+		fi
+		echo "# fuzz_$name: $seconds s"
+		# strict: a string function reading past a buffer's end is
+		# a finding too, not only the bytes it consumed
+		if ASAN_OPTIONS=$ASAN_OPTIONS:strict_string_checks=1 \
+			"build/fuzz/fuzz_$name" -max_total_time="$seconds" \
+			-print_final_stats=1 -close_fd_mask=3 -timeout=10 \
+			-artifact_prefix="build/fuzz/findings/$name-" "$dir" \
+			>"$log" 2>&1; then
+			runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+			pass "fuzz_$name: ${runs:-?} executions in $seconds s, no finding"
+		else
+			grep -E "ERROR|SUMMARY|runtime error|Test unit written" "$log" |
+				head -n 10
+			fail "fuzz_$name: a finding (log: $log)"
+		fi
+	done
 }
 
 for part in $PARTS; do

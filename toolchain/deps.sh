@@ -6,6 +6,7 @@ set -euo pipefail
 PACKAGES=(
 	build-essential # gcc and make for the bumble CLI
 	clang           # compiles BPF C programs
+	libclang-rt-14-dev # libFuzzer for the fuzz harnesses (make fuzz)
 	llvm
 	musl-tools      # musl-gcc: links the static tools
 	bpftool         # inspecting BTF

@@ -94,5 +94,8 @@ expect_exit 2 "--filter takes FIELD=VALUE or FIELD~REGEX, not 'tag'" \
 	"--filter without = or ~" "$TOOL" --filter tag
 expect_exit 2 "--filter 'comm~\(': bad regular expression" \
 	"--filter with a bad regex" "$TOOL" --filter 'comm~('
+expect_exit 2 "--filter 'comm~a\+\+\+': bad regular expression: a repetition .* follows another" \
+	"--filter with stacked repetitions (a+++, undefined in POSIX)" \
+	"$TOOL" --filter 'comm~a+++'
 expect_exit 2 "--freq takes a sampling rate from 1 to 100000 Hz, not '0'" \
 	"--freq 0" "$TOOL" --freq 0

@@ -144,3 +144,63 @@ sleep 0.3
 stop_tool INT
 check "--filter on an unsigned enum's name and a nested member" json_has \
 	"$WORK/filter.json" "e['level'] == 'HIGH' and e['who']['deep']['a'] == 7"
+
+# Stopping under a flood: the consume loop sees SIGINT between batches
+# (a pending signal is taken even while events keep coming), and exits
+# promptly having written what it read. The flood is a process calling
+# getppid in a loop (64 events a call).
+flooder() {
+	python3 -c 'import os
+while True: os.getppid()' &
+	FLOODER=$!
+}
+ms_now() {
+	echo $(($(date +%s%N) / 1000000))
+}
+# gone_within PID MS: PID has exited within MS milliseconds
+gone_within() {
+	local until=$(($(ms_now) + $2))
+	while kill -0 "$1" 2>/dev/null; do
+		[ "$(ms_now)" -gt "$until" ] && return 1
+		sleep 0.01
+	done
+}
+step flooder
+start_tool "$WORK/flood2.json" "$WORK/flood" --json ||
+	fail "flood attaches"
+step sleep 1
+t0=$(ms_now)
+step kill -INT "$TOOL_PID"
+needs ROOT gone_within "$TOOL_PID" 1000
+check "SIGINT under a flood: the tool exits within 1 s ($(($(ms_now) - t0)) ms)" \
+	test $? = 0
+wait_tool
+check "SIGINT under a flood: exit 0, the events read written out" \
+	test "$RC" = 0 -a -s "$WORK/flood2.json"
+check "SIGINT under a flood: every line written is whole JSON" \
+	json_all "$WORK/flood2.json" "'seq' in e or 'lost_events' in e"
+
+# A reader that never reads (| sleep): once the pipe is full the tool
+# waits for it, but after SIGTERM only briefly: it gives up, says so,
+# and exits 0.
+stalled() {
+	{ (
+		echo "$BASHPID" >"$WORK/stalled.pid"
+		exec "$WORK/flood" --json 2>"$WORK/stalled.err"
+	) | sleep 30; } &
+	STALLED=$!
+	sleep 1
+	TOOL_PID=$(cat "$WORK/stalled.pid")
+}
+step stalled
+t0=$(ms_now)
+step kill -TERM "$TOOL_PID"
+needs ROOT gone_within "$TOOL_PID" 1000
+check "SIGTERM with a reader that never reads: exits within 1 s ($(($(ms_now) - t0)) ms)" \
+	test $? = 0
+ERR=$WORK/stalled.err
+check "stalled reader: said that the output was dropped" grep -q \
+	"stdout was not being read" "$WORK/stalled.err"
+ERR=$WORK/err
+step kill "$FLOODER" "$STALLED" 2>/dev/null
+TOOL_PID=

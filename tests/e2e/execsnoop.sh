@@ -107,3 +107,39 @@ if step reader_gone; then
 else
 	fail "| head -n 1: the tool stops when its reader is gone"
 fi
+
+# | head -1: the tool sees its reader leave without waiting for another
+# event to write (stdout's pipe is in its epoll set); here no event
+# after the first passes the filter. head_left: fails if the tool still
+# runs 2 s after the one event.
+head_left() {
+	local i tool
+	{ (
+		echo "$BASHPID" >"$WORK/head.pid"
+		exec "$TOOL" --json --filter "comm=bhead$$" 2>"$WORK/head.err"
+	) | head -1 >"$WORK/head1.json"; } &
+	for i in $(seq 1 100); do
+		grep -q attached "$WORK/head.err" 2>/dev/null && break
+		sleep 0.1
+	done
+	cp /bin/true "$WORK/bin/bhead$$"
+	"$WORK/bin/bhead$$"
+	tool=$(cat "$WORK/head.pid")
+	for i in $(seq 1 20); do
+		kill -0 "$tool" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$tool" 2>/dev/null; then
+		kill -INT "$tool"
+		wait
+		return 1
+	fi
+	wait
+}
+if step head_left; then
+	pass "| head -1: the tool exits once head has gone, with no further event"
+else
+	fail "| head -1: the tool exits once head has gone, with no further event"
+fi
+check "| head -1: head got the event" json_has "$WORK/head1.json" \
+	"e['comm'] == 'bhead$$'[:15]"

@@ -73,6 +73,13 @@ expect_exit 3 "embedded eBPF payload is missing" \
 	"a tool without its payload: refused, exit 3" "$WORK/t-stripped" --duration 1
 expect_exit 1 "does not match" "--verify on a tampered tool: exit 1" \
 	"$WORK/t-object" --verify
+cp "$TOOL" "$WORK/t-appended"
+echo x >>"$WORK/t-appended"
+expect_exit 3 "2 bytes were appended to this tool after its embedded eBPF payload; refusing" \
+	"bytes appended to a tool (echo x >>): said so, not 'cut short', exit 3" \
+	"$WORK/t-appended" --duration 1
+expect_exit 1 "bytes were appended" "--verify on an appended-to tool: exit 1" \
+	"$WORK/t-appended" --verify
 
 # --extract: the artifact as an OCI layout skopeo reads without bumble.
 run "$TOOL" --extract "$WORK/art"
@@ -93,6 +100,17 @@ ln -s "$WORK/outside" "$WORK/trap/blobs"
 run "$TOOL" --extract "$WORK/trap" --force
 check "--extract never follows a link out of DIR" test "$RC" = 1 -a \
 	-z "$(ls -A "$WORK/outside")"
+check "--extract onto a linked blobs/: names the link" grep -q \
+	"trap/blobs' is a symbolic link" "$WORK/err"
+# A link where the last file goes (oci-layout): refused before the first
+# blob is written, so no partial layout is left behind.
+mkdir -p "$WORK/trap2"
+ln -s "$WORK/outside/x" "$WORK/trap2/oci-layout"
+expect_exit 1 "trap2/oci-layout' is a symbolic link" \
+	"--extract onto a linked oci-layout: refused, exit 1" \
+	"$TOOL" --extract "$WORK/trap2" --force
+check "a refused --extract writes nothing" test \
+	"$(ls -A "$WORK/trap2")" = oci-layout -a -z "$(ls -A "$WORK/outside")"
 
 # index.json is JSON whatever the version holds: --extract and export
 # escape the ref name built from it.

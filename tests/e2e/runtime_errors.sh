@@ -8,6 +8,8 @@ run "$BUMBLE" bundle "$FIXTURES/rejected.bpf.c" -o "$WORK/rejected"
 check "bundle a program the verifier will reject" test "$RC" = 0
 run "$BUMBLE" bundle "$FIXTURES/kprobe.bpf.c" -o "$WORK/kprobe"
 check "bundle a kprobe program" test "$RC" = 0
+run "$BUMBLE" bundle "$FIXTURES/kprobe_missing.bpf.c" -o "$WORK/kprobe_missing"
+check "bundle a kprobe on a function no kernel has" test "$RC" = 0
 
 needs ROOT # the checks below load programs into the kernel
 expect_exit 5 "verifier rejected program 'unchecked_lookup'" \
@@ -19,6 +21,12 @@ check "verifier rejection: shows the log's tail" grep -Eq \
 expect_exit 2 "cannot read the BTF file given with --btf" \
 	"--btf with a missing file: exit 2" "$WORK/rejected" --btf \
 	"$WORK/none.btf"
+head -c 4096 /dev/urandom >"$WORK/garbage.btf"
+expect_exit 2 "'$WORK/garbage.btf' is not a BTF file \\(" \
+	"--btf with a file that is not BTF: said so, exit 2" "$WORK/rejected" \
+	--btf "$WORK/garbage.btf"
+check "--btf garbage: no 'No error information'" \
+	test "$(grep -c "No error information" "$WORK/err")" = 0
 
 needs ROOT,KPROBES
 if start_tool "$WORK/kprobe.txt" "$WORK/kprobe" --json; then
@@ -32,11 +40,18 @@ if start_tool "$WORK/kprobe.txt" "$WORK/kprobe" --json; then
 else
 	fail "kprobe attaches where the kernel has kprobes"
 fi
+expect_exit 7 \
+	"kernel function 'bumble_no_such_function' does not exist on this kernel \(module not loaded, or inlined\)" \
+	"kprobe on a function the kernel lacks: named, exit 7" \
+	"$WORK/kprobe_missing" --duration 1
 needs 'ROOT,!KPROBES'
 expect_exit 7 \
 	"program 'nanosleep_entry' \(section 'kprobe/do_nanosleep'\).*kprobes may be unavailable" \
 	"kernel without kprobes: said plainly, exit 7" "$WORK/kprobe" \
 	--duration 1
+expect_exit 7 "kprobes may be unavailable" \
+	"kernel without kprobes: a missing function is not blamed" \
+	"$WORK/kprobe_missing" --duration 1
 needs ROOT
 
 # A kernel without BTF, made by hiding /sys/kernel/btf in a private mount

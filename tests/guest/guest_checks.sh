@@ -392,6 +392,23 @@ else
 		rejected_clearly "$ERR"
 fi
 
+# --- fixtures/kprobe_missing: a kprobe on a function the kernel lacks -----
+SCRIPT=fixtures/kprobe_missing
+needs KPROBES
+if ! have kprobe_missing; then
+	fail "the tool is in the image"
+else
+	OUT=/tmp/kprobe_missing.json
+	ERR=/tmp/kprobe_missing.err
+	/bin/kprobe_missing --json --duration 10 >"$OUT" 2>"$ERR" </dev/null
+	TRC=$?
+	[ "$TRC" = 7 ] || detail "exit code $TRC"
+	check "refused to attach: exit 7" [ "$TRC" = 7 ]
+	check "the error names the function, not missing kprobe support" \
+		grep -q "kernel function 'bumble_no_such_function' does not exist on this kernel" "$ERR"
+fi
+needs -
+
 # --- bashreadline: a uretprobe on /bin/bash --------------------------------
 SCRIPT=bashreadline
 skip "uretprobe on /bin/bash:readline" "the guest has no bash, only busybox"
