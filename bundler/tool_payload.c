@@ -53,8 +53,8 @@ int payload_read(const char *tool, struct tool_payload *p)
 {
 	unsigned char *file = NULL;
 	struct payload_view v;
-	uint64_t start, sizes[3];
-	size_t size;
+	uint64_t start, sizes[3], appended = 0;
+	size_t size, tail;
 	char msg[256];
 	int rc;
 
@@ -64,12 +64,20 @@ int payload_read(const char *tool, struct tool_payload *p)
 		err("cannot read '%s': %s", tool, strerror(-rc));
 		return EXIT_INPUT;
 	}
-	if (size < PAYLOAD_TRAILER_SIZE ||
-	    payload_trailer_parse(file + size - PAYLOAD_TRAILER_SIZE, size,
-				  &start, sizes)) {
-		err("'%s' is not a bumble tool, or it was cut short or "
-		    "stripped: it carries no payload",
-		    tool);
+	tail = size < PAYLOAD_APPENDED_MAX ? size : PAYLOAD_APPENDED_MAX;
+	if (payload_locate(file + size - tail, tail, size, &start, sizes,
+			   &appended) ||
+	    appended) {
+		if (appended)
+			err("'%s': %llu bytes were appended after its eBPF "
+			    "payload; cut them off (truncate -s -%llu) or get "
+			    "the tool again",
+			    tool, (unsigned long long)appended,
+			    (unsigned long long)appended);
+		else
+			err("'%s' is not a bumble tool, or it was cut short or "
+			    "stripped: it carries no payload",
+			    tool);
 		free(file);
 		return EXIT_INPUT;
 	}

@@ -80,6 +80,9 @@ expect_exit 3 "2 bytes were appended to this tool after its embedded eBPF payloa
 	"$WORK/t-appended" --duration 1
 expect_exit 1 "bytes were appended" "--verify on an appended-to tool: exit 1" \
 	"$WORK/t-appended" --verify
+expect_exit 3 "2 bytes were appended after its eBPF payload; cut them off" \
+	"bumble export of an appended-to tool: said so, not 'cut short', exit 3" \
+	"$BUMBLE" export "$WORK/t-appended" --oci "$WORK/t-appended-oci"
 
 # --extract: the artifact as an OCI layout skopeo reads without bumble.
 run "$TOOL" --extract "$WORK/art"
