@@ -41,6 +41,9 @@ SHARED_SRCS := stub/sha256.c stub/payload.c stub/oci_layout.c stub/beneath.c \
 STUB_OBJS  := $(patsubst stub/%.c,$(OBJ)/stub/%.o,$(STUB_SRCS))
 GEN_OBJS   := $(patsubst generator/%.c,$(OBJ)/generator/%.o,$(GEN_SRCS))
 CLI_OBJS   := $(patsubst bundler/%.c,$(OBJ)/bundler/%.o,$(CLI_SRCS))
+# the system libraries bumble links: libbpf's, and libcurl and jansson
+# for the registry client
+CLI_LIBS   := -lelf -lz -lcurl -ljansson
 SHARED_OBJS := $(patsubst stub/%.c,$(OBJ)/shared/%.o,$(SHARED_SRCS))
 
 STAMP_SRC     := $(SRC)/.fetched
@@ -121,7 +124,7 @@ $(OBJ)/init_templates.o: $(INIT_TEMPLATES_C)
 
 $(BUMBLE): $(CLI_OBJS) $(GEN_OBJS) $(SHARED_OBJS) $(OBJ)/init_templates.o $(STAMP_SYSROOT)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) -o $@ $(CLI_OBJS) $(GEN_OBJS) $(SHARED_OBJS) $(OBJ)/init_templates.o $(HOST)/lib/libbpf.a -lelf -lz
+	$(HOST_CC) $(HOST_CFLAGS) -o $@ $(CLI_OBJS) $(GEN_OBJS) $(SHARED_OBJS) $(OBJ)/init_templates.o $(HOST)/lib/libbpf.a $(CLI_LIBS)
 
 demo: deps all
 	@tests/demo.sh
