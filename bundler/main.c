@@ -14,6 +14,8 @@ static const struct cmd commands[] = {
     {"gen", cmd_gen, "write the generated runner C source"},
     {"inspect", cmd_inspect, "show programs, maps, roles and event types"},
     {"export", cmd_export, "write a tool as an OCI image and archive"},
+    {"push", cmd_push, "push a tool or OCI layout to a registry"},
+    {"pull", cmd_pull, "pull a tool from a registry, verified"},
     {"init", cmd_init, "write a starter BPF program from a template"},
     {"version", cmd_version, "show versions and the install location"},
 };
