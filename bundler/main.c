@@ -16,6 +16,8 @@ static const struct cmd commands[] = {
     {"export", cmd_export, "write a tool as an OCI image and archive"},
     {"push", cmd_push, "push a tool or OCI layout to a registry"},
     {"pull", cmd_pull, "pull a tool from a registry, verified"},
+    {"login", cmd_login, "check and save credentials for a registry"},
+    {"logout", cmd_logout, "forget the credentials for a registry"},
     {"init", cmd_init, "write a starter BPF program from a template"},
     {"version", cmd_version, "show versions and the install location"},
 };

@@ -33,6 +33,9 @@ struct reg_ref {
 /* 0, or -1 having said why. */
 int reg_ref_parse(const char *text, struct reg_ref *r);
 void reg_ref_free(struct reg_ref *r);
+/* HOST[:PORT] from what a user gave login (a scheme and a path dropped);
+ * malloc'ed, NULL having said why. */
+char *reg_host_parse(const char *arg);
 
 /* The TLS options every registry command takes. */
 struct reg_opts {

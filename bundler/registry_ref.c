@@ -100,6 +100,23 @@ void reg_ref_free(struct reg_ref *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/* HOST[:PORT], with a scheme or a path the user may have pasted gone. */
+char *reg_host_parse(const char *arg)
+{
+	const char *p = strstr(arg, "://");
+	char *host = strdup(p ? p + 3 : arg);
+
+	if (host && strchr(host, '/'))
+		*strchr(host, '/') = 0;
+	if (host && !*host) {
+		free(host);
+		host = NULL;
+	}
+	if (!host)
+		err("give the registry as HOST[:PORT], not '%s'", arg);
+	return host;
+}
+
 int reg_opts_take(struct reg_opts *o, int c, const char *arg)
 {
 	switch (c) {
