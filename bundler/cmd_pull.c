@@ -5,18 +5,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pull.h"
+#include "local_store.h"
 
 static const char usage[] =
     "Usage: bumble pull HOST[:PORT]/REPO[:TAG|@DIGEST] [-o TOOL]\n"
     "                   [--arch ARCH]\n"
     "                   [--ca-file FILE | --insecure | --plain-http]\n\n"
-    "Fetches an image pushed by 'bumble push' (or copied by skopeo) and\n"
-    "writes the tool it holds, byte-identical to the one pushed: every\n"
-    "blob is checked against its digest and size, then the tool's payload\n"
-    "and the tool's own --verify, before TOOL is written (atomically;\n"
-    "nothing is written on a failure). Without -o the tool goes to the\n"
-    "current directory under its own name. An image index is resolved to\n"
+    "Fetches an image pushed by 'bumble push' (or copied by skopeo) into\n"
+    "the local store ('bumble images'), and with -o writes the tool it\n"
+    "holds, byte-identical to the one pushed. Every blob is checked\n"
+    "against its digest and size, then the tool's payload, and for -o the\n"
+    "tool's own --verify, before anything is written (TOOL atomically;\n"
+    "nothing on a failure). An image index is resolved to\n"
     "this host's architecture, or --arch (amd64, arm64). A BumbleBee image\n"
     "is bundled into a tool here. TLS options as for 'bumble push'.\n";
 
@@ -35,8 +35,10 @@ int cmd_pull(int argc, char **argv)
 	};
 	struct reg_opts o = {0};
 	const char *out = NULL, *arch = NULL;
-	struct pulled_tool t;
+	struct pulled_image img;
+	struct pulled_tool t = {0};
 	struct reg_ref ref;
+	char *name;
 	int c, rc;
 
 	opterr = 0;
@@ -70,13 +72,22 @@ int cmd_pull(int argc, char **argv)
 	}
 	if (reg_ref_parse(argv[optind], &ref))
 		return EXIT_USAGE;
-	rc = pull_tool(&ref, &o, arch, &t);
+	name = store_name(&ref);
+	rc = name ? pull_image(&ref, &o, arch, &img) : EXIT_FAIL;
+	if (rc)
+		goto out;
+	rc = image_tool(&img, ref.repo, &t);
+	if (!rc && out)
+		rc = pulled_tool_write(&t, out);
 	if (!rc)
-		rc = pulled_tool_write(&t, out ? out : t.name);
+		rc = store_put(name, &img);
 	if (!rc)
-		fprintf(stderr, "bumble: pulled %s/%s@%s as %s\n", ref.host,
-			ref.repo, t.digest, out ? out : t.name);
+		fprintf(stderr, "bumble: pulled %s (%s, %s)%s%s\n", name,
+			t.name, img.digest, out ? " as " : "", out ? out : "");
 	pulled_tool_free(&t);
+	pulled_image_free(&img);
+out:
+	free(name);
 	reg_ref_free(&ref);
 	return rc;
 }

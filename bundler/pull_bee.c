@@ -8,17 +8,16 @@
 
 #include "pull.h"
 
-int pull_bee_bundle(const struct reg_ref *ref, json_t *config,
-		    const struct reg_buf *layer, struct pulled_tool *t)
+int pull_bee_bundle(const char *repo, const struct reg_buf *layer,
+		    struct pulled_tool *t)
 {
-	const char *base = strrchr(ref->repo, '/');
+	const char *base = strrchr(repo, '/');
 	char *dir = tmpdir_make(), *obj = NULL, *out = NULL, *name = NULL;
 	unsigned char *data;
 	size_t size;
 	int rc = EXIT_FAIL;
 
-	(void)config;
-	base = base ? base + 1 : ref->repo;
+	base = base ? base + 1 : repo;
 	if (!dir)
 		return EXIT_FAIL;
 	name = strdup(base);
@@ -36,11 +35,10 @@ int pull_bee_bundle(const struct reg_ref *ref, json_t *config,
 		goto out;
 	}
 	fprintf(stderr,
-		"bumble: %s/%s is a BumbleBee image; bundling its "
-		"program\n",
-		ref->host, ref->repo);
+		"bumble: %s is a BumbleBee image; bundling its program\n",
+		repo);
 	{
-		char *argv[] = {"bundle", obj, "-o", out, "--name", name, NULL};
+		char *argv[] = {"bundle", "-o", out, "--name", name, obj, NULL};
 
 		rc = cmd_bundle(6, argv);
 	}

@@ -3,6 +3,7 @@
  * its digest and size; the tool taken out of the layer and checked by its
  * own payload digests, then by its own --verify before it is written. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,9 +54,10 @@ static int gunzip(const struct reg_buf *in, unsigned char **out, size_t *len)
 	return 0;
 }
 
+/* This host's architecture, as OCI names it. */
 static const char *host_arch(void)
 {
-	struct utsname u;
+	static struct utsname u;
 
 	if (uname(&u))
 		return "amd64";
@@ -81,21 +83,6 @@ static const char *pick_platform(json_t *index, const char *arch)
 			return json_string_value(json_object_get(m, "digest"));
 	}
 	return NULL;
-}
-
-static int fetch_desc(struct registry *r, const struct reg_ref *ref,
-		      json_t *desc, struct reg_buf *out)
-{
-	const char *digest = json_string_value(json_object_get(desc, "digest"));
-	json_int_t size = json_integer_value(json_object_get(desc, "size"));
-
-	if (!digest || size < 0) {
-		err("the manifest of %s/%s has a descriptor without a digest "
-		    "or size",
-		    ref->host, ref->repo);
-		return EXIT_INPUT;
-	}
-	return registry_blob_get(r, ref->repo, digest, (size_t)size, out);
 }
 
 /* The tool in a bumble image's layer: the entrypoint's file. */
@@ -167,87 +154,137 @@ static int verify_payload(const struct pulled_tool *t)
 	return EXIT_OK;
 }
 
-int pull_tool(const struct reg_ref *ref, const struct reg_opts *o,
-	      const char *arch, struct pulled_tool *t)
+/* The manifest, resolved through an index to linux/arch. */
+static int get_manifest(struct registry *r, const struct reg_ref *ref,
+			const char *arch, struct pulled_image *img)
 {
-	struct reg_buf m = {0}, cfg = {0}, layer = {0};
-	struct registry *r = registry_open(ref->host, o);
-	json_t *mj = NULL, *cj = NULL, *ld;
-	char type[128], digest[72];
-	const char *ctype, *ltype;
-	int rc = EXIT_FAIL;
+	json_t *index;
+	const char *d;
+	char *copy;
+	int rc;
 
-	memset(t, 0, sizeof(*t));
+	rc = registry_manifest_get(
+	    r, ref->repo, ref->digest ? ref->digest : ref->tag, &img->manifest,
+	    img->manifest_type, img->digest);
+	if (rc)
+		return rc;
+	index =
+	    json_loadb((char *)img->manifest.data, img->manifest.len, 0, NULL);
+	if (strcmp(img->manifest_type, OCI_INDEX_TYPE) &&
+	    strcmp(img->manifest_type, DOCKER_LIST_TYPE) &&
+	    !json_object_get(index, "manifests")) {
+		json_decref(index);
+		return EXIT_OK;
+	}
+	d = pick_platform(index, arch ? arch : host_arch());
+	copy = d ? strdup(d) : NULL;
+	json_decref(index);
+	if (!copy) {
+		err("%s/%s has no image for linux/%s", ref->host, ref->repo,
+		    arch ? arch : host_arch());
+		return EXIT_INPUT;
+	}
+	free(img->manifest.data);
+	rc = registry_manifest_get(r, ref->repo, copy, &img->manifest,
+				   img->manifest_type, img->digest);
+	free(copy);
+	return rc;
+}
+
+int image_descriptors(struct pulled_image *img, const char *where)
+{
+	json_t *m =
+	    json_loadb((char *)img->manifest.data, img->manifest.len, 0, NULL);
+	json_t *layers = json_object_get(m, "layers");
+	json_t *descs[2] = {json_object_get(m, "config"),
+			    json_array_get(layers, 0)};
+	int rc = EXIT_OK;
+
+	for (int i = 0; i < 2 && !rc; i++) {
+		const char *digest =
+		    json_string_value(json_object_get(descs[i], "digest"));
+		const char *type =
+		    json_string_value(json_object_get(descs[i], "mediaType"));
+		json_t *size = json_object_get(descs[i], "size");
+
+		if (json_array_size(layers) != 1 || !digest || !type ||
+		    strlen(digest) != 71 || !json_is_integer(size) ||
+		    json_integer_value(size) < 0) {
+			err("%s: not an image of one tool (a config and one "
+			    "layer, with digests, sizes and media types)",
+			    where);
+			rc = EXIT_INPUT;
+			break;
+		}
+		img->desc[i].size = (size_t)json_integer_value(size);
+		snprintf(img->desc[i].digest, sizeof(img->desc[i].digest), "%s",
+			 digest);
+		snprintf(img->desc[i].media_type,
+			 sizeof(img->desc[i].media_type), "%s", type);
+	}
+	json_decref(m);
+	return rc;
+}
+
+int pull_image(const struct reg_ref *ref, const struct reg_opts *o,
+	       const char *arch, struct pulled_image *img)
+{
+	struct registry *r = registry_open(ref->host, o);
+	char where[300];
+	int rc;
+
+	memset(img, 0, sizeof(*img));
 	if (!r)
 		return EXIT_FAIL;
-	rc = registry_manifest_get(r, ref->repo,
-				   ref->digest ? ref->digest : ref->tag, &m,
-				   type, digest);
-	if (rc)
-		goto out;
-	mj = json_loadb((char *)m.data, m.len, 0, NULL);
-	if (!strcmp(type, OCI_INDEX_TYPE) || !strcmp(type, DOCKER_LIST_TYPE) ||
-	    json_object_get(mj, "manifests")) {
-		const char *want = arch ? arch : host_arch();
-		const char *d = pick_platform(mj, want);
-		char *copy = d ? strdup(d) : NULL;
-
-		if (!copy) {
-			err("%s/%s has no image for linux/%s", ref->host,
-			    ref->repo, want);
-			rc = EXIT_INPUT;
-			goto out;
-		}
-		json_decref(mj);
-		free(m.data);
-		rc =
-		    registry_manifest_get(r, ref->repo, copy, &m, type, digest);
-		free(copy);
-		if (rc)
-			goto out;
-		mj = json_loadb((char *)m.data, m.len, 0, NULL);
-	}
-	rc = EXIT_INPUT;
-	ld = json_array_get(json_object_get(mj, "layers"), 0);
-	ctype = json_string_value(
-	    json_object_get(json_object_get(mj, "config"), "mediaType"));
-	ltype = json_string_value(json_object_get(ld, "mediaType"));
-	if (!ctype || !ltype ||
-	    json_array_size(json_object_get(mj, "layers")) != 1) {
-		err("%s/%s: not an image of one tool (a config and one "
-		    "layer)",
-		    ref->host, ref->repo);
-		goto out;
-	}
-	memcpy(t->digest, digest, sizeof(t->digest));
-	rc = fetch_desc(r, ref, json_object_get(mj, "config"), &cfg);
+	snprintf(where, sizeof(where), "%s/%s", ref->host, ref->repo);
+	rc = get_manifest(r, ref, arch, img);
 	if (!rc)
-		rc = fetch_desc(r, ref, ld, &layer);
+		rc = image_descriptors(img, where);
+	if (!rc)
+		rc = registry_blob_get(r, ref->repo, img->desc[0].digest,
+				       img->desc[0].size, &img->config);
+	if (!rc)
+		rc = registry_blob_get(r, ref->repo, img->desc[1].digest,
+				       img->desc[1].size, &img->layer);
+	registry_close(r);
 	if (rc)
-		goto out;
-	rc = EXIT_INPUT;
-	cj = json_loadb((char *)cfg.data, cfg.len, 0, NULL);
-	if (!strcmp(ctype, BEE_CONFIG_TYPE) || !strcmp(ltype, BEE_LAYER_TYPE)) {
-		rc = pull_bee_bundle(ref, cj, &layer, t);
-	} else if (!strcmp(ltype, OCI_LAYER_TGZ) ||
-		   !strcmp(ltype, "application/vnd.docker.image.rootfs."
-				  "diff.tar.gzip")) {
-		rc = tool_from_layer(cj, &layer, t);
-		if (!rc)
-			rc = verify_payload(t);
-	} else {
-		err("%s/%s: a layer of type %s is not a bumble tool", ref->host,
-		    ref->repo, ltype);
+		pulled_image_free(img);
+	return rc;
+}
+
+void pulled_image_free(struct pulled_image *img)
+{
+	free(img->manifest.data);
+	free(img->config.data);
+	free(img->layer.data);
+	memset(img, 0, sizeof(*img));
+}
+
+int image_tool(const struct pulled_image *img, const char *repo,
+	       struct pulled_tool *t)
+{
+	const char *ctype = img->desc[0].media_type;
+	const char *ltype = img->desc[1].media_type;
+	json_t *cj;
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	memcpy(t->digest, img->digest, sizeof(t->digest));
+	if (!strcmp(ctype, BEE_CONFIG_TYPE) || !strcmp(ltype, BEE_LAYER_TYPE))
+		return pull_bee_bundle(repo, &img->layer, t);
+	if (strcmp(ltype, OCI_LAYER_TGZ) &&
+	    strcmp(ltype, "application/vnd.docker.image.rootfs.diff.tar."
+			  "gzip")) {
+		err("%s: a layer of type %s is not a bumble tool", repo, ltype);
+		return EXIT_INPUT;
 	}
-out:
+	cj = json_loadb((char *)img->config.data, img->config.len, 0, NULL);
+	rc = tool_from_layer(cj, &img->layer, t);
+	json_decref(cj);
+	if (!rc)
+		rc = verify_payload(t);
 	if (rc)
 		pulled_tool_free(t);
-	json_decref(cj);
-	json_decref(mj);
-	free(m.data);
-	free(cfg.data);
-	free(layer.data);
-	registry_close(r);
 	return rc;
 }
 
@@ -259,7 +296,8 @@ void pulled_tool_free(struct pulled_tool *t)
 	t->name = NULL;
 }
 
-/* TOOL --verify, its report on stderr; its exit status. */
+/* TOOL --verify, its report dropped (its errors go to stderr); its exit
+ * status. */
 static int self_check(const char *path)
 {
 	pid_t pid;
@@ -270,7 +308,10 @@ static int self_check(const char *path)
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
-		dup2(STDERR_FILENO, STDOUT_FILENO);
+		int null = open("/dev/null", O_WRONLY);
+
+		if (null >= 0)
+			dup2(null, STDOUT_FILENO);
 		execl(path, path, "--verify", (char *)NULL);
 		_exit(127);
 	}

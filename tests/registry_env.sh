@@ -3,6 +3,8 @@
 # htpasswd, or with Bearer tokens from tests/registry_servers.py. Each is
 # started by the script and stopped when it exits.
 REGISTRY_PIDS=
+# bumble's store and caches, the script's own
+export XDG_DATA_HOME=$WORK/data XDG_CACHE_HOME=$WORK/cache
 
 prereq REGISTRY "docker-registry is not installed (toolchain/deps.sh installs it)" \
 	command -v docker-registry
@@ -15,9 +17,10 @@ registry_stop_all() {
 	local pid
 	for pid in $REGISTRY_PIDS; do
 		kill -KILL "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
 	done
 	REGISTRY_PIDS=
+# bumble's store and caches, the script's own
+export XDG_DATA_HOME=$WORK/data XDG_CACHE_HOME=$WORK/cache
 }
 trap 'registry_stop_all; cleanup' EXIT
 
@@ -47,8 +50,11 @@ http:
   addr: 127.0.0.1:$port
 $extra
 YML
-	docker-registry serve "$WORK/$name.yml" >>"$WORK/$name.log" 2>&1 &
-	REG_PID=$!
+	# (started from a subshell: not a job of the script, so killing it
+	# mid-test prints nothing)
+	(docker-registry serve "$WORK/$name.yml" >>"$WORK/$name.log" 2>&1 </dev/null &
+		echo $! >"$WORK/$name.pid")
+	REG_PID=$(cat "$WORK/$name.pid")
 	REGISTRY_PIDS="$REGISTRY_PIDS $REG_PID"
 	for i in $(seq 1 100); do
 		curl -sk -o /dev/null "http://127.0.0.1:$port/v2/" && return 0
@@ -81,8 +87,9 @@ start_server() {
 	local pf=$1 i
 	shift
 	rm -f "$pf"
-	python3 "$ROOT/tests/registry_servers.py" "$@" 2>>"$WORK/servers.log" &
-	REGISTRY_PIDS="$REGISTRY_PIDS $!"
+	(python3 "$ROOT/tests/registry_servers.py" "$@" 2>>"$WORK/servers.log" </dev/null &
+		echo $! >"$pf.pid")
+	REGISTRY_PIDS="$REGISTRY_PIDS $(cat "$pf.pid")"
 	for i in $(seq 1 100); do
 		[ -s "$pf" ] && SERVER_PORT=$(cat "$pf") && return 0
 		sleep 0.1
