@@ -146,9 +146,14 @@ test-kernels: deps all
 
 # Benchmarks against a hand-written libbpf tool and bpftrace (root, about
 # four minutes): writes bench/RESULTS.md. Not part of the tests.
-.PHONY: bench
+.PHONY: bench bench-registry
 bench: all
 	@bench/bench.sh
+
+# bumble push/pull beside skopeo copy, one docker-registry on 127.0.0.1
+# (about a minute): writes bench/REGISTRY_RESULTS.md.
+bench-registry: all
+	@bench/registry_bench.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/bumble
