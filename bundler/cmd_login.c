@@ -81,47 +81,26 @@ int cmd_login(int argc, char **argv)
 	char *host = NULL, *user = NULL, *password = NULL, *path;
 	int c, from_stdin = 0, rc = EXIT_FAIL;
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":hu:", options, NULL)) != -1) {
-		if (reg_opts_take(&o, c, optarg))
-			continue;
-		switch (c) {
-		case 'u':
-			free(user);
-			user = strdup(optarg);
-			break;
-		case 'p':
+	const char *user_arg = NULL;
+
+	optind = 0;
+	while ((c = reg_getopt(argc, argv, ":hu:", options, login_usage, &o,
+			       &rc)) != -1) {
+		if (c == REG_OPT_DONE)
+			return rc;
+		if (c == 'u')
+			user_arg = optarg;
+		else if (c == 'p')
 			from_stdin = 1;
-			break;
-		case 'h':
-			fputs(login_usage, stdout);
-			free(user);
-			return EXIT_OK;
-		case ':':
-			err("%s needs a value; see 'bumble login --help'",
-			    argv[optind - 1]);
-			free(user);
-			return EXIT_USAGE;
-		default:
-			err("unknown option '%s'; see 'bumble login --help'",
-			    argv[optind - 1]);
-			free(user);
-			return EXIT_USAGE;
-		}
 	}
 	if (optind + 1 != argc) {
 		err("give one registry: bumble login HOST[:PORT]");
-		free(user);
 		return EXIT_USAGE;
 	}
 	host = reg_host_parse(argv[optind]);
-	if (!host) {
-		free(user);
+	if (!host)
 		return EXIT_USAGE;
-	}
-	if (!user)
-		user = ask("Username: ", 0);
+	user = user_arg ? strdup(user_arg) : ask("Username: ", 0);
 	if (!user || !*user) {
 		err("no user name: give -u USER");
 		rc = EXIT_USAGE;

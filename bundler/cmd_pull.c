@@ -41,30 +41,15 @@ int cmd_pull(int argc, char **argv)
 	char *name;
 	int c, rc;
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":ho:", options, NULL)) != -1) {
-		if (reg_opts_take(&o, c, optarg))
-			continue;
-		switch (c) {
-		case 'o':
+	optind = 0;
+	while ((c = reg_getopt(argc, argv, ":ho:", options, usage, &o, &rc)) !=
+	       -1) {
+		if (c == REG_OPT_DONE)
+			return rc;
+		if (c == 'o')
 			out = optarg;
-			break;
-		case OPT_ARCH:
+		else if (c == OPT_ARCH)
 			arch = optarg;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return EXIT_OK;
-		case ':':
-			err("%s needs a value; see 'bumble pull --help'",
-			    argv[optind - 1]);
-			return EXIT_USAGE;
-		default:
-			err("unknown option '%s'; see 'bumble pull --help'",
-			    argv[optind - 1]);
-			return EXIT_USAGE;
-		}
 	}
 	if (optind + 1 != argc) {
 		err("give one image to pull: bumble pull HOST/REPO:TAG");

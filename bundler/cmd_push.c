@@ -297,27 +297,13 @@ int cmd_push(int argc, char **argv)
 	struct reg_ref ref;
 	int c, rc;
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
-		if (reg_opts_take(&o, c, optarg))
-			continue;
-		switch (c) {
-		case OPT_MOUNT_FROM:
+	optind = 0;
+	while ((c = reg_getopt(argc, argv, ":h", options, usage, &o, &rc)) !=
+	       -1) {
+		if (c == REG_OPT_DONE)
+			return rc;
+		if (c == OPT_MOUNT_FROM)
 			from = optarg;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return EXIT_OK;
-		case ':':
-			err("%s needs a value; see 'bumble push --help'",
-			    argv[optind - 1]);
-			return EXIT_USAGE;
-		default:
-			err("unknown option '%s'; see 'bumble push --help'",
-			    argv[optind - 1]);
-			return EXIT_USAGE;
-		}
 	}
 	if (optind + 2 != argc) {
 		err("give a tool or layout and where to push it: bumble push "

@@ -24,24 +24,19 @@ static const char usage[] =
     "\n"
     "    sudo bumble run execsnoop.bpf.c -- --json\n";
 
+/* $XDG_CACHE_HOME/bumble/SUB/KEY, made. */
 static char *cache_dir(const char *sub, const char *key)
 {
-	const char *x = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-	char *dir, *p;
+	char *path = NULL, *dir;
+	int rc;
 
-	if (x && *x ? asprintf(&dir, "%s/bumble/%s/%s", x, sub, key) < 0
-		    : asprintf(&dir, "%s/.cache/bumble/%s/%s", home ? home : "",
-			       sub, key) < 0)
+	if (asprintf(&path, "%s/%s", sub, key) < 0)
 		return NULL;
-	for (p = dir + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = 0;
-		mkdir(dir, 0700);
-		*p = '/';
-	}
-	if (mkdir(dir, 0700) && errno != EEXIST) {
-		err("cannot create %s: %s", dir, strerror(errno));
+	dir = user_dir(USER_CACHE, path);
+	free(path);
+	rc = dir ? mkdirs(dir, 0700) : -ENOMEM;
+	if (rc) {
+		err("cannot create %s: %s", dir ? dir : sub, strerror(-rc));
 		free(dir);
 		return NULL;
 	}
@@ -142,30 +137,16 @@ int cmd_run(int argc, char **argv)
 	struct reg_opts o = {0};
 	const char *arch = NULL;
 	char *tool, **args;
-	int c, first, n;
+	int c, first, n, rc;
 
-	opterr = 0;
-	optind = 1;
 	/* +: options end at the image; what follows is the tool's */
-	while ((c = getopt_long(argc, argv, "+:h", options, NULL)) != -1) {
-		if (reg_opts_take(&o, c, optarg))
-			continue;
-		switch (c) {
-		case 'a':
+	optind = 0;
+	while ((c = reg_getopt(argc, argv, "+:h", options, usage, &o, &rc)) !=
+	       -1) {
+		if (c == REG_OPT_DONE)
+			return rc;
+		if (c == 'a')
 			arch = optarg;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return EXIT_OK;
-		case ':':
-			err("%s needs a value; see 'bumble run --help'",
-			    argv[optind - 1]);
-			return EXIT_USAGE;
-		default:
-			err("unknown option '%s'; see 'bumble run --help'",
-			    argv[optind - 1]);
-			return EXIT_USAGE;
-		}
 	}
 	if (optind >= argc) {
 		err("give an image or a program: bumble run HOST/REPO:TAG");

@@ -18,19 +18,6 @@
 
 #define REF_NAME "org.opencontainers.image.ref.name"
 
-static char *store_dir(void)
-{
-	const char *x = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
-	char *dir;
-
-	if (x && *x)
-		return asprintf(&dir, "%s/bumble/store", x) < 0 ? NULL : dir;
-	return asprintf(&dir, "%s/.local/share/bumble/store",
-			home ? home : "") < 0
-		   ? NULL
-		   : dir;
-}
-
 char *store_name(const struct reg_ref *ref)
 {
 	char *name;
@@ -43,39 +30,17 @@ char *store_name(const struct reg_ref *ref)
 	return name;
 }
 
-static int mkdirs(const char *path)
-{
-	char *copy = strdup(path);
-	int rc = 0;
-
-	if (!copy)
-		return -ENOMEM;
-	for (char *p = copy + 1; *p && !rc; p++) {
-		if (*p != '/')
-			continue;
-		*p = 0;
-		if (mkdir(copy, 0755) && errno != EEXIST)
-			rc = -errno;
-		*p = '/';
-	}
-	if (!rc && mkdir(copy, 0755) && errno != EEXIST)
-		rc = -errno;
-	free(copy);
-	return rc;
-}
-
 /* The store, created if need be, locked; the lock's fd or -1. */
 static int store_open(char **dir)
 {
 	char *path = NULL;
 	int fd = -1, rc;
 
-	*dir = store_dir();
+	*dir = user_dir(USER_DATA, "store");
 	if (!*dir)
 		return -1;
-	rc = mkdirs(*dir);
-	if (!rc && asprintf(&path, "%s/blobs/sha256", *dir) >= 0)
-		rc = mkdirs(path);
+	rc = asprintf(&path, "%s/blobs/sha256", *dir) < 0 ? -ENOMEM
+							  : mkdirs(path, 0755);
 	free(path);
 	path = NULL;
 	if (!rc && asprintf(&path, "%s/oci-layout", *dir) >= 0 &&

@@ -4,6 +4,7 @@
 #ifndef BUMBLE_REGISTRY_H
 #define BUMBLE_REGISTRY_H
 
+#include <getopt.h>
 #include <stddef.h>
 
 #include "bundler.h"
@@ -58,7 +59,16 @@ enum {
 	{                                                                      \
 		"plain-http", no_argument, NULL, OPT_PLAIN_HTTP                \
 	}
-int reg_opts_take(struct reg_opts *o, int c, const char *arg);
+/* getopt_long for a command that talks to registries: the TLS options
+ * go into o; --help prints usage; a missing value or an unknown option
+ * is said. Returns the command's next own option, -1 at the end, or
+ * REG_OPT_DONE with the exit code in *rc. Call with optind = 0 first. */
+enum {
+	REG_OPT_DONE = -2
+};
+int reg_getopt(int argc, char **argv, const char *optstring,
+	       const struct option *options, const char *usage,
+	       struct reg_opts *o, int *rc);
 
 struct registry;
 
@@ -104,5 +114,16 @@ int reg_creds_find(const char *host, char **user, char **password);
 int reg_creds_store(const char *host, const char *user, const char *password);
 /* $XDG_CONFIG_HOME/bumble/auth.json, malloc'ed. */
 char *reg_auth_path(void);
+
+/* $XDG_{CONFIG,DATA,CACHE}_HOME/bumble/sub (~/.config, ~/.local/share,
+ * ~/.cache without them), malloc'ed (user_dirs.c). */
+enum user_dir_kind {
+	USER_CONFIG,
+	USER_DATA,
+	USER_CACHE
+};
+char *user_dir(enum user_dir_kind kind, const char *sub);
+/* mkdir -p path. 0 or a negative errno. */
+int mkdirs(const char *path, int mode);
 
 #endif

@@ -16,6 +16,12 @@ static size_t chunk_size(void)
 	return n >= 1024 ? n : 16u << 20;
 }
 
+static void reg_buf_drop(struct reg_buf *b)
+{
+	free(b->data);
+	memset(b, 0, sizeof(*b));
+}
+
 static int call(struct registry *r, struct reg_req *q, const char *doing,
 		long ok1, long ok2)
 {
@@ -201,10 +207,8 @@ int registry_blob_get(struct registry *r, const char *repo, const char *digest,
 	}
 	rc = EXIT_OK;
 out:
-	if (rc) {
-		free(out->data);
-		memset(out, 0, sizeof(*out));
-	}
+	if (rc)
+		reg_buf_drop(out);
 	reg_req_free(&q);
 	free(url);
 	return rc;
@@ -268,10 +272,8 @@ int registry_manifest_get(struct registry *r, const char *repo, const char *ref,
 		*strchr(media_type, ';') = 0;
 	rc = EXIT_OK;
 out:
-	if (rc) {
-		free(out->data);
-		memset(out, 0, sizeof(*out));
-	}
+	if (rc)
+		reg_buf_drop(out);
 	reg_req_free(&q);
 	free(url);
 	return rc;

@@ -61,24 +61,9 @@ unsigned char *base64_decode(const char *s, size_t *n)
 	return out;
 }
 
-static char *config_home(void)
-{
-	const char *x = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-	char *dir;
-
-	if (x && *x)
-		return strdup(x);
-	return asprintf(&dir, "%s/.config", home ? home : "") < 0 ? NULL : dir;
-}
-
 char *reg_auth_path(void)
 {
-	char *home = config_home(), *path = NULL;
-
-	if (home && asprintf(&path, "%s/bumble/auth.json", home) < 0)
-		path = NULL;
-	free(home);
-	return path;
+	return user_dir(USER_CONFIG, "auth.json");
 }
 
 /* Does an "auths" key name host? docker writes https://HOST/... too,
@@ -153,28 +138,10 @@ int reg_creds_find(const char *host, char **user, char **password)
 	return rc;
 }
 
-static int mkdir_for(const char *path)
-{
-	char *copy = strdup(path);
-	int rc = 0;
-
-	if (!copy)
-		return -ENOMEM;
-	for (char *p = copy + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = 0;
-		if (mkdir(copy, 0700) && errno != EEXIST)
-			rc = -errno;
-		*p = '/';
-	}
-	free(copy);
-	return rc;
-}
-
 int reg_creds_store(const char *host, const char *user, const char *password)
 {
 	char *path = reg_auth_path(), *text = NULL, *cred = NULL, *enc = NULL;
+	char *dir = NULL;
 	json_t *j = NULL, *auths;
 	int rc = EXIT_FAIL, e;
 
@@ -208,7 +175,8 @@ int reg_creds_store(const char *host, const char *user, const char *password)
 				    json_pack("{s:s}", "auth", enc));
 	}
 	text = json_dumps(j, JSON_INDENT(1) | JSON_SORT_KEYS);
-	e = text ? mkdir_for(path) : -ENOMEM;
+	dir = user_dir(USER_CONFIG, "");
+	e = text && dir ? mkdirs(dir, 0700) : -ENOMEM;
 	if (!e)
 		e = write_file_atomic(path, text, strlen(text), 0600);
 	if (e) {
@@ -227,6 +195,7 @@ out:
 	free(enc);
 	free(text);
 	json_decref(j);
+	free(dir);
 	free(path);
 	return rc;
 }

@@ -117,18 +117,40 @@ char *reg_host_parse(const char *arg)
 	return host;
 }
 
-int reg_opts_take(struct reg_opts *o, int c, const char *arg)
+int reg_getopt(int argc, char **argv, const char *optstring,
+	       const struct option *options, const char *usage,
+	       struct reg_opts *o, int *rc)
 {
-	switch (c) {
-	case OPT_CA_FILE:
-		o->ca_file = arg;
-		return 1;
-	case OPT_INSECURE:
-		o->insecure = 1;
-		return 1;
-	case OPT_PLAIN_HTTP:
-		o->plain_http = 1;
-		return 1;
+	int c;
+
+	opterr = 0;
+	for (;;) {
+		c = getopt_long(argc, argv, optstring, options, NULL);
+		switch (c) {
+		case OPT_CA_FILE:
+			o->ca_file = optarg;
+			continue;
+		case OPT_INSECURE:
+			o->insecure = 1;
+			continue;
+		case OPT_PLAIN_HTTP:
+			o->plain_http = 1;
+			continue;
+		case 'h':
+			fputs(usage, stdout);
+			*rc = EXIT_OK;
+			return REG_OPT_DONE;
+		case ':':
+			err("%s needs a value; see 'bumble %s --help'",
+			    argv[optind - 1], argv[0]);
+			*rc = EXIT_USAGE;
+			return REG_OPT_DONE;
+		case '?':
+			err("unknown option '%s'; see 'bumble %s --help'",
+			    argv[optind - 1], argv[0]);
+			*rc = EXIT_USAGE;
+			return REG_OPT_DONE;
+		}
+		return c;
 	}
-	return 0;
 }

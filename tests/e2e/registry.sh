@@ -10,6 +10,18 @@ TOOL=$WORK/execsnoop
 run "$BUMBLE" bundle "$EXAMPLES/execsnoop.bpf.c" -o "$TOOL" --version 1.0
 check "bundle" test "$RC" = 0
 
+# Usage errors: exit 2, before any network.
+expect_exit 2 "give a tool or layout and where" "push without a reference" "$BUMBLE" push "$TOOL"
+expect_exit 2 "unknown option '--bogus'; see 'bumble pull --help'" "pull: an unknown option" \
+	"$BUMBLE" pull --bogus 127.0.0.1:1/x:1
+expect_exit 2 "--ca-file needs a value" "--ca-file without a file" "$BUMBLE" pull 127.0.0.1:1/x:1 --ca-file
+expect_exit 2 "push needs a tag" "push to a digest" \
+	"$BUMBLE" push "$TOOL" "127.0.0.1:1/x@sha256:$(printf '%064d' 0)"
+expect_exit 2 "not an image reference" "an upper-case repository" "$BUMBLE" push "$TOOL" "127.0.0.1:1/X:1"
+expect_exit 2 "give an image or a program" "run without an image" "$BUMBLE" run
+run "$BUMBLE" push --help
+check "push --help: exit 0, the usage on stdout" grep -q "^Usage: bumble push" "$WORK/out"
+
 needs REGISTRY
 PORT=$(free_port)
 R=127.0.0.1:$PORT
