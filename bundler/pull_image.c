@@ -100,8 +100,11 @@ static int tool_from_layer(json_t *config, const struct reg_buf *layer,
 	size_t n, pos = 0, size;
 	int rc = EXIT_INPUT;
 
-	if (!entry || *entry != '/' || !entry[1]) {
-		err("the image's config has no entrypoint; not a bumble tool");
+	/* the tool's name becomes a file name: one plain component */
+	if (!entry || *entry != '/' || !entry[1] || strchr(entry + 1, '/') ||
+	    entry[1] == '.' || strlen(entry) > 100) {
+		err("the image's config has no entrypoint /NAME; not a bumble "
+		    "tool");
 		return EXIT_INPUT;
 	}
 	if (gunzip(layer, &tar, &n)) {

@@ -8,6 +8,8 @@
   huge-manifest PORT_FILE MODE
       a fake registry whose every manifest is endless: MODE "length"
       announces 1 GiB in Content-Length, "chunked" streams without one.
+  unavailable PORT_FILE COUNT_FILE
+      a fake registry that answers every request 503, and counts them.
 
 Each binds 127.0.0.1 on a free port and writes the port to PORT_FILE.
 """
@@ -122,10 +124,29 @@ def huge_manifest(port_file, mode):
     serve(Huge, port_file)
 
 
+def unavailable(port_file, count_file):
+    class Busy(http.server.BaseHTTPRequestHandler):
+        def log_message(self, fmt, *args):
+            pass
+
+        def do_GET(self):
+            with open(count_file, "a") as f:
+                f.write(self.path + "\n")
+            self.send_response(503)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        do_HEAD = do_GET
+
+    serve(Busy, port_file)
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "token":
         token_server(*sys.argv[2:9])
     elif sys.argv[1] == "huge-manifest":
         huge_manifest(*sys.argv[2:4])
+    elif sys.argv[1] == "unavailable":
+        unavailable(*sys.argv[2:4])
     else:
         sys.exit("usage: registry_servers.py token|huge-manifest ...")

@@ -147,3 +147,17 @@ for mode in length chunked; do
 	check "with bounded memory ($mode: ${rss:-?} KiB)" test "${rss:-0}" -lt 65536
 done
 check "nothing written" test ! -e "$WORK/huge"
+
+# A registry that answers 503: retried with backoff, a few times only.
+step start_server "$WORK/busy.port" unavailable "$WORK/busy.port" "$WORK/busy.count"
+expect_exit 1 "HTTP 503" "a registry answering 503: a clear error" \
+	"$BUMBLE" pull "127.0.0.1:$SERVER_PORT/busy/x:1" --plain-http -o "$WORK/busy"
+check "after 4 attempts" test "$(wc -l <"$WORK/busy.count")" = 4
+
+# Progress goes to stderr on a terminal, and nowhere else.
+needs REGISTRY
+run "$BUMBLE" pull "$R/tools/execsnoop:1.0" --plain-http -o "$WORK/notty-pulled"
+check "no progress when stderr is not a terminal" sh -c "test $RC = 0 && ! grep -q MiB '$WORK/err'"
+needs REGISTRY,BASH_TTY
+run script -qec "'$BUMBLE' pull '$R/tools/execsnoop:1.0' --plain-http -o '$WORK/tty-pulled'" /dev/null
+check "progress on a terminal" grep -q "MiB" "$WORK/out"
