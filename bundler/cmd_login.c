@@ -79,7 +79,7 @@ int cmd_login(int argc, char **argv)
 	struct reg_opts o = {0};
 	struct registry *r;
 	char *host = NULL, *user = NULL, *password = NULL, *path;
-	int c, from_stdin = 0, rc = EXIT_FAIL;
+	int c, from_stdin = 0, asked = 0, rc = EXIT_FAIL;
 
 	const char *user_arg = NULL;
 
@@ -117,8 +117,11 @@ int cmd_login(int argc, char **argv)
 	o.user = user;
 	o.password = password;
 	r = registry_open(host, &o);
-	rc = r ? registry_ping(r) : EXIT_FAIL;
+	rc = r ? registry_ping(r, &asked) : EXIT_FAIL;
 	registry_close(r);
+	if (!rc && !asked)
+		warn("%s lets anyone in; the credentials are saved unchecked",
+		     host);
 	if (!rc)
 		rc = reg_creds_store(host, user, password);
 	if (!rc) {

@@ -83,8 +83,9 @@ struct reg_buf {
 	size_t len, max;
 };
 
-/* GET /v2/ with authentication: the login check. Exit code. */
-int registry_ping(struct registry *r);
+/* GET /v2/ with authentication: the login check. Exit code; *asked is
+ * set when the registry wanted credentials (and took them). */
+int registry_ping(struct registry *r, int *asked);
 /* 1 if the blob is there, 0 if not, -1 on an error having said why. */
 int registry_blob_exists(struct registry *r, const char *repo,
 			 const char *digest);

@@ -33,11 +33,12 @@ static int call(struct registry *r, struct reg_req *q, const char *doing,
 	return -1;
 }
 
-int registry_ping(struct registry *r)
+int registry_ping(struct registry *r, int *asked)
 {
 	struct reg_req q = {.method = "GET", .url = "/v2/"};
 	int rc = call(r, &q, "the API check (GET /v2/)", 200, 200);
 
+	*asked = r->auth != NULL;
 	reg_req_free(&q);
 	return rc ? EXIT_FAIL : EXIT_OK;
 }

@@ -30,6 +30,9 @@ check "docker-registry answers" curl -sf -o /dev/null "http://$R/v2/"
 LOG=$WORK/plain.log
 posts() { grep -c 'http.request.method=POST' "$LOG"; }
 
+run sh -c "echo pw | XDG_CONFIG_HOME='$WORK/config' '$BUMBLE' login '$R' -u bob --password-stdin --plain-http"
+check "login to a registry without auth: saved, with a warning" \
+	sh -c "test $RC = 0 && grep -q 'saved unchecked' '$WORK/err'"
 run "$BUMBLE" push "$TOOL" "$R/tools/execsnoop:1.0" --plain-http
 check "push: exit 0" test "$RC" = 0
 IMAGE=$(cat "$WORK/out")
