@@ -62,37 +62,61 @@ static int push_blob(struct registry *r, const struct reg_ref *ref,
 				  b->size);
 }
 
-/* The config and layers of manifest m, then m under tag. */
+/* The config and layers of manifest m, or the manifests of index m,
+ * then m under tag (an index's manifests under their digests). */
 static int push_manifest(struct registry *r, const struct reg_ref *ref,
 			 const char *from, const struct blob_set *s,
-			 const struct oci_blob *m, const char *tag)
+			 const struct oci_blob *m, const char *tag, int depth)
 {
-	json_t *j = json_loadb(m->data, m->size, 0, NULL), *layer;
-	const char *cfg = json_string_value(
-	    json_object_get(json_object_get(j, "config"), "digest"));
+	json_t *j = json_loadb(m->data, m->size, 0, NULL), *d;
+	json_t *children = json_object_get(j, "manifests");
 	const char *type = json_string_value(json_object_get(j, "mediaType"));
 	size_t i;
-	int rc = EXIT_INPUT;
+	int rc = EXIT_OK;
 
-	if (!cfg) {
+	if (children && depth == 0) {
+		json_array_foreach(children, i, d)
+		{
+			const char *digest =
+			    json_string_value(json_object_get(d, "digest"));
+			const struct oci_blob *child =
+			    digest ? find_blob(s, digest) : NULL;
+
+			if (!child) {
+				err("index %s names a manifest the image "
+				    "lacks",
+				    m->digest);
+				rc = EXIT_INPUT;
+				break;
+			}
+			rc = push_manifest(r, ref, from, s, child, digest, 1);
+			if (rc)
+				break;
+		}
+	} else if (!json_object_get(j, "config")) {
 		err("manifest %s names no config; not an image manifest",
 		    m->digest);
-		goto out;
+		rc = EXIT_INPUT;
+	} else {
+		rc = push_blob(r, ref, from, s,
+			       json_string_value(json_object_get(
+				   json_object_get(j, "config"), "digest"))
+				   ?: "");
+		json_array_foreach(json_object_get(j, "layers"), i, d)
+		{
+			if (rc)
+				break;
+			rc = push_blob(
+			    r, ref, from, s,
+			    json_string_value(json_object_get(d, "digest"))
+				?: "");
+		}
 	}
-	rc = push_blob(r, ref, from, s, cfg);
-	json_array_foreach(json_object_get(j, "layers"), i, layer)
-	{
-		if (rc)
-			break;
-		rc = push_blob(
-		    r, ref, from, s,
-		    json_string_value(json_object_get(layer, "digest")) ?: "");
-	}
+	if (!type)
+		type = children ? OCI_INDEX_TYPE : m->media_type;
 	if (!rc)
-		rc = registry_manifest_put(r, ref->repo, tag,
-					   type ? type : m->media_type, m->data,
+		rc = registry_manifest_put(r, ref->repo, tag, type, m->data,
 					   m->size);
-out:
 	json_decref(j);
 	return rc;
 }
@@ -145,14 +169,60 @@ static int layout_blob(const char *dir, const char *digest,
 	return 0;
 }
 
-/* The manifests of the layout's index with their ref names, and every
- * blob they name. */
+/* The blob a descriptor of the layout names. */
+static int desc_blob(const char *dir, json_t *d, struct blob_set *s)
+{
+	return layout_blob(
+	    dir, json_string_value(json_object_get(d, "digest")) ?: "",
+	    json_string_value(json_object_get(d, "mediaType")) ?: "", s);
+}
+
+/* Manifest digest of the layout at dir and every blob it names: an
+ * image's config and layers, or an index's manifests and theirs. */
+static int read_manifest(const char *dir, const char *digest,
+			 struct blob_set *s, int depth)
+{
+	const struct oci_blob *m;
+	json_t *mj, *d;
+	size_t k;
+	int rc = layout_blob(dir, digest, OCI_MANIFEST_TYPE, s);
+
+	if (rc)
+		return rc;
+	m = find_blob(s, digest);
+	mj = json_loadb(m->data, m->size, 0, NULL);
+	if (json_object_get(mj, "manifests") && depth == 0) {
+		json_array_foreach(json_object_get(mj, "manifests"), k, d)
+		{
+			rc = read_manifest(
+			    dir,
+			    json_string_value(json_object_get(d, "digest"))
+				?: "",
+			    s, 1);
+			if (rc)
+				break;
+		}
+	} else {
+		rc = desc_blob(dir, json_object_get(mj, "config"), s);
+		json_array_foreach(json_object_get(mj, "layers"), k, d)
+		{
+			if (rc)
+				break;
+			rc = desc_blob(dir, d, s);
+		}
+	}
+	json_decref(mj);
+	return rc;
+}
+
+/* The manifests of the layout's index, and every blob they name; names
+ * gets the digests of the image and of the artifact named after it. */
 static int read_layout(const char *dir, struct blob_set *s, char names[2][72])
 {
 	char *path;
-	json_t *index, *d, *layer;
+	json_t *index, *d;
 	json_error_t je;
-	size_t i, k;
+	size_t i;
 	int rc = 0;
 
 	if (asprintf(&path, "%s/index.json", dir) < 0)
@@ -171,40 +241,14 @@ static int read_layout(const char *dir, struct blob_set *s, char names[2][72])
 		const char *name = json_string_value(
 		    json_object_get(json_object_get(d, "annotations"),
 				    "org.opencontainers.image.ref.name"));
-		const struct oci_blob *m;
-		json_t *mj;
 
-		if (!digest ||
-		    (rc = layout_blob(dir, digest, OCI_MANIFEST_TYPE, s)))
+		if (!digest || (rc = read_manifest(dir, digest, s, 0)))
 			break;
-		m = find_blob(s, digest);
-		mj = json_loadb(m->data, m->size, 0, NULL);
 		/* the image, and the artifact named after it */
 		if (!*names[0] && (!name || !strstr(name, "-ebpf")))
-			strcpy(names[0], m->digest);
+			snprintf(names[0], 72, "%s", digest);
 		else if (name && strstr(name, "-ebpf"))
-			strcpy(names[1], m->digest);
-		d = json_object_get(mj, "config");
-		rc = layout_blob(
-		    dir, json_string_value(json_object_get(d, "digest")) ?: "",
-		    json_string_value(json_object_get(d, "mediaType")) ?: "",
-		    s);
-		json_array_foreach(json_object_get(mj, "layers"), k, layer)
-		{
-			if (rc)
-				break;
-			rc = layout_blob(
-			    dir,
-			    json_string_value(json_object_get(layer, "digest"))
-				?: "",
-			    json_string_value(
-				json_object_get(layer, "mediaType"))
-				?: "",
-			    s);
-		}
-		json_decref(mj);
-		if (rc)
-			break;
+			snprintf(names[1], 72, "%s", digest);
 	}
 	json_decref(index);
 	if (!rc && !*names[0]) {
@@ -265,9 +309,9 @@ static int push(const char *input, const struct reg_ref *ref,
 	snprintf(art_tag, sizeof(art_tag), "%s-ebpf", ref->tag);
 	/* the artifact first: the tag the user named comes last */
 	if (art)
-		rc = push_manifest(r, ref, from, &s, art, art_tag);
+		rc = push_manifest(r, ref, from, &s, art, art_tag, 0);
 	if (!rc)
-		rc = push_manifest(r, ref, from, &s, image, ref->tag);
+		rc = push_manifest(r, ref, from, &s, image, ref->tag, 0);
 	if (!rc) {
 		printf("%s/%s@%s\n", ref->host, ref->repo, image->digest);
 		fprintf(stderr, "bumble: pushed %s to %s/%s:%s\n", input,

@@ -10,6 +10,7 @@ prereq REGISTRY "docker-registry is not installed (toolchain/deps.sh installs it
 	command -v docker-registry
 prereq HTPASSWD "htpasswd is not installed (apache2-utils; toolchain/deps.sh)" \
 	command -v htpasswd
+prereq X86_64 "the test images are linux/amd64" test "$(uname -m)" = x86_64
 prereq OPENSSL "openssl is not installed (toolchain/deps.sh installs it)" \
 	command -v openssl
 

@@ -94,6 +94,39 @@ run curl -sf -o /dev/null -H "Accept: application/vnd.oci.image.manifest.v1+json
 	"http://$R/v2/layout/execsnoop/manifests/2-ebpf"
 check "and its artifact under TAG-ebpf" test "$RC" = 0
 
+# An image index (a layout made here, the image as linux/amd64): pushed
+# with its manifests, and resolved to this host's platform on pull.
+step python3 - "$WORK/layout" "$WORK/indexed" <<'PY'
+import hashlib, json, shutil, sys
+src, out = sys.argv[1], sys.argv[2]
+shutil.copytree(src, out)
+image = [m for m in json.load(open(src + "/index.json"))["manifests"]
+         if m["annotations"]["org.opencontainers.image.ref.name"] == "1.0"][0]
+index = json.dumps({"schemaVersion": 2,
+    "mediaType": "application/vnd.oci.image.index.v1+json",
+    "manifests": [{"mediaType": image["mediaType"], "digest": image["digest"],
+                   "size": image["size"],
+                   "platform": {"architecture": "amd64", "os": "linux"}}]}).encode()
+d = hashlib.sha256(index).hexdigest()
+open(f"{out}/blobs/sha256/{d}", "wb").write(index)
+json.dump({"schemaVersion": 2, "manifests": [{
+    "mediaType": "application/vnd.oci.image.index.v1+json",
+    "digest": "sha256:" + d, "size": len(index),
+    "annotations": {"org.opencontainers.image.ref.name": "multi"}}]},
+    open(out + "/index.json", "w"))
+PY
+run "$BUMBLE" push "$WORK/indexed" "$R/indexed/execsnoop:multi" --plain-http
+check "push of a layout holding an image index" test "$RC" = 0
+run curl -s -H "Accept: application/vnd.oci.image.index.v1+json" \
+	"http://$R/v2/indexed/execsnoop/manifests/multi"
+check "the tag names the index" grep -q '"architecture": *"amd64"' "$WORK/out"
+needs REGISTRY,X86_64
+run "$BUMBLE" pull "$R/indexed/execsnoop:multi" --plain-http -o "$WORK/indexed-tool"
+check "pull resolves the index to this host's image" cmp "$TOOL" "$WORK/indexed-tool"
+needs REGISTRY
+expect_exit 3 "has no image for linux/arm64" "pull --arch arm64 of an index without one" \
+	"$BUMBLE" pull "$R/indexed/execsnoop:multi" --plain-http --arch arm64 -o "$WORK/none"
+
 # Faults: nothing is written on any failure.
 expect_exit 1 "not found" "pull of a missing tag" \
 	"$BUMBLE" pull "$R/tools/execsnoop:nope" --plain-http -o "$WORK/none"
