@@ -267,7 +267,7 @@ static int push(const char *input, const struct reg_ref *ref,
 	struct registry *r = NULL;
 	char names[2][72] = {"", ""};
 	const struct oci_blob *image, *art;
-	char art_tag[160];
+	char art_tag[160], *scope = NULL;
 	struct stat st;
 	int rc;
 
@@ -304,6 +304,13 @@ static int push(const char *input, const struct reg_ref *ref,
 		rc = EXIT_FAIL;
 		goto out;
 	}
+	/* one token for the whole push, not one to look and one to write */
+	if (asprintf(&scope, "repository:%s:pull,push", ref->repo) < 0)
+		scope = NULL;
+	if (!scope || registry_want_scope(r, scope)) {
+		rc = EXIT_FAIL;
+		goto out;
+	}
 	image = find_blob(&s, names[0]);
 	art = *names[1] ? find_blob(&s, names[1]) : NULL;
 	snprintf(art_tag, sizeof(art_tag), "%s-ebpf", ref->tag);
@@ -318,6 +325,7 @@ static int push(const char *input, const struct reg_ref *ref,
 			ref->host, ref->repo, ref->tag);
 	}
 out:
+	free(scope);
 	registry_close(r);
 	for (size_t i = 0; i < s.owned_count; i++)
 		free(s.owned[i]);

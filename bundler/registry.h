@@ -77,6 +77,10 @@ struct registry;
 struct registry *registry_open(const char *host, const struct reg_opts *o);
 void registry_close(struct registry *r);
 
+/* Asks Bearer tokens of this session to cover scope too (push asks
+ * "repository:REPO:pull,push" up front: one token, not two). 0 or -1. */
+int registry_want_scope(struct registry *r, const char *scope);
+
 /* Bytes received, bounded. */
 struct reg_buf {
 	unsigned char *data;

@@ -183,6 +183,7 @@ static CURLcode perform(struct registry *r, struct reg_req *q, const char *url,
 	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
 	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 60L);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	if (r->o.ca_file)
 		curl_easy_setopt(c, CURLOPT_CAINFO, r->o.ca_file);
 	if (r->o.insecure) {
@@ -292,6 +293,20 @@ static char *escape(CURL *c, const char *s)
 	return copy;
 }
 
+int registry_want_scope(struct registry *r, const char *scope)
+{
+	char *all;
+
+	if (has_scope(r->scopes, scope))
+		return 0;
+	if (asprintf(&all, "%s%s%s", r->scopes ? r->scopes : "",
+		     r->scopes ? " " : "", scope) < 0)
+		return -1;
+	free(r->scopes);
+	r->scopes = all;
+	return 0;
+}
+
 /* GET realm?service=S&scope=A&scope=B, with Basic credentials if any:
  * the token, or NULL having said why. */
 static char *fetch_token(struct registry *r, const char *realm,
@@ -327,7 +342,7 @@ static char *fetch_token(struct registry *r, const char *realm,
 		q.too_big = 0;
 		q.error_body.len = 0;
 		rc = perform(r, &q, url, basic);
-		if (!reg_retry(r, rc, q.status, attempt))
+		if (!reg_retry(rc, q.status, attempt))
 			break;
 	}
 	if (rc != CURLE_OK) {
@@ -396,15 +411,8 @@ static int answer_challenge(struct registry *r, const char *challenge)
 		goto out;
 	}
 	/* one token for every scope this session has needed */
-	if (scope && !has_scope(r->scopes, scope)) {
-		char *all;
-
-		if (asprintf(&all, "%s%s%s", r->scopes ? r->scopes : "",
-			     r->scopes ? " " : "", scope) < 0)
-			goto out;
-		free(r->scopes);
-		r->scopes = all;
-	}
+	if (scope && registry_want_scope(r, scope))
+		goto out;
 	token = fetch_token(r, realm, service);
 	if (!token)
 		goto out;
@@ -445,7 +453,7 @@ int reg_do(struct registry *r, struct reg_req *q)
 				goto out;
 			continue;
 		}
-		if (!reg_retry(r, cc, q->status, attempt++))
+		if (!reg_retry(cc, q->status, attempt++))
 			break;
 	}
 	if (q->too_big) {
@@ -474,7 +482,7 @@ out:
 }
 
 /* Retry? Connection errors, 5xx and 429, a few times with backoff. */
-int reg_retry(struct registry *r, CURLcode cc, long status, int attempt)
+int reg_retry(CURLcode cc, long status, int attempt)
 {
 	int transient = cc == CURLE_COULDNT_CONNECT || cc == CURLE_SEND_ERROR ||
 			cc == CURLE_RECV_ERROR || cc == CURLE_GOT_NOTHING ||
@@ -483,7 +491,6 @@ int reg_retry(struct registry *r, CURLcode cc, long status, int attempt)
 			(cc == CURLE_OK && (status >= 500 || status == 429));
 	struct timespec ts;
 
-	(void)r;
 	if (!transient || attempt + 1 >= ATTEMPTS)
 		return 0;
 	ts.tv_sec = 0;
@@ -503,8 +510,12 @@ void reg_curl_error(const struct registry *r, CURLcode cc,
 
 	(void)q;
 	switch (cc) {
-	case CURLE_PEER_FAILED_VERIFICATION:
 	case CURLE_SSL_CACERT_BADFILE:
+		err("%s: cannot use the CA file %s (%s)", host,
+		    r->o.ca_file ? r->o.ca_file : "of the system",
+		    curl_easy_strerror(cc));
+		break;
+	case CURLE_PEER_FAILED_VERIFICATION:
 		err("%s: the registry's TLS certificate is not trusted (%s); "
 		    "give --ca-file FILE with the CA that signed it, or "
 		    "--insecure to skip the check",

@@ -41,7 +41,7 @@ struct reg_req {
  * (any status but 401), -1 having said why. */
 int reg_do(struct registry *r, struct reg_req *q);
 /* Sleeps and returns 1 if a failed attempt should be retried. */
-int reg_retry(struct registry *r, CURLcode cc, long status, int attempt);
+int reg_retry(CURLcode cc, long status, int attempt);
 void reg_curl_error(const struct registry *r, CURLcode cc,
 		    const struct reg_req *q, const char *who);
 /* "HOST: DOING: HTTP 404 MANIFEST_UNKNOWN: ..." from the answer. */

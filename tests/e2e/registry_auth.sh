@@ -138,9 +138,12 @@ check "with a clear error" grep -q "token server refused the credentials" "$WORK
 run sh -c "echo '$SECRET' | '$BUMBLE' login '$B' -u alice --password-stdin --plain-http"
 keep
 check "Bearer login: exit 0" test "$RC" = 0
+tokens=$(grep -c 'GET /token' "$WORK/servers.log")
 run "$BUMBLE" push "$TOOL" "$B/tools/execsnoop:1.0" --plain-http
 keep
 check "push with a Bearer token" test "$RC" = 0
+check "one token for the whole push (pull and push asked at once)" test \
+	"$(grep -c 'GET /token' "$WORK/servers.log")" = $((tokens + 1))
 run "$BUMBLE" push "$TOOL" "$B/other/execsnoop:1.0" --plain-http --mount-from tools/execsnoop
 keep
 check "mount across repositories with one token for both scopes" test "$RC" = 0
