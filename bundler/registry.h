@@ -46,19 +46,19 @@ struct reg_opts {
 	const char *user, *password; /* login: instead of the stored ones */
 };
 
-/* Parses --ca-file, --insecure and --plain-http at argv[optind-1] for a
- * getopt loop: 1 if it was one of them, 0 if not. */
+/* The TLS options, for a command's getopt_long table. */
 enum {
 	OPT_CA_FILE = 300,
 	OPT_INSECURE,
 	OPT_PLAIN_HTTP
 };
-#define REG_LONG_OPTIONS                                                       \
-	{"ca-file", required_argument, NULL, OPT_CA_FILE},                     \
-	    {"insecure", no_argument, NULL, OPT_INSECURE},                     \
-	{                                                                      \
-		"plain-http", no_argument, NULL, OPT_PLAIN_HTTP                \
-	}
+/* clang-format off */
+#define REG_LONG_OPTIONS \
+	{"ca-file", required_argument, NULL, OPT_CA_FILE}, \
+	{"insecure", no_argument, NULL, OPT_INSECURE}, \
+	{"plain-http", no_argument, NULL, OPT_PLAIN_HTTP}
+/* clang-format on */
+
 /* getopt_long for a command that talks to registries: the TLS options
  * go into o; --help prints usage; a missing value or an unknown option
  * is said. Returns the command's next own option, -1 at the end, or
