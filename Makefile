@@ -42,6 +42,9 @@ SHARED_SRCS := stub/sha256.c stub/payload.c stub/oci_layout.c stub/beneath.c \
 STUB_OBJS  := $(patsubst stub/%.c,$(OBJ)/stub/%.o,$(STUB_SRCS))
 GEN_OBJS   := $(patsubst generator/%.c,$(OBJ)/generator/%.o,$(GEN_SRCS))
 CLI_OBJS   := $(patsubst bundler/%.c,$(OBJ)/bundler/%.o,$(CLI_SRCS))
+# the system libraries bumble links: libbpf's, and libcurl and jansson
+# for the registry client
+CLI_LIBS   := -lelf -lz -lcurl -ljansson
 SHARED_OBJS := $(patsubst stub/%.c,$(OBJ)/shared/%.o,$(SHARED_SRCS))
 
 STAMP_SRC     := $(SRC)/.fetched
@@ -123,7 +126,7 @@ $(OBJ)/init_templates.o: $(INIT_TEMPLATES_C)
 
 $(BUMBLE): $(CLI_OBJS) $(GEN_OBJS) $(SHARED_OBJS) $(OBJ)/init_templates.o $(STAMP_SYSROOT)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) -o $@ $(CLI_OBJS) $(GEN_OBJS) $(SHARED_OBJS) $(OBJ)/init_templates.o $(HOST)/lib/libbpf.a -lelf -lz
+	$(HOST_CC) $(HOST_CFLAGS) -o $@ $(CLI_OBJS) $(GEN_OBJS) $(SHARED_OBJS) $(OBJ)/init_templates.o $(HOST)/lib/libbpf.a $(CLI_LIBS)
 
 demo: deps all
 	@tests/demo.sh
@@ -150,9 +153,14 @@ fuzz: deps all
 
 # Benchmarks against a hand-written libbpf tool and bpftrace (root, about
 # four minutes): writes bench/RESULTS.md. Not part of the tests.
-.PHONY: bench
+.PHONY: bench bench-registry
 bench: all
 	@bench/bench.sh
+
+# bumble push/pull beside skopeo copy, one docker-registry on 127.0.0.1
+# (about a minute): writes bench/REGISTRY_RESULTS.md.
+bench-registry: all
+	@bench/registry_bench.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/bumble

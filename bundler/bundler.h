@@ -34,6 +34,14 @@ int cmd_inspect(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_push(int argc, char **argv);
+int cmd_pull(int argc, char **argv);
+int cmd_login(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_images(int argc, char **argv);
+int cmd_tag(int argc, char **argv);
+int cmd_rmi(int argc, char **argv);
+int cmd_logout(int argc, char **argv);
 
 /* Writes a bundled tool as an OCI layout dir, OCI archive and/or
  * docker-archive (any may be NULL). Returns an exit code. */

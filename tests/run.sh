@@ -43,6 +43,7 @@ export UBSAN_OPTIONS=exitcode=86${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}
 WRAP_ALLOC=-Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=strndup,--wrap=asprintf,--wrap=vasprintf
 # the sources the tool and bumble share, as the Makefile lists them
 SHARED_SRCS=$(make -s print-SHARED_SRCS)
+CLI_LIBS=$(make -s print-CLI_LIBS)
 CFLAGS="-D_GNU_SOURCE -Wall -Wextra -Werror -Istub -Istub/include -Igenerator -Itests/unit -Ibuild/host/include -Ibuild/obj/bumble/gen"
 
 # unit NAME CMD...: runs a unit test program; each of its "ok" / "not ok"
@@ -105,7 +106,7 @@ part_cli() {
 	# shellcheck disable=SC2086
 	if ! gcc $SAN $CFLAGS -Ibundler -DBUMBLE_VERSION='"asan"' bundler/*.c \
 		generator/*.c $SHARED_SRCS build/obj/bumble/gen/init_templates.c \
-		build/host/lib/libbpf.a -lelf -lz -o "$TESTOUT/bumble"; then
+		build/host/lib/libbpf.a $CLI_LIBS -o "$TESTOUT/bumble"; then
 		fail "building bumble with ASan/UBSan"
 		return
 	fi

@@ -12,6 +12,8 @@ PACKAGES=(
 	bpftool         # inspecting BTF
 	libelf-dev      # the CLI's libbpf needs libelf and zlib
 	zlib1g-dev
+	libcurl4-openssl-dev # the CLI's registry client (push, pull, login)
+	libjansson-dev  # JSON of registry answers and credentials
 	linux-libc-dev  # UAPI headers copied into the musl sysroot
 	dpkg-dev        # apt-get source unpacks with dpkg-source
 	xz-utils
@@ -28,6 +30,9 @@ PACKAGES=(
 	umoci           # tests: unpacking (diff_ids checked)
 	oci-image-tool  # tests: OCI image layout validation
 	podman          # tests: running the exported image
+	docker-registry # tests: a real registry for push and pull
+	apache2-utils   # tests: htpasswd for the registry's basic auth
+	openssl         # tests: a test CA and the token server's signatures
 	runc
 	qemu-system-x86 # tests: the kernel matrix boots Debian kernels under qemu
 	busybox-static  # tests: the userland of the kernel-matrix guests

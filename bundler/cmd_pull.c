@@ -1,0 +1,78 @@
+/* bumble pull: an image from a registry back into the tool that was
+ * pushed, byte for byte, verified before it is written (pull_image.c). */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "local_store.h"
+
+static const char usage[] =
+    "Usage: bumble pull HOST[:PORT]/REPO[:TAG|@DIGEST] [-o TOOL]\n"
+    "                   [--arch ARCH]\n"
+    "                   [--ca-file FILE | --insecure | --plain-http]\n\n"
+    "Fetches an image pushed by 'bumble push' (or copied by skopeo) into\n"
+    "the local store ('bumble images'), and with -o writes the tool it\n"
+    "holds, byte-identical to the one pushed. Every blob is checked\n"
+    "against its digest and size, then the tool's payload, and for -o the\n"
+    "tool's own --verify, before anything is written (TOOL atomically;\n"
+    "nothing on a failure). An image index is resolved to\n"
+    "this host's architecture, or --arch (amd64, arm64). A BumbleBee image\n"
+    "is bundled into a tool here. TLS options as for 'bumble push'.\n";
+
+enum {
+	OPT_ARCH = 400
+};
+
+int cmd_pull(int argc, char **argv)
+{
+	static const struct option options[] = {
+	    REG_LONG_OPTIONS,
+	    {"arch", required_argument, NULL, OPT_ARCH},
+	    {"output", required_argument, NULL, 'o'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	struct reg_opts o = {0};
+	const char *out = NULL, *arch = NULL;
+	struct pulled_image img;
+	struct pulled_tool t = {0};
+	struct reg_ref ref;
+	char *name;
+	int c, rc;
+
+	optind = 0;
+	while ((c = reg_getopt(argc, argv, ":ho:", options, usage, &o, &rc)) !=
+	       -1) {
+		if (c == REG_OPT_DONE)
+			return rc;
+		if (c == 'o')
+			out = optarg;
+		else if (c == OPT_ARCH)
+			arch = optarg;
+	}
+	if (optind + 1 != argc) {
+		err("give one image to pull: bumble pull HOST/REPO:TAG");
+		return EXIT_USAGE;
+	}
+	if (reg_ref_parse(argv[optind], &ref))
+		return EXIT_USAGE;
+	name = store_name(&ref);
+	rc = name ? pull_image(&ref, &o, arch, &img) : EXIT_FAIL;
+	if (rc)
+		goto out;
+	rc = image_tool(&img, ref.repo, &t);
+	if (!rc && out)
+		rc = pulled_tool_write(&t, out);
+	if (!rc)
+		rc = store_put(name, &img);
+	if (!rc)
+		fprintf(stderr, "bumble: pulled %s (%s, %s)%s%s\n", name,
+			t.name, img.digest, out ? " as " : "", out ? out : "");
+	pulled_tool_free(&t);
+	pulled_image_free(&img);
+out:
+	free(name);
+	reg_ref_free(&ref);
+	return rc;
+}
