@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "export.h"
-#include "json.h"
+#include "json_writer.h"
 #include "sha256.h"
 
 static int add_docker_layer(struct tar *t, const struct export_image *img,
@@ -22,7 +22,7 @@ static int add_docker_layer(struct tar *t, const struct export_image *img,
 
 int export_docker_tar(const struct export_image *img, struct tar *t)
 {
-	struct json j;
+	struct json_writer j;
 	char config_name[80], layer_name[96], repo_tag[512];
 	char *manifest;
 	size_t manifest_len;
@@ -34,21 +34,21 @@ int export_docker_tar(const struct export_image *img, struct tar *t)
 		 img->config.digest + 7);
 	snprintf(layer_name, sizeof(layer_name), "%s/layer.tar", layer_hex + 7);
 	snprintf(repo_tag, sizeof(repo_tag), "%s:%s", img->name, img->tag);
-	json_init(&j);
-	json_array(&j);
-	json_object(&j);
-	json_kv_string(&j, "Config", config_name);
-	json_key(&j, "RepoTags");
-	json_array(&j);
-	json_string(&j, repo_tag);
-	json_end(&j, ']');
-	json_key(&j, "Layers");
-	json_array(&j);
-	json_string(&j, layer_name);
-	json_end(&j, ']');
-	json_end(&j, '}');
-	json_end(&j, ']');
-	manifest = json_finish(&j, &manifest_len);
+	jw_init(&j);
+	jw_array(&j);
+	jw_object(&j);
+	jw_kv_string(&j, "Config", config_name);
+	jw_key(&j, "RepoTags");
+	jw_array(&j);
+	jw_string(&j, repo_tag);
+	jw_end(&j, ']');
+	jw_key(&j, "Layers");
+	jw_array(&j);
+	jw_string(&j, layer_name);
+	jw_end(&j, ']');
+	jw_end(&j, '}');
+	jw_end(&j, ']');
+	manifest = jw_finish(&j, &manifest_len);
 	if (!manifest)
 		return -1;
 	t->mtime = img->epoch;

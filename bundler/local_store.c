@@ -84,7 +84,6 @@ static json_t *index_load(const char *dir)
 		j = json_load_file(path, 0, NULL);
 		free(path);
 	}
-	/* (json_pack: the generator has a json_object() of its own) */
 	if (!json_is_array(json_object_get(j, "manifests"))) {
 		json_decref(j);
 		j = json_pack("{s:i,s:[]}", "schemaVersion", 2, "manifests");

@@ -147,16 +147,14 @@ int reg_creds_store(const char *host, const char *user, const char *password)
 
 	if (!path)
 		return EXIT_FAIL;
-	/* (json_pack, not json_object(): the generator's JSON writer has
-	 * a json_object of its own, and bumble links both) */
 	j = json_load_file(path, 0, NULL);
 	if (!json_is_object(j)) {
 		json_decref(j);
-		j = json_pack("{}");
+		j = json_object();
 	}
 	auths = json_object_get(j, "auths");
 	if (!json_is_object(auths)) {
-		auths = json_pack("{}");
+		auths = json_object();
 		json_object_set_new(j, "auths", auths);
 	}
 	if (!password) {

@@ -9,7 +9,7 @@
 #include <bpf/libbpf.h>
 
 #include "enum_names.h"
-#include "json.h"
+#include "json_writer.h"
 #include "oci.h"
 
 long long oci_epoch(void)
@@ -66,15 +66,15 @@ static const char *program_kind(const struct gen_program *p)
 
 char *oci_programs_label(const struct gen_model *m)
 {
-	struct json j;
+	struct json_writer j;
 
-	json_init(&j);
-	json_object(&j);
+	jw_init(&j);
+	jw_object(&j);
 	for (unsigned int i = 0; i < m->program_count; i++)
-		json_kv_string(&j, m->programs[i].name,
-			       program_kind(&m->programs[i]));
-	json_end(&j, '}');
-	return json_finish(&j, NULL);
+		jw_kv_string(&j, m->programs[i].name,
+			     program_kind(&m->programs[i]));
+	jw_end(&j, '}');
+	return jw_finish(&j, NULL);
 }
 
 static const char *map_type_name(int type)
@@ -86,187 +86,187 @@ static const char *map_type_name(int type)
 
 char *oci_maps_label(const struct gen_model *m)
 {
-	struct json j;
+	struct json_writer j;
 
-	json_init(&j);
-	json_object(&j);
+	jw_init(&j);
+	jw_object(&j);
 	for (unsigned int i = 0; i < m->map_count; i++)
-		json_kv_string(&j, m->maps[i].name,
-			       map_type_name(m->maps[i].type));
-	json_end(&j, '}');
-	return json_finish(&j, NULL);
+		jw_kv_string(&j, m->maps[i].name,
+			     map_type_name(m->maps[i].type));
+	jw_end(&j, '}');
+	return jw_finish(&j, NULL);
 }
 
-static void put_event(struct json *j, const struct gen_event *ev)
+static void put_event(struct json_writer *j, const struct gen_event *ev)
 {
-	json_object(j);
-	json_kv_string(j, "name", ev->type_name);
-	json_kv_int(j, "size", ev->size);
-	json_key(j, "fields");
-	json_array(j);
+	jw_object(j);
+	jw_kv_string(j, "name", ev->type_name);
+	jw_kv_int(j, "size", ev->size);
+	jw_key(j, "fields");
+	jw_array(j);
 	for (unsigned int i = 0; i < ev->field_count; i++) {
 		const struct gen_field *f = &ev->fields[i];
 
-		json_object(j);
-		json_kv_string(j, "name", f->name);
-		json_kv_int(j, "offset", f->offset);
-		json_kv_int(j, "size", f->size);
+		jw_object(j);
+		jw_kv_string(j, "name", f->name);
+		jw_kv_int(j, "offset", f->offset);
+		jw_kv_int(j, "size", f->size);
 		if (f->count > 1)
-			json_kv_int(j, "count", f->count);
+			jw_kv_int(j, "count", f->count);
 		if (f->bit_size) {
-			json_kv_int(j, "bit_shift", f->bit_shift);
-			json_kv_int(j, "bit_size", f->bit_size);
+			jw_kv_int(j, "bit_shift", f->bit_shift);
+			jw_kv_int(j, "bit_size", f->bit_size);
 		}
-		json_kv_string(j, "kind", kind_name(f->kind));
+		jw_kv_string(j, "kind", kind_name(f->kind));
 		if (f->format != BUMBLE_FORMAT_PLAIN)
-			json_kv_string(j, "format", format_name(f->format));
-		json_end(j, '}');
+			jw_kv_string(j, "format", format_name(f->format));
+		jw_end(j, '}');
 	}
-	json_end(j, ']');
-	json_end(j, '}');
+	jw_end(j, ']');
+	jw_end(j, '}');
 }
 
 /* Everything bumble knows of the program, for tools that read the image
  * without running it. */
 char *oci_model_label(const struct gen_model *m)
 {
-	struct json j;
+	struct json_writer j;
 
-	json_init(&j);
-	json_object(&j);
-	json_kv_string(&j, "name", m->name);
-	json_kv_string(&j, "version", m->version);
-	json_key(&j, "programs");
-	json_array(&j);
+	jw_init(&j);
+	jw_object(&j);
+	jw_kv_string(&j, "name", m->name);
+	jw_kv_string(&j, "version", m->version);
+	jw_key(&j, "programs");
+	jw_array(&j);
 	for (unsigned int i = 0; i < m->program_count; i++) {
-		json_object(&j);
-		json_kv_string(&j, "name", m->programs[i].name);
-		json_kv_string(&j, "section", m->programs[i].section);
-		json_kv_string(&j, "type", program_kind(&m->programs[i]));
-		json_end(&j, '}');
+		jw_object(&j);
+		jw_kv_string(&j, "name", m->programs[i].name);
+		jw_kv_string(&j, "section", m->programs[i].section);
+		jw_kv_string(&j, "type", program_kind(&m->programs[i]));
+		jw_end(&j, '}');
 	}
-	json_end(&j, ']');
-	json_key(&j, "maps");
-	json_array(&j);
+	jw_end(&j, ']');
+	jw_key(&j, "maps");
+	jw_array(&j);
 	for (unsigned int i = 0; i < m->map_count; i++) {
 		const struct gen_map *gm = &m->maps[i];
 
-		json_object(&j);
-		json_kv_string(&j, "name", gm->name);
-		json_kv_string(&j, "type", map_type_name(gm->type));
-		json_kv_string(&j, "role", role_name(gm->role));
+		jw_object(&j);
+		jw_kv_string(&j, "name", gm->name);
+		jw_kv_string(&j, "type", map_type_name(gm->type));
+		jw_kv_string(&j, "role", role_name(gm->role));
 		if (gm->event)
-			json_kv_string(&j, "event", gm->event->type_name);
+			jw_kv_string(&j, "event", gm->event->type_name);
 		if (gm->key)
-			json_kv_string(&j, "key", gm->key->type_name);
-		json_end(&j, '}');
+			jw_kv_string(&j, "key", gm->key->type_name);
+		jw_end(&j, '}');
 	}
-	json_end(&j, ']');
-	json_key(&j, "events");
-	json_array(&j);
+	jw_end(&j, ']');
+	jw_key(&j, "events");
+	jw_array(&j);
 	for (unsigned int i = 0; i < m->event_count; i++)
 		put_event(&j, m->events[i]);
-	json_end(&j, ']');
-	json_key(&j, "params");
-	json_array(&j);
+	jw_end(&j, ']');
+	jw_key(&j, "params");
+	jw_array(&j);
 	for (unsigned int i = 0; i < m->param_count; i++) {
 		const struct gen_param *p = &m->params[i];
 
-		json_object(&j);
-		json_kv_string(&j, "name", p->name);
-		json_kv_string(&j, "kind", kind_name(p->kind));
-		json_kv_int(&j, "size", p->size * p->count);
-		json_kv_string(&j, "default", p->default_text);
-		json_kv_string(&j, "help", p->help);
-		json_end(&j, '}');
+		jw_object(&j);
+		jw_kv_string(&j, "name", p->name);
+		jw_kv_string(&j, "kind", kind_name(p->kind));
+		jw_kv_int(&j, "size", p->size * p->count);
+		jw_kv_string(&j, "default", p->default_text);
+		jw_kv_string(&j, "help", p->help);
+		jw_end(&j, '}');
 	}
-	json_end(&j, ']');
-	json_end(&j, '}');
-	return json_finish(&j, NULL);
+	jw_end(&j, ']');
+	jw_end(&j, '}');
+	return jw_finish(&j, NULL);
 }
 
 char *oci_image_config(const struct oci_info *info, const char *diff_id,
 		       const char *entrypoint, const char *created_by,
 		       size_t *len)
 {
-	struct json j;
+	struct json_writer j;
 
-	json_init(&j);
-	json_object(&j);
-	json_kv_string(&j, "created", info->created);
-	json_kv_string(&j, "architecture", "amd64");
-	json_kv_string(&j, "os", "linux");
-	json_key(&j, "config");
-	json_object(&j);
+	jw_init(&j);
+	jw_object(&j);
+	jw_kv_string(&j, "created", info->created);
+	jw_kv_string(&j, "architecture", "amd64");
+	jw_kv_string(&j, "os", "linux");
+	jw_key(&j, "config");
+	jw_object(&j);
 	if (entrypoint) {
-		json_key(&j, "Entrypoint");
-		json_array(&j);
-		json_string(&j, entrypoint);
-		json_end(&j, ']');
+		jw_key(&j, "Entrypoint");
+		jw_array(&j);
+		jw_string(&j, entrypoint);
+		jw_end(&j, ']');
 	}
-	json_key(&j, "Labels");
-	json_object(&j);
-	json_kv_string(&j, "io.ebpf.programs", info->programs_label);
-	json_kv_string(&j, "io.ebpf.maps", info->maps_label);
-	json_kv_string(&j, "io.bumble.model", info->model_label);
-	json_kv_string(&j, "org.opencontainers.image.title", info->name);
-	json_kv_string(&j, "org.opencontainers.image.version", info->version);
-	json_end(&j, '}');
-	json_end(&j, '}');
-	json_key(&j, "rootfs");
-	json_object(&j);
-	json_kv_string(&j, "type", "layers");
-	json_key(&j, "diff_ids");
-	json_array(&j);
-	json_string(&j, diff_id);
-	json_end(&j, ']');
-	json_end(&j, '}');
-	json_key(&j, "history");
-	json_array(&j);
-	json_object(&j);
-	json_kv_string(&j, "created", info->created);
-	json_kv_string(&j, "created_by", created_by);
-	json_end(&j, '}');
-	json_end(&j, ']');
-	json_end(&j, '}');
-	return json_finish(&j, len);
+	jw_key(&j, "Labels");
+	jw_object(&j);
+	jw_kv_string(&j, "io.ebpf.programs", info->programs_label);
+	jw_kv_string(&j, "io.ebpf.maps", info->maps_label);
+	jw_kv_string(&j, "io.bumble.model", info->model_label);
+	jw_kv_string(&j, "org.opencontainers.image.title", info->name);
+	jw_kv_string(&j, "org.opencontainers.image.version", info->version);
+	jw_end(&j, '}');
+	jw_end(&j, '}');
+	jw_key(&j, "rootfs");
+	jw_object(&j);
+	jw_kv_string(&j, "type", "layers");
+	jw_key(&j, "diff_ids");
+	jw_array(&j);
+	jw_string(&j, diff_id);
+	jw_end(&j, ']');
+	jw_end(&j, '}');
+	jw_key(&j, "history");
+	jw_array(&j);
+	jw_object(&j);
+	jw_kv_string(&j, "created", info->created);
+	jw_kv_string(&j, "created_by", created_by);
+	jw_end(&j, '}');
+	jw_end(&j, ']');
+	jw_end(&j, '}');
+	return jw_finish(&j, len);
 }
 
-static void put_desc(struct json *j, const struct oci_desc *d)
+static void put_desc(struct json_writer *j, const struct oci_desc *d)
 {
-	json_object(j);
-	json_kv_string(j, "mediaType", d->media_type);
-	json_kv_string(j, "digest", d->digest);
-	json_kv_int(j, "size", (long long)d->size);
-	json_end(j, '}');
+	jw_object(j);
+	jw_kv_string(j, "mediaType", d->media_type);
+	jw_kv_string(j, "digest", d->digest);
+	jw_kv_int(j, "size", (long long)d->size);
+	jw_end(j, '}');
 }
 
 char *oci_manifest(const struct oci_info *info, const struct oci_desc *config,
 		   const struct oci_desc *layers, unsigned int layer_count,
 		   size_t *len)
 {
-	struct json j;
+	struct json_writer j;
 
-	json_init(&j);
-	json_object(&j);
-	json_kv_int(&j, "schemaVersion", 2);
-	json_kv_string(&j, "mediaType", OCI_MANIFEST_TYPE);
-	json_key(&j, "config");
+	jw_init(&j);
+	jw_object(&j);
+	jw_kv_int(&j, "schemaVersion", 2);
+	jw_kv_string(&j, "mediaType", OCI_MANIFEST_TYPE);
+	jw_key(&j, "config");
 	put_desc(&j, config);
-	json_key(&j, "layers");
-	json_array(&j);
+	jw_key(&j, "layers");
+	jw_array(&j);
 	for (unsigned int i = 0; i < layer_count; i++)
 		put_desc(&j, &layers[i]);
-	json_end(&j, ']');
-	json_key(&j, "annotations");
-	json_object(&j);
-	json_kv_string(&j, "org.opencontainers.image.created", info->created);
-	json_kv_string(&j, "org.opencontainers.image.description",
-		       info->description);
-	json_kv_string(&j, "org.opencontainers.image.source", info->source);
-	json_kv_string(&j, "org.opencontainers.image.title", info->name);
-	json_kv_string(&j, "org.opencontainers.image.version", info->version);
-	json_end(&j, '}');
-	json_end(&j, '}');
-	return json_finish(&j, len);
+	jw_end(&j, ']');
+	jw_key(&j, "annotations");
+	jw_object(&j);
+	jw_kv_string(&j, "org.opencontainers.image.created", info->created);
+	jw_kv_string(&j, "org.opencontainers.image.description",
+		     info->description);
+	jw_kv_string(&j, "org.opencontainers.image.source", info->source);
+	jw_kv_string(&j, "org.opencontainers.image.title", info->name);
+	jw_kv_string(&j, "org.opencontainers.image.version", info->version);
+	jw_end(&j, '}');
+	jw_end(&j, '}');
+	return jw_finish(&j, len);
 }

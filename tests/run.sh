@@ -72,7 +72,7 @@ part_unit() {
 			bundler/param_docs.c $SHARED_SRCS $WRAP_ALLOC \
 			build/host/lib/libbpf.a -lelf -lz -o "$TESTOUT/test_model" &&
 		gcc $SAN $CFLAGS tests/unit/test_oci_layout.c stub/oci_layout.c \
-			stub/beneath.c stub/sha256.c generator/json.c \
+			stub/beneath.c stub/sha256.c generator/json_writer.c \
 			-o "$TESTOUT/test_oci_layout" &&
 		gcc $SAN $CFLAGS tests/unit/test_kprobe_check.c \
 			stub/kprobe_check.c -o "$TESTOUT/test_kprobe_check" &&

@@ -12,7 +12,7 @@
 
 #include "beneath.h"
 #include "check.h"
-#include "json.h"
+#include "json_writer.h"
 #include "oci_layout.h"
 
 #define MANIFEST "application/vnd.oci.image.manifest.v1+json"
@@ -20,30 +20,30 @@
 /* index.json as bumble export built it with the generator's writer. */
 static char *index_by_json_writer(const struct oci_ref *refs, size_t n)
 {
-	struct json j;
+	struct json_writer j;
 
-	json_init(&j);
-	json_object(&j);
-	json_kv_int(&j, "schemaVersion", 2);
-	json_kv_string(&j, "mediaType",
-		       "application/vnd.oci.image.index.v1+json");
-	json_key(&j, "manifests");
-	json_array(&j);
+	jw_init(&j);
+	jw_object(&j);
+	jw_kv_int(&j, "schemaVersion", 2);
+	jw_kv_string(&j, "mediaType",
+		     "application/vnd.oci.image.index.v1+json");
+	jw_key(&j, "manifests");
+	jw_array(&j);
 	for (size_t i = 0; i < n; i++) {
-		json_object(&j);
-		json_kv_string(&j, "mediaType", refs[i].manifest->media_type);
-		json_kv_string(&j, "digest", refs[i].manifest->digest);
-		json_kv_int(&j, "size", (long long)refs[i].manifest->size);
-		json_key(&j, "annotations");
-		json_object(&j);
-		json_kv_string(&j, "org.opencontainers.image.ref.name",
-			       refs[i].name);
-		json_end(&j, '}');
-		json_end(&j, '}');
+		jw_object(&j);
+		jw_kv_string(&j, "mediaType", refs[i].manifest->media_type);
+		jw_kv_string(&j, "digest", refs[i].manifest->digest);
+		jw_kv_int(&j, "size", (long long)refs[i].manifest->size);
+		jw_key(&j, "annotations");
+		jw_object(&j);
+		jw_kv_string(&j, "org.opencontainers.image.ref.name",
+			     refs[i].name);
+		jw_end(&j, '}');
+		jw_end(&j, '}');
 	}
-	json_end(&j, ']');
-	json_end(&j, '}');
-	return json_finish(&j, NULL);
+	jw_end(&j, ']');
+	jw_end(&j, '}');
+	return jw_finish(&j, NULL);
 }
 
 static void test_index(void)

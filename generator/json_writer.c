@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
+#include "json_writer.h"
 
-static void put(struct json *j, const char *s, size_t n)
+static void put(struct json_writer *j, const char *s, size_t n)
 {
 	if (j->error)
 		return;
@@ -29,14 +29,14 @@ static void put(struct json *j, const char *s, size_t n)
 	j->buf[j->len] = '\0';
 }
 
-static void putc_(struct json *j, char c)
+static void putc_(struct json_writer *j, char c)
 {
 	put(j, &c, 1);
 }
 
 /* A comma before every value but the first of its container; after a
  * key, none. */
-static void value_start(struct json *j)
+static void value_start(struct json_writer *j)
 {
 	if (j->first[j->depth] == 2) { /* a key was just written */
 		j->first[j->depth] = 0;
@@ -47,13 +47,13 @@ static void value_start(struct json *j)
 	j->first[j->depth] = 0;
 }
 
-void json_init(struct json *j)
+void jw_init(struct json_writer *j)
 {
 	memset(j, 0, sizeof(*j));
 	j->first[0] = 1;
 }
 
-static void open_container(struct json *j, char c)
+static void open_container(struct json_writer *j, char c)
 {
 	value_start(j);
 	putc_(j, c);
@@ -64,24 +64,24 @@ static void open_container(struct json *j, char c)
 	j->first[j->depth] = 1;
 }
 
-void json_object(struct json *j)
+void jw_object(struct json_writer *j)
 {
 	open_container(j, '{');
 }
 
-void json_array(struct json *j)
+void jw_array(struct json_writer *j)
 {
 	open_container(j, '[');
 }
 
-void json_end(struct json *j, char close)
+void jw_end(struct json_writer *j, char close)
 {
 	putc_(j, close);
 	if (j->depth > 0)
 		j->depth--;
 }
 
-static void put_escaped(struct json *j, const char *s)
+static void put_escaped(struct json_writer *j, const char *s)
 {
 	putc_(j, '"');
 	for (; s && *s; s++) {
@@ -101,7 +101,7 @@ static void put_escaped(struct json *j, const char *s)
 	putc_(j, '"');
 }
 
-void json_key(struct json *j, const char *key)
+void jw_key(struct json_writer *j, const char *key)
 {
 	value_start(j);
 	put_escaped(j, key);
@@ -109,13 +109,13 @@ void json_key(struct json *j, const char *key)
 	j->first[j->depth] = 2;
 }
 
-void json_string(struct json *j, const char *s)
+void jw_string(struct json_writer *j, const char *s)
 {
 	value_start(j);
 	put_escaped(j, s);
 }
 
-void json_int(struct json *j, long long v)
+void jw_int(struct json_writer *j, long long v)
 {
 	char num[24];
 	int n = snprintf(num, sizeof(num), "%lld", v);
@@ -124,19 +124,19 @@ void json_int(struct json *j, long long v)
 	put(j, num, (size_t)n);
 }
 
-void json_kv_string(struct json *j, const char *key, const char *s)
+void jw_kv_string(struct json_writer *j, const char *key, const char *s)
 {
-	json_key(j, key);
-	json_string(j, s);
+	jw_key(j, key);
+	jw_string(j, s);
 }
 
-void json_kv_int(struct json *j, const char *key, long long v)
+void jw_kv_int(struct json_writer *j, const char *key, long long v)
 {
-	json_key(j, key);
-	json_int(j, v);
+	jw_key(j, key);
+	jw_int(j, v);
 }
 
-char *json_finish(struct json *j, size_t *len)
+char *jw_finish(struct json_writer *j, size_t *len)
 {
 	if (j->error || !j->buf) {
 		free(j->buf);
