@@ -11,11 +11,6 @@
 
 #include "stub.h"
 
-struct entry {
-	unsigned char *key;
-	int64_t value;
-};
-
 static int is_percpu(enum bpf_map_type type)
 {
 	return type == BPF_MAP_TYPE_PERCPU_HASH ||
@@ -23,21 +18,21 @@ static int is_percpu(enum bpf_map_type type)
 	       type == BPF_MAP_TYPE_LRU_PERCPU_HASH;
 }
 
-static int64_t load_value(const unsigned char *p, unsigned int size,
-			  int is_signed)
+/* The integer at p as 64 bits: sign-extended when it is signed, so that
+ * sums wrap alike for both. */
+static uint64_t load_value(const unsigned char *p, unsigned int size,
+			   int is_signed)
 {
 	uint64_t u = 0;
 
 	memcpy(&u, p, size > 8 ? 8 : size); /* little-endian */
 	if (is_signed && size < 8 && (u >> (size * 8 - 1)) & 1)
 		u |= ~0ull << (size * 8);
-	return (int64_t)u;
+	return u;
 }
 
-/* Every key of the map with its value; zero values left out. Returns
- * the number of entries, or -errno. */
-static int read_entries(const struct bumble_map *desc, struct bpf_map *map,
-			struct entry **out)
+int aggregates_read(const struct bumble_map *desc, struct bpf_map *map,
+		    struct aggregate_entry **out)
 {
 	unsigned int ksize = bpf_map__key_size(map);
 	unsigned int vsize = bpf_map__value_size(map);
@@ -46,7 +41,7 @@ static int read_entries(const struct bumble_map *desc, struct bpf_map *map,
 	size_t stride = percpu ? (vsize + 7) / 8 * 8 : vsize;
 	unsigned char *key = calloc(2, ksize ? ksize : 1), *next = key + ksize;
 	unsigned char *values = calloc((size_t)ncpu, stride);
-	struct entry *entries = NULL;
+	struct aggregate_entry *entries = NULL;
 	int n = 0, fd = bpf_map__fd(map), err = 0;
 	void *prev = NULL;
 
@@ -55,8 +50,8 @@ static int read_entries(const struct bumble_map *desc, struct bpf_map *map,
 		goto out;
 	}
 	while (!bpf_map_get_next_key(fd, prev, next)) {
-		int64_t sum = 0;
-		struct entry *grown;
+		uint64_t sum = 0;
+		struct aggregate_entry *grown;
 
 		memcpy(key, next, ksize);
 		prev = key;
@@ -86,26 +81,57 @@ out:
 	free(key);
 	free(values);
 	if (err) {
-		for (int i = 0; i < n; i++)
-			free(entries[i].key);
-		free(entries);
+		aggregates_free(entries, n);
 		return err;
 	}
 	*out = entries;
 	return n;
 }
 
-static int by_value_desc(const void *a, const void *b)
+void aggregates_free(struct aggregate_entry *e, int n)
 {
-	const struct entry *x = a, *y = b;
+	for (int i = 0; i < n; i++)
+		free(e[i].key);
+	free(e);
+}
+
+static int by_unsigned_desc(const void *a, const void *b)
+{
+	const struct aggregate_entry *x = a, *y = b;
 
 	return x->value < y->value ? 1 : x->value > y->value ? -1 : 0;
 }
 
-static void put_table(struct outbuf *o, const struct bumble_map *desc,
-		      struct entry *e, int n, unsigned int ksize, int json)
+static int by_signed_desc(const void *a, const void *b)
 {
-	qsort(e, (size_t)n, sizeof(*e), by_value_desc);
+	const struct aggregate_entry *x = a, *y = b;
+	int64_t u = (int64_t)x->value, v = (int64_t)y->value;
+
+	return u < v ? 1 : u > v ? -1 : 0;
+}
+
+void aggregates_sort(const struct bumble_map *desc, struct aggregate_entry *e,
+		     int n)
+{
+	qsort(e, (size_t)n, sizeof(*e),
+	      desc->value_signed ? by_signed_desc : by_unsigned_desc);
+}
+
+/* A value as its map declares it: signed or unsigned. */
+static void put_value(struct outbuf *o, const struct bumble_map *desc,
+		      uint64_t v)
+{
+	if (desc->value_signed)
+		outbuf_i64(o, (int64_t)v);
+	else
+		outbuf_u64(o, v);
+}
+
+static void put_table(struct outbuf *o, const struct bumble_map *desc,
+		      struct aggregate_entry *e, int n, unsigned int ksize,
+		      int json)
+{
+	aggregates_sort(desc, e, n);
 	if (!json) {
 		outbuf_puts(o, desc->name);
 		outbuf_puts(o, ":\n  ");
@@ -119,13 +145,13 @@ static void put_table(struct outbuf *o, const struct bumble_map *desc,
 			outbuf_puts(o, "\",");
 			format_json_fields(o, desc->key, e[i].key, ksize);
 			outbuf_puts(o, ",\"value\":");
-			outbuf_i64(o, e[i].value);
+			put_value(o, desc, e[i].value);
 			outbuf_puts(o, "}\n");
 		} else {
 			outbuf_puts(o, "  ");
 			format_text_fields(o, desc->key, e[i].key, ksize);
 			outbuf_puts(o, "  ");
-			outbuf_i64(o, e[i].value);
+			put_value(o, desc, e[i].value);
 			outbuf_putc(o, '\n');
 		}
 	}
@@ -133,7 +159,7 @@ static void put_table(struct outbuf *o, const struct bumble_map *desc,
 
 struct bucket {
 	int64_t slot;
-	int64_t count;
+	uint64_t count;
 };
 
 static int by_slot(const void *a, const void *b)
@@ -192,10 +218,10 @@ static void put_bucket_high(struct outbuf *o, int64_t slot)
 #define BAR_WIDTH 40
 
 static void put_bucket_text(struct outbuf *o, const struct bucket *b,
-			    int64_t max)
+			    uint64_t max)
 {
 	size_t mark;
-	int bar = max ? (int)(b->count * BAR_WIDTH / max) : 0;
+	int bar = max ? (int)((double)b->count * BAR_WIDTH / (double)max) : 0;
 
 	/* the line, bounds of up to 309 digits each: no flush moves its
 	 * marks */
@@ -208,7 +234,7 @@ static void put_bucket_text(struct outbuf *o, const struct bucket *b,
 	outbuf_putc(o, ')');
 	outbuf_align(o, mark, 26, 0);
 	mark = outbuf_mark(o);
-	outbuf_i64(o, b->count);
+	outbuf_u64(o, b->count);
 	outbuf_align(o, mark, 10, 1); /* the count right-aligned */
 	outbuf_puts(o, " |");
 	for (int i = 0; i < BAR_WIDTH; i++)
@@ -228,24 +254,25 @@ static void put_bucket_json(struct outbuf *o, const char *map,
 	outbuf_puts(o, ",\"high\":");
 	put_bucket_high(o, b->slot);
 	outbuf_puts(o, ",\"count\":");
-	outbuf_i64(o, b->count);
+	outbuf_u64(o, b->count);
 	outbuf_puts(o, "}\n");
 }
 
 /* A hist map's key is the slot: its one integer field. */
 static void put_hist(struct outbuf *o, const struct bumble_map *desc,
-		     const struct entry *e, int n, unsigned int ksize, int json)
+		     const struct aggregate_entry *e, int n, unsigned int ksize,
+		     int json)
 {
 	const struct bumble_field *f = &desc->key->fields[0];
 	struct bucket *b = calloc((size_t)(n ? n : 1), sizeof(*b));
-	int64_t max = 0;
+	uint64_t max = 0;
 
 	if (!b)
 		return;
 	for (int i = 0; i < n; i++) {
 		unsigned int size = f->size < ksize ? f->size : ksize;
 
-		b[i].slot = load_value(e[i].key + f->offset, size, 0);
+		b[i].slot = (int64_t)load_value(e[i].key + f->offset, size, 0);
 		b[i].count = e[i].value;
 		if (b[i].count > max)
 			max = b[i].count;
@@ -280,7 +307,7 @@ int aggregates_print(const struct bumble_tool *t, struct bpf_object *obj,
 	for (unsigned int i = 0; i < t->map_count; i++) {
 		const struct bumble_map *desc = &t->maps[i];
 		struct bpf_map *map;
-		struct entry *e = NULL;
+		struct aggregate_entry *e = NULL;
 		int n;
 
 		if (desc->role < BUMBLE_ROLE_COUNTER || !desc->key)
@@ -288,7 +315,7 @@ int aggregates_print(const struct bumble_tool *t, struct bpf_object *obj,
 		map = bpf_object__find_map_by_name(obj, desc->name);
 		if (!map)
 			continue;
-		n = read_entries(desc, map, &e);
+		n = aggregates_read(desc, map, &e);
 		if (n < 0) {
 			diag_err("reading map '%s' failed: %s", desc->name,
 				 strerror(-n));
@@ -298,9 +325,7 @@ int aggregates_print(const struct bumble_tool *t, struct bpf_object *obj,
 			put_hist(o, desc, e, n, bpf_map__key_size(map), json);
 		else
 			put_table(o, desc, e, n, bpf_map__key_size(map), json);
-		for (int j = 0; j < n; j++)
-			free(e[j].key);
-		free(e);
+		aggregates_free(e, n);
 	}
 	return 0;
 }

@@ -162,6 +162,21 @@ int attach_all(const struct run_opts *opts, struct loaded_tool *lt);
 void attach_close(struct loaded_tool *lt);
 
 /* Counter, gauge and hist maps, printed whole (aggregates.c). */
+struct bpf_map;
+
+struct aggregate_entry {
+	unsigned char *key;
+	uint64_t value; /* per-CPU values summed; signed ones sign-extended */
+};
+
+/* Every key of the map with its value; zero values left out. Returns
+ * the number of entries, or -errno. */
+int aggregates_read(const struct bumble_map *desc, struct bpf_map *map,
+		    struct aggregate_entry **out);
+void aggregates_free(struct aggregate_entry *e, int n);
+/* Largest value first, signed or unsigned as the map declares. */
+void aggregates_sort(const struct bumble_map *desc, struct aggregate_entry *e,
+		     int n);
 int aggregates_count(const struct bumble_tool *t);
 int aggregates_print(const struct bumble_tool *t, struct bpf_object *obj,
 		     struct outbuf *o, int json);
