@@ -1,5 +1,6 @@
 /* Counter, gauge and hist maps: the layout of their keys and the
- * integer under each key; maps that do not fit lose their role. */
+ * integer under each key, or the event of a ring buffer that feeds a
+ * metric; maps that do not fit lose their role. */
 #include <errno.h>
 #include <stdio.h>
 
@@ -59,4 +60,27 @@ int gen_model_aggregate(struct gen_model *m, const struct btf *btf,
 	if (!gm->key)
 		gm->role = BUMBLE_ROLE_NONE;
 	return 0;
+}
+
+static int is_integer(const struct gen_field *f)
+{
+	return f->count == 1 &&
+	       (f->kind == BUMBLE_KIND_INT || f->kind == BUMBLE_KIND_UINT);
+}
+
+int gen_model_ringbuf_metric(struct gen_model *m, struct gen_map *gm)
+{
+	const struct gen_event *ev = gm->event;
+
+	if (gm->role != BUMBLE_ROLE_GAUGE)
+		return 0;
+	for (unsigned int i = 0; i < ev->field_count; i++)
+		if (is_integer(&ev->fields[i]))
+			return 0;
+	gm->role = BUMBLE_ROLE_PRINT;
+	return gen_warn(m,
+			"map '%s' is a gauge ring buffer but struct %s has "
+			"no integer field for its value; its events are only "
+			"printed",
+			gm->name, ev->type_name);
 }

@@ -66,7 +66,9 @@ static int add_program(struct gen_model *m, struct bpf_program *prog)
 }
 
 /* A map with its role: from its name, a hint, its event type, or (for
- * counters, gauges and hists) its key and value. */
+ * counters, gauges and hists) its key and value. A counter_, gauge_ or
+ * hist_ ring buffer with an event type keeps both: its events are
+ * printed and feed a metric (BumbleBee's ring-buffer metrics). */
 static int add_map(struct gen_model *m, const struct gen_opts *opts,
 		   const struct btf *btf, struct bpf_map *map)
 {
@@ -96,6 +98,9 @@ static int add_map(struct gen_model *m, const struct gen_opts *opts,
 	if (gm->role == BUMBLE_ROLE_NONE && gm->event &&
 	    gen_is_event_map(gm->type))
 		gm->role = BUMBLE_ROLE_PRINT;
+	if (gm->role >= BUMBLE_ROLE_COUNTER && gen_is_event_map(gm->type) &&
+	    gm->event)
+		return gen_model_ringbuf_metric(m, gm);
 	if (gm->role >= BUMBLE_ROLE_COUNTER) {
 		gm->event = NULL;
 		return gen_model_aggregate(m, btf, map, gm);

@@ -81,6 +81,10 @@ int gen_add_params(struct gen_model *m, const struct gen_opts *opts,
  * -ENOMEM. */
 int gen_model_aggregate(struct gen_model *m, const struct btf *btf,
 			struct bpf_map *map, struct gen_map *gm);
+/* A counter_, gauge_ or hist_ ring buffer: its events are printed and
+ * feed a metric. A gauge needs an integer field for its value (else it
+ * is only printed, with a warning). 0 or -ENOMEM. */
+int gen_model_ringbuf_metric(struct gen_model *m, struct gen_map *gm);
 
 /* event_override.c */
 int gen_is_event_map(int type);

@@ -64,10 +64,15 @@ struct run_opts {
 	int timestamp;
 	const char **filters; /* --filter FIELD=VALUE / FIELD~REGEX */
 	unsigned int filter_count;
-	const char *iface;	 /* --iface IFNAME */
-	const char *cgroup;	 /* --cgroup PATH */
-	unsigned long long freq; /* --freq HZ */
-	double interval;	 /* --interval SECS: show counters */
+	const char *iface;	  /* --iface IFNAME */
+	const char *cgroup;	  /* --cgroup PATH */
+	unsigned long long freq;  /* --freq HZ */
+	double interval;	  /* --interval SECS: show counters */
+	const char *metrics;	  /* --metrics [ADDR:]PORT */
+	const char **hist_fields; /* --hist-field MAP=FIELD */
+	unsigned int hist_field_count;
+	const char **hist_buckets; /* --hist-buckets MAP=B1,B2,... */
+	unsigned int hist_bucket_count;
 };
 
 enum cli_result {
@@ -194,6 +199,34 @@ int events_run(struct event_loop *loop);
  * lost on the way. Returns 0 or an enum bumble_exit code. */
 int events_drain(struct event_loop *loop);
 unsigned int events_map_count(const struct event_loop *loop);
+/* What the tool's own metrics show. */
+struct event_stats {
+	unsigned long long read;   /* events read, filtered or not */
+	unsigned long long lost;   /* the buffers were full */
+	unsigned long long errors; /* reads that failed */
+};
+
+void events_stats(const struct event_loop *loop, struct event_stats *st);
+
+/* --metrics (metrics.c): the endpoint listens once metrics_open returns
+ * (0, else an exit code having said why; *out NULL without --metrics);
+ * it reads the maps of obj and the counts of loop when scraped. The
+ * event loop polls metrics_poll_fd with the event buffers, calls
+ * metrics_serve when it is ready, and metrics_observe with each event
+ * of a counter_, gauge_ or hist_ ring buffer. */
+struct metrics;
+
+int metrics_open(const struct bumble_tool *t, const struct run_opts *opts,
+		 struct metrics **out);
+void metrics_attach(struct metrics *m, struct bpf_object *obj,
+		    struct event_loop *loop);
+void metrics_observe(struct metrics *m, const struct bumble_map *desc,
+		     const void *data, size_t size);
+int metrics_poll_fd(const struct metrics *m);
+void metrics_serve(struct metrics *m);
+void metrics_close(struct metrics *m);
+/* The event loop serves m too (the endpoint's fd in its epoll set). */
+int events_serve(struct event_loop *loop, struct metrics *m);
 void events_header(struct event_loop *loop);
 void events_close(struct event_loop *loop);
 

@@ -18,6 +18,7 @@ enum bumble_exit {
 	BUMBLE_EXIT_VERIFIER = 5, /* the kernel's verifier rejected a program */
 	BUMBLE_EXIT_NO_BTF = 6,	  /* kernel has no BTF and no --btf given */
 	BUMBLE_EXIT_ATTACH = 7,	  /* a program could not be attached */
+	BUMBLE_EXIT_ADDRESS = 8,  /* --metrics cannot listen (port in use) */
 };
 
 /* Each list below is the one table of its names: X(ID, "name") makes the
