@@ -43,6 +43,9 @@ struct gen_map {
 	 * value_size bytes */
 	struct gen_event *key;
 	int value_signed;
+	/* hist: a value struct with an integer array slots[] (bcc's
+	 * tools' shape), and optional step, min and sum; else NULL */
+	struct gen_event *value;
 };
 
 struct gen_program {

@@ -1,6 +1,7 @@
 /* Counter, gauge and hist maps: read whole (per-CPU values summed) and
  * shown every --interval and on exit. Counters and gauges as a table by
- * key, largest first; hists as log2 histograms. */
+ * key, largest first; hists as log2 histograms, or for a value struct
+ * with slots[] a log2 or linear histogram per key. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +32,75 @@ static uint64_t load_value(const unsigned char *p, unsigned int size,
 	return u;
 }
 
+uint64_t field_u64(const struct bumble_field *f, const void *data, size_t size)
+{
+	unsigned int n = f->size > 8 ? 8 : f->size;
+	uint64_t u = 0;
+
+	if (f->offset + n > size)
+		return 0;
+	memcpy(&u, (const unsigned char *)data + f->offset, n);
+	if (f->bit_size) {
+		u >>= f->bit_shift;
+		if (f->bit_size < 64)
+			u &= (1ull << f->bit_size) - 1;
+		n = 0; /* sign from bit_size below */
+	}
+	if (f->kind == BUMBLE_KIND_INT) {
+		unsigned int bits = f->bit_size ? f->bit_size : n * 8;
+
+		if (bits < 64 && (u >> (bits - 1)) & 1)
+			u |= ~0ull << bits;
+	}
+	return u;
+}
+
+const struct bumble_field *aggregates_field(const struct bumble_event_type *t,
+					    const char *name)
+{
+	for (unsigned int i = 0; t && i < t->field_count; i++)
+		if (!strcmp(t->fields[i].name, name))
+			return &t->fields[i];
+	return NULL;
+}
+
+/* A slot hist's value over the CPUs: the slots and sum added up, step
+ * and min as the first CPU that has them says. 0 or -ENOMEM. */
+static int sum_slots(const struct bumble_map *desc, const unsigned char *values,
+		     int ncpu, size_t stride, size_t vsize,
+		     struct aggregate_entry *e)
+{
+	const struct bumble_field *f = aggregates_field(desc->value, "slots");
+	const struct bumble_field *sum = aggregates_field(desc->value, "sum");
+	const struct bumble_field *step = aggregates_field(desc->value, "step");
+	const struct bumble_field *min = aggregates_field(desc->value, "min");
+
+	e->nslots = f->count;
+	e->slots = calloc(f->count, sizeof(*e->slots));
+	if (!e->slots)
+		return -ENOMEM;
+	for (int cpu = 0; cpu < ncpu; cpu++) {
+		const unsigned char *v = values + (size_t)cpu * stride;
+
+		for (unsigned int i = 0; i < f->count; i++) {
+			struct bumble_field one = *f;
+
+			one.offset += i * f->size;
+			one.count = 1;
+			e->slots[i] += field_u64(&one, v, vsize);
+		}
+		if (sum)
+			e->sum += field_u64(sum, v, vsize);
+		if (step && !e->step)
+			e->step = field_u64(step, v, vsize);
+		if (min && !e->min)
+			e->min = field_u64(min, v, vsize);
+	}
+	for (unsigned int i = 0; i < f->count; i++)
+		e->value += e->slots[i];
+	return 0;
+}
+
 int aggregates_read(const struct bumble_map *desc, struct bpf_map *map,
 		    struct aggregate_entry **out)
 {
@@ -42,6 +112,7 @@ int aggregates_read(const struct bumble_map *desc, struct bpf_map *map,
 	unsigned char *key = calloc(2, ksize ? ksize : 1), *next = key + ksize;
 	unsigned char *values = calloc((size_t)ncpu, stride);
 	struct aggregate_entry *entries = NULL;
+	size_t cap = 0;
 	int n = 0, fd = bpf_map__fd(map), err = 0;
 	void *prev = NULL;
 
@@ -50,32 +121,44 @@ int aggregates_read(const struct bumble_map *desc, struct bpf_map *map,
 		goto out;
 	}
 	while (!bpf_map_get_next_key(fd, prev, next)) {
-		uint64_t sum = 0;
-		struct aggregate_entry *grown;
+		struct aggregate_entry e = {0};
 
 		memcpy(key, next, ksize);
 		prev = key;
 		if (bpf_map_lookup_elem(fd, key, values))
 			continue; /* deleted meanwhile */
-		for (int cpu = 0; cpu < ncpu; cpu++)
-			sum += load_value(values + (size_t)cpu * stride, vsize,
-					  desc->value_signed);
-		if (!sum)
+		if (desc->value) {
+			err = sum_slots(desc, values, ncpu, stride, vsize, &e);
+			if (err)
+				break;
+		}
+		for (int cpu = 0; !desc->value && cpu < ncpu; cpu++)
+			e.value += load_value(values + (size_t)cpu * stride,
+					      vsize, desc->value_signed);
+		if (!e.value) {
+			free(e.slots);
 			continue;
-		grown = realloc(entries, (size_t)(n + 1) * sizeof(*grown));
-		if (!grown) {
+		}
+		if ((size_t)n == cap) {
+			struct aggregate_entry *grown;
+
+			cap = cap ? cap * 2 : 64;
+			grown = realloc(entries, cap * sizeof(*grown));
+			if (!grown) {
+				free(e.slots);
+				err = -ENOMEM;
+				break;
+			}
+			entries = grown;
+		}
+		e.key = malloc(ksize ? ksize : 1);
+		if (!e.key) {
+			free(e.slots);
 			err = -ENOMEM;
 			break;
 		}
-		entries = grown;
-		entries[n].key = malloc(ksize ? ksize : 1);
-		if (!entries[n].key) {
-			err = -ENOMEM;
-			break;
-		}
-		memcpy(entries[n].key, key, ksize);
-		entries[n].value = sum;
-		n++;
+		memcpy(e.key, key, ksize);
+		entries[n++] = e;
 	}
 out:
 	free(key);
@@ -90,8 +173,10 @@ out:
 
 void aggregates_free(struct aggregate_entry *e, int n)
 {
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
 		free(e[i].key);
+		free(e[i].slots);
+	}
 	free(e);
 }
 
@@ -160,6 +245,7 @@ static void put_table(struct outbuf *o, const struct bumble_map *desc,
 struct bucket {
 	int64_t slot;
 	uint64_t count;
+	uint64_t step, min; /* linear: [min + slot*step, ...); 0: log2 */
 };
 
 static int by_slot(const void *a, const void *b)
@@ -205,14 +291,20 @@ static void put_pow2(struct outbuf *o, int64_t k)
 		outbuf_putc(o, (char)('0' + digits[n]));
 }
 
-static void put_bucket_low(struct outbuf *o, int64_t slot)
+static void put_bucket_low(struct outbuf *o, const struct bucket *b)
 {
-	put_pow2(o, slot);
+	if (b->step)
+		outbuf_u64(o, b->min + (uint64_t)b->slot * b->step);
+	else
+		put_pow2(o, b->slot);
 }
 
-static void put_bucket_high(struct outbuf *o, int64_t slot)
+static void put_bucket_high(struct outbuf *o, const struct bucket *b)
 {
-	put_pow2(o, slot <= 0 ? 1 : slot + 1);
+	if (b->step)
+		outbuf_u64(o, b->min + (uint64_t)(b->slot + 1) * b->step);
+	else
+		put_pow2(o, b->slot <= 0 ? 1 : b->slot + 1);
 }
 
 #define BAR_WIDTH 40
@@ -228,9 +320,9 @@ static void put_bucket_text(struct outbuf *o, const struct bucket *b,
 	outbuf_reserve(o, 1024);
 	mark = outbuf_mark(o);
 	outbuf_puts(o, "  [");
-	put_bucket_low(o, b->slot);
+	put_bucket_low(o, b);
 	outbuf_puts(o, ", ");
-	put_bucket_high(o, b->slot);
+	put_bucket_high(o, b);
 	outbuf_putc(o, ')');
 	outbuf_align(o, mark, 26, 0);
 	mark = outbuf_mark(o);
@@ -242,17 +334,24 @@ static void put_bucket_text(struct outbuf *o, const struct bucket *b,
 	outbuf_puts(o, "|\n");
 }
 
-static void put_bucket_json(struct outbuf *o, const char *map,
+/* key: the labels of a slot hist's key, or NULL */
+static void put_bucket_json(struct outbuf *o, const struct bumble_map *desc,
+			    const unsigned char *key, unsigned int ksize,
 			    const struct bucket *b)
 {
 	outbuf_puts(o, "{\"map\":\"");
-	outbuf_puts(o, map);
-	outbuf_puts(o, "\",\"slot\":");
+	outbuf_puts(o, desc->name);
+	outbuf_putc(o, '"');
+	if (key) {
+		outbuf_putc(o, ',');
+		format_json_fields(o, desc->key, key, ksize);
+	}
+	outbuf_puts(o, ",\"slot\":");
 	outbuf_i64(o, b->slot);
 	outbuf_puts(o, ",\"low\":");
-	put_bucket_low(o, b->slot);
+	put_bucket_low(o, b);
 	outbuf_puts(o, ",\"high\":");
-	put_bucket_high(o, b->slot);
+	put_bucket_high(o, b);
 	outbuf_puts(o, ",\"count\":");
 	outbuf_u64(o, b->count);
 	outbuf_puts(o, "}\n");
@@ -284,11 +383,58 @@ static void put_hist(struct outbuf *o, const struct bumble_map *desc,
 	}
 	for (int i = 0; i < n; i++) {
 		if (json)
-			put_bucket_json(o, desc->name, &b[i]);
+			put_bucket_json(o, desc, NULL, 0, &b[i]);
 		else
 			put_bucket_text(o, &b[i], max);
 	}
 	free(b);
+}
+
+/* A slot hist: a histogram per key, from its first slot counted to its
+ * last, under a line of the key's fields. */
+static void put_slot_hists(struct outbuf *o, const struct bumble_map *desc,
+			   struct aggregate_entry *e, int n, unsigned int ksize,
+			   int json)
+{
+	aggregates_sort(desc, e, n);
+	if (!json) {
+		outbuf_puts(o, desc->name);
+		outbuf_puts(o, ":\n");
+	}
+	for (int i = 0; i < n; i++) {
+		unsigned int first = 0, last = 0;
+		uint64_t max = 0;
+
+		for (unsigned int s = 0; s < e[i].nslots; s++) {
+			if (!e[i].slots[s])
+				continue;
+			if (!max)
+				first = s;
+			last = s;
+			if (e[i].slots[s] > max)
+				max = e[i].slots[s];
+		}
+		if (!json) {
+			for (unsigned int f = 0; f < desc->key->field_count;
+			     f++) {
+				outbuf_puts(o, f ? " " : "  ");
+				outbuf_puts(o, desc->key->fields[f].name);
+				outbuf_putc(o, '=');
+				format_field(o, &desc->key->fields[f], e[i].key,
+					     ksize);
+			}
+			outbuf_putc(o, '\n');
+		}
+		for (unsigned int s = first; s <= last; s++) {
+			struct bucket b = {s, e[i].slots[s], e[i].step,
+					   e[i].min};
+
+			if (json && b.count)
+				put_bucket_json(o, desc, e[i].key, ksize, &b);
+			else if (!json)
+				put_bucket_text(o, &b, max);
+		}
+	}
 }
 
 int aggregates_count(const struct bumble_tool *t)
@@ -321,7 +467,10 @@ int aggregates_print(const struct bumble_tool *t, struct bpf_object *obj,
 				 strerror(-n));
 			return BUMBLE_EXIT_FAILURE;
 		}
-		if (desc->role == BUMBLE_ROLE_HIST)
+		if (desc->value)
+			put_slot_hists(o, desc, e, n, bpf_map__key_size(map),
+				       json);
+		else if (desc->role == BUMBLE_ROLE_HIST)
 			put_hist(o, desc, e, n, bpf_map__key_size(map), json);
 		else
 			put_table(o, desc, e, n, bpf_map__key_size(map), json);

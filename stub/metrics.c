@@ -186,18 +186,83 @@ static void put_help_type(struct textbuf *b, const char *name, const char *help,
 	textbuf_putc(b, '\n');
 }
 
-/* A key's labels. */
+/* A key's labels, and le when given. */
 static void put_key(struct metrics *m, struct textbuf *b,
 		    const struct bumble_map *desc, const unsigned char *key,
-		    size_t ksize)
+		    size_t ksize, const char *le)
 {
 	size_t open = b->len;
+	unsigned int n;
 
 	textbuf_putc(b, '{');
-	if (prom_labels(b, &m->scratch, desc->key, NULL, key, ksize))
+	n = prom_labels(b, &m->scratch, desc->key, NULL, key, ksize);
+	if (le) {
+		textbuf_puts(b, n++ ? ",le=\"" : "le=\"");
+		textbuf_puts(b, le);
+		textbuf_putc(b, '"');
+	}
+	if (n)
 		textbuf_putc(b, '}');
 	else
 		b->len = open;
+}
+
+/* The le of log2 slot i: the largest integer it holds, 2^(i+1)-1. */
+static void log2_le(char *le, size_t n, uint64_t slot)
+{
+	if (slot < 64)
+		snprintf(le, n, "%llu",
+			 (unsigned long long)(slot == 63 ? ~0ull
+							 : (2ull << slot) - 1));
+	else
+		snprintf(le, n, "%.17g",
+			 ldexp(1, (int)(slot > 2000 ? 2000 : slot) + 1));
+}
+
+/* A slot hist: one histogram per key, every slot a bucket (linear ones
+ * up to min + (i+1)*step - 1), _sum when the value has a field sum. */
+static void put_slot_hist(struct metrics *m, struct textbuf *b,
+			  const char *name, const struct bumble_map *desc,
+			  const struct aggregate_entry *e, size_t ksize)
+{
+	uint64_t cum = 0;
+	char le[40];
+
+	for (unsigned int s = 0; s < e->nslots; s++) {
+		cum += e->slots[s];
+		if (e->step)
+			snprintf(le, sizeof(le), "%llu",
+				 (unsigned long long)(e->min +
+						      (s + 1) * e->step - 1));
+		else
+			log2_le(le, sizeof(le), s);
+		textbuf_puts(b, name);
+		textbuf_puts(b, "_bucket");
+		put_key(m, b, desc, e->key, ksize, le);
+		textbuf_putc(b, ' ');
+		textbuf_u64(b, cum);
+		textbuf_putc(b, '\n');
+	}
+	textbuf_puts(b, name);
+	textbuf_puts(b, "_bucket");
+	put_key(m, b, desc, e->key, ksize, "+Inf");
+	textbuf_putc(b, ' ');
+	textbuf_u64(b, cum);
+	textbuf_putc(b, '\n');
+	if (aggregates_field(desc->value, "sum")) {
+		textbuf_puts(b, name);
+		textbuf_puts(b, "_sum");
+		put_key(m, b, desc, e->key, ksize, NULL);
+		textbuf_putc(b, ' ');
+		textbuf_u64(b, e->sum);
+		textbuf_putc(b, '\n');
+	}
+	textbuf_puts(b, name);
+	textbuf_puts(b, "_count");
+	put_key(m, b, desc, e->key, ksize, NULL);
+	textbuf_putc(b, ' ');
+	textbuf_u64(b, cum);
+	textbuf_putc(b, '\n');
 }
 
 static void put_value(struct textbuf *b, const struct bumble_map *desc,
@@ -236,8 +301,7 @@ static void put_log2_hist(struct textbuf *b, const char *name,
 		return;
 	}
 	for (int i = 0; i < n; i++) {
-		sc[i].slot =
-		    prom_field_value(&desc->key->fields[0], e[i].key, ksize);
+		sc[i].slot = field_u64(&desc->key->fields[0], e[i].key, ksize);
 		sc[i].count = e[i].value;
 	}
 	qsort(sc, (size_t)n, sizeof(*sc), by_slot);
@@ -245,16 +309,7 @@ static void put_log2_hist(struct textbuf *b, const char *name,
 		uint64_t slot = sc[i].slot;
 
 		cum += sc[i].count;
-		if (slot < 64)
-			snprintf(
-			    le, sizeof(le), "%llu",
-			    (unsigned long long)(slot == 63
-						     ? ~0ull
-						     : (2ull << slot) - 1));
-		else
-			snprintf(
-			    le, sizeof(le), "%.17g",
-			    ldexp(1, (int)(slot > 2000 ? 2000 : slot) + 1));
+		log2_le(le, sizeof(le), slot);
 		textbuf_puts(b, name);
 		textbuf_puts(b, "_bucket{le=\"");
 		textbuf_puts(b, le);
@@ -293,7 +348,7 @@ static void put_map(struct metrics *m, struct textbuf *b, unsigned int i,
 		return;
 	}
 	m->cut[i] = 0;
-	if (desc->role == BUMBLE_ROLE_HIST) {
+	if (desc->role == BUMBLE_ROLE_HIST && !desc->value) {
 		put_log2_hist(b, name, desc, e, n, ksize);
 		aggregates_free(e, n);
 		return;
@@ -303,8 +358,12 @@ static void put_map(struct metrics *m, struct textbuf *b, unsigned int i,
 		m->cut[i] = (unsigned long long)(n - METRICS_SERIES_MAX);
 	}
 	for (int j = 0; j < n && j < METRICS_SERIES_MAX; j++) {
+		if (desc->value) {
+			put_slot_hist(m, b, name, desc, &e[j], ksize);
+			continue;
+		}
 		textbuf_puts(b, name);
-		put_key(m, b, desc, e[j].key, ksize);
+		put_key(m, b, desc, e[j].key, ksize, NULL);
 		textbuf_putc(b, ' ');
 		put_value(b, desc, e[j].value);
 		textbuf_putc(b, '\n');

@@ -82,9 +82,6 @@ unsigned int prom_labels(struct textbuf *b, struct outbuf *scratch,
 			 const struct bumble_event_type *t,
 			 const struct bumble_field *skip, const void *data,
 			 size_t size);
-/* An integer field's value as 64 bits, sign-extended when signed. */
-uint64_t prom_field_value(const struct bumble_field *f, const void *data,
-			  size_t size);
 /* A bucket bound: 10, 0.5, 1.8446744073709552e+19. */
 void prom_double(struct textbuf *b, double v);
 

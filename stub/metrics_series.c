@@ -72,30 +72,6 @@ void series_close(struct series_table *st)
 	free(st);
 }
 
-uint64_t prom_field_value(const struct bumble_field *f, const void *data,
-			  size_t size)
-{
-	unsigned int n = f->size > 8 ? 8 : f->size;
-	uint64_t u = 0;
-
-	if (f->offset + n > size)
-		return 0;
-	memcpy(&u, (const unsigned char *)data + f->offset, n);
-	if (f->bit_size) {
-		u >>= f->bit_shift;
-		if (f->bit_size < 64)
-			u &= (1ull << f->bit_size) - 1;
-		n = 0; /* sign from bit_size below */
-	}
-	if (f->kind == BUMBLE_KIND_INT) {
-		unsigned int bits = f->bit_size ? f->bit_size : n * 8;
-
-		if (bits < 64 && (u >> (bits - 1)) & 1)
-			u |= ~0ull << bits;
-	}
-	return u;
-}
-
 /* The bytes that tell label sets apart: each label field's value, a
  * string up to its NUL (what is shown), a bitfield by its bits. */
 static size_t label_key(struct series_table *st, const unsigned char *data,
@@ -111,7 +87,7 @@ static size_t label_key(struct series_table *st, const unsigned char *data,
 		if (f == st->value)
 			continue;
 		if (f->bit_size) {
-			uint64_t v = prom_field_value(f, data, size);
+			uint64_t v = field_u64(f, data, size);
 
 			memcpy(k, &v, sizeof(v));
 			k += sizeof(v);
@@ -222,7 +198,7 @@ void series_observe(struct series_table *st, const void *data, size_t size)
 		s->value++;
 		return;
 	}
-	v = prom_field_value(st->value, data, size);
+	v = field_u64(st->value, data, size);
 	if (st->desc->role == BUMBLE_ROLE_GAUGE) {
 		s->value = v;
 		return;

@@ -171,8 +171,20 @@ struct bpf_map;
 
 struct aggregate_entry {
 	unsigned char *key;
-	uint64_t value; /* per-CPU values summed; signed ones sign-extended */
+	/* per-CPU values summed, signed ones sign-extended; for a slot
+	 * hist (a value struct with slots[]), the count of all slots */
+	uint64_t value;
+	uint64_t *slots; /* slot hist: each slot summed; else NULL */
+	unsigned int nslots;
+	uint64_t sum, step, min; /* slot hist: those fields, or 0 */
 };
+
+/* An integer field's value as 64 bits, sign-extended when signed; 0
+ * when it lies beyond size. */
+uint64_t field_u64(const struct bumble_field *f, const void *data, size_t size);
+/* The field of t of that name, or NULL. */
+const struct bumble_field *aggregates_field(const struct bumble_event_type *t,
+					    const char *name);
 
 /* Every key of the map with its value; zero values left out. Returns
  * the number of entries, or -errno. */

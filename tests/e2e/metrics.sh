@@ -131,3 +131,48 @@ check "hist_ ring buffer: --hist-buckets, cumulative, +Inf" test \
 	"$(for le in 10 100 1000 +Inf; do value "$WORK/ring.prom" "ring_metrics_write_bytes_bucket{$C,le=\"$le\"}"; done | tr '\n' ' ')" = "1 2 3 4 "
 check "events read: the tool's own count" test \
 	"$(value "$WORK/ring.prom" 'bumble_events_read_total{tool="ring_metrics"}')" = 12
+
+# kernel-side histograms with a slots[] value struct, keyed by name
+SLOTS=$WORK/slots
+run "$BUMBLE" bundle "$FIXTURES/slot_hists.bpf.c" -o "$SLOTS"
+check "bundle the slot-hist fixture, without warnings" test \
+	"$RC $(grep -c warning "$WORK/err")" = "0 0"
+cp "$PY" "$WORK/bslot$$"
+write_sizes() {
+	"$WORK/bslot$$" -c 'import os
+f = os.open("/dev/null", os.O_WRONLY)
+for k in (5, 15, 700, 3000):
+    os.write(f, b"x" * k)'
+}
+start_tool "$WORK/slots.txt" "$SLOTS" --metrics :0 ||
+	fail "the slot-hist fixture attaches with --metrics"
+PORT=$(port_of)
+write_sizes
+curl -s "http://127.0.0.1:$PORT/metrics" >"$WORK/slots.prom"
+stop_tool INT
+check "slot hists: exit 0" test "$RC" = 0
+check "slot hists: scrape passes promtool check metrics" \
+	promtool check metrics <"$WORK/slots.prom"
+C="comm=\"bslot$$\""
+check "per-CPU log2 slots: summed, le 2^(i+1)-1, _sum from the field sum" test \
+	"$(for le in 3 7 15 1023 4095 18446744073709551615 +Inf; do value "$WORK/slots.prom" "slot_hists_write_log2_bucket{$C,le=\"$le\"}"; done | tr '\n' ' ')$(value "$WORK/slots.prom" "slot_hists_write_log2_sum{$C}") $(value "$WORK/slots.prom" "slot_hists_write_log2_count{$C}")" = \
+	"0 1 2 3 4 4 4 3720 4"
+check "linear slots (step 100): le min+(i+1)*step-1, no _sum without a field" test \
+	"$(for le in 99 699 799 3099 3999 +Inf; do value "$WORK/slots.prom" "slot_hists_write_linear_bucket{$C,le=\"$le\"}"; done | tr '\n' ' ')$(grep -c slot_hists_write_linear_sum "$WORK/slots.prom")" = \
+	"2 2 3 4 4 4 0"
+check "text: a histogram per key, under its fields" grep -A1 -q \
+	"^  comm=bslot$$\$" "$WORK/slots.txt"
+check "text: linear buckets [700, 800)" grep -Eq \
+	'^  \[700, 800\) +1 \|@{20} {20}\|$' "$WORK/slots.txt"
+start_tool "$WORK/slots.json" "$SLOTS" --json ||
+	fail "the slot-hist fixture attaches"
+write_sizes
+sleep 0.2
+stop_tool INT
+check "JSON: a line per counted slot, with the key's fields" json_has \
+	"$WORK/slots.json" \
+	"e.get('map') == 'hist_write_log2' and e['comm'] == 'bslot$$' and
+	 e['slot'] == 11 and e['low'] == 2048 and e['high'] == 4096 and e['count'] == 1"
+check "JSON: linear bounds" json_has "$WORK/slots.json" \
+	"e.get('map') == 'hist_write_linear' and e['slot'] == 30 and
+	 e['low'] == 3000 and e['high'] == 3100 and e['count'] == 1"

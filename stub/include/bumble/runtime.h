@@ -108,6 +108,11 @@ struct bumble_map {
 	const struct bumble_event_type *key;
 	unsigned char value_size;
 	unsigned char value_signed;
+	/* hist: a value struct holding the counts in an integer array
+	 * slots[] (log2 buckets, or linear ones when it has a field step:
+	 * slot i holds [min + i*step, min + (i+1)*step)), and optionally
+	 * sum, the total of what was counted; NULL for an integer value */
+	const struct bumble_event_type *value;
 };
 
 struct bumble_program {
