@@ -140,9 +140,14 @@ test-kernels: deps all
 
 # Benchmarks against a hand-written libbpf tool and bpftrace (root, about
 # four minutes): writes bench/RESULTS.md. Not part of the tests.
-.PHONY: bench
+.PHONY: bench bench-metrics
 bench: all
 	@bench/bench.sh
+	@bench/metrics_bench.sh
+
+# What --metrics costs (a minute): writes bench/METRICS.md.
+bench-metrics: all
+	@bench/metrics_bench.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/bumble

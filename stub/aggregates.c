@@ -101,74 +101,155 @@ static int sum_slots(const struct bumble_map *desc, const unsigned char *values,
 	return 0;
 }
 
-int aggregates_read(const struct bumble_map *desc, struct bpf_map *map,
-		    struct aggregate_entry **out)
+/* What one read of a map collects. */
+struct map_reader {
+	const struct bumble_map *desc;
+	unsigned int ksize, vsize;
+	int ncpu;
+	size_t stride; /* of one CPU's value */
+	struct aggregate_entry *entries;
+	size_t cap;
+	int n;
+};
+
+/* One key and its values (one per CPU): kept unless zero. 0 or
+ * -ENOMEM. */
+static int add_entry(struct map_reader *r, const unsigned char *key,
+		     const unsigned char *values)
 {
-	unsigned int ksize = bpf_map__key_size(map);
-	unsigned int vsize = bpf_map__value_size(map);
-	int percpu = is_percpu(bpf_map__type(map));
-	int ncpu = percpu ? libbpf_num_possible_cpus() : 1;
-	size_t stride = percpu ? (vsize + 7) / 8 * 8 : vsize;
-	unsigned char *key = calloc(2, ksize ? ksize : 1), *next = key + ksize;
-	unsigned char *values = calloc((size_t)ncpu, stride);
-	struct aggregate_entry *entries = NULL;
-	size_t cap = 0;
-	int n = 0, fd = bpf_map__fd(map), err = 0;
-	void *prev = NULL;
+	struct aggregate_entry e = {0};
+	int err;
 
-	if (!key || !values || ncpu <= 0) {
-		err = -ENOMEM;
-		goto out;
+	if (r->desc->value) {
+		err = sum_slots(r->desc, values, r->ncpu, r->stride, r->vsize,
+				&e);
+		if (err)
+			return err;
 	}
-	while (!bpf_map_get_next_key(fd, prev, next)) {
-		struct aggregate_entry e = {0};
+	for (int cpu = 0; !r->desc->value && cpu < r->ncpu; cpu++)
+		e.value += load_value(values + (size_t)cpu * r->stride,
+				      r->vsize, r->desc->value_signed);
+	if (!e.value) {
+		free(e.slots);
+		return 0;
+	}
+	if ((size_t)r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 64;
+		struct aggregate_entry *grown =
+		    realloc(r->entries, cap * sizeof(*grown));
 
-		memcpy(key, next, ksize);
+		if (!grown) {
+			free(e.slots);
+			return -ENOMEM;
+		}
+		r->entries = grown;
+		r->cap = cap;
+	}
+	e.key = malloc(r->ksize ? r->ksize : 1);
+	if (!e.key) {
+		free(e.slots);
+		return -ENOMEM;
+	}
+	memcpy(e.key, key, r->ksize);
+	r->entries[r->n++] = e;
+	return 0;
+}
+
+/* A key at a time: two system calls per key. */
+static int read_each(struct map_reader *r, int fd)
+{
+	size_t ksize = r->ksize ? r->ksize : 1;
+	unsigned char *key = calloc(2, ksize), *next = key + ksize;
+	unsigned char *values = calloc((size_t)r->ncpu, r->stride);
+	void *prev = NULL;
+	int err = 0;
+
+	if (!key || !values)
+		err = -ENOMEM;
+	while (!err && !bpf_map_get_next_key(fd, prev, next)) {
+		memcpy(key, next, r->ksize);
 		prev = key;
 		if (bpf_map_lookup_elem(fd, key, values))
 			continue; /* deleted meanwhile */
-		if (desc->value) {
-			err = sum_slots(desc, values, ncpu, stride, vsize, &e);
-			if (err)
-				break;
-		}
-		for (int cpu = 0; !desc->value && cpu < ncpu; cpu++)
-			e.value += load_value(values + (size_t)cpu * stride,
-					      vsize, desc->value_signed);
-		if (!e.value) {
-			free(e.slots);
-			continue;
-		}
-		if ((size_t)n == cap) {
-			struct aggregate_entry *grown;
-
-			cap = cap ? cap * 2 : 64;
-			grown = realloc(entries, cap * sizeof(*grown));
-			if (!grown) {
-				free(e.slots);
-				err = -ENOMEM;
-				break;
-			}
-			entries = grown;
-		}
-		e.key = malloc(ksize ? ksize : 1);
-		if (!e.key) {
-			free(e.slots);
-			err = -ENOMEM;
-			break;
-		}
-		memcpy(e.key, key, ksize);
-		entries[n++] = e;
+		err = add_entry(r, key, values);
 	}
-out:
 	free(key);
 	free(values);
+	return err;
+}
+
+#define BATCH_MAX 4096 /* keys per system call */
+
+/* Many keys per system call (Linux 5.6+ for hashes, 5.7+ for arrays):
+ * 0, or -errno (-EOPNOTSUPP where the map or kernel has no batches). */
+static int read_batched(struct map_reader *r, int fd, unsigned int max)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	unsigned int batch = max < BATCH_MAX ? (max ? max : 1) : BATCH_MAX;
+	size_t tok = r->ksize > 8 ? r->ksize : 8;
+	unsigned char *tokens = calloc(2, tok);
+	unsigned char *keys = malloc((size_t)batch * (r->ksize ? r->ksize : 1));
+	unsigned char *values = malloc((size_t)batch * r->ncpu * r->stride);
+	void *in = NULL;
+	int err = 0;
+
+	if (!tokens || !keys || !values)
+		err = -ENOMEM;
+	while (!err) {
+		__u32 count = batch;
+		int rc = bpf_map_lookup_batch(fd, in, tokens + tok, keys,
+					      values, &count, &opts);
+
+		if (rc && rc != -ENOENT) {
+			err = rc == -ENOSPC ? -ENOSPC : -EOPNOTSUPP;
+			break;
+		}
+		for (__u32 i = 0; !err && i < count; i++)
+			err =
+			    add_entry(r, keys + (size_t)i * r->ksize,
+				      values + (size_t)i * r->ncpu * r->stride);
+		if (rc) /* -ENOENT: the end */
+			break;
+		memcpy(tokens, tokens + tok, tok);
+		in = tokens;
+	}
+	free(tokens);
+	free(keys);
+	free(values);
+	return err;
+}
+
+int aggregates_read(const struct bumble_map *desc, struct bpf_map *map,
+		    struct aggregate_entry **out)
+{
+	int percpu = is_percpu(bpf_map__type(map));
+	struct map_reader r = {
+	    .desc = desc,
+	    .ksize = bpf_map__key_size(map),
+	    .vsize = bpf_map__value_size(map),
+	    .ncpu = percpu ? libbpf_num_possible_cpus() : 1,
+	};
+	int fd = bpf_map__fd(map), err;
+
+	if (r.ncpu <= 0)
+		return -ENOMEM;
+	r.stride = percpu ? (r.vsize + 7) / 8 * 8 : r.vsize;
+	err = read_batched(&r, fd, bpf_map__max_entries(map));
+	if (err == -EOPNOTSUPP || err == -ENOSPC) {
+		/* no batches here, or a hash bucket fuller than a batch:
+		 * start again a key at a time */
+		aggregates_free(r.entries, r.n);
+		r.entries = NULL;
+		r.n = 0;
+		r.cap = 0;
+		err = read_each(&r, fd);
+	}
 	if (err) {
-		aggregates_free(entries, n);
+		aggregates_free(r.entries, r.n);
 		return err;
 	}
-	*out = entries;
-	return n;
+	*out = r.entries;
+	return r.n;
 }
 
 void aggregates_free(struct aggregate_entry *e, int n)
