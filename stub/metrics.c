@@ -377,6 +377,16 @@ static const char *const type_names[] = {
     [BUMBLE_ROLE_HIST] = "histogram",
 };
 
+/* Map i is on /metrics: a counter, gauge or hist BPF map, or a ring
+ * buffer with a series table. */
+static int exported(const struct metrics *m, unsigned int i)
+{
+	const struct bumble_map *desc = &m->tool->maps[i];
+
+	return desc->role >= BUMBLE_ROLE_COUNTER &&
+	       desc->role < BUMBLE_ROLE_COUNT && (desc->key || m->tables[i]);
+}
+
 static void put_maps(struct metrics *m, struct textbuf *b)
 {
 	const struct bumble_tool *t = m->tool;
@@ -385,9 +395,7 @@ static void put_maps(struct metrics *m, struct textbuf *b)
 	for (unsigned int i = 0; i < t->map_count; i++) {
 		const struct bumble_map *desc = &t->maps[i];
 
-		if (desc->role < BUMBLE_ROLE_COUNTER ||
-		    desc->role >= BUMBLE_ROLE_COUNT ||
-		    (!desc->key && !m->tables[i]))
+		if (!exported(m, i))
 			continue;
 		name.len = help.len = 0;
 		put_map_name(&name, t, desc);
@@ -451,9 +459,7 @@ static void put_tool(struct metrics *m, struct textbuf *b)
 	for (unsigned int i = 0; i < t->map_count; i++) {
 		const struct bumble_map *desc = &t->maps[i];
 
-		if (desc->role < BUMBLE_ROLE_COUNTER ||
-		    desc->role >= BUMBLE_ROLE_COUNT ||
-		    (!desc->key && !m->tables[i]))
+		if (!exported(m, i))
 			continue;
 		put_own(m, b, "bumble_series_cut", "gauge", help, desc->name,
 			m->tables[i] ? series_uncounted(m->tables[i])
