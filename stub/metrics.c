@@ -11,6 +11,7 @@
 #include <bpf/libbpf.h>
 
 #include "metrics.h"
+#include "render.h"
 
 struct metrics {
 	const struct bumble_tool *tool;
@@ -140,7 +141,12 @@ unsigned int prom_labels(struct textbuf *b, struct outbuf *scratch,
 					    : '_');
 		textbuf_puts(b, "=\"");
 		outbuf_init(scratch, -1);
-		format_field(scratch, f, data, size);
+		/* as the text output shows it: a string as it is, with
+		 * control and invalid bytes as \xNN */
+		if (field_present(f, size))
+			render_value(scratch, f,
+				     (const unsigned char *)data + f->offset,
+				     0);
 		put_escaped(b, outbuf_str(scratch));
 		textbuf_putc(b, '"');
 	}

@@ -33,34 +33,27 @@ expect_exit 2 "increasing numbers" "--hist-buckets out of order: exit 2" \
 	"$RING" --hist-buckets hist_write_bytes=10,5 --metrics :0
 
 needs ROOT # the checks below load the fixtures into the kernel
-port_of() {
-	sed -n 's/.*serving metrics on http:\/\/[0-9.]*:\([0-9]*\).*/\1/p' "$WORK/err"
-}
-# value FILE SERIES: the value of the series whose name and labels are SERIES
-value() {
-	awk -v s="$2" '$1 == s { print $2 }' "$1"
-}
 PY=$WORK/bring$$
 cp "$(python3 -c 'import sys; print(sys.executable)')" "$PY"
 cp "$PY" "$WORK/bagg$$"
 
 start_tool "$WORK/agg.txt" "$AGG" --metrics 127.0.0.1:0 ||
 	fail "the map fixture attaches with --metrics"
-PORT=$(port_of)
+PORT=$(metrics_port)
 "$WORK/bagg$$" -c 'import os; [os.getppid() for _ in range(7)]'
 curl -s "http://127.0.0.1:$PORT/metrics" >"$WORK/agg.prom"
 check "scrape of BPF maps passes promtool check metrics" \
 	promtool check metrics <"$WORK/agg.prom"
 check "counter keyed by a struct: 7 calls under comm=bagg$$" test \
-	"$(value "$WORK/agg.prom" "aggregates_calls_total{comm=\"bagg$$\"}")" = 7
+	"$(prom_value "$WORK/agg.prom" "aggregates_calls_total{comm=\"bagg$$\"}")" = 7
 check "per-CPU counter summed, keyed by syscall name" test \
-	"$(value "$WORK/agg.prom" 'aggregates_syscalls_total{key="getppid"}')" = 7
+	"$(prom_value "$WORK/agg.prom" 'aggregates_syscalls_total{key="getppid"}')" = 7
 check "signed gauge: -42" test \
-	"$(value "$WORK/agg.prom" 'aggregates_last{key="0"}')" = -42
+	"$(prom_value "$WORK/agg.prom" 'aggregates_last{key="0"}')" = -42
 check "unsigned gauge: 2^64-1, not -1" test \
-	"$(value "$WORK/agg.prom" 'aggregates_top{key="0"}')" = 18446744073709551615
+	"$(prom_value "$WORK/agg.prom" 'aggregates_top{key="0"}')" = 18446744073709551615
 check "log2 hist: 1000 counted under le=1023, cumulative to +Inf" test \
-	"$(value "$WORK/agg.prom" 'aggregates_values_bucket{le="1023"}') $(value "$WORK/agg.prom" 'aggregates_values_bucket{le="+Inf"}') $(value "$WORK/agg.prom" aggregates_values_count)" = "7 7 7"
+	"$(prom_value "$WORK/agg.prom" 'aggregates_values_bucket{le="1023"}') $(prom_value "$WORK/agg.prom" 'aggregates_values_bucket{le="+Inf"}') $(prom_value "$WORK/agg.prom" aggregates_values_count)" = "7 7 7"
 check "TYPE and HELP lines" grep -q '^# TYPE aggregates_values histogram$' \
 	"$WORK/agg.prom"
 check "the tool's own series" grep -q \
@@ -86,7 +79,7 @@ check "16 idle clients: more are refused, then served once they time out" \
 "$WORK/bagg$$" -c 'import os; [os.getppid() for _ in range(3)]'
 curl -s "http://127.0.0.1:$PORT/metrics" >"$WORK/agg2.prom"
 check "events counted all along: 10 calls" test \
-	"$(value "$WORK/agg2.prom" "aggregates_calls_total{comm=\"bagg$$\"}")" = 10
+	"$(prom_value "$WORK/agg2.prom" "aggregates_calls_total{comm=\"bagg$$\"}")" = 10
 
 # a port in use: a clear error, nothing loaded
 run "$AGG" --metrics "127.0.0.1:$PORT"
@@ -107,11 +100,15 @@ check "the client in flight sees its connection closed" test \
 start_tool "$WORK/ring.json" "$RING" --json --metrics :0 \
 	--hist-buckets hist_write_bytes=10,100,1000 ||
 	fail "the ring-buffer fixture attaches with --metrics"
-PORT=$(port_of)
+PORT=$(metrics_port)
 "$PY" -c 'import os
 f = os.open("/dev/null", os.O_WRONLY)
 for k in (5, 15, 700, 3000):
     os.write(f, b"x" * k)'
+# a name with a quote, a backslash and a control byte: escaped labels
+python3 -c 'import ctypes, os
+ctypes.CDLL(None).prctl(15, b"bring\"q\\b\x01", 0, 0, 0)
+os.write(os.open("/dev/null", os.O_WRONLY), b"x")'
 sleep 0.3
 curl -s "http://127.0.0.1:$PORT/metrics" >"$WORK/ring.prom"
 stop_tool INT
@@ -122,15 +119,17 @@ check "ring-buffer scrape passes promtool check metrics" \
 check "counter_ ring buffer: its events printed" test \
 	"$(grep -c "^{\"comm\":\"bring$$\"}$" "$WORK/ring.json")" = 4
 check "counter_ ring buffer: counted by its fields (4)" test \
-	"$(value "$WORK/ring.prom" "ring_metrics_calls_ring_total{$C}")" = 4
+	"$(prom_value "$WORK/ring.prom" "ring_metrics_calls_ring_total{$C}")" = 4
 check "gauge_ ring buffer: printed, and set to the field value" test \
-	"$(grep -c "\"value\":" "$WORK/ring.json") $(value "$WORK/ring.prom" "ring_metrics_last_size{$C}")" = "4 3000"
+	"$(grep -c "^{\"comm\":\"bring$$\",\"value\":" "$WORK/ring.json") $(prom_value "$WORK/ring.prom" "ring_metrics_last_size{$C}")" = "4 3000"
 check "hist_ ring buffer: _count equals the events, _sum their total" test \
-	"$(value "$WORK/ring.prom" "ring_metrics_write_bytes_count{$C}") $(value "$WORK/ring.prom" "ring_metrics_write_bytes_sum{$C}")" = "4 3720"
+	"$(prom_value "$WORK/ring.prom" "ring_metrics_write_bytes_count{$C}") $(prom_value "$WORK/ring.prom" "ring_metrics_write_bytes_sum{$C}")" = "4 3720"
 check "hist_ ring buffer: --hist-buckets, cumulative, +Inf" test \
-	"$(for le in 10 100 1000 +Inf; do value "$WORK/ring.prom" "ring_metrics_write_bytes_bucket{$C,le=\"$le\"}"; done | tr '\n' ' ')" = "1 2 3 4 "
+	"$(for le in 10 100 1000 +Inf; do prom_value "$WORK/ring.prom" "ring_metrics_write_bytes_bucket{$C,le=\"$le\"}"; done | tr '\n' ' ')" = "1 2 3 4 "
 check "events read: the tool's own count" test \
-	"$(value "$WORK/ring.prom" 'bumble_events_read_total{tool="ring_metrics"}')" = 12
+	"$(prom_value "$WORK/ring.prom" 'bumble_events_read_total{tool="ring_metrics"}')" = 15
+check "label values escaped: quote, backslash, control byte as \\x01" test \
+	"$(prom_value "$WORK/ring.prom" 'ring_metrics_calls_ring_total{comm="bring\"q\\b\\x01"}')" = 1
 
 # kernel-side histograms with a slots[] value struct, keyed by name
 SLOTS=$WORK/slots
@@ -146,7 +145,7 @@ for k in (5, 15, 700, 3000):
 }
 start_tool "$WORK/slots.txt" "$SLOTS" --metrics :0 ||
 	fail "the slot-hist fixture attaches with --metrics"
-PORT=$(port_of)
+PORT=$(metrics_port)
 write_sizes
 curl -s "http://127.0.0.1:$PORT/metrics" >"$WORK/slots.prom"
 stop_tool INT
@@ -155,10 +154,10 @@ check "slot hists: scrape passes promtool check metrics" \
 	promtool check metrics <"$WORK/slots.prom"
 C="comm=\"bslot$$\""
 check "per-CPU log2 slots: summed, le 2^(i+1)-1, _sum from the field sum" test \
-	"$(for le in 3 7 15 1023 4095 18446744073709551615 +Inf; do value "$WORK/slots.prom" "slot_hists_write_log2_bucket{$C,le=\"$le\"}"; done | tr '\n' ' ')$(value "$WORK/slots.prom" "slot_hists_write_log2_sum{$C}") $(value "$WORK/slots.prom" "slot_hists_write_log2_count{$C}")" = \
+	"$(for le in 3 7 15 1023 4095 18446744073709551615 +Inf; do prom_value "$WORK/slots.prom" "slot_hists_write_log2_bucket{$C,le=\"$le\"}"; done | tr '\n' ' ')$(prom_value "$WORK/slots.prom" "slot_hists_write_log2_sum{$C}") $(prom_value "$WORK/slots.prom" "slot_hists_write_log2_count{$C}")" = \
 	"0 1 2 3 4 4 4 3720 4"
 check "linear slots (step 100): le min+(i+1)*step-1, no _sum without a field" test \
-	"$(for le in 99 699 799 3099 3999 +Inf; do value "$WORK/slots.prom" "slot_hists_write_linear_bucket{$C,le=\"$le\"}"; done | tr '\n' ' ')$(grep -c slot_hists_write_linear_sum "$WORK/slots.prom")" = \
+	"$(for le in 99 699 799 3099 3999 +Inf; do prom_value "$WORK/slots.prom" "slot_hists_write_linear_bucket{$C,le=\"$le\"}"; done | tr '\n' ' ')$(grep -c slot_hists_write_linear_sum "$WORK/slots.prom")" = \
 	"2 2 3 4 4 4 0"
 check "text: a histogram per key, under its fields" grep -A1 -q \
 	"^  comm=bslot$$\$" "$WORK/slots.txt"

@@ -12,14 +12,8 @@ for ex in syscount runqlat tcpconns xdpcount; do
 done
 
 needs ROOT # the checks below load the examples into the kernel
-port_of() {
-	sed -n 's/.*serving metrics on http:\/\/[0-9.]*:\([0-9]*\).*/\1/p' "$WORK/err"
-}
-value() {
-	awk -v s="$2" '$1 == s { print $2 }' "$1"
-}
 scrape() {
-	curl -s "http://127.0.0.1:$(port_of)/metrics" >"$1"
+	curl -s "http://127.0.0.1:$(metrics_port)/metrics" >"$1"
 }
 
 # syscount: exactly 17 getppid(2) calls by a process of a unique name
@@ -35,7 +29,7 @@ check "syscount: exit 0" test "$RC" = 0
 check "syscount: scrape passes promtool check metrics" \
 	promtool check metrics <"$WORK/syscount.prom"
 check "syscount: 17 getppid calls by scnt$$, as a series" test \
-	"$(value "$WORK/syscount.prom" "syscount_syscalls_total{nr=\"getppid\",comm=\"scnt$$\"}")" = 17
+	"$(prom_value "$WORK/syscount.prom" "syscount_syscalls_total{nr=\"getppid\",comm=\"scnt$$\"}")" = 17
 check "syscount: the terminal table every --interval, largest first" \
 	python3 - "$WORK/syscount.txt" <<'PY'
 import sys
@@ -77,7 +71,7 @@ check "runqlat: the ASCII histogram on exit" grep -Eq \
 P=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 start_tool "$WORK/tcpconns.txt" "$WORK/tcpconns" --port "$P" --metrics :0 ||
 	fail "tcpconns attaches with --metrics"
-MPORT=$(port_of)
+MPORT=$(metrics_port)
 python3 - "$P" "$MPORT" "$WORK" <<'PY'
 import socket, sys, time, urllib.request
 port, mport, work = int(sys.argv[1]), sys.argv[2], sys.argv[3]
@@ -100,9 +94,9 @@ check "tcpconns: exit 0" test "$RC" = 0
 check "tcpconns: scrape passes promtool check metrics" \
 	promtool check metrics <"$WORK/tcp1.prom"
 check "tcpconns: 6 ESTABLISHED ends and 1 LISTEN while held" test \
-	"$(value "$WORK/tcp1.prom" 'tcpconns_tcp_states{state="ESTABLISHED"}') $(value "$WORK/tcp1.prom" 'tcpconns_tcp_states{state="LISTEN"}')" = "6 1"
+	"$(prom_value "$WORK/tcp1.prom" 'tcpconns_tcp_states{state="ESTABLISHED"}') $(prom_value "$WORK/tcp1.prom" 'tcpconns_tcp_states{state="LISTEN"}')" = "6 1"
 check "tcpconns: none ESTABLISHED or LISTEN once closed" test \
-	"$(value "$WORK/tcp2.prom" 'tcpconns_tcp_states{state="ESTABLISHED"}')$(value "$WORK/tcp2.prom" 'tcpconns_tcp_states{state="LISTEN"}')" = ""
+	"$(prom_value "$WORK/tcp2.prom" 'tcpconns_tcp_states{state="ESTABLISHED"}')$(prom_value "$WORK/tcp2.prom" 'tcpconns_tcp_states{state="LISTEN"}')" = ""
 
 # xdpcount: 5 UDP datagrams of 48-byte frames across a veth pair
 NS1=bmbl-ma-$$
@@ -116,13 +110,13 @@ s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 for i in range(5):
     s.sendto(b"bumble", ("192.0.2.2", 4242))'
 	sleep 0.3
-	ip netns exec "$NS2" curl -s "http://127.0.0.1:$(port_of)/metrics" >"$WORK/xdp.prom"
+	ip netns exec "$NS2" curl -s "http://127.0.0.1:$(metrics_port)/metrics" >"$WORK/xdp.prom"
 	stop_tool INT
 	check "xdpcount: exit 0" test "$RC" = 0
 	check "xdpcount: scrape passes promtool check metrics" \
 		promtool check metrics <"$WORK/xdp.prom"
 	check "xdpcount: 5 UDP packets, 240 bytes" test \
-		"$(value "$WORK/xdp.prom" 'xdpcount_packets_total{proto="L4_UDP"}') $(value "$WORK/xdp.prom" 'xdpcount_bytes_total{proto="L4_UDP"}')" = "5 240"
+		"$(prom_value "$WORK/xdp.prom" 'xdpcount_packets_total{proto="L4_UDP"}') $(prom_value "$WORK/xdp.prom" 'xdpcount_bytes_total{proto="L4_UDP"}')" = "5 240"
 else
 	fail "make two network namespaces joined by a veth pair"
 fi
