@@ -29,6 +29,7 @@ struct {
 	__type(value, __u64);
 } queued_at SEC(".maps");
 
+/* Run queue latency of tasks, in microseconds (log2 slots). */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 64);

@@ -23,6 +23,7 @@ struct call_key {
 	char comm[16];
 };
 
+/* System calls made, by call and process name. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 10240);

@@ -40,6 +40,7 @@ struct state_key {
 	enum tcpstate state;
 };
 
+/* TCP sockets by state: state changes in, minus out, since start. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 16);

@@ -41,6 +41,7 @@ struct event {
 	__u16 len;
 };
 
+/* packets seen, by IP protocol */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 256);

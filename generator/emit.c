@@ -279,6 +279,10 @@ static void emit_maps(FILE *out, const struct gen_model *m)
 				gm->value ? 0 : gm->value_size,
 				gm->value_signed);
 		}
+		if (gm->role != BUMBLE_ROLE_NONE && gm->help && *gm->help) {
+			fputs(",\n\t .help = ", out);
+			gen_put_cstr(out, gm->help);
+		}
 		if (gm->role != BUMBLE_ROLE_NONE && gm->value) {
 			fputs(",\n\t .value = &", out);
 			put_ident(out, gm->value->type_name);

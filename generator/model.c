@@ -52,6 +52,14 @@ void *gen_push(void **array, unsigned int *count, size_t size)
 	return grown;
 }
 
+const char *gen_help_for(const struct gen_opts *opts, const char *name)
+{
+	for (size_t i = 0; i < opts->help_count; i++)
+		if (!strcmp(opts->helps[i].name, name))
+			return opts->helps[i].help;
+	return "";
+}
+
 static int add_program(struct gen_model *m, struct bpf_program *prog)
 {
 	struct gen_program *p;
@@ -80,7 +88,8 @@ static int add_map(struct gen_model *m, const struct gen_opts *opts,
 	if (!gm)
 		return -ENOMEM;
 	gm->name = strdup(bpf_map__name(map));
-	if (!gm->name)
+	gm->help = strdup(gen_help_for(opts, bpf_map__name(map)));
+	if (!gm->name || !gm->help)
 		return -ENOMEM;
 	gm->type = bpf_map__type(map);
 	gm->key_size = bpf_map__key_size(map);
@@ -211,8 +220,10 @@ void gen_model_free(struct gen_model *m)
 		free(m->programs[i].name);
 		free(m->programs[i].section);
 	}
-	for (unsigned int i = 0; i < m->map_count; i++)
+	for (unsigned int i = 0; i < m->map_count; i++) {
 		free(m->maps[i].name);
+		free(m->maps[i].help);
+	}
 	for (unsigned int i = 0; i < m->event_count; i++)
 		gen_event_free(m->events[i]);
 	for (unsigned int i = 0; i < m->param_count; i++) {

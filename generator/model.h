@@ -35,7 +35,8 @@ struct gen_event {
 
 struct gen_map {
 	char *name;
-	int type; /* enum bpf_map_type */
+	char *help; /* the comment before its declaration: "" or NULL if none */
+	int type;   /* enum bpf_map_type */
 	enum bumble_role role;
 	unsigned int key_size, value_size, max_entries;
 	struct gen_event *event; /* shared between maps of one type */

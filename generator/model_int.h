@@ -21,6 +21,8 @@ int gen_warn(struct gen_model *m, const char *fmt, ...)
 /* Grows the array *array of *count elements of size bytes by one zeroed
  * element and returns it; NULL (the array unchanged) if out of memory. */
 void *gen_push(void **array, unsigned int *count, size_t size);
+/* The help text the source gives the parameter or map name, or "". */
+const char *gen_help_for(const struct gen_opts *opts, const char *name);
 
 /* model_names.c */
 /* The role a BumbleBee name prefix gives a map (print_, counter_, ...). */

@@ -184,7 +184,13 @@ static void put_help_type(struct textbuf *b, const char *name, const char *help,
 	textbuf_puts(b, "# HELP ");
 	textbuf_puts(b, name);
 	textbuf_putc(b, ' ');
-	textbuf_puts(b, help);
+	for (; *help; help++) /* backslash and newline escaped */
+		if (*help == '\\')
+			textbuf_puts(b, "\\\\");
+		else if (*help == '\n')
+			textbuf_puts(b, "\\n");
+		else
+			textbuf_putc(b, *help);
 	textbuf_puts(b, "\n# TYPE ");
 	textbuf_puts(b, name);
 	textbuf_putc(b, ' ');
@@ -406,11 +412,16 @@ static void put_maps(struct metrics *m, struct textbuf *b)
 		name.len = help.len = 0;
 		put_map_name(&name, t, desc);
 		textbuf_putc(&name, '\0');
-		textbuf_puts(&help, desc->event ? "events of ring buffer "
+		if (desc->help && *desc->help) {
+			textbuf_puts(&help, desc->help);
+		} else {
+			textbuf_puts(&help, desc->event
+						? "events of ring buffer "
 						: "BPF map ");
-		textbuf_puts(&help, desc->name);
-		textbuf_puts(&help, " of ");
-		textbuf_puts(&help, t->name);
+			textbuf_puts(&help, desc->name);
+			textbuf_puts(&help, " of ");
+			textbuf_puts(&help, t->name);
+		}
 		textbuf_putc(&help, '\0');
 		if (name.oom || help.oom)
 			break;

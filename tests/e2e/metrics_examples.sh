@@ -28,6 +28,9 @@ stop_tool INT
 check "syscount: exit 0" test "$RC" = 0
 check "syscount: scrape passes promtool check metrics" \
 	promtool check metrics <"$WORK/syscount.prom"
+check "syscount: HELP from the map's doc comment" grep -qx \
+	'# HELP syscount_syscalls_total System calls made, by call and process name.' \
+	"$WORK/syscount.prom"
 check "syscount: 17 getppid calls by scnt$$, as a series" test \
 	"$(prom_value "$WORK/syscount.prom" "syscount_syscalls_total{nr=\"getppid\",comm=\"scnt$$\"}")" = 17
 check "syscount: the terminal table every --interval, largest first" \

@@ -113,6 +113,7 @@ struct bumble_map {
 	 * slot i holds [min + i*step, min + (i+1)*step)), and optionally
 	 * sum, the total of what was counted; NULL for an integer value */
 	const struct bumble_event_type *value;
+	const char *help; /* the comment before its declaration, or NULL */
 };
 
 struct bumble_program {
