@@ -159,6 +159,7 @@ static void respond(struct http_server *s, struct http_client *c,
 static void handle_request(struct http_server *s, struct http_client *c)
 {
 	char *method = c->req, *target, *version, *end;
+	struct textbuf body = {0};
 	size_t path_len;
 	int head;
 
@@ -185,8 +186,6 @@ static void handle_request(struct http_server *s, struct http_client *c)
 		respond(s, c, "404 Not Found", NULL, NULL, head);
 		return;
 	}
-	struct textbuf body = {0};
-
 	s->render(s->ctx, &body);
 	if (body.oom)
 		respond(s, c, "503 Service Unavailable", NULL, NULL, head);
