@@ -13,10 +13,23 @@
  * /metrics that is le="2^(i+1)-1". Needs Linux 5.5+ (tp_btf) with BTF. */
 #include <vmlinux.h>
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 #include <bumble.h>
 
 #define TASK_RUNNING 0
+
+/* task_struct's state, named state before Linux 5.14 */
+struct task_struct___old {
+	long state;
+} __attribute__((preserve_access_index));
+
+static long task_state(struct task_struct *t)
+{
+	if (bpf_core_field_exists(t->__state))
+		return BPF_CORE_READ(t, __state);
+	return BPF_CORE_READ((struct task_struct___old *)t, state);
+}
 
 /* only this process id (0: every process) */
 const volatile __u32 pid = 0;
@@ -68,7 +81,7 @@ int BPF_PROG(on_switch, bool preempt, struct task_struct *prev,
 	__u32 tid = next->pid, slot;
 	__u64 *t, *n;
 
-	if (prev->__state == TASK_RUNNING)
+	if (task_state(prev) == TASK_RUNNING)
 		enqueue(prev); /* preempted: waits again */
 	t = bpf_map_lookup_elem(&queued_at, &tid);
 	if (!t)

@@ -36,6 +36,7 @@ BOOT_TIMEOUT=${BUMBLE_BOOT_TIMEOUT:-120}
 SOURCES=(examples/execsnoop.bpf.c examples/exitsnoop.bpf.c
 	examples/opensnoop.bpf.c examples/tcpstates.bpf.c
 	examples/tcpconnect.bpf.c examples/xdpcount.bpf.c
+	examples/syscount.bpf.c examples/runqlat.bpf.c examples/tcpconns.bpf.c
 	tests/fixtures/fentry.bpf.c tests/fixtures/atomic_fetch.bpf.c)
 
 # elapsed START: seconds since START (an $EPOCHREALTIME), as 12.3
