@@ -153,9 +153,14 @@ fuzz: deps all
 
 # Benchmarks against a hand-written libbpf tool and bpftrace (root, about
 # four minutes): writes bench/RESULTS.md. Not part of the tests.
-.PHONY: bench bench-registry
+.PHONY: bench bench-metrics bench-registry
 bench: all
 	@bench/bench.sh
+	@bench/metrics_bench.sh
+
+# What --metrics costs (a minute): writes bench/METRICS.md.
+bench-metrics: all
+	@bench/metrics_bench.sh
 
 # bumble push/pull beside skopeo copy, one docker-registry on 127.0.0.1
 # (about a minute): writes bench/REGISTRY_RESULTS.md.

@@ -1,6 +1,7 @@
 /* Help text of a program's parameters, read from its source: the comment
  * before or after a `const volatile` declaration, or BUMBLE_HELP(name,
- * "text") from bumble.h. The BPF object itself carries no comments. */
+ * "text") from bumble.h; and of its maps, the comment before their
+ * declaration. The BPF object itself carries no comments. */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,11 +170,49 @@ static void scan_macros(const char *text, struct param_docs *d)
 	}
 }
 
+/* Maps: the comment before the `struct {` of
+ * `struct { ... } NAME SEC(".maps")`. */
+static int scan_maps(const char *text, struct param_docs *d)
+{
+	const char *p = text;
+
+	while ((p = strstr(p, "SEC(\".maps"))) {
+		const char *name_end = p, *name, *open;
+		int depth = 0;
+
+		p += 10;
+		while (name_end > text && isspace((unsigned char)name_end[-1]))
+			name_end--;
+		name = name_end;
+		while (name > text && is_ident(name[-1]))
+			name--;
+		open = name;
+		while (open > text && isspace((unsigned char)open[-1]))
+			open--;
+		if (name == name_end || open == text || open[-1] != '}')
+			continue;
+		for (open--; open > text; open--) {
+			if (*open == '}')
+				depth++;
+			else if (*open == '{' && --depth == 0)
+				break;
+		}
+		if (*open != '{' || depth)
+			continue;
+		if (add_help(d, name, (size_t)(name_end - name),
+			     comment_before(text, line_begin(text, open))))
+			return -1;
+	}
+	return 0;
+}
+
 int param_docs_scan(const char *text, struct param_docs *d)
 {
 	const char *p = text;
 
 	scan_macros(text, d);
+	if (scan_maps(text, d))
+		return -1;
 	while ((p = strstr(p, "volatile"))) {
 		const char *decl = p, *end, *name_end, *name;
 		char *help;

@@ -7,7 +7,9 @@
  *   sudo ./xdpcount --iface eth0 --sample 100   # one packet in 100
  *
  * Packets always pass (XDP_PASS); the program is detached on exit. The
- * counts are in counter_packets, by protocol, shown on exit. Needs
+ * counts are in counter_packets and counter_bytes, by protocol, shown
+ * on exit, every --interval, and with --metrics PORT on /metrics as
+ * xdpcount_packets_total{proto="L4_UDP"} and xdpcount_bytes_total. Needs
  * Linux 5.9+ (XDP links, ringbuf) with BTF. */
 #include <vmlinux.h>
 #include <bpf/bpf_helpers.h>
@@ -39,6 +41,7 @@ struct event {
 	__u16 len;
 };
 
+/* packets seen, by IP protocol */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 256);
@@ -52,18 +55,36 @@ struct {
 	__type(value, struct event);
 } events SEC(".maps");
 
+/* bytes of those packets, frames whole */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 256);
+	__type(key, struct proto_key);
+	__type(value, __u64);
+} counter_bytes SEC(".maps");
+
 static __u32 seen;
 
-static void count(enum l4 proto)
+static void add(void *map, struct proto_key *k, __u64 v)
+{
+	__u64 *n = bpf_map_lookup_elem(map, k);
+
+	if (n)
+		__sync_fetch_and_add(n, v);
+	else if (bpf_map_update_elem(map, k, &v, BPF_NOEXIST)) {
+		n = bpf_map_lookup_elem(map, k); /* made meanwhile */
+		if (n)
+			__sync_fetch_and_add(n, v);
+	}
+}
+
+/* one more packet of len bytes (the whole frame) */
+static void count(enum l4 proto, __u64 len)
 {
 	struct proto_key k = {.proto = proto};
-	__u64 one = 1, *n;
 
-	n = bpf_map_lookup_elem(&counter_packets, &k);
-	if (n)
-		__sync_fetch_and_add(n, 1);
-	else
-		bpf_map_update_elem(&counter_packets, &k, &one, BPF_NOEXIST);
+	add(&counter_packets, &k, 1);
+	add(&counter_bytes, &k, len);
 }
 
 SEC("xdp")
@@ -73,6 +94,7 @@ int xdp_count(struct xdp_md *ctx)
 	void *end = (void *)(long)ctx->data_end;
 	struct ethhdr *eth = data;
 	struct iphdr *ip = data + sizeof(*eth);
+	__u64 len = (__u64)(end - data);
 	struct event *e;
 
 	if ((void *)(eth + 1) > end)
@@ -81,14 +103,15 @@ int xdp_count(struct xdp_md *ctx)
 		struct ipv6hdr *ip6 = data + sizeof(*eth);
 
 		if ((void *)(ip6 + 1) <= end)
-			count(ip6->nexthdr == L4_ICMPV6 ? L4_ICMPV6 : L4_OTHER);
+			count(ip6->nexthdr == L4_ICMPV6 ? L4_ICMPV6 : L4_OTHER,
+			      len);
 		return XDP_PASS;
 	}
 	if (eth->h_proto != bpf_htons(ETH_P_IP) || (void *)(ip + 1) > end) {
-		count(L4_OTHER);
+		count(L4_OTHER, len);
 		return XDP_PASS;
 	}
-	count((enum l4)ip->protocol);
+	count((enum l4)ip->protocol, len);
 	if (sample > 1 && seen++ % sample)
 		return XDP_PASS;
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);

@@ -1,7 +1,9 @@
 /* Counter, gauge and hist maps: the layout of their keys and the
- * integer under each key; maps that do not fit lose their role. */
+ * integer under each key, or the event of a ring buffer that feeds a
+ * metric; maps that do not fit lose their role. */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "enum_names.h"
 #include "model_int.h"
@@ -32,6 +34,36 @@ static int event_for_key(struct gen_model *m, const struct btf *btf, __u32 id,
 	return gen_model_take_event(m, ev, err, out);
 }
 
+static int is_integer(const struct gen_field *f)
+{
+	return f->count == 1 &&
+	       (f->kind == BUMBLE_KIND_INT || f->kind == BUMBLE_KIND_UINT);
+}
+
+/* A hist's value struct with an integer array slots[], or NULL. */
+static int slots_value(struct gen_model *m, const struct btf *btf, __u32 vid,
+		       struct gen_map *gm, struct gen_event **out)
+{
+	struct gen_event *ev;
+	int err;
+
+	*out = NULL;
+	if (gm->role != BUMBLE_ROLE_HIST)
+		return 0;
+	err = gen_event_of_type(m, btf, vid, gm->name, &ev);
+	if (err || !ev)
+		return err;
+	for (unsigned int i = 0; i < ev->field_count; i++) {
+		const struct gen_field *f = &ev->fields[i];
+
+		if (!strcmp(f->name, "slots") && f->count > 1 && f->size <= 8 &&
+		    !f->bit_size &&
+		    (f->kind == BUMBLE_KIND_UINT || f->kind == BUMBLE_KIND_INT))
+			*out = ev;
+	}
+	return 0;
+}
+
 int gen_model_aggregate(struct gen_model *m, const struct btf *btf,
 			struct bpf_map *map, struct gen_map *gm)
 {
@@ -41,11 +73,23 @@ int gen_model_aggregate(struct gen_model *m, const struct btf *btf,
 	    btf && vid ? gen_resolve(btf, &vid, NULL) : NULL;
 	int err;
 
+	if (v && btf_is_struct(v) && kid) {
+		err = slots_value(m, btf, vid, gm, &gm->value);
+		if (err)
+			return err;
+	}
+	if (gm->value) {
+		err = event_for_key(m, btf, kid, gm->name, &gm->key);
+		if (!err && !gm->key)
+			gm->role = BUMBLE_ROLE_NONE;
+		return err;
+	}
 	if (!v || !btf_is_int(v) || v->size > 8 || !kid) {
 		err = gen_warn(
 		    m,
 		    "map '%s' is a %s but %s; it is not shown (declare "
-		    "__type(key, ...) and an integer __type(value, ...))",
+		    "__type(key, ...) and an integer __type(value, ...), or "
+		    "for a hist a struct with an integer array slots[])",
 		    gm->name, role_name(gm->role),
 		    kid ? "its value is not an integer"
 			: "declares no key type");
@@ -59,4 +103,21 @@ int gen_model_aggregate(struct gen_model *m, const struct btf *btf,
 	if (!gm->key)
 		gm->role = BUMBLE_ROLE_NONE;
 	return 0;
+}
+
+int gen_model_ringbuf_metric(struct gen_model *m, struct gen_map *gm)
+{
+	const struct gen_event *ev = gm->event;
+
+	if (gm->role != BUMBLE_ROLE_GAUGE)
+		return 0;
+	for (unsigned int i = 0; i < ev->field_count; i++)
+		if (is_integer(&ev->fields[i]))
+			return 0;
+	gm->role = BUMBLE_ROLE_PRINT;
+	return gen_warn(m,
+			"map '%s' is a gauge ring buffer but struct %s has "
+			"no integer field for its value; its events are only "
+			"printed",
+			gm->name, ev->type_name);
 }

@@ -241,7 +241,8 @@ static int event_used(const struct gen_model *m, const struct gen_event *ev)
 {
 	for (unsigned int i = 0; i < m->map_count; i++)
 		if (m->maps[i].role != BUMBLE_ROLE_NONE &&
-		    (m->maps[i].event == ev || m->maps[i].key == ev))
+		    (m->maps[i].event == ev || m->maps[i].key == ev ||
+		     m->maps[i].value == ev))
 			return 1;
 	return 0;
 }
@@ -279,7 +280,17 @@ static void emit_maps(FILE *out, const struct gen_model *m)
 			fprintf(out,
 				"_type,\n\t .value_size = %u,\n"
 				"\t .value_signed = %d",
-				gm->value_size, gm->value_signed);
+				gm->value ? 0 : gm->value_size,
+				gm->value_signed);
+		}
+		if (gm->role != BUMBLE_ROLE_NONE && gm->help && *gm->help) {
+			fputs(",\n\t .help = ", out);
+			gen_put_cstr(out, gm->help);
+		}
+		if (gm->role != BUMBLE_ROLE_NONE && gm->value) {
+			fputs(",\n\t .value = &", out);
+			put_ident(out, gm->value->type_name);
+			fputs("_type", out);
 		}
 		fputs("},\n", out);
 	}

@@ -52,6 +52,14 @@ void *gen_push(void **array, unsigned int *count, size_t size)
 	return grown;
 }
 
+const char *gen_help_for(const struct gen_opts *opts, const char *name)
+{
+	for (size_t i = 0; i < opts->help_count; i++)
+		if (!strcmp(opts->helps[i].name, name))
+			return opts->helps[i].help;
+	return "";
+}
+
 static int add_program(struct gen_model *m, struct bpf_program *prog)
 {
 	struct gen_program *p;
@@ -66,7 +74,9 @@ static int add_program(struct gen_model *m, struct bpf_program *prog)
 }
 
 /* A map with its role: from its name, a hint, its event type, or (for
- * counters, gauges and hists) its key and value. */
+ * counters, gauges and hists) its key and value. A counter_, gauge_ or
+ * hist_ ring buffer with an event type keeps both: its events are
+ * printed and feed a metric (BumbleBee's ring-buffer metrics). */
 static int add_map(struct gen_model *m, const struct gen_opts *opts,
 		   const struct btf *btf, struct bpf_map *map)
 {
@@ -78,7 +88,8 @@ static int add_map(struct gen_model *m, const struct gen_opts *opts,
 	if (!gm)
 		return -ENOMEM;
 	gm->name = strdup(bpf_map__name(map));
-	if (!gm->name)
+	gm->help = strdup(gen_help_for(opts, bpf_map__name(map)));
+	if (!gm->name || !gm->help)
 		return -ENOMEM;
 	gm->type = bpf_map__type(map);
 	gm->key_size = bpf_map__key_size(map);
@@ -96,6 +107,9 @@ static int add_map(struct gen_model *m, const struct gen_opts *opts,
 	if (gm->role == BUMBLE_ROLE_NONE && gm->event &&
 	    gen_is_event_map(gm->type))
 		gm->role = BUMBLE_ROLE_PRINT;
+	if (gm->role >= BUMBLE_ROLE_COUNTER && gen_is_event_map(gm->type) &&
+	    gm->event)
+		return gen_model_ringbuf_metric(m, gm);
 	if (gm->role >= BUMBLE_ROLE_COUNTER) {
 		gm->event = NULL;
 		return gen_model_aggregate(m, btf, map, gm);
@@ -206,8 +220,10 @@ void gen_model_free(struct gen_model *m)
 		free(m->programs[i].name);
 		free(m->programs[i].section);
 	}
-	for (unsigned int i = 0; i < m->map_count; i++)
+	for (unsigned int i = 0; i < m->map_count; i++) {
 		free(m->maps[i].name);
+		free(m->maps[i].help);
+	}
 	for (unsigned int i = 0; i < m->event_count; i++)
 		gen_event_free(m->events[i]);
 	for (unsigned int i = 0; i < m->param_count; i++) {

@@ -37,7 +37,8 @@ struct gen_event {
 
 struct gen_map {
 	char *name;
-	int type; /* enum bpf_map_type */
+	char *help; /* the comment before its declaration: "" or NULL if none */
+	int type;   /* enum bpf_map_type */
 	enum bumble_role role;
 	unsigned int key_size, value_size, max_entries;
 	struct gen_event *event; /* shared between maps of one type */
@@ -45,6 +46,9 @@ struct gen_map {
 	 * value_size bytes */
 	struct gen_event *key;
 	int value_signed;
+	/* hist: a value struct with an integer array slots[] (bcc's
+	 * tools' shape), and optional step, min and sum; else NULL */
+	struct gen_event *value;
 };
 
 struct gen_program {

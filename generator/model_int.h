@@ -21,6 +21,8 @@ int gen_warn(struct gen_model *m, const char *fmt, ...)
 /* Grows the array *array of *count elements of size bytes by one zeroed
  * element and returns it; NULL (the array unchanged) if out of memory. */
 void *gen_push(void **array, unsigned int *count, size_t size);
+/* The help text the source gives the parameter or map name, or "". */
+const char *gen_help_for(const struct gen_opts *opts, const char *name);
 
 /* model_names.c */
 /* The role a BumbleBee name prefix gives a map (print_, counter_, ...). */
@@ -81,6 +83,10 @@ int gen_add_params(struct gen_model *m, const struct gen_opts *opts,
  * -ENOMEM. */
 int gen_model_aggregate(struct gen_model *m, const struct btf *btf,
 			struct bpf_map *map, struct gen_map *gm);
+/* A counter_, gauge_ or hist_ ring buffer: its events are printed and
+ * feed a metric. A gauge needs an integer field for its value (else it
+ * is only printed, with a warning). 0 or -ENOMEM. */
+int gen_model_ringbuf_metric(struct gen_model *m, struct gen_map *gm);
 
 /* event_override.c */
 int gen_is_event_map(int type);

@@ -49,14 +49,6 @@ static int has_volatile(const struct btf *btf, __u32 id)
 	return 0;
 }
 
-static const char *help_for(const struct gen_opts *opts, const char *name)
-{
-	for (size_t i = 0; i < opts->help_count; i++)
-		if (!strcmp(opts->helps[i].name, name))
-			return opts->helps[i].help;
-	return "";
-}
-
 /* The kind, size and count of a parameter of type id into f: 1 if it can
  * be set from the command line, 0 if not, or -ENOMEM. */
 static int param_kind(const struct btf *btf, __u32 id, struct gen_field *f)
@@ -139,7 +131,7 @@ static int add_param(struct gen_model *m, const struct gen_opts *opts,
 	f.enum_values = NULL;
 	f.enum_count = 0;
 	p->name = strdup(name);
-	p->help = strdup(help_for(opts, name));
+	p->help = strdup(gen_help_for(opts, name));
 	p->default_text = default_text(p, init + vs->offset);
 	if (p->name && p->help && p->default_text)
 		err = 0;

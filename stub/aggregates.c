@@ -1,6 +1,7 @@
 /* Counter, gauge and hist maps: read whole (per-CPU values summed) and
  * shown every --interval and on exit. Counters and gauges as a table by
- * key, largest first; hists as log2 histograms. */
+ * key, largest first; hists as log2 histograms, or for a value struct
+ * with slots[] a log2 or linear histogram per key. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,11 +12,6 @@
 
 #include "stub.h"
 
-struct entry {
-	unsigned char *key;
-	int64_t value;
-};
-
 static int is_percpu(enum bpf_map_type type)
 {
 	return type == BPF_MAP_TYPE_PERCPU_HASH ||
@@ -23,89 +19,285 @@ static int is_percpu(enum bpf_map_type type)
 	       type == BPF_MAP_TYPE_LRU_PERCPU_HASH;
 }
 
-static int64_t load_value(const unsigned char *p, unsigned int size,
-			  int is_signed)
+/* The integer at p as 64 bits: sign-extended when it is signed, so that
+ * sums wrap alike for both. */
+static uint64_t load_value(const unsigned char *p, unsigned int size,
+			   int is_signed)
 {
 	uint64_t u = 0;
 
 	memcpy(&u, p, size > 8 ? 8 : size); /* little-endian */
 	if (is_signed && size < 8 && (u >> (size * 8 - 1)) & 1)
 		u |= ~0ull << (size * 8);
-	return (int64_t)u;
+	return u;
 }
 
-/* Every key of the map with its value; zero values left out. Returns
- * the number of entries, or -errno. */
-static int read_entries(const struct bumble_map *desc, struct bpf_map *map,
-			struct entry **out)
+uint64_t field_u64(const struct bumble_field *f, const void *data, size_t size)
 {
-	unsigned int ksize = bpf_map__key_size(map);
-	unsigned int vsize = bpf_map__value_size(map);
-	int percpu = is_percpu(bpf_map__type(map));
-	int ncpu = percpu ? libbpf_num_possible_cpus() : 1;
-	size_t stride = percpu ? (vsize + 7) / 8 * 8 : vsize;
-	unsigned char *key = calloc(2, ksize ? ksize : 1), *next = key + ksize;
-	unsigned char *values = calloc((size_t)ncpu, stride);
-	struct entry *entries = NULL;
-	int n = 0, fd = bpf_map__fd(map), err = 0;
-	void *prev = NULL;
+	unsigned int n = f->size > 8 ? 8 : f->size;
+	uint64_t u = 0;
 
-	if (!key || !values || ncpu <= 0) {
-		err = -ENOMEM;
-		goto out;
+	if (f->offset + n > size)
+		return 0;
+	memcpy(&u, (const unsigned char *)data + f->offset, n);
+	if (f->bit_size) {
+		u >>= f->bit_shift;
+		if (f->bit_size < 64)
+			u &= (1ull << f->bit_size) - 1;
+		n = 0; /* sign from bit_size below */
 	}
-	while (!bpf_map_get_next_key(fd, prev, next)) {
-		int64_t sum = 0;
-		struct entry *grown;
+	if (f->kind == BUMBLE_KIND_INT) {
+		unsigned int bits = f->bit_size ? f->bit_size : n * 8;
 
-		memcpy(key, next, ksize);
+		if (bits < 64 && (u >> (bits - 1)) & 1)
+			u |= ~0ull << bits;
+	}
+	return u;
+}
+
+const struct bumble_field *aggregates_field(const struct bumble_event_type *t,
+					    const char *name)
+{
+	for (unsigned int i = 0; t && i < t->field_count; i++)
+		if (!strcmp(t->fields[i].name, name))
+			return &t->fields[i];
+	return NULL;
+}
+
+/* A slot hist's value over the CPUs: the slots and sum added up, step
+ * and min as the first CPU that has them says. 0 or -ENOMEM. */
+static int sum_slots(const struct bumble_map *desc, const unsigned char *values,
+		     int ncpu, size_t stride, size_t vsize,
+		     struct aggregate_entry *e)
+{
+	const struct bumble_field *f = aggregates_field(desc->value, "slots");
+	const struct bumble_field *sum = aggregates_field(desc->value, "sum");
+	const struct bumble_field *step = aggregates_field(desc->value, "step");
+	const struct bumble_field *min = aggregates_field(desc->value, "min");
+
+	e->nslots = f->count;
+	e->slots = calloc(f->count, sizeof(*e->slots));
+	if (!e->slots)
+		return -ENOMEM;
+	for (int cpu = 0; cpu < ncpu; cpu++) {
+		const unsigned char *v = values + (size_t)cpu * stride;
+
+		for (unsigned int i = 0; i < f->count; i++) {
+			struct bumble_field one = *f;
+
+			one.offset += i * f->size;
+			one.count = 1;
+			e->slots[i] += field_u64(&one, v, vsize);
+		}
+		if (sum)
+			e->sum += field_u64(sum, v, vsize);
+		if (step && !e->step)
+			e->step = field_u64(step, v, vsize);
+		if (min && !e->min)
+			e->min = field_u64(min, v, vsize);
+	}
+	for (unsigned int i = 0; i < f->count; i++)
+		e->value += e->slots[i];
+	return 0;
+}
+
+/* What one read of a map collects. */
+struct map_reader {
+	const struct bumble_map *desc;
+	unsigned int ksize, vsize;
+	int ncpu;
+	size_t stride; /* of one CPU's value */
+	struct aggregate_entry *entries;
+	size_t cap;
+	int n;
+};
+
+/* One key and its values (one per CPU): kept unless zero. 0 or
+ * -ENOMEM. */
+static int add_entry(struct map_reader *r, const unsigned char *key,
+		     const unsigned char *values)
+{
+	struct aggregate_entry e = {0};
+	int err;
+
+	if (r->desc->value) {
+		err = sum_slots(r->desc, values, r->ncpu, r->stride, r->vsize,
+				&e);
+		if (err)
+			return err;
+	}
+	for (int cpu = 0; !r->desc->value && cpu < r->ncpu; cpu++)
+		e.value += load_value(values + (size_t)cpu * r->stride,
+				      r->vsize, r->desc->value_signed);
+	if (!e.value) {
+		free(e.slots);
+		return 0;
+	}
+	if ((size_t)r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 64;
+		struct aggregate_entry *grown =
+		    realloc(r->entries, cap * sizeof(*grown));
+
+		if (!grown) {
+			free(e.slots);
+			return -ENOMEM;
+		}
+		r->entries = grown;
+		r->cap = cap;
+	}
+	e.key = malloc(r->ksize ? r->ksize : 1);
+	if (!e.key) {
+		free(e.slots);
+		return -ENOMEM;
+	}
+	memcpy(e.key, key, r->ksize);
+	r->entries[r->n++] = e;
+	return 0;
+}
+
+/* A key at a time: two system calls per key. */
+static int read_each(struct map_reader *r, int fd)
+{
+	size_t ksize = r->ksize ? r->ksize : 1;
+	unsigned char *key = calloc(2, ksize), *next = key + ksize;
+	unsigned char *values = calloc((size_t)r->ncpu, r->stride);
+	void *prev = NULL;
+	int err = 0;
+
+	if (!key || !values)
+		err = -ENOMEM;
+	while (!err && !bpf_map_get_next_key(fd, prev, next)) {
+		memcpy(key, next, r->ksize);
 		prev = key;
 		if (bpf_map_lookup_elem(fd, key, values))
 			continue; /* deleted meanwhile */
-		for (int cpu = 0; cpu < ncpu; cpu++)
-			sum += load_value(values + (size_t)cpu * stride, vsize,
-					  desc->value_signed);
-		if (!sum)
-			continue;
-		grown = realloc(entries, (size_t)(n + 1) * sizeof(*grown));
-		if (!grown) {
-			err = -ENOMEM;
-			break;
-		}
-		entries = grown;
-		entries[n].key = malloc(ksize ? ksize : 1);
-		if (!entries[n].key) {
-			err = -ENOMEM;
-			break;
-		}
-		memcpy(entries[n].key, key, ksize);
-		entries[n].value = sum;
-		n++;
+		err = add_entry(r, key, values);
 	}
-out:
 	free(key);
 	free(values);
-	if (err) {
-		for (int i = 0; i < n; i++)
-			free(entries[i].key);
-		free(entries);
-		return err;
-	}
-	*out = entries;
-	return n;
+	return err;
 }
 
-static int by_value_desc(const void *a, const void *b)
+#define BATCH_MAX 4096 /* keys per system call */
+
+/* Many keys per system call (Linux 5.6+ for hashes, 5.7+ for arrays):
+ * 0, or -errno (-EOPNOTSUPP where the map or kernel has no batches). */
+static int read_batched(struct map_reader *r, int fd, unsigned int max)
 {
-	const struct entry *x = a, *y = b;
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	unsigned int batch = max < BATCH_MAX ? (max ? max : 1) : BATCH_MAX;
+	size_t tok = r->ksize > 8 ? r->ksize : 8;
+	unsigned char *tokens = calloc(2, tok);
+	unsigned char *keys = malloc((size_t)batch * (r->ksize ? r->ksize : 1));
+	unsigned char *values = malloc((size_t)batch * r->ncpu * r->stride);
+	void *in = NULL;
+	int err = 0;
+
+	if (!tokens || !keys || !values)
+		err = -ENOMEM;
+	while (!err) {
+		__u32 count = batch;
+		int rc = bpf_map_lookup_batch(fd, in, tokens + tok, keys,
+					      values, &count, &opts);
+
+		if (rc && rc != -ENOENT) {
+			err = rc == -ENOSPC ? -ENOSPC : -EOPNOTSUPP;
+			break;
+		}
+		for (__u32 i = 0; !err && i < count; i++)
+			err =
+			    add_entry(r, keys + (size_t)i * r->ksize,
+				      values + (size_t)i * r->ncpu * r->stride);
+		if (rc) /* -ENOENT: the end */
+			break;
+		memcpy(tokens, tokens + tok, tok);
+		in = tokens;
+	}
+	free(tokens);
+	free(keys);
+	free(values);
+	return err;
+}
+
+int aggregates_read(const struct bumble_map *desc, struct bpf_map *map,
+		    struct aggregate_entry **out)
+{
+	int percpu = is_percpu(bpf_map__type(map));
+	struct map_reader r = {
+	    .desc = desc,
+	    .ksize = bpf_map__key_size(map),
+	    .vsize = bpf_map__value_size(map),
+	    .ncpu = percpu ? libbpf_num_possible_cpus() : 1,
+	};
+	int fd = bpf_map__fd(map), err;
+
+	if (r.ncpu <= 0)
+		return -ENOMEM;
+	r.stride = percpu ? (r.vsize + 7) / 8 * 8 : r.vsize;
+	err = read_batched(&r, fd, bpf_map__max_entries(map));
+	if (err == -EOPNOTSUPP || err == -ENOSPC) {
+		/* no batches here, or a hash bucket fuller than a batch:
+		 * start again a key at a time */
+		aggregates_free(r.entries, r.n);
+		r.entries = NULL;
+		r.n = 0;
+		r.cap = 0;
+		err = read_each(&r, fd);
+	}
+	if (err) {
+		aggregates_free(r.entries, r.n);
+		return err;
+	}
+	*out = r.entries;
+	return r.n;
+}
+
+void aggregates_free(struct aggregate_entry *e, int n)
+{
+	for (int i = 0; i < n; i++) {
+		free(e[i].key);
+		free(e[i].slots);
+	}
+	free(e);
+}
+
+static int by_unsigned_desc(const void *a, const void *b)
+{
+	const struct aggregate_entry *x = a, *y = b;
 
 	return x->value < y->value ? 1 : x->value > y->value ? -1 : 0;
 }
 
-static void put_table(struct outbuf *o, const struct bumble_map *desc,
-		      struct entry *e, int n, unsigned int ksize, int json)
+static int by_signed_desc(const void *a, const void *b)
 {
-	qsort(e, (size_t)n, sizeof(*e), by_value_desc);
+	const struct aggregate_entry *x = a, *y = b;
+	int64_t u = (int64_t)x->value, v = (int64_t)y->value;
+
+	return u < v ? 1 : u > v ? -1 : 0;
+}
+
+void aggregates_sort(const struct bumble_map *desc, struct aggregate_entry *e,
+		     int n)
+{
+	qsort(e, (size_t)n, sizeof(*e),
+	      desc->value_signed ? by_signed_desc : by_unsigned_desc);
+}
+
+/* A value as its map declares it: signed or unsigned. */
+static void put_value(struct outbuf *o, const struct bumble_map *desc,
+		      uint64_t v)
+{
+	if (desc->value_signed)
+		outbuf_i64(o, (int64_t)v);
+	else
+		outbuf_u64(o, v);
+}
+
+static void put_table(struct outbuf *o, const struct bumble_map *desc,
+		      struct aggregate_entry *e, int n, unsigned int ksize,
+		      int json)
+{
+	aggregates_sort(desc, e, n);
 	if (!json) {
 		outbuf_puts(o, desc->name);
 		outbuf_puts(o, ":\n  ");
@@ -119,13 +311,13 @@ static void put_table(struct outbuf *o, const struct bumble_map *desc,
 			outbuf_puts(o, "\",");
 			format_json_fields(o, desc->key, e[i].key, ksize);
 			outbuf_puts(o, ",\"value\":");
-			outbuf_i64(o, e[i].value);
+			put_value(o, desc, e[i].value);
 			outbuf_puts(o, "}\n");
 		} else {
 			outbuf_puts(o, "  ");
 			format_text_fields(o, desc->key, e[i].key, ksize);
 			outbuf_puts(o, "  ");
-			outbuf_i64(o, e[i].value);
+			put_value(o, desc, e[i].value);
 			outbuf_putc(o, '\n');
 		}
 	}
@@ -133,7 +325,8 @@ static void put_table(struct outbuf *o, const struct bumble_map *desc,
 
 struct bucket {
 	int64_t slot;
-	int64_t count;
+	uint64_t count;
+	uint64_t step, min; /* linear: [min + slot*step, ...); 0: log2 */
 };
 
 static int by_slot(const void *a, const void *b)
@@ -179,36 +372,42 @@ static void put_pow2(struct outbuf *o, int64_t k)
 		outbuf_putc(o, (char)('0' + digits[n]));
 }
 
-static void put_bucket_low(struct outbuf *o, int64_t slot)
+static void put_bucket_low(struct outbuf *o, const struct bucket *b)
 {
-	put_pow2(o, slot);
+	if (b->step)
+		outbuf_u64(o, b->min + (uint64_t)b->slot * b->step);
+	else
+		put_pow2(o, b->slot);
 }
 
-static void put_bucket_high(struct outbuf *o, int64_t slot)
+static void put_bucket_high(struct outbuf *o, const struct bucket *b)
 {
-	put_pow2(o, slot <= 0 ? 1 : slot + 1);
+	if (b->step)
+		outbuf_u64(o, b->min + (uint64_t)(b->slot + 1) * b->step);
+	else
+		put_pow2(o, b->slot <= 0 ? 1 : b->slot + 1);
 }
 
 #define BAR_WIDTH 40
 
 static void put_bucket_text(struct outbuf *o, const struct bucket *b,
-			    int64_t max)
+			    uint64_t max)
 {
 	size_t mark;
-	int bar = max ? (int)(b->count * BAR_WIDTH / max) : 0;
+	int bar = max ? (int)((double)b->count * BAR_WIDTH / (double)max) : 0;
 
 	/* the line, bounds of up to 309 digits each: no flush moves its
 	 * marks */
 	outbuf_reserve(o, 1024);
 	mark = outbuf_mark(o);
 	outbuf_puts(o, "  [");
-	put_bucket_low(o, b->slot);
+	put_bucket_low(o, b);
 	outbuf_puts(o, ", ");
-	put_bucket_high(o, b->slot);
+	put_bucket_high(o, b);
 	outbuf_putc(o, ')');
 	outbuf_align(o, mark, 26, 0);
 	mark = outbuf_mark(o);
-	outbuf_i64(o, b->count);
+	outbuf_u64(o, b->count);
 	outbuf_align(o, mark, 10, 1); /* the count right-aligned */
 	outbuf_puts(o, " |");
 	for (int i = 0; i < BAR_WIDTH; i++)
@@ -216,36 +415,44 @@ static void put_bucket_text(struct outbuf *o, const struct bucket *b,
 	outbuf_puts(o, "|\n");
 }
 
-static void put_bucket_json(struct outbuf *o, const char *map,
+/* key: the labels of a slot hist's key, or NULL */
+static void put_bucket_json(struct outbuf *o, const struct bumble_map *desc,
+			    const unsigned char *key, unsigned int ksize,
 			    const struct bucket *b)
 {
 	outbuf_puts(o, "{\"map\":\"");
-	outbuf_puts(o, map);
-	outbuf_puts(o, "\",\"slot\":");
+	outbuf_puts(o, desc->name);
+	outbuf_putc(o, '"');
+	if (key) {
+		outbuf_putc(o, ',');
+		format_json_fields(o, desc->key, key, ksize);
+	}
+	outbuf_puts(o, ",\"slot\":");
 	outbuf_i64(o, b->slot);
 	outbuf_puts(o, ",\"low\":");
-	put_bucket_low(o, b->slot);
+	put_bucket_low(o, b);
 	outbuf_puts(o, ",\"high\":");
-	put_bucket_high(o, b->slot);
+	put_bucket_high(o, b);
 	outbuf_puts(o, ",\"count\":");
-	outbuf_i64(o, b->count);
+	outbuf_u64(o, b->count);
 	outbuf_puts(o, "}\n");
 }
 
 /* A hist map's key is the slot: its one integer field. */
 static void put_hist(struct outbuf *o, const struct bumble_map *desc,
-		     const struct entry *e, int n, unsigned int ksize, int json)
+		     const struct aggregate_entry *e, int n, unsigned int ksize,
+		     int json)
 {
 	const struct bumble_field *f = &desc->key->fields[0];
 	struct bucket *b = calloc((size_t)(n ? n : 1), sizeof(*b));
-	int64_t max = 0;
+	uint64_t max = 0;
 
 	if (!b)
 		return;
 	for (int i = 0; i < n; i++) {
 		unsigned int size = f->size < ksize ? f->size : ksize;
 
-		b[i].slot = load_value(e[i].key + f->offset, size, 0);
+		b[i].slot = (int64_t)load_value(e[i].key + f->offset, size, 0);
 		b[i].count = e[i].value;
 		if (b[i].count > max)
 			max = b[i].count;
@@ -257,11 +464,58 @@ static void put_hist(struct outbuf *o, const struct bumble_map *desc,
 	}
 	for (int i = 0; i < n; i++) {
 		if (json)
-			put_bucket_json(o, desc->name, &b[i]);
+			put_bucket_json(o, desc, NULL, 0, &b[i]);
 		else
 			put_bucket_text(o, &b[i], max);
 	}
 	free(b);
+}
+
+/* A slot hist: a histogram per key, from its first slot counted to its
+ * last, under a line of the key's fields. */
+static void put_slot_hists(struct outbuf *o, const struct bumble_map *desc,
+			   struct aggregate_entry *e, int n, unsigned int ksize,
+			   int json)
+{
+	aggregates_sort(desc, e, n);
+	if (!json) {
+		outbuf_puts(o, desc->name);
+		outbuf_puts(o, ":\n");
+	}
+	for (int i = 0; i < n; i++) {
+		unsigned int first = 0, last = 0;
+		uint64_t max = 0;
+
+		for (unsigned int s = 0; s < e[i].nslots; s++) {
+			if (!e[i].slots[s])
+				continue;
+			if (!max)
+				first = s;
+			last = s;
+			if (e[i].slots[s] > max)
+				max = e[i].slots[s];
+		}
+		if (!json) {
+			for (unsigned int f = 0; f < desc->key->field_count;
+			     f++) {
+				outbuf_puts(o, f ? " " : "  ");
+				outbuf_puts(o, desc->key->fields[f].name);
+				outbuf_putc(o, '=');
+				format_field(o, &desc->key->fields[f], e[i].key,
+					     ksize);
+			}
+			outbuf_putc(o, '\n');
+		}
+		for (unsigned int s = first; s <= last; s++) {
+			struct bucket b = {s, e[i].slots[s], e[i].step,
+					   e[i].min};
+
+			if (json && b.count)
+				put_bucket_json(o, desc, e[i].key, ksize, &b);
+			else if (!json)
+				put_bucket_text(o, &b, max);
+		}
+	}
 }
 
 int aggregates_count(const struct bumble_tool *t)
@@ -280,7 +534,7 @@ int aggregates_print(const struct bumble_tool *t, struct bpf_object *obj,
 	for (unsigned int i = 0; i < t->map_count; i++) {
 		const struct bumble_map *desc = &t->maps[i];
 		struct bpf_map *map;
-		struct entry *e = NULL;
+		struct aggregate_entry *e = NULL;
 		int n;
 
 		if (desc->role < BUMBLE_ROLE_COUNTER || !desc->key)
@@ -288,19 +542,20 @@ int aggregates_print(const struct bumble_tool *t, struct bpf_object *obj,
 		map = bpf_object__find_map_by_name(obj, desc->name);
 		if (!map)
 			continue;
-		n = read_entries(desc, map, &e);
+		n = aggregates_read(desc, map, &e);
 		if (n < 0) {
 			diag_err("reading map '%s' failed: %s", desc->name,
 				 strerror(-n));
 			return BUMBLE_EXIT_FAILURE;
 		}
-		if (desc->role == BUMBLE_ROLE_HIST)
+		if (desc->value)
+			put_slot_hists(o, desc, e, n, bpf_map__key_size(map),
+				       json);
+		else if (desc->role == BUMBLE_ROLE_HIST)
 			put_hist(o, desc, e, n, bpf_map__key_size(map), json);
 		else
 			put_table(o, desc, e, n, bpf_map__key_size(map), json);
-		for (int j = 0; j < n; j++)
-			free(e[j].key);
-		free(e);
+		aggregates_free(e, n);
 	}
 	return 0;
 }

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "enum_names.h"
+#include "metrics.h"
 #include "stub.h"
 #include "tool_options.h"
 
@@ -237,15 +238,15 @@ static int parse_param(const struct bumble_tool *t, struct run_opts *opts,
 	return param_parse(p, arg, opts->param_values[i]);
 }
 
-static int add_filter(struct run_opts *opts, const char *arg)
+/* One more of a repeatable option's values. */
+static int add_arg(const char ***list, unsigned int *count, const char *arg)
 {
-	const char **grown =
-	    realloc(opts->filters, (opts->filter_count + 1) * sizeof(*grown));
+	const char **grown = realloc(*list, (*count + 1) * sizeof(*grown));
 
 	if (!grown)
 		return -1;
-	opts->filters = grown;
-	opts->filters[opts->filter_count++] = arg;
+	*list = grown;
+	(*list)[(*count)++] = arg;
 	return 0;
 }
 
@@ -309,9 +310,39 @@ static enum cli_result parse_one(const struct bumble_tool *t,
 					   "--filter takes FIELD=VALUE or "
 					   "FIELD~REGEX, not '%s'",
 					   optarg);
-		if (add_filter(opts, optarg))
+		if (add_arg(&opts->filters, &opts->filter_count, optarg))
 			return usage_error(t, "out of memory%s", "");
 		break;
+	case TOOL_OPT_METRICS: {
+		struct sockaddr_in addr;
+
+		if (metrics_parse_addr(optarg, &addr))
+			return usage_error(t,
+					   "--metrics takes [ADDR:]PORT, an "
+					   "IPv4 address and a port up to "
+					   "65535, not '%s'",
+					   optarg);
+		opts->metrics = optarg;
+		break;
+	}
+	case TOOL_OPT_HIST_FIELD:
+	case TOOL_OPT_HIST_BUCKETS: {
+		int field = c - OPT_FIXED == TOOL_OPT_HIST_FIELD;
+
+		if (!strchr(optarg, '=') || optarg[0] == '=')
+			return usage_error(t,
+					   field ? "--hist-field takes "
+						   "MAP=FIELD, not '%s'"
+						 : "--hist-buckets takes "
+						   "MAP=B1,B2,..., not '%s'",
+					   optarg);
+		if (field ? add_arg(&opts->hist_fields, &opts->hist_field_count,
+				    optarg)
+			  : add_arg(&opts->hist_buckets,
+				    &opts->hist_bucket_count, optarg))
+			return usage_error(t, "out of memory%s", "");
+		break;
+	}
 	case TOOL_OPT_IFACE:
 		opts->iface = optarg;
 		break;
@@ -383,6 +414,10 @@ void cli_free(const struct bumble_tool *t, struct run_opts *opts)
 		free(opts->param_values[i]);
 	free(opts->param_values);
 	free(opts->filters);
+	free(opts->hist_fields);
+	free(opts->hist_buckets);
 	opts->param_values = NULL;
 	opts->filters = NULL;
+	opts->hist_fields = NULL;
+	opts->hist_buckets = NULL;
 }

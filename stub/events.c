@@ -36,6 +36,8 @@ struct event_loop {
 	unsigned int source_count;
 	unsigned long long events;
 	unsigned long long seen; /* read from the buffers, filtered or not */
+	unsigned long long read_errors;
+	struct metrics *metrics; /* --metrics, or NULL */
 	int epoll_fd;
 	int done;
 	int stdout_flags;    /* to restore on close; -1: left alone */
@@ -160,6 +162,8 @@ static int handle_event(struct event_source *src, const void *data, size_t size)
 		format_json(&loop->out, t, data, size, &src->line);
 	else
 		format_text(&loop->out, t, data, size, &src->line);
+	if (loop->metrics && src->desc->role != BUMBLE_ROLE_PRINT)
+		metrics_observe(loop->metrics, src->desc, data, size);
 	loop->events++;
 	if (loop->opts->count && loop->events >= loop->opts->count)
 		loop->done = 1;
@@ -261,7 +265,8 @@ int events_open(const struct bumble_tool *t, const struct run_opts *opts,
 		struct bpf_map *map;
 		enum bpf_map_type type;
 
-		if (desc->role != BUMBLE_ROLE_PRINT || !desc->event)
+		/* print_, and counter_/gauge_/hist_ ring buffers */
+		if (desc->role == BUMBLE_ROLE_NONE || !desc->event)
 			continue;
 		map = bpf_object__find_map_by_name(obj, desc->name);
 		if (!map)
@@ -310,9 +315,14 @@ static int consume(struct event_loop *loop, struct epoll_event *evs, int n)
 			loop->done = 1; /* stdout's reader left (| head) */
 			break;
 		}
+		if (evs[i].data.ptr == &loop->metrics) {
+			metrics_serve(loop->metrics);
+			continue;
+		}
 		err = src ? perf_buffer__consume(src->perf)
 			  : ring_buffer__consume_n(loop->ring, BATCH_EVENTS);
 		if (err < 0 && err != -EINTR) {
+			loop->read_errors++;
 			diag_err("reading events failed: %s", strerror(-err));
 			return BUMBLE_EXIT_FAILURE;
 		}
@@ -380,6 +390,25 @@ static void put_lost(struct event_loop *loop, const char *map,
 		outbuf_putc(&loop->out, '"');
 	}
 	outbuf_puts(&loop->out, "}\n");
+}
+
+int events_serve(struct event_loop *loop, struct metrics *m)
+{
+	loop->metrics = m;
+	if (add_epoll(loop, metrics_poll_fd(m), &loop->metrics)) {
+		diag_err("epoll_ctl: %s", strerror(errno));
+		return BUMBLE_EXIT_FAILURE;
+	}
+	return 0;
+}
+
+void events_stats(const struct event_loop *loop, struct event_stats *st)
+{
+	st->read = loop->seen;
+	st->lost = ringbuf_lost(loop->obj);
+	for (unsigned int i = 0; i < loop->source_count; i++)
+		st->lost += loop->sources[i].lost;
+	st->errors = loop->read_errors;
 }
 
 /* On exit: events lost on the way, on stderr and as JSON lines. */

@@ -1,5 +1,6 @@
 /* bumble_main: the life of a produced tool, from command line to clean
- * shutdown. Everything it does is in cli.c, loader.c and events.c. */
+ * shutdown. Everything it does is in cli.c, loader.c, events.c and
+ * (--metrics) metrics.c. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stddef.h>
@@ -33,6 +34,7 @@ static int run(const struct bumble_tool *t, const struct run_opts *opts)
 	struct loaded_tool lt = {.cgroup_fd = -1};
 	struct event_loop *loop = NULL;
 	struct filter_set *filters = NULL;
+	struct metrics *metrics = NULL;
 	struct embedded payload;
 	char btf_path[64];
 	int rc, btf_fd = -1;
@@ -44,6 +46,9 @@ static int run(const struct bumble_tool *t, const struct run_opts *opts)
 	if (!rc)
 		rc = loader_check_privileges();
 	libbpf_log_init(opts->verbose);
+	/* listening before anything loads: a port in use starts nothing */
+	if (!rc)
+		rc = metrics_open(t, opts, &metrics);
 	if (!rc)
 		rc = loader_check_btf(opts, &payload, btf_path,
 				      sizeof(btf_path), &btf_fd);
@@ -64,6 +69,10 @@ static int run(const struct bumble_tool *t, const struct run_opts *opts)
 		close(btf_fd); /* libbpf has read it */
 	if (!rc)
 		rc = events_open(t, opts, filters, lt.obj, &loop);
+	if (!rc && metrics) {
+		metrics_attach(metrics, lt.obj, loop);
+		rc = events_serve(loop, metrics);
+	}
 	if (!rc)
 		rc = attach_all(opts, &lt);
 	if (!rc) {
@@ -76,6 +85,7 @@ static int run(const struct bumble_tool *t, const struct run_opts *opts)
 		if (!rc)
 			rc = events_drain(loop);
 	}
+	metrics_close(metrics); /* a scrape in flight is cut off */
 	events_close(loop);
 	loader_close(&lt);
 	libbpf_log_free();

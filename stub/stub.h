@@ -82,10 +82,15 @@ struct run_opts {
 	int timestamp;
 	const char **filters; /* --filter FIELD=VALUE / FIELD~REGEX */
 	unsigned int filter_count;
-	const char *iface;	 /* --iface IFNAME */
-	const char *cgroup;	 /* --cgroup PATH */
-	unsigned long long freq; /* --freq HZ */
-	double interval;	 /* --interval SECS: show counters */
+	const char *iface;	  /* --iface IFNAME */
+	const char *cgroup;	  /* --cgroup PATH */
+	unsigned long long freq;  /* --freq HZ */
+	double interval;	  /* --interval SECS: show counters */
+	const char *metrics;	  /* --metrics [ADDR:]PORT */
+	const char **hist_fields; /* --hist-field MAP=FIELD */
+	unsigned int hist_field_count;
+	const char **hist_buckets; /* --hist-buckets MAP=B1,B2,... */
+	unsigned int hist_bucket_count;
 };
 
 enum cli_result {
@@ -201,6 +206,33 @@ enum kprobe_blame kprobe_blame(const char *section, const char *pmu,
 			       const char *kallsyms, char *name, size_t n);
 
 /* Counter, gauge and hist maps, printed whole (aggregates.c). */
+struct bpf_map;
+
+struct aggregate_entry {
+	unsigned char *key;
+	/* per-CPU values summed, signed ones sign-extended; for a slot
+	 * hist (a value struct with slots[]), the count of all slots */
+	uint64_t value;
+	uint64_t *slots; /* slot hist: each slot summed; else NULL */
+	unsigned int nslots;
+	uint64_t sum, step, min; /* slot hist: those fields, or 0 */
+};
+
+/* An integer field's value as 64 bits, sign-extended when signed; 0
+ * when it lies beyond size. */
+uint64_t field_u64(const struct bumble_field *f, const void *data, size_t size);
+/* The field of t of that name, or NULL. */
+const struct bumble_field *aggregates_field(const struct bumble_event_type *t,
+					    const char *name);
+
+/* Every key of the map with its value; zero values left out. Returns
+ * the number of entries, or -errno. */
+int aggregates_read(const struct bumble_map *desc, struct bpf_map *map,
+		    struct aggregate_entry **out);
+void aggregates_free(struct aggregate_entry *e, int n);
+/* Largest value first, signed or unsigned as the map declares. */
+void aggregates_sort(const struct bumble_map *desc, struct aggregate_entry *e,
+		     int n);
 int aggregates_count(const struct bumble_tool *t);
 int aggregates_print(const struct bumble_tool *t, struct bpf_object *obj,
 		     struct outbuf *o, int json);
@@ -218,6 +250,34 @@ int events_run(struct event_loop *loop);
  * lost on the way. Returns 0 or an enum bumble_exit code. */
 int events_drain(struct event_loop *loop);
 unsigned int events_map_count(const struct event_loop *loop);
+/* What the tool's own metrics show. */
+struct event_stats {
+	unsigned long long read;   /* events read, filtered or not */
+	unsigned long long lost;   /* the buffers were full */
+	unsigned long long errors; /* reads that failed */
+};
+
+void events_stats(const struct event_loop *loop, struct event_stats *st);
+
+/* --metrics (metrics.c): the endpoint listens once metrics_open returns
+ * (0, else an exit code having said why; *out NULL without --metrics);
+ * it reads the maps of obj and the counts of loop when scraped. The
+ * event loop polls metrics_poll_fd with the event buffers, calls
+ * metrics_serve when it is ready, and metrics_observe with each event
+ * of a counter_, gauge_ or hist_ ring buffer. */
+struct metrics;
+
+int metrics_open(const struct bumble_tool *t, const struct run_opts *opts,
+		 struct metrics **out);
+void metrics_attach(struct metrics *m, struct bpf_object *obj,
+		    struct event_loop *loop);
+void metrics_observe(struct metrics *m, const struct bumble_map *desc,
+		     const void *data, size_t size);
+int metrics_poll_fd(const struct metrics *m);
+void metrics_serve(struct metrics *m);
+void metrics_close(struct metrics *m);
+/* The event loop serves m too (the endpoint's fd in its epoll set). */
+int events_serve(struct event_loop *loop, struct metrics *m);
 void events_header(struct event_loop *loop);
 void events_close(struct event_loop *loop);
 

@@ -15,6 +15,15 @@ const struct tool_option tool_options[TOOL_OPTION_COUNT] = {
     [TOOL_OPT_INTERVAL] = {"interval", "SECS",
 			   "show counter, gauge and hist maps every SECS\n"
 			   "(they are shown on exit in any case)"},
+    [TOOL_OPT_METRICS] = {"metrics", "[ADDR:]PORT",
+			  "serve the maps on http://ADDR:PORT/metrics for\n"
+			  "Prometheus (ADDR 127.0.0.1 unless given)"},
+    [TOOL_OPT_HIST_FIELD] = {"hist-field", "MAP=FIELD",
+			     "the field a hist_ ring buffer observes\n"
+			     "(default: le)"},
+    [TOOL_OPT_HIST_BUCKETS] = {"hist-buckets", "MAP=B1,B2,...",
+			       "bucket bounds of a hist_ ring buffer (default\n"
+			       "0,10,20,50,100,200,500,1000,2000,5000)"},
     [TOOL_OPT_IFACE] = {"iface", "IFNAME",
 			"network interface for XDP and tc programs"},
     [TOOL_OPT_CGROUP] = {"cgroup", "PATH",

@@ -37,6 +37,7 @@ BOOT_TIMEOUT=${BUMBLE_BOOT_TIMEOUT:-120}
 SOURCES=(examples/execsnoop.bpf.c examples/exitsnoop.bpf.c
 	examples/opensnoop.bpf.c examples/tcpstates.bpf.c
 	examples/tcpconnect.bpf.c examples/xdpcount.bpf.c
+	examples/syscount.bpf.c examples/runqlat.bpf.c examples/tcpconns.bpf.c
 	tests/fixtures/fentry.bpf.c tests/fixtures/atomic_fetch.bpf.c
 	tests/fixtures/kprobe_missing.bpf.c)
 

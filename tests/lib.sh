@@ -168,3 +168,13 @@ for line in lines:
 sys.exit(0 if lines else 1)
 PY
 }
+
+# metrics_port: the port a tool started with --metrics said it serves on
+# (in $WORK/err); prom_value FILE SERIES: the value of the series whose
+# name and labels are SERIES, as written, in a scrape saved in FILE.
+metrics_port() {
+	sed -n 's/.*serving metrics on http:\/\/[0-9.]*:\([0-9]*\).*/\1/p' "$WORK/err"
+}
+prom_value() {
+	SERIES=$2 awk '$1 == ENVIRON["SERIES"] { print $2 }' "$1"
+}

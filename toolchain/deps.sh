@@ -26,6 +26,7 @@ PACKAGES=(
 	bsdutils        # tests: script(1), a pseudo-terminal for bash
 	iproute2        # tests: network namespaces and veth pairs
 	clang-format
+	prometheus      # tests: promtool checks the --metrics text
 	skopeo          # tests: OCI images read and copied by an independent tool
 	umoci           # tests: unpacking (diff_ids checked)
 	oci-image-tool  # tests: OCI image layout validation

@@ -37,6 +37,8 @@ check "per-CPU counter keyed by syscall_nr: shown by name, summed" json_has \
 	"e.get('map') == 'counter_syscalls' and e['key'] == 'getppid' and e['value'] == 3"
 check "gauge: the last value, signed" json_has "$WORK/agg.json" \
 	"e.get('map') == 'gauge_last' and e['key'] == 0 and e['value'] == -42"
+check "gauge: an unsigned 2^64-1 is not -1" json_has "$WORK/agg.json" \
+	"e.get('map') == 'gauge_top' and e['key'] == 0 and e['value'] == 2**64 - 1"
 check "hist: 1000 lands in [512, 1024) three times" json_has "$WORK/agg.json" \
 	"e.get('map') == 'hist_values' and e['slot'] == 9 and
 	 e['low'] == 512 and e['high'] == 1024 and e['count'] == 3"

@@ -409,6 +409,59 @@ else
 fi
 needs -
 
+# --- syscount, runqlat, tcpconns: --metrics, scraped with busybox wget ----
+# scrape FILE: GET /metrics of the tool started with --metrics 9435
+scrape() {
+	wget -q -O "$1" http://127.0.0.1:9435/metrics
+}
+SCRIPT=syscount
+if ! have syscount; then
+	fail "the tool is in the image"
+elif start syscount --metrics 9435; then
+	pass "attached, serving /metrics"
+	scrape /tmp/syscount.prom
+	stopped
+	check "the counter map's TYPE line" \
+		grep -qx '# TYPE syscount_syscalls_total counter' /tmp/syscount.prom
+	check "wget's own system calls in the scrape, by call and name" \
+		grep -q '^syscount_syscalls_total{nr="[a-z0-9_]*",comm="wget"} [1-9]' \
+		/tmp/syscount.prom
+else
+	fail "attached, serving /metrics"
+fi
+SCRIPT=runqlat
+if ! have runqlat; then
+	fail "the tool is in the image"
+elif start runqlat --metrics 9435; then
+	pass "attached (tp_btf on the sched tracepoints)"
+	sleep 0.5
+	scrape /tmp/runqlat.prom
+	stopped
+	check "a histogram with +Inf and _count" \
+		grep -q '^runqlat_runq_latency_bucket{le="+Inf"} [1-9]' /tmp/runqlat.prom
+	check "the histogram on exit, as JSON lines" \
+		has "$OUT" map='"hist_runq_latency"'
+else
+	fail "attached (tp_btf on the sched tracepoints)"
+fi
+SCRIPT=tcpconns
+if ! have tcpconns; then
+	fail "the tool is in the image"
+elif start tcpconns --port 5561 --metrics 9435; then
+	pass "attached"
+	nc -l -p 5561 >/dev/null &
+	l1=$!
+	wait_listen 5561 || detail "nc did not listen on 5561"
+	scrape /tmp/tcpconns.prom
+	kill $l1 2>/dev/null
+	reap $l1
+	stopped
+	check "a listener on 5561: the LISTEN gauge is 1" \
+		grep -qx 'tcpconns_tcp_states{state="LISTEN"} 1' /tmp/tcpconns.prom
+else
+	fail "attached"
+fi
+
 # --- bashreadline: a uretprobe on /bin/bash --------------------------------
 SCRIPT=bashreadline
 skip "uretprobe on /bin/bash:readline" "the guest has no bash, only busybox"

@@ -307,6 +307,11 @@ static void test_layout(const char *path, const char *source)
 	      "typed ringbuf without prefix is printed");
 	mp = find_map(m, "counter_calls");
 	CHECK(mp && mp->role == BUMBLE_ROLE_COUNTER, "counter_ prefix");
+	CHECK_STR(mp ? mp->help : "", "Calls counted: by key.",
+		  "a map's help from the comment before its declaration");
+	mp = find_map(m, "events");
+	CHECK_STR(mp ? mp->help : "", "", "a map without a comment: no help");
+	mp = find_map(m, "counter_calls");
 	mp = find_map(m, "scratch");
 	CHECK(mp && mp->role == BUMBLE_ROLE_NONE, "hash map has no role");
 	mp = find_map(m, "print_untyped");

@@ -18,6 +18,7 @@ enum bumble_exit {
 	BUMBLE_EXIT_VERIFIER = 5, /* the kernel's verifier rejected a program */
 	BUMBLE_EXIT_NO_BTF = 6,	  /* kernel has no BTF and no --btf given */
 	BUMBLE_EXIT_ATTACH = 7,	  /* a program could not be attached */
+	BUMBLE_EXIT_ADDRESS = 8,  /* --metrics cannot listen (port in use) */
 };
 
 /* Each list below is the one table of its names: X(ID, "name") makes the
@@ -111,6 +112,12 @@ struct bumble_map {
 	const struct bumble_event_type *key;
 	unsigned char value_size;
 	unsigned char value_signed;
+	/* hist: a value struct holding the counts in an integer array
+	 * slots[] (log2 buckets, or linear ones when it has a field step:
+	 * slot i holds [min + i*step, min + (i+1)*step)), and optionally
+	 * sum, the total of what was counted; NULL for an integer value */
+	const struct bumble_event_type *value;
+	const char *help; /* the comment before its declaration, or NULL */
 };
 
 struct bumble_program {
