@@ -105,7 +105,8 @@ PORT=$(metrics_port)
 f = os.open("/dev/null", os.O_WRONLY)
 for k in (5, 15, 700, 3000):
     os.write(f, b"x" * k)'
-# a name with a quote, a backslash and a control byte: escaped labels
+# a name with a quote, a backslash and a control byte: escaped labels (the
+# value as text shows it, bring"q\\b\x01, then escaped for Prometheus)
 python3 -c 'import ctypes, os
 ctypes.CDLL(None).prctl(15, b"bring\"q\\b\x01", 0, 0, 0)
 os.write(os.open("/dev/null", os.O_WRONLY), b"x")'
@@ -117,11 +118,11 @@ C="comm=\"bring$$\""
 check "ring-buffer scrape passes promtool check metrics" \
 	promtool check metrics <"$WORK/ring.prom"
 check "counter_ ring buffer: its events printed" test \
-	"$(grep -c "^{\"comm\":\"bring$$\"}$" "$WORK/ring.json")" = 4
+	"$(grep -c "^{\"map\":\"counter_calls_ring\",\"comm\":\"bring$$\"}$" "$WORK/ring.json")" = 4
 check "counter_ ring buffer: counted by its fields (4)" test \
 	"$(prom_value "$WORK/ring.prom" "ring_metrics_calls_ring_total{$C}")" = 4
 check "gauge_ ring buffer: printed, and set to the field value" test \
-	"$(grep -c "^{\"comm\":\"bring$$\",\"value\":" "$WORK/ring.json") $(prom_value "$WORK/ring.prom" "ring_metrics_last_size{$C}")" = "4 3000"
+	"$(grep -c "^{\"map\":\"gauge_last_size\",\"comm\":\"bring$$\",\"value\":" "$WORK/ring.json") $(prom_value "$WORK/ring.prom" "ring_metrics_last_size{$C}")" = "4 3000"
 check "hist_ ring buffer: _count equals the events, _sum their total" test \
 	"$(prom_value "$WORK/ring.prom" "ring_metrics_write_bytes_count{$C}") $(prom_value "$WORK/ring.prom" "ring_metrics_write_bytes_sum{$C}")" = "4 3720"
 check "hist_ ring buffer: --hist-buckets, cumulative, +Inf" test \
@@ -129,7 +130,7 @@ check "hist_ ring buffer: --hist-buckets, cumulative, +Inf" test \
 check "events read: the tool's own count" test \
 	"$(prom_value "$WORK/ring.prom" 'bumble_events_read_total{tool="ring_metrics"}')" = 15
 check "label values escaped: quote, backslash, control byte as \\x01" test \
-	"$(prom_value "$WORK/ring.prom" 'ring_metrics_calls_ring_total{comm="bring\"q\\b\\x01"}')" = 1
+	"$(prom_value "$WORK/ring.prom" 'ring_metrics_calls_ring_total{comm="bring\"q\\\\b\\x01"}')" = 1
 
 # kernel-side histograms with a slots[] value struct, keyed by name
 SLOTS=$WORK/slots
