@@ -138,18 +138,12 @@ static int link_tool(const struct input_opts *o, const char *runner,
 		    stub);
 		rc = EXIT_FAIL;
 	} else {
-		char *argv[] = {cc,
-				"-static",
-				"-Os",
-				"-s",
-				"-Wl,--gc-sections",
-				inc,
-				"-o",
-				(char *)out,
-				(char *)runner,
-				(char *)digest_source,
-				stub,
-				NULL};
+		char *argv[] = {cc, "-static", "-Os", "-s", "-Wl,--gc-sections",
+				inc, "-o", (char *)out,
+				/* one translation unit, one compiler run:
+				 * the runner, then the bundle's object */
+				"-include", (char *)runner,
+				(char *)digest_source, stub, NULL};
 
 		status = run_command(argv, o->verbose);
 		if (status != 0) {
