@@ -25,14 +25,16 @@ static int link_object(const char *in, const char *out)
 	struct bpf_linker *linker;
 	int rc;
 
+	/* libelf may fail without setting errno: never return 0 then */
+	errno = 0;
 	linker = bpf_linker__new(out, NULL);
 	if (!linker)
-		return -errno;
+		return errno ? -errno : -EINVAL;
 	rc = bpf_linker__add_file(linker, in, NULL);
 	if (!rc)
 		rc = bpf_linker__finalize(linker);
 	bpf_linker__free(linker);
-	return rc;
+	return rc > 0 ? -EINVAL : rc;
 }
 
 int load_input_object(const struct input_opts *o, unsigned char **obj,

@@ -115,6 +115,11 @@ static int add_object(struct gen_model *m, const struct gen_opts *opts,
 
 	bpf_object__for_each_program(prog, bobj)
 	{
+		if (bpf_program__autoload(prog) &&
+		    gen_check_attach(bpf_program__name(prog),
+				     bpf_program__section_name(prog),
+				     bpf_program__type(prog), err, errlen))
+			return -EINVAL;
 		rc = add_program(m, prog);
 		if (rc)
 			return rc;
@@ -156,12 +161,13 @@ struct gen_model *gen_model_open(const unsigned char *obj, size_t size,
 	if (gen_check_object(obj, size, err, errlen))
 		goto err;
 	open_opts.object_name = opts->name;
+	errno = 0;
 	bobj = bpf_object__open_mem(obj, size, &open_opts);
 	if (!bobj) {
 		rc = errno ? -errno : -EINVAL;
 		gen_seterr(err, errlen,
 			   "libbpf cannot read this BPF object: %s",
-			   strerror(errno));
+			   strerror(-rc));
 		goto err;
 	}
 	rc = -ENOMEM;
