@@ -183,7 +183,7 @@ int cmd_bundle(int argc, char **argv)
 	if (rc >= 0)
 		goto done;
 	out = output_path(&o, "./%s");
-	if (!out) {
+	if (!out || (o.oci_dir && check_layout_dir(o.oci_dir))) {
 		rc = EXIT_USAGE;
 		goto done;
 	}
