@@ -84,8 +84,10 @@ int load_input_object(const struct input_opts *o, unsigned char **obj,
 	*obj = NULL;
 	rc = link_object(object, linked);
 	if (rc) {
+		if (libbpf_strerror(rc, msg, sizeof(msg)))
+			snprintf(msg, sizeof(msg), "%s", strerror(-rc));
 		err("%s: libbpf cannot link this BPF object: %s", o->input,
-		    strerror(-rc));
+		    msg);
 		rc = EXIT_INPUT;
 		goto out;
 	}

@@ -164,10 +164,17 @@ struct gen_model *gen_model_open(const unsigned char *obj, size_t size,
 	errno = 0;
 	bobj = bpf_object__open_mem(obj, size, &open_opts);
 	if (!bobj) {
+		char why[128];
+
 		rc = errno ? -errno : -EINVAL;
+		/* libbpf's own codes (LIBBPF_ERRNO__FORMAT, ...) are above
+		 * errno's: libbpf names them */
+		if (libbpf_strerror(rc, why, sizeof(why)))
+			snprintf(why, sizeof(why), "%s", strerror(-rc));
+		if (rc <= -__LIBBPF_ERRNO__START)
+			rc = -EINVAL;
 		gen_seterr(err, errlen,
-			   "libbpf cannot read this BPF object: %s",
-			   strerror(-rc));
+			   "libbpf cannot read this BPF object: %s", why);
 		goto err;
 	}
 	rc = -ENOMEM;

@@ -9,6 +9,7 @@
 #include <bpf/libbpf.h>
 
 #include "model_int.h"
+#include "prog_kinds.h"
 
 #ifndef EM_BPF
 #define EM_BPF 247
@@ -98,23 +99,25 @@ static int check_symtab(struct elf_view *v, unsigned int i)
 	uint64_t strsize = v->sh[s->sh_link].sh_size;
 
 	if (s->sh_entsize != sizeof(Elf64_Sym) || s->sh_size % sizeof(*sym) ||
-	    s->sh_offset % 8)
+	    s->sh_offset % 8 || !count || s->sh_info > count)
 		return damaged(v, "a symbol table of partial entries", i);
 	if (check_strtab(v, s->sh_link))
 		return -1;
 	for (size_t k = 0; k < count; k++) {
+		unsigned int shndx = sym[k].st_shndx;
+
 		if (sym[k].st_name >= strsize)
 			return damaged(v,
 				       "a symbol's name is outside its "
 				       "string table",
 				       i);
-		if (sym[k].st_shndx >= v->shnum &&
-		    sym[k].st_shndx < SHN_LORESERVE)
+		if (shndx >= v->shnum && shndx != SHN_ABS &&
+		    shndx != SHN_COMMON)
 			return damaged(v, "a symbol is in no section", i);
-		if (sym[k].st_shndx == SHN_XINDEX)
-			return damaged(v,
-				       "a symbol uses extended section "
-				       "indexes",
+		/* the linker maps a section's symbol to its section */
+		if (ELF64_ST_TYPE(sym[k].st_info) == STT_SECTION &&
+		    (!shndx || shndx >= v->shnum))
+			return damaged(v, "a section symbol is in no section",
 				       i);
 	}
 	return 0;
@@ -326,23 +329,12 @@ static int has_target(enum target_form form, const char *t)
 	}
 }
 
+/* Attached through an option of the tool: --iface, --cgroup, or a
+ * sampling event on every CPU (--freq). */
 static int is_attached_with_option(int type)
 {
-	switch (type) {
-	case BPF_PROG_TYPE_XDP:	       /* --iface */
-	case BPF_PROG_TYPE_SCHED_CLS:  /* --iface */
-	case BPF_PROG_TYPE_PERF_EVENT: /* every CPU, --freq */
-	case BPF_PROG_TYPE_CGROUP_SKB: /* --cgroup, and below */
-	case BPF_PROG_TYPE_CGROUP_SOCK:
-	case BPF_PROG_TYPE_CGROUP_SOCK_ADDR:
-	case BPF_PROG_TYPE_CGROUP_SOCKOPT:
-	case BPF_PROG_TYPE_CGROUP_SYSCTL:
-	case BPF_PROG_TYPE_CGROUP_DEVICE:
-	case BPF_PROG_TYPE_SOCK_OPS:
-		return 1;
-	default:
-		return 0;
-	}
+	return prog_is_net(type) || prog_is_cgroup(type) ||
+	       type == BPF_PROG_TYPE_PERF_EVENT;
 }
 
 int gen_check_attach(const char *name, const char *section, int type, char *err,

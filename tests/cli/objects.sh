@@ -93,3 +93,12 @@ printf '\377' | dd of="$WORK/cut.bpf.o" bs=1 seek=60 conv=notrunc 2>/dev/null
 expect_exit 3 "a damaged ELF file: the section header table is not inside the file.*build the object again" \
 	"a damaged object: the error says what is wrong" \
 	"$BUMBLE" bundle "$WORK/cut.bpf.o" -o "$WORK/cut"
+
+# The fuzzer's seeds and what it found (tests/fuzz/corpus/object): each
+# taken or refused, never a crash.
+for obj in "$ROOT"/tests/fuzz/corpus/object/*.bpf.o; do
+	run "$BUMBLE" inspect "$obj"
+	check "fuzz corpus $(basename "$obj"): taken or refused, exit $RC" \
+		test "$RC" = 0 -o "$RC" = 3
+done
+check "fuzz corpus: no temporary directory left" test -z "$(ls -A "$WORK/tmp")"
