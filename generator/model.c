@@ -205,6 +205,16 @@ struct gen_model *gen_model_open(const unsigned char *obj, size_t size,
 err:
 	if (rc == -ENOMEM && errlen && !err[0])
 		gen_seterr(err, errlen, "out of memory");
+	else if (rc == -E2BIG && errlen && !err[0])
+		gen_seterr(err, errlen,
+			   "an event type has more than %d fields (nested "
+			   "structs counted out)",
+			   GEN_MAX_FIELDS);
+	else if (errlen && !err[0])
+		gen_seterr(err, errlen,
+			   "the object's BTF describes a type bumble cannot "
+			   "lay out (%s)",
+			   strerror(-rc));
 	bpf_object__close(bobj);
 	gen_model_free(m);
 	errno = -rc;
