@@ -52,7 +52,7 @@ int gen_is_char_type(const struct btf *btf, const struct btf_type *t)
 {
 	const char *name;
 
-	if (!btf_is_int(t) || t->size != 1)
+	if (!t || !btf_is_int(t) || t->size != 1)
 		return 0;
 	name = btf__name_by_offset(btf, t->name_off);
 	return !strcmp(name, "char") || !strcmp(name, "signed char") ||
