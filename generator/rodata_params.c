@@ -79,6 +79,9 @@ static int param_kind(const struct btf *btf, __u32 id, struct gen_field *f)
 	f->count = 1;
 	if (scalar <= 0)
 		return scalar;
+	/* a value of 1 to 8 bytes (damaged BTF may say an enum has 16) */
+	if (!f->size || f->size > 8)
+		return 0;
 	return f->kind != BUMBLE_KIND_PTR && f->kind != BUMBLE_KIND_BYTES;
 }
 
