@@ -76,10 +76,13 @@ static int check_headers(struct elf_view *v, unsigned int shstrndx)
 				       i);
 		if (s->sh_link >= v->shnum)
 			return damaged(v, "a section links to no section", i);
-		if (s->sh_addralign & (s->sh_addralign - 1))
+		/* the linker pads each section to its alignment: a huge
+		 * one makes a 6 KB object a 128 MB tool */
+		if (s->sh_addralign & (s->sh_addralign - 1) ||
+		    s->sh_addralign > 4096)
 			return damaged(v,
 				       "a section's alignment is not a "
-				       "power of two",
+				       "power of two up to 4096",
 				       i);
 		if (s->sh_flags & SHF_COMPRESSED)
 			return damaged(v, "a compressed section", i);
