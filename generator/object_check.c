@@ -135,6 +135,9 @@ static int check_relocs(struct elf_view *v, unsigned int i)
 	    s->sh_type == SHT_REL ? sizeof(Elf64_Rel) : sizeof(Elf64_Rela);
 	size_t count = s->sh_size / entsize;
 	uint64_t nsyms = syms->sh_size / sizeof(Elf64_Sym);
+	const Elf64_Shdr *target;
+	uint64_t word;
+	int exec;
 
 	if (s->sh_entsize != entsize || s->sh_size % entsize ||
 	    s->sh_offset % 8)
@@ -143,12 +146,22 @@ static int check_relocs(struct elf_view *v, unsigned int i)
 		return damaged(v, "relocations against no symbol table", i);
 	if (!s->sh_info || s->sh_info >= v->shnum)
 		return damaged(v, "relocations for no section", i);
+	target = &v->sh[s->sh_info];
+	exec = (target->sh_flags & SHF_EXECINSTR) != 0;
+	word = exec ? 8 : 4;
 	for (size_t k = 0; k < count; k++) {
 		const unsigned char *at = v->obj + s->sh_offset + k * entsize;
 		const Elf64_Rel *r = (const Elf64_Rel *)at;
 
 		if (ELF64_R_SYM(r->r_info) >= nsyms)
 			return damaged(v, "a relocation names no symbol", i);
+		/* the linker patches the word (in code, the instruction)
+		 * at r_offset of the section */
+		if (r->r_offset > target->sh_size ||
+		    target->sh_size - r->r_offset < word ||
+		    (exec && r->r_offset % 8))
+			return damaged(v, "a relocation is outside its section",
+				       i);
 	}
 	return 0;
 }
