@@ -38,7 +38,7 @@ INIT_TEMPLATES_C := $(OBJ)/gen/init_templates.c
 # code shared by the tool and bumble (the payload format, digests, the
 # OCI layout writer, the tool's option and name tables): compiled into both
 SHARED_SRCS := stub/sha256.c stub/payload.c stub/oci_layout.c stub/beneath.c \
-	       stub/tool_options.c stub/enum_names.c
+	       stub/tool_options.c stub/enum_names.c stub/prog_kinds.c
 STUB_OBJS  := $(patsubst stub/%.c,$(OBJ)/stub/%.o,$(STUB_SRCS))
 GEN_OBJS   := $(patsubst generator/%.c,$(OBJ)/generator/%.o,$(GEN_SRCS))
 CLI_OBJS   := $(patsubst bundler/%.c,$(OBJ)/bundler/%.o,$(CLI_SRCS))
@@ -183,6 +183,19 @@ format:
 # (tests/run.sh): make -s print-SHARED_SRCS
 print-%:
 	@echo $($*)
+
+# fuzz harnesses (tests/fuzz/fuzz_NAME.c, built with clang's libFuzzer)
+# fuzz_object: bumble's object intake. libbpf is built from its source
+# with the sanitizers, since its linker is what crashed on damaged
+# objects; libelf and zlib are Debian's.
+FUZZ_LIBBPF_SRC := $(firstword $(wildcard $(BUILD)/src/libbpf-*/src))
+FUZZ_SRCS_object := $(GEN_SRCS) $(SHARED_SRCS) \
+	$(wildcard $(FUZZ_LIBBPF_SRC)/*.c)
+FUZZ_CFLAGS_object := -I$(FUZZ_LIBBPF_SRC)/../include \
+	-I$(FUZZ_LIBBPF_SRC)/../include/uapi -D_LARGEFILE64_SOURCE \
+	-D_FILE_OFFSET_BITS=64 \
+	-fsanitize-ignorelist=tests/fuzz/fuzz_object.ignore
+FUZZ_LIBS_object := -lelf -lz
 
 format-check:
 	clang-format --dry-run -Werror $(FORMAT_FILES)

@@ -4,7 +4,9 @@
 #ifndef BUMBLE_CLI_H
 #define BUMBLE_CLI_H
 
+#include <signal.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "artifact.h"
 #include "model.h"
@@ -92,8 +94,9 @@ int bee_rewrite_sections(char *text, struct role_hints *h);
 void role_hints_free(struct role_hints *h);
 
 /* The output path: -o, or fmt filled with the tool's name (--name, else
- * from the input file), after checking its directory exists. NULL (having
- * said why) on failure; malloc'ed. */
+ * from the input file), after checking it may be written (check_output,
+ * the input and --runner being inputs). NULL (having said why) on
+ * failure; malloc'ed. */
 char *output_path(const struct input_opts *o, const char *fmt);
 
 /* Parameter help found in the program's source. */
@@ -145,6 +148,28 @@ int write_file_atomic(const char *path, const void *data, size_t size,
 		      int mode);
 /* Checks that the directory of path exists, with a clear error. */
 int check_output_dir(const char *path);
+/* Checks, before any work, that path may be written: its directory
+ * exists, and it is new or a regular file (a symbolic link is followed
+ * to one, as cp does), not a device, FIFO, socket or directory, and
+ * not the same file as any of inputs (NULL-terminated, may be NULL).
+ * 0, or -1 having said why (a usage error). */
+int check_output(const char *path, const char *const *inputs);
+/* An OCI layout goes into a new directory or an existing one: 0, or -1
+ * having said why (cmd_export.c). */
+int check_layout_dir(const char *dir);
+
+/* What a stop signal removes before bumble dies of it (cleanup.c):
+ * temporary directories (add 1, or 0 when removed), the temporary file
+ * being written (NULL: none), and the process group of the program
+ * being run (0: none). cleanup_install sets the handlers, once. */
+void cleanup_install(void);
+void cleanup_dir(const char *dir, int add);
+void cleanup_tmpfile(const char *path);
+void cleanup_child(pid_t pid);
+void cleanup_block(sigset_t *old);
+void cleanup_unblock(const sigset_t *old);
+/* In a child about to exec: bumble's handlers off, signals unblocked. */
+void cleanup_in_child(const sigset_t *old);
 
 /* A private temporary directory, removed with its files by tmpdir_rm. */
 char *tmpdir_make(void);
@@ -154,8 +179,23 @@ void tmpdir_rm(char *dir);
  * path, so a bundle does not depend on where it was made. */
 const char *source_name(const char *input);
 
-/* The tool name from an input file name: execsnoop.bpf.c -> execsnoop. */
+/* The stem of an input file name: execsnoop.bpf.c -> execsnoop. */
 char *name_from_path(const char *path);
+
+/* Names in images (image_names.c). A tool's name is one component of an
+ * OCI image name, [a-z0-9]+((.|_|__|-+)[a-z0-9]+)*, at most 64
+ * characters; its version an OCI tag, at most 123 (VERSION-ebpf is a
+ * tag too). The checks say why not, naming what (e.g. "--name"), and
+ * return -1. */
+int image_name_valid(const char *name);
+int image_tag_valid(const char *tag, size_t max);
+int check_tool_name(const char *name, const char *what);
+int check_tool_version(const char *version, const char *what);
+/* export --tag NAME[:TAG]: NAME may have a registry host and a path. */
+int check_image_ref(const char *ref);
+/* The tool name made from an input's file name: lowercase, characters
+ * the grammar does not allow as '-'. NULL, having said why, if none. */
+char *tool_name_from_path(const char *path);
 
 /* --btf-dir: for each kernel BTF file under dir, the types the program
  * needs, gzip'd, as files for the artifact (btf_embed.c). */

@@ -22,7 +22,10 @@ static const char usage[] =
     "instead of generating one. --oci DIR also exports the tool there as\n"
     "an OCI image layout (see bumble export). --btf-dir DIR embeds, for\n"
     "each kernel BTF file under DIR (ID/VERSION/ARCH/RELEASE.btf), the\n"
-    "types the program needs, for hosts without /sys/kernel/btf/vmlinux.\n";
+    "types the program needs, for hosts without /sys/kernel/btf/vmlinux.\n"
+    "NAME (lowercase letters and digits, joined by '.', '_' or '-') and\n"
+    "VER (letters, digits, '_', '.', '-') become the image's name and\n"
+    "tag; TOOL must be a new path or a regular file, not the input.\n";
 
 static int write_runner(const struct gen_model *m, const char *dir,
 			char **runner)
@@ -177,7 +180,7 @@ int cmd_bundle(int argc, char **argv)
 	if (rc >= 0)
 		goto done;
 	out = output_path(&o, "./%s");
-	if (!out) {
+	if (!out || (o.oci_dir && check_layout_dir(o.oci_dir))) {
 		rc = EXIT_USAGE;
 		goto done;
 	}

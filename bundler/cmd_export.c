@@ -76,6 +76,20 @@ static int layout_tar(const struct export_image *img, struct tar *t)
 	return oci_layout_write(&l.layout, &sink) || tar_finish(t) ? -1 : 0;
 }
 
+int check_layout_dir(const char *dir)
+{
+	struct stat st;
+
+	if (stat(dir, &st) == 0) {
+		if (!S_ISDIR(st.st_mode)) {
+			err("'%s' exists and is not a directory", dir);
+			return -1;
+		}
+		return 0;
+	}
+	return check_output_dir(dir);
+}
+
 static int write_layout_dir(const struct export_image *img, const char *dir,
 			    int force)
 {
@@ -84,18 +98,12 @@ static int write_layout_dir(const struct export_image *img, const char *dir,
 	int rc, dirfd;
 
 	if (stat(dir, &st) == 0) {
-		if (!S_ISDIR(st.st_mode)) {
-			err("'%s' exists and is not a directory", dir);
-			return EXIT_USAGE;
-		}
 		if (!force && rmdir(dir) != 0) {
 			err("'%s' is not empty; give a new or empty "
 			    "directory, or --force to write into it",
 			    dir);
 			return EXIT_USAGE;
 		}
-	} else if (check_output_dir(dir)) {
-		return EXIT_USAGE;
 	}
 	if (mkdir(dir, 0755) && errno != EEXIST)
 		return EXIT_FAIL;
@@ -116,8 +124,6 @@ static int write_archive(const char *path, const struct tar *t)
 {
 	int rc;
 
-	if (check_output_dir(path))
-		return EXIT_USAGE;
 	rc = write_file_atomic(path, t->buf, t->len, 0644);
 	if (rc) {
 		err("cannot write %s: %s", path, strerror(-rc));
@@ -132,8 +138,14 @@ int export_tool(const char *tool, const char *oci_dir, const char *oci_archive,
 	struct tool_payload p;
 	struct export_image img = {0};
 	struct tar t = {0};
+	const char *const inputs[] = {tool, NULL};
 	int rc;
 
+	/* every output checked before anything is written */
+	if ((oci_archive && check_output(oci_archive, inputs)) ||
+	    (docker_archive && check_output(docker_archive, inputs)) ||
+	    (oci_dir && check_layout_dir(oci_dir)))
+		return EXIT_USAGE;
 	rc = payload_read(tool, &p);
 	if (rc)
 		return rc;
@@ -220,5 +232,7 @@ int cmd_export(int argc, char **argv)
 		err("--tag takes NAME:TAG or NAME, not '%s'", tag);
 		return EXIT_USAGE;
 	}
+	if (tag && check_image_ref(tag))
+		return EXIT_USAGE;
 	return export_tool(argv[optind], dir, oci_archive, docker, tag, force);
 }

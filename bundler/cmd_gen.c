@@ -31,7 +31,8 @@ int cmd_gen(int argc, char **argv)
 	    TAKES_OUTPUT | TAKES_CFLAGS | TAKES_META | TAKES_EVENT, usage, &o);
 	if (rc >= 0)
 		goto done;
-	if (o.output && check_output_dir(o.output)) {
+	if (o.output &&
+	    check_output(o.output, (const char *const[]){o.input, NULL})) {
 		rc = EXIT_USAGE;
 		goto done;
 	}

@@ -215,13 +215,13 @@ int cmd_init(int argc, char **argv)
 		    path, name);
 		goto out;
 	}
-	if (check_output_dir(path))
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		err("'%s' is a directory; give a file with -o", path);
+		goto out;
+	}
+	if (check_output(path, NULL))
 		goto out;
 	if (stat(path, &st) == 0) {
-		if (S_ISDIR(st.st_mode)) {
-			err("'%s' is a directory; give a file with -o", path);
-			goto out;
-		}
 		if (!force) {
 			err("'%s' already exists; pass --force to overwrite it",
 			    path);

@@ -43,31 +43,67 @@ static char *write_event_header(const struct input_opts *o, const char *out)
 	return path;
 }
 
-/* Runs clang on src: preprocess only (-E) or compile (-c) to out. */
+/* The paths clang would write into the object (its line info names
+ * source files) made independent of where the source and bumble's
+ * temporary files are: the source's directory, as given and as a real
+ * path, and the temporary directory become "."; the compilation
+ * directory is ".". Each flag is malloc'ed into maps[0..4). */
+static int prefix_maps(const char *srcdir, const char *out, char *maps[4])
+{
+	char *real = realpath(srcdir, NULL), *tmpdir = strdup(out), *slash;
+	int rc = 0;
+
+	slash = tmpdir ? strrchr(tmpdir, '/') : NULL;
+	if (slash)
+		*slash = '\0';
+	if (!real || !tmpdir ||
+	    asprintf(&maps[0], "-ffile-prefix-map=%s=.", srcdir) < 0 ||
+	    asprintf(&maps[1], "-ffile-prefix-map=%s=.", real) < 0 ||
+	    asprintf(&maps[2], "-ffile-prefix-map=%s=.", tmpdir) < 0 ||
+	    !(maps[3] = strdup("-fdebug-compilation-dir=.")))
+		rc = -1;
+	free(real);
+	free(tmpdir);
+	return rc;
+}
+
+/* Runs clang on src: preprocess only (-E) or compile (-c) to out. The
+ * user's flags come last, so that a flag of theirs that takes a value
+ * cannot take one of bumble's arguments as it. */
 static int run_clang(const struct input_opts *o, const char *clang,
 		     const char *incdir, const char *mode, const char *src,
 		     const char *out, const char *event_header)
 {
-	char *srcdir = strdup(o->input), *slash;
+	char *srcdir = strdup(o->input), *slash, *maps[4] = {0};
+	char *dotted = NULL;
 	const char **argv;
 	size_t n = 0;
-	int status;
+	int status = -1;
 
-	argv = calloc(o->cflag_count + 20, sizeof(*argv));
-	if (!srcdir || !argv) {
-		free(srcdir);
-		free(argv);
-		return -1;
-	}
+	argv = calloc(o->cflag_count + 24, sizeof(*argv));
+	if (!srcdir || !argv)
+		goto out;
 	slash = strrchr(srcdir, '/');
 	if (slash)
 		*slash = '\0';
 	else
 		strcpy(srcdir, ".");
+	if (prefix_maps(srcdir, out, maps))
+		goto out;
+	/* prog.bpf.c as ./prog.bpf.c: named the same as from elsewhere */
+	if (!strchr(src, '/')) {
+		if (asprintf(&dotted, "./%s", src) < 0)
+			goto out;
+		src = dotted;
+	}
 	argv[n++] = clang;
 	argv[n++] = "-target";
 	argv[n++] = "bpf";
 	argv[n++] = "-g";
+	/* the source in the debug info: BTF's line info takes its lines
+	 * from there, not from a file the prefix maps renamed */
+	argv[n++] = "-gdwarf-5";
+	argv[n++] = "-gembed-source";
 	argv[n++] = "-O2";
 	argv[n++] = "-D__TARGET_ARCH_x86";
 	argv[n++] = "-D__BUMBLE__";
@@ -75,8 +111,8 @@ static int run_clang(const struct input_opts *o, const char *clang,
 	argv[n++] = srcdir;
 	argv[n++] = "-I";
 	argv[n++] = incdir;
-	for (size_t i = 0; i < o->cflag_count; i++)
-		argv[n++] = o->cflags[i];
+	for (size_t i = 0; i < 4; i++)
+		argv[n++] = maps[i];
 	if (strcmp(src, o->input)) /* preprocessed: -I and -D are moot */
 		argv[n++] = "-Wno-unused-command-line-argument";
 	else if (event_header) {
@@ -87,8 +123,14 @@ static int run_clang(const struct input_opts *o, const char *clang,
 	argv[n++] = src;
 	argv[n++] = "-o";
 	argv[n++] = out;
+	for (size_t i = 0; i < o->cflag_count; i++)
+		argv[n++] = o->cflags[i];
 	argv[n] = NULL;
 	status = run_command((char *const *)argv, o->verbose);
+out:
+	for (size_t i = 0; i < 4; i++)
+		free(maps[i]);
+	free(dotted);
 	free(argv);
 	free(srcdir);
 	return status;

@@ -51,6 +51,7 @@ int export_image_build(const char *tool_path, const struct tool_payload *p,
 	size_t tool_size, gz_size, config_len, manifest_len;
 	char *title, *version, *path = NULL, *entry = NULL, *config, *manifest;
 	char bytecode_name[300], diff_id[72];
+	const char *tag_colon;
 	int rc = EXIT_FAIL;
 
 	title = annotation(p, "title");
@@ -71,9 +72,21 @@ int export_image_build(const char *tool_path, const struct tool_payload *p,
 		rc = EXIT_INPUT;
 		goto out;
 	}
-	if (tag_arg && strchr(tag_arg, ':')) {
-		img->name = strndup(tag_arg, strchr(tag_arg, ':') - tag_arg);
-		img->tag = strdup(strchr(tag_arg, ':') + 1);
+	/* a tool bundled by an older bumble may carry any name: it names
+	 * files in the image, so it must be valid whatever --tag says */
+	if (check_tool_name(info.name, "the tool's name") ||
+	    check_tool_version(info.version, "the tool's version")) {
+		err("'%s': bundle it again with a valid --name and --version",
+		    tool_path);
+		rc = EXIT_INPUT;
+		goto out;
+	}
+	tag_colon = tag_arg ? strrchr(tag_arg, ':') : NULL;
+	if (tag_colon && strchr(tag_colon, '/'))
+		tag_colon = NULL; /* HOST:PORT/NAME */
+	if (tag_colon) {
+		img->name = strndup(tag_arg, (size_t)(tag_colon - tag_arg));
+		img->tag = strdup(tag_colon + 1);
 	} else {
 		img->name = strdup(tag_arg ? tag_arg : info.name);
 		img->tag = strdup(info.version);

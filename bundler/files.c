@@ -1,6 +1,6 @@
 /* Files for the bumble CLI: read whole, written atomically (a temporary
- * file and a rename), an output's directory checked with a clear error,
- * and private temporary directories. */
+ * file and a rename), an output checked before any work (its directory,
+ * its kind, not an input), and private temporary directories. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -75,18 +75,75 @@ int check_output_dir(const char *path)
 	return rc;
 }
 
+static const char *file_kind(mode_t mode)
+{
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	return "not a regular file";
+}
+
+int check_output(const char *path, const char *const *inputs)
+{
+	struct stat st, in;
+
+	if (check_output_dir(path))
+		return -1;
+	if (lstat(path, &st) != 0) {
+		if (errno == ENOENT)
+			return 0; /* a new file */
+		err("cannot write '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	/* a symbolic link is followed, as cp does, to a regular file */
+	if (S_ISLNK(st.st_mode) && stat(path, &st) != 0) {
+		err("cannot write '%s': it is a symbolic link to nothing; "
+		    "remove it or give another path",
+		    path);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		err("will not write '%s': it is %s; give a new path or a "
+		    "regular file to replace",
+		    path, file_kind(st.st_mode));
+		return -1;
+	}
+	for (; inputs && *inputs; inputs++)
+		if (stat(*inputs, &in) == 0 && in.st_dev == st.st_dev &&
+		    in.st_ino == st.st_ino) {
+			err("will not write '%s': it is the input '%s'; give "
+			    "another output path",
+			    path, *inputs);
+			return -1;
+		}
+	return 0;
+}
+
 int write_file_atomic(const char *path, const void *data, size_t size, int mode)
 {
-	char tmp[PATH_MAX];
+	char tmp[PATH_MAX], target[PATH_MAX];
 	const unsigned char *p = data;
+	struct stat st;
 	int fd;
 
+	/* through a symbolic link: replace the file it names, not it */
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode) &&
+	    realpath(path, target))
+		path = target;
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path) >=
 	    (int)sizeof(tmp))
 		return -ENAMETOOLONG;
 	fd = mkstemp(tmp);
 	if (fd < 0)
 		return -errno;
+	cleanup_tmpfile(tmp);
 	while (size > 0) {
 		ssize_t n = write(fd, p, size);
 
@@ -97,6 +154,7 @@ int write_file_atomic(const char *path, const void *data, size_t size, int mode)
 
 			close(fd);
 			unlink(tmp);
+			cleanup_tmpfile(NULL);
 			return -e;
 		}
 		p += n;
@@ -107,8 +165,10 @@ int write_file_atomic(const char *path, const void *data, size_t size, int mode)
 		int e = errno;
 
 		unlink(tmp);
+		cleanup_tmpfile(NULL);
 		return -e;
 	}
+	cleanup_tmpfile(NULL);
 	return 0;
 }
 
@@ -127,6 +187,7 @@ char *tmpdir_make(void)
 		free(dir);
 		return NULL;
 	}
+	cleanup_dir(dir, 1);
 	return dir;
 }
 
@@ -137,6 +198,7 @@ void tmpdir_rm(char *dir)
 
 	if (!dir)
 		return;
+	cleanup_dir(dir, 0);
 	d = opendir(dir);
 	if (d) {
 		while ((e = readdir(d))) {

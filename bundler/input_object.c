@@ -25,14 +25,16 @@ static int link_object(const char *in, const char *out)
 	struct bpf_linker *linker;
 	int rc;
 
+	/* libelf may fail without setting errno: never return 0 then */
+	errno = 0;
 	linker = bpf_linker__new(out, NULL);
 	if (!linker)
-		return -errno;
+		return errno ? -errno : -EINVAL;
 	rc = bpf_linker__add_file(linker, in, NULL);
 	if (!rc)
 		rc = bpf_linker__finalize(linker);
 	bpf_linker__free(linker);
-	return rc;
+	return rc > 0 ? -EINVAL : rc;
 }
 
 int load_input_object(const struct input_opts *o, unsigned char **obj,
@@ -82,8 +84,10 @@ int load_input_object(const struct input_opts *o, unsigned char **obj,
 	*obj = NULL;
 	rc = link_object(object, linked);
 	if (rc) {
+		if (libbpf_strerror(rc, msg, sizeof(msg)))
+			snprintf(msg, sizeof(msg), "%s", strerror(-rc));
 		err("%s: libbpf cannot link this BPF object: %s", o->input,
-		    strerror(-rc));
+		    msg);
 		rc = EXIT_INPUT;
 		goto out;
 	}

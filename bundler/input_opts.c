@@ -122,6 +122,12 @@ int input_opts_parse(int argc, char **argv, const char *cmd, int takes,
 		case 'D':
 			if (!(takes & TAKES_CFLAGS))
 				return refuse(cmd, c == 'I' ? "-I" : "-D");
+			/* "-I" alone would take clang's next argument */
+			if (!*optarg) {
+				err("-%c needs a %s, not an empty string", c,
+				    c == 'I' ? "directory" : "NAME[=VALUE]");
+				return EXIT_USAGE;
+			}
 			add_joined(o, c == 'I' ? "-I" : "-D", optarg);
 			break;
 		case OPT_CFLAGS:
@@ -193,6 +199,9 @@ int input_opts_parse(int argc, char **argv, const char *cmd, int takes,
 		err("--name must not be empty");
 		return EXIT_USAGE;
 	}
+	if ((o->name && check_tool_name(o->name, "--name")) ||
+	    (o->version && check_tool_version(o->version, "--version")))
+		return EXIT_USAGE;
 	return -1; /* parsed: go on */
 }
 
@@ -224,7 +233,8 @@ char *output_path(const struct input_opts *o, const char *fmt)
 			out = NULL;
 		free(name);
 	}
-	if (out && check_output_dir(out)) {
+	if (out && check_output(
+		       out, (const char *const[]){o->input, o->runner, NULL})) {
 		free(out);
 		out = NULL;
 	}

@@ -73,6 +73,7 @@ int main(int argc, char **argv)
 	int rc;
 
 	libbpf_set_print(libbpf_print);
+	cleanup_install();
 	rc = run(argc, argv);
 
 	/* What went to stdout must have arrived (a full disk, a closed

@@ -26,8 +26,13 @@ struct gen_model *open_model(const struct input_opts *o, unsigned char **obj,
 		role_hints_free(&hints);
 		return NULL;
 	}
-	if (!o->name)
-		name = name_from_path(o->input);
+	if (!o->name && !(name = tool_name_from_path(o->input))) {
+		*rc = EXIT_USAGE;
+		role_hints_free(&hints);
+		free(*obj);
+		*obj = NULL;
+		return NULL;
+	}
 	gopts.name = o->name ? o->name : name;
 	gopts.version = o->version;
 	gopts.description = o->description;

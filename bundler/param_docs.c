@@ -1,7 +1,8 @@
 /* Help text of a program's parameters, read from its source: the comment
  * before or after a `const volatile` declaration, or BUMBLE_HELP(name,
- * "text") from bumble.h; and of its maps, the comment before their
- * declaration. The BPF object itself carries no comments. */
+ * "text") from bumble.h, leaving out lines of commented-out code; and of
+ * its maps, the comment before their declaration. The BPF object itself
+ * carries no comments. */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,84 @@ static char *clean_comment(const char *s, size_t n)
 	return out;
 }
 
+/* Is this comment line (markers and blanks around it cut off) code that
+ * was commented out rather than prose? C code ends a line with ';', '{'
+ * or '}', or is a preprocessor line; prose hardly ever does. */
+static int is_code_line(const char *s, size_t n)
+{
+	while (n && (isspace((unsigned char)*s) || *s == '/' || *s == '*' ||
+		     *s == '!' || *s == '<')) {
+		s++;
+		n--;
+	}
+	while (n && (isspace((unsigned char)s[n - 1]) || s[n - 1] == '/' ||
+		     s[n - 1] == '*'))
+		n--;
+	if (!n)
+		return 0;
+	if (s[n - 1] == ';' || s[n - 1] == '{' || s[n - 1] == '}')
+		return 1;
+	return *s == '#' &&
+	       (!strncmp(s + 1, "include", 7) || !strncmp(s + 1, "define", 6) ||
+		!strncmp(s + 1, "if", 2));
+}
+
+/* The comment s[0..n) cleaned, without its lines of code. */
+static char *comment_text(const char *s, size_t n)
+{
+	char *prose = malloc(n + 1), *out;
+	size_t len = 0;
+
+	if (!prose)
+		return NULL;
+	for (size_t i = 0; i < n;) {
+		const char *nl = memchr(s + i, '\n', n - i);
+		size_t line = nl ? (size_t)(nl - (s + i)) + 1 : n - i;
+
+		if (!is_code_line(s + i, line)) {
+			memcpy(prose + len, s + i, line);
+			len += line;
+		} else {
+			prose[len++] = '\n';
+		}
+		i += line;
+	}
+	out = clean_comment(prose, len);
+	free(prose);
+	return out;
+}
+
+/* Is p inside a comment of text? */
+static int in_comment(const char *text, const char *p)
+{
+	const char *q = text;
+
+	while (q < p) {
+		if (q[0] == '/' && q[1] == '/') {
+			const char *nl = strchr(q, '\n');
+
+			if (!nl || nl > p)
+				return 1;
+			q = nl + 1;
+		} else if (q[0] == '/' && q[1] == '*') {
+			const char *end = strstr(q + 2, "*/");
+
+			if (!end || end + 2 > p)
+				return 1;
+			q = end + 2;
+		} else if (*q == '"' || *q == '\'') {
+			char quote = *q++;
+
+			while (q < p && *q && *q != quote && *q != '\n')
+				q += q[0] == '\\' && q[1] ? 2 : 1;
+			q++;
+		} else {
+			q++;
+		}
+	}
+	return 0;
+}
+
 static const char *line_begin(const char *text, const char *p)
 {
 	while (p > text && p[-1] != '\n')
@@ -48,17 +127,44 @@ static const char *line_begin(const char *text, const char *p)
 	return p;
 }
 
-/* The comment that ends on the line just before `line`, or NULL. */
+/* Is text[0..n) a line of commented-out code: // code, or a one-line
+ * block comment of code? */
+static int is_commented_code(const char *s, size_t n)
+{
+	while (n && isspace((unsigned char)*s)) {
+		s++;
+		n--;
+	}
+	while (n && isspace((unsigned char)s[n - 1]))
+		n--;
+	if (n < 2 || s[0] != '/' || (s[1] != '/' && s[1] != '*'))
+		return 0;
+	if (s[1] == '*' && (n < 4 || s[n - 2] != '*' || s[n - 1] != '/'))
+		return 0;
+	return is_code_line(s, n);
+}
+
+/* The comment that ends on the line just before `line`, or NULL; lines
+ * of commented-out code right above the declaration are passed over. */
 static char *comment_before(const char *text, const char *line)
 {
-	const char *end = line, *start;
+	const char *end, *start;
+
+	while (line > text) {
+		const char *prev = line_begin(text, line - 1);
+
+		if (!is_commented_code(prev, (size_t)(line - prev)))
+			break;
+		line = prev;
+	}
+	end = line;
 
 	while (end > text && isspace((unsigned char)end[-1]))
 		end--;
 	if (end - text >= 2 && end[-1] == '/' && end[-2] == '*') {
 		for (start = end - 2; start > text; start--)
 			if (start[0] == '/' && start[1] == '*')
-				return clean_comment(
+				return comment_text(
 				    start + 2, (size_t)(end - 2 - start - 2));
 		return NULL;
 	}
@@ -79,7 +185,7 @@ static char *comment_before(const char *text, const char *line)
 	}
 	if (start == line)
 		return NULL;
-	return clean_comment(start, (size_t)(line - start));
+	return comment_text(start, (size_t)(line - start));
 }
 
 /* A comment after the declaration's ';' on the same line, or NULL. */
@@ -91,11 +197,11 @@ static char *comment_after(const char *semi)
 		p++;
 	if (p[0] == '/' && p[1] == '/') {
 		end = strchr(p, '\n');
-		return clean_comment(p, end ? (size_t)(end - p) : strlen(p));
+		return comment_text(p, end ? (size_t)(end - p) : strlen(p));
 	}
 	if (p[0] == '/' && p[1] == '*') {
 		end = strstr(p + 2, "*/");
-		return end ? clean_comment(p + 2, (size_t)(end - p - 2)) : NULL;
+		return end ? comment_text(p + 2, (size_t)(end - p - 2)) : NULL;
 	}
 	return NULL;
 }
@@ -218,7 +324,8 @@ int param_docs_scan(const char *text, struct param_docs *d)
 		char *help;
 
 		p += 8;
-		if ((decl > text && is_ident(decl[-1])) || is_ident(*p))
+		if ((decl > text && is_ident(decl[-1])) || is_ident(*p) ||
+		    in_comment(text, decl))
 			continue;
 		end = p + strcspn(p, "=;[{(");
 		if (*end != '=' && *end != ';' && *end != '[')

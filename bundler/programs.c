@@ -92,6 +92,7 @@ char *require_program(const char *env, const char *const *names,
 
 int run_command(char *const argv[], int verbose)
 {
+	sigset_t old;
 	pid_t pid;
 	int status;
 
@@ -101,17 +102,31 @@ int run_command(char *const argv[], int verbose)
 		fputc('\n', stderr);
 	}
 	fflush(NULL);
+	/* the child in a process group of its own, known to the signal
+	 * handler before any signal can come: a stop signal stops it and
+	 * every program it runs (cleanup.c) */
+	cleanup_block(&old);
 	pid = fork();
-	if (pid < 0)
-		return -1;
 	if (pid == 0) {
+		setpgid(0, 0);
+		cleanup_in_child(&old);
 		execv(argv[0], argv);
 		err("cannot run %s: %s", argv[0], strerror(errno));
 		_exit(127);
 	}
+	if (pid > 0) {
+		setpgid(pid, pid);
+		cleanup_child(pid);
+	}
+	cleanup_unblock(&old);
+	if (pid < 0)
+		return -1;
 	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
+		if (errno != EINTR) {
+			cleanup_child(0);
 			return -1;
+		}
+	cleanup_child(0);
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);
 	return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);

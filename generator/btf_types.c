@@ -6,15 +6,23 @@
 
 #include "model_int.h"
 
+/* How many modifiers and typedefs a chain may have, as libbpf's own
+ * resolvers allow: a damaged object's BTF may loop. */
+#define MAX_RESOLVE_DEPTH 32
+
 /* Skips const/volatile/restrict/type tags and typedefs; the outermost
- * typedef that names a format sets *format. */
+ * typedef that names a format sets *format. NULL for a chain that does
+ * not end. */
 const struct btf_type *gen_resolve(const struct btf *btf, __u32 *id,
 				   enum bumble_format *format)
 {
 	const struct btf_type *t = btf__type_by_id(btf, *id);
+	int depth = 0;
 
 	while (t &&
 	       (btf_is_mod(t) || btf_is_typedef(t) || btf_is_type_tag(t))) {
+		if (++depth > MAX_RESOLVE_DEPTH)
+			return NULL;
 		if (btf_is_typedef(t) && format &&
 		    *format == BUMBLE_FORMAT_PLAIN)
 			*format = gen_format_from_typedef(
@@ -30,9 +38,13 @@ const struct btf_type *gen_resolve(const struct btf *btf, __u32 *id,
 const struct btf_type *gen_skip_mods(const struct btf *btf, __u32 id)
 {
 	const struct btf_type *t = btf__type_by_id(btf, id);
+	int depth = 0;
 
-	while (t && btf_is_mod(t))
+	while (t && btf_is_mod(t)) {
+		if (++depth > MAX_RESOLVE_DEPTH)
+			return NULL;
 		t = btf__type_by_id(btf, t->type);
+	}
 	return t;
 }
 
@@ -40,7 +52,7 @@ int gen_is_char_type(const struct btf *btf, const struct btf_type *t)
 {
 	const char *name;
 
-	if (!btf_is_int(t) || t->size != 1)
+	if (!t || !btf_is_int(t) || t->size != 1)
 		return 0;
 	name = btf__name_by_offset(btf, t->name_off);
 	return !strcmp(name, "char") || !strcmp(name, "signed char") ||

@@ -84,6 +84,9 @@ int gen_event_add_member(struct gen_event *ev, const struct btf *btf, __u32 id,
 
 	if (!t)
 		return -EINVAL;
+	/* a struct that nests itself at every level grows as vlen^8 */
+	if (ev->field_count >= GEN_MAX_FIELDS)
+		return -E2BIG;
 	if ((btf_is_struct(t) || (btf_is_union(t) && !*name)) && !bitfield &&
 	    depth < 8) {
 		snprintf(sub, sizeof(sub), "%s%s%s", prefix, name,

@@ -129,6 +129,11 @@ static int add_object(struct gen_model *m, const struct gen_opts *opts,
 
 	bpf_object__for_each_program(prog, bobj)
 	{
+		if (bpf_program__autoload(prog) &&
+		    gen_check_attach(bpf_program__name(prog),
+				     bpf_program__section_name(prog),
+				     bpf_program__type(prog), err, errlen))
+			return -EINVAL;
 		rc = add_program(m, prog);
 		if (rc)
 			return rc;
@@ -170,12 +175,20 @@ struct gen_model *gen_model_open(const unsigned char *obj, size_t size,
 	if (gen_check_object(obj, size, err, errlen))
 		goto err;
 	open_opts.object_name = opts->name;
+	errno = 0;
 	bobj = bpf_object__open_mem(obj, size, &open_opts);
 	if (!bobj) {
+		char why[128];
+
 		rc = errno ? -errno : -EINVAL;
+		/* libbpf's own codes (LIBBPF_ERRNO__FORMAT, ...) are above
+		 * errno's: libbpf names them */
+		if (libbpf_strerror(rc, why, sizeof(why)))
+			snprintf(why, sizeof(why), "%s", strerror(-rc));
+		if (rc <= -__LIBBPF_ERRNO__START)
+			rc = -EINVAL;
 		gen_seterr(err, errlen,
-			   "libbpf cannot read this BPF object: %s",
-			   strerror(errno));
+			   "libbpf cannot read this BPF object: %s", why);
 		goto err;
 	}
 	rc = -ENOMEM;
@@ -206,6 +219,16 @@ struct gen_model *gen_model_open(const unsigned char *obj, size_t size,
 err:
 	if (rc == -ENOMEM && errlen && !err[0])
 		gen_seterr(err, errlen, "out of memory");
+	else if (rc == -E2BIG && errlen && !err[0])
+		gen_seterr(err, errlen,
+			   "an event type has more than %d fields (nested "
+			   "structs counted out)",
+			   GEN_MAX_FIELDS);
+	else if (errlen && !err[0])
+		gen_seterr(err, errlen,
+			   "the object's BTF describes a type bumble cannot "
+			   "lay out (%s)",
+			   strerror(-rc));
 	bpf_object__close(bobj);
 	gen_model_free(m);
 	errno = -rc;

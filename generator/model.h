@@ -123,6 +123,13 @@ struct gen_opts {
 int gen_check_object(const unsigned char *obj, size_t size, char *err,
 		     size_t errlen);
 
+/* Checks that a program's section names something a tool attaches:
+ * known to libbpf, with the target its kind needs (tracepoint/CAT/NAME,
+ * uprobe/PATH:FUNC, ...), or attached through an option of the tool
+ * (xdp, tc, cgroup, perf_event). -1 with a message in err if not. */
+int gen_check_attach(const char *name, const char *section, int type, char *err,
+		     size_t errlen);
+
 /* Builds the model of the BPF object in obj[0..size). On failure returns
  * NULL with a message for the user in err and errno set: ENOMEM when out
  * of memory, else why the object is refused. Never exits. */

@@ -11,6 +11,9 @@
 
 #include "model.h"
 
+/* The most fields an event type may have (nested structs flattened). */
+#define GEN_MAX_FIELDS 1024
+
 /* model.c */
 /* A message for the user in err[0..errlen). */
 void gen_seterr(char *err, size_t errlen, const char *fmt, ...)
@@ -32,7 +35,8 @@ enum bumble_format gen_format_from_typedef(const char *name);
 
 /* btf_types.c */
 /* Skips const/volatile/restrict/type tags and typedefs, updating *id; the
- * outermost typedef that names a format sets *format (if not NULL). */
+ * outermost typedef that names a format sets *format (if not NULL). NULL
+ * for a chain of more than 32 (a loop in damaged BTF). */
 const struct btf_type *gen_resolve(const struct btf *btf, __u32 *id,
 				   enum bumble_format *format);
 /* Skips const/volatile/restrict only: a typedef of char (__u8) is not

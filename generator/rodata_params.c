@@ -35,14 +35,18 @@ static char *default_text(const struct gen_param *p, const unsigned char *v)
 	return text;
 }
 
-/* const volatile T, or for arrays T's elements const volatile. */
+/* const volatile T, or for arrays T's elements const volatile. A chain
+ * of more than 32 (a loop in damaged BTF) is none. */
 static int has_volatile(const struct btf *btf, __u32 id)
 {
 	const struct btf_type *t = btf__type_by_id(btf, id);
+	int depth = 0;
 
 	while (t && (btf_is_mod(t) || btf_is_typedef(t) || btf_is_array(t))) {
 		if (btf_is_volatile(t))
 			return 1;
+		if (++depth > 32)
+			return 0;
 		t = btf__type_by_id(btf, btf_is_array(t) ? btf_array(t)->type
 							 : t->type);
 	}
@@ -71,6 +75,9 @@ static int param_kind(const struct btf *btf, __u32 id, struct gen_field *f)
 	f->count = 1;
 	if (scalar <= 0)
 		return scalar;
+	/* a value of 1 to 8 bytes (damaged BTF may say an enum has 16) */
+	if (!f->size || f->size > 8)
+		return 0;
 	return f->kind != BUMBLE_KIND_PTR && f->kind != BUMBLE_KIND_BYTES;
 }
 

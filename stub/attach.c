@@ -17,6 +17,7 @@
 
 #include <bpf/libbpf.h>
 
+#include "prog_kinds.h"
 #include "stub.h"
 
 #define CGROUP2_MAGIC 0x63677270
@@ -26,27 +27,6 @@ struct tc_legacy {
 	struct bpf_tc_opts opts;
 	int created_hook;
 };
-
-static int is_net_prog(enum bpf_prog_type type)
-{
-	return type == BPF_PROG_TYPE_XDP || type == BPF_PROG_TYPE_SCHED_CLS;
-}
-
-static int is_cgroup_prog(enum bpf_prog_type type)
-{
-	switch (type) {
-	case BPF_PROG_TYPE_CGROUP_SKB:
-	case BPF_PROG_TYPE_CGROUP_SOCK:
-	case BPF_PROG_TYPE_CGROUP_SOCK_ADDR:
-	case BPF_PROG_TYPE_CGROUP_SOCKOPT:
-	case BPF_PROG_TYPE_CGROUP_SYSCTL:
-	case BPF_PROG_TYPE_CGROUP_DEVICE:
-	case BPF_PROG_TYPE_SOCK_OPS:
-		return 1;
-	default:
-		return 0;
-	}
-}
 
 /* The root of the cgroup v2 hierarchy: /sys/fs/cgroup on most systems,
  * /sys/fs/cgroup/unified on hybrid ones. Static storage; NULL if none. */
@@ -107,9 +87,9 @@ int attach_check_targets(const struct run_opts *opts, struct loaded_tool *lt)
 
 		if (!bpf_program__autoload(prog))
 			continue;
-		if (is_net_prog(type) && !net)
+		if (prog_is_net(type) && !net)
 			net = bpf_program__name(prog);
-		if (is_cgroup_prog(type))
+		if (prog_is_cgroup(type))
 			cgroup = 1;
 	}
 	if (net && !opts->iface) {
@@ -260,7 +240,7 @@ static int attach_one(struct bpf_program *prog, const struct run_opts *opts,
 	case BPF_PROG_TYPE_PERF_EVENT:
 		return attach_perf_event(prog, lt, opts->freq);
 	default:
-		if (is_cgroup_prog(bpf_program__type(prog)))
+		if (prog_is_cgroup(bpf_program__type(prog)))
 			link = bpf_program__attach_cgroup(prog, lt->cgroup_fd);
 		else
 			link = bpf_program__attach(prog);

@@ -99,3 +99,22 @@ expect_exit 2 "--filter 'comm~a\+\+\+': bad regular expression: a repetition .* 
 	"$TOOL" --filter 'comm~a+++'
 expect_exit 2 "--freq takes a sampling rate from 1 to 100000 Hz, not '0'" \
 	"--freq 0" "$TOOL" --freq 0
+
+# Commented-out code beside a parameter is not its help: a declaration
+# or statement in a comment above it, or trailing it, is passed over; a
+# prose comment above the code still is the help.
+run "$BUMBLE" bundle "$FIXTURES/commented_code.bpf.c" -o "$WORK/commented"
+check "bundle the fixture with commented-out code" test "$RC" = 0
+run "$WORK/commented" --help
+check "--help: no commented-out code as help" \
+	sh -c "! grep -Eq 'volatile|= *[0-9]+;|return 0|\\{' '$WORK/out'"
+check "--help: a code line under a declaration comment is no help" \
+	grep -Eq -- "--threshold N +\(default 5\)" "$WORK/out"
+check "--help: the prose comment above commented-out code is the help" \
+	grep -Eq -- "--failures\[=BOOL\] +report failed calls only \(default false\)" "$WORK/out"
+check "--help: a trailing comment that is code is no help" \
+	grep -Eq -- "--limit N +\(default 3\)" "$WORK/out"
+check "--help: a commented-out function is no help" \
+	grep -Eq -- "--min_ns N +\(default 0\)" "$WORK/out"
+check "--help: a declaration inside a comment is not the parameter" \
+	grep -Eq -- "--window N +the window, in calls \(default 4\)" "$WORK/out"

@@ -115,20 +115,15 @@ expect_exit 1 "trap2/oci-layout' is a symbolic link" \
 check "a refused --extract writes nothing" test \
 	"$(ls -A "$WORK/trap2")" = oci-layout -a -z "$(ls -A "$WORK/outside")"
 
-# index.json is JSON whatever the version holds: --extract and export
-# escape the ref name built from it.
-run "$BUMBLE" bundle "$EXAMPLES/execsnoop.bpf.c" -o "$WORK/quoted" \
+# A version becomes the image's tag: one the OCI tag grammar refuses
+# (here a quote, which once made index.json invalid) is refused at
+# bundle time. Escaping in index.json is checked by the unit test
+# oci_layout ("a quote in the ref is escaped").
+expect_exit 2 "--version '1\"0' is not a valid version.*OCI tag grammar" \
+	"bundle --version '1\"0': refused, exit 2" \
+	"$BUMBLE" bundle "$EXAMPLES/execsnoop.bpf.c" -o "$WORK/quoted" \
 	--version '1"0'
-check "bundle --version '1\"0'" test "$RC" = 0
-run "$WORK/quoted" --extract "$WORK/quoted-art"
-check "--extract: index.json parses, the ref is the version" json_doc \
-	"$WORK/quoted-art/index.json" \
-	"e['manifests'][0]['annotations']['org.opencontainers.image.ref.name'] == '1\"0'"
-run "$BUMBLE" export "$WORK/quoted" --oci "$WORK/quoted-oci"
-check "export --oci: index.json parses, refs from the version" json_doc \
-	"$WORK/quoted-oci/index.json" \
-	"[m['annotations']['org.opencontainers.image.ref.name']
-	  for m in e['manifests']] == ['1\"0', '1\"0-ebpf']"
+check "bundle --version '1\"0': no tool written" test ! -e "$WORK/quoted"
 
 # Export: a runnable image and the artifact, in three formats.
 run "$BUMBLE" export "$TOOL" --oci "$WORK/oci" --oci-archive "$WORK/oci.tar" \
