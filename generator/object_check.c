@@ -180,6 +180,31 @@ static int check_bee_section(struct elf_view *v, const char *name)
 	return -1;
 }
 
+/* .BTF: no chain of modifiers and typedefs that loops, which libbpf
+ * 1.5's own resolvers (skip_mods_and_typedefs) follow for ever. */
+static int check_btf_chains(struct elf_view *v, unsigned int i)
+{
+	const Elf64_Shdr *s = &v->sh[i];
+	struct btf *btf;
+	int rc = 0;
+
+	if (s->sh_type == SHT_NOBITS)
+		return 0;
+	btf = btf__new(v->obj + s->sh_offset, (__u32)s->sh_size);
+	if (!btf)
+		return 0; /* libbpf says why when it reads the object */
+	for (__u32 id = 1; id < btf__type_cnt(btf) && !rc; id++) {
+		__u32 cur = id;
+
+		/* NULL at a type that exists: the chain did not end */
+		if (!gen_resolve(btf, &cur, NULL) && btf__type_by_id(btf, cur))
+			rc =
+			    damaged(v, "BTF types that refer to themselves", i);
+	}
+	btf__free(btf);
+	return rc;
+}
+
 static int check_sections(struct elf_view *v, const Elf64_Ehdr *eh)
 {
 	const char *names;
@@ -224,6 +249,8 @@ static int check_sections(struct elf_view *v, const Elf64_Ehdr *eh)
 		}
 		if (!rc)
 			rc = check_bee_section(v, names + s->sh_name);
+		if (!rc && !strcmp(names + s->sh_name, ".BTF"))
+			rc = check_btf_chains(v, i);
 		if (rc)
 			return rc;
 	}
