@@ -149,7 +149,7 @@ test-kernels: deps all
 # Each fuzz harness for FUZZ_SECONDS from a scratch copy of its seed
 # corpus; prints its executions (tests/run.sh fuzz, the block below).
 fuzz: deps all
-	@FUZZ_SECONDS=$(FUZZ_SECONDS) tests/run.sh fuzz
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_SEED=$${FUZZ_SEED:-0} tests/run.sh fuzz
 
 # Benchmarks against a hand-written libbpf tool and bpftrace (root, about
 # four minutes): writes bench/RESULTS.md. Not part of the tests.

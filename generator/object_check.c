@@ -68,7 +68,10 @@ static int check_headers(struct elf_view *v, unsigned int shstrndx)
 				       "a section name is outside the "
 				       "name table",
 				       i);
-		if (s->sh_type != SHT_NOBITS && s->sh_type != SHT_NULL &&
+		/* every section but the first and .bss-like ones holds
+		 * bytes of the file, whatever its type says (a .BTF typed
+		 * SHT_NULL is still read by name) */
+		if (i && s->sh_type != SHT_NOBITS &&
 		    !inside(v, s->sh_offset, s->sh_size))
 			return damaged(v,
 				       "a section reaches past the end "

@@ -134,7 +134,9 @@ part_kernels() {
 # Each harness is one check: it passes when libFuzzer ran FUZZ_SECONDS
 # without a finding (a crash, a sanitizer report, a leak, a timeout;
 # kept in build/fuzz/findings/). Each starts from a scratch copy of its
-# seed corpus (tests/fuzz/corpus/NAME), which stays as it is.
+# seed corpus (tests/fuzz/corpus/NAME), which stays as it is. The seed is
+# FUZZ_SEED, 1 by default so that a test run repeats itself; make fuzz
+# explores with a random one (0).
 part_fuzz() {
 	local f name dir log runs seconds=${FUZZ_SECONDS:-10}
 	SCRIPT=fuzz
@@ -159,6 +161,7 @@ part_fuzz() {
 		# a finding too, not only the bytes it consumed
 		if ASAN_OPTIONS=$ASAN_OPTIONS:strict_string_checks=1 \
 			"build/fuzz/fuzz_$name" -max_total_time="$seconds" \
+			-seed="${FUZZ_SEED:-1}" \
 			-print_final_stats=1 -close_fd_mask=3 -timeout=10 \
 			-artifact_prefix="build/fuzz/findings/$name-" "$dir" \
 			>"$log" 2>&1; then
