@@ -49,8 +49,8 @@ static char *tool_of_source(const char *input)
 	unsigned char *src;
 	size_t size;
 	struct sha256 h;
-	unsigned char raw[32];
-	char key[33], *dir, *name = name_from_path(input), *tool = NULL;
+	char digest[72], key[33], *dir, *name = name_from_path(input),
+					*tool = NULL;
 	int rc = read_file(input, &src, &size);
 
 	if (rc) {
@@ -61,10 +61,10 @@ static char *tool_of_source(const char *input)
 	sha256_init(&h);
 	sha256_update(&h, BUMBLE_VERSION, sizeof(BUMBLE_VERSION));
 	sha256_update(&h, src, size);
-	sha256_final(&h, raw);
+	sha256_final_string(&h, digest);
 	free(src);
-	for (int i = 0; i < 16; i++)
-		sprintf(key + 2 * i, "%02x", raw[i]);
+	/* the first 16 bytes' hex digits */
+	snprintf(key, sizeof(key), "%.32s", digest + 7);
 	dir = cache_dir("run", key);
 	if (dir && name && asprintf(&tool, "%s/%s", dir, name) >= 0 &&
 	    access(tool, X_OK)) {

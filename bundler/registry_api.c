@@ -178,7 +178,6 @@ int registry_blob_get(struct registry *r, const char *repo, const char *digest,
 {
 	struct sha256 h;
 	struct reg_req q = {.method = "GET", .out = out, .hash = &h};
-	unsigned char raw[32];
 	char *url, got[72], what[40];
 	int rc = EXIT_FAIL;
 
@@ -196,10 +195,7 @@ int registry_blob_get(struct registry *r, const char *repo, const char *digest,
 	q.url = url;
 	if (call(r, &q, "fetching a blob", 200, 200))
 		goto out;
-	sha256_final(&h, raw);
-	strcpy(got, "sha256:");
-	for (int i = 0; i < 32; i++)
-		sprintf(got + 7 + 2 * i, "%02x", raw[i]);
+	sha256_final_string(&h, got);
 	if (out->len != size || strcmp(got, digest)) {
 		err("%s: blob %s is damaged: %zu bytes with digest %s, "
 		    "expected %zu bytes; refused",

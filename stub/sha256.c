@@ -128,19 +128,25 @@ void sha256_final(struct sha256 *s, unsigned char digest[32])
 	}
 }
 
-void sha256_digest_string(const void *data, size_t n, char out[72])
+void sha256_final_string(struct sha256 *s, char out[72])
 {
 	static const char hex[] = "0123456789abcdef";
 	unsigned char d[32];
-	struct sha256 s;
 
-	sha256_init(&s);
-	sha256_update(&s, data, n);
-	sha256_final(&s, d);
+	sha256_final(s, d);
 	memcpy(out, "sha256:", 7);
 	for (int i = 0; i < 32; i++) {
 		out[7 + 2 * i] = hex[d[i] >> 4];
 		out[8 + 2 * i] = hex[d[i] & 15];
 	}
 	out[71] = '\0';
+}
+
+void sha256_digest_string(const void *data, size_t n, char out[72])
+{
+	struct sha256 s;
+
+	sha256_init(&s);
+	sha256_update(&s, data, n);
+	sha256_final_string(&s, out);
 }
