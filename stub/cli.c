@@ -290,6 +290,18 @@ static enum cli_result parse_one(const struct bumble_tool *t,
 					   "'%s'",
 					   optarg);
 		break;
+	case TOOL_OPT_TOP: {
+		unsigned long long top = 0;
+
+		if (strcmp(optarg, "0") &&
+		    (parse_count(optarg, &top) || top > 1000000000))
+			return usage_error(t,
+					   "--top takes a number of entries "
+					   "from 0 (all) to 1e9, not '%s'",
+					   optarg);
+		opts->top = (long long)top;
+		break;
+	}
 	case TOOL_OPT_COUNT:
 		if (parse_count(optarg, &opts->count))
 			return usage_error(t,
@@ -392,6 +404,7 @@ enum cli_result cli_parse(int argc, char **argv, const struct bumble_tool *t,
 
 	memset(opts, 0, sizeof(*opts));
 	opts->freq = 49;
+	opts->top = -1;
 	options = build_options(t, &dashed);
 	if (!options) {
 		diag_err("out of memory");

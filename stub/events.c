@@ -395,7 +395,8 @@ static void put_lost(struct event_loop *loop, const char *map,
 int events_serve(struct event_loop *loop, struct metrics *m)
 {
 	loop->metrics = m;
-	if (add_epoll(loop, metrics_poll_fd(m), &loop->metrics)) {
+	if (metrics_poll_fd(m) >= 0 &&
+	    add_epoll(loop, metrics_poll_fd(m), &loop->metrics)) {
 		diag_err("epoll_ctl: %s", strerror(errno));
 		return BUMBLE_EXIT_FAILURE;
 	}
@@ -425,6 +426,26 @@ static void report_lost(struct event_loop *loop)
 	outbuf_flush(&loop->out);
 }
 
+/* The snapshot: in text, the largest --top entries of each map (20
+ * unless given); in JSON every entry unless --top is given. */
+#define TOP_TEXT 20
+
+static int print_snapshot(struct event_loop *loop, int final)
+{
+	const struct run_opts *opts = loop->opts;
+	struct snapshot_opts so = {
+	    .json = opts->json,
+	    .final = final,
+	    .stamp = opts->interval > 0,
+	    .top = opts->top >= 0 ? (unsigned long long)opts->top
+		   : opts->json	  ? 0
+				  : TOP_TEXT,
+	};
+
+	return snapshot_print(loop->tool, loop->obj, loop->metrics, &loop->out,
+			      &so);
+}
+
 int events_run(struct event_loop *loop)
 {
 	struct sigaction sa = {.sa_handler = on_signal};
@@ -448,7 +469,8 @@ int events_run(struct event_loop *loop)
 
 	if (loop->opts->duration > 0)
 		deadline = now_ms() + (long long)(loop->opts->duration * 1000);
-	if (loop->opts->interval > 0 && aggregates_count(loop->tool))
+	if (loop->opts->interval > 0 &&
+	    snapshot_count(loop->tool, loop->metrics))
 		tick = now_ms() + (long long)(loop->opts->interval * 1000);
 	while (!loop->done && !stopping(loop)) {
 		struct epoll_event evs[16];
@@ -466,9 +488,7 @@ int events_run(struct event_loop *loop)
 			long long left = tick - now_ms();
 
 			if (left <= 0) {
-				rc = aggregates_print(loop->tool, loop->obj,
-						      &loop->out,
-						      loop->opts->json);
+				rc = print_snapshot(loop, 0);
 				if (outbuf_flush(&loop->out) || rc)
 					break;
 				tick +=
@@ -511,9 +531,7 @@ int events_drain(struct event_loop *loop)
 	for (unsigned int i = 0; i < loop->source_count; i++)
 		if (loop->sources[i].perf)
 			perf_buffer__consume(loop->sources[i].perf);
-	if (!outbuf_error(&loop->out) &&
-	    aggregates_print(loop->tool, loop->obj, &loop->out,
-			     loop->opts->json))
+	if (!outbuf_error(&loop->out) && print_snapshot(loop, 1))
 		return BUMBLE_EXIT_FAILURE;
 	report_lost(loop);
 	err = outbuf_flush(&loop->out);

@@ -118,7 +118,7 @@ void format_json(struct outbuf *o, const struct bumble_event_type *t,
 		if (t->field_count)
 			outbuf_putc(o, ',');
 	}
-	format_json_fields(o, t, data, size);
+	format_json_fields(o, t, NULL, data, size);
 	outbuf_put(o, "}\n", 2);
 }
 
@@ -186,21 +186,26 @@ enter_objects(struct outbuf *o, const struct bumble_field *prev,
 }
 
 void format_json_fields(struct outbuf *o, const struct bumble_event_type *t,
-			const void *data, size_t size)
+			const struct bumble_field *skip, const void *data,
+			size_t size)
 {
 	const unsigned char *p = data;
+	const struct bumble_field *prev = NULL; /* the last one written */
 	unsigned int open = 0; /* objects of nested structs not yet closed */
 
 	for (unsigned int i = 0; i < t->field_count; i++) {
 		const struct bumble_field *f = &t->fields[i];
 
+		if (f == skip)
+			continue;
 		if (!(f->depth | open)) { /* the common case: not nested */
-			if (i)
+			if (prev)
 				outbuf_putc(o, ',');
 			put_key(o, f->name);
 		} else {
-			open = enter_objects(o, i ? f - 1 : NULL, open, f);
+			open = enter_objects(o, prev, open, f);
 		}
+		prev = f;
 		if (!field_present(f, size)) {
 			outbuf_put(o, "null", 4);
 		} else if (plain_int(f)) {

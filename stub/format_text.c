@@ -20,14 +20,15 @@ static size_t column_begin(struct outbuf *o, const struct bumble_field *f)
 	return outbuf_mark(o);
 }
 
-/* The last column is not padded: no trailing spaces. */
+/* The last column of a line is not padded: no trailing spaces; but
+ * the last of fields that more columns follow is (pad_last). */
 static void column_end(struct outbuf *o, const struct bumble_event_type *t,
-		       unsigned int i, size_t mark)
+		       unsigned int i, size_t mark, int pad_last)
 {
 	const struct bumble_field *f = &t->fields[i];
 	int right = right_aligned(f);
 
-	if (right || i + 1 < t->field_count)
+	if (right || pad_last || i + 1 < t->field_count)
 		outbuf_align(o, mark, f->width, right);
 }
 
@@ -40,6 +41,12 @@ static void map_column(struct outbuf *o, const struct format_line *l)
 	outbuf_pad(o, (n < l->map_width ? l->map_width - n : 0) + 1);
 }
 
+static void put_header(struct outbuf *o, const struct bumble_event_type *t,
+		       const struct bumble_field *skip, int pad_last);
+static void put_fields(struct outbuf *o, const struct bumble_event_type *t,
+		       const struct bumble_field *skip, const void *data,
+		       size_t size, int pad_last);
+
 void format_header(struct outbuf *o, const struct bumble_event_type *t,
 		   const struct format_line *l, int with_time)
 {
@@ -49,7 +56,7 @@ void format_header(struct outbuf *o, const struct bumble_event_type *t,
 		outbuf_puts(o, "TIME");
 		outbuf_pad(o, TIME_WIDTH - 4 + 1);
 	}
-	format_header_fields(o, t);
+	put_header(o, t, NULL, 0);
 	outbuf_putc(o, '\n');
 }
 
@@ -58,13 +65,16 @@ static unsigned char upper(unsigned char c)
 	return c >= 'a' && c <= 'z' ? c - 32 : c;
 }
 
-void format_header_fields(struct outbuf *o, const struct bumble_event_type *t)
+static void put_header(struct outbuf *o, const struct bumble_event_type *t,
+		       const struct bumble_field *skip, int pad_last)
 {
-	for (unsigned int i = 0; i < t->field_count; i++) {
+	for (unsigned int i = 0, n = 0; i < t->field_count; i++) {
 		const char *name = t->fields[i].name;
 		size_t mark;
 
-		if (i)
+		if (&t->fields[i] == skip)
+			continue;
+		if (n++)
 			outbuf_putc(o, ' ');
 		mark = column_begin(o, &t->fields[i]);
 		while (*name) { /* upper case, escaped as any string */
@@ -75,8 +85,14 @@ void format_header_fields(struct outbuf *o, const struct bumble_event_type *t)
 				up[n] = upper((unsigned char)*name);
 			render_string(o, up, n, 0);
 		}
-		column_end(o, t, i, mark);
+		column_end(o, t, i, mark, pad_last);
 	}
+}
+
+void format_header_fields(struct outbuf *o, const struct bumble_event_type *t,
+			  const struct bumble_field *skip)
+{
+	put_header(o, t, skip, 1);
 }
 
 void format_text(struct outbuf *o, const struct bumble_event_type *t,
@@ -88,20 +104,30 @@ void format_text(struct outbuf *o, const struct bumble_event_type *t,
 		render_time(o, l->now, 0);
 		outbuf_putc(o, ' ');
 	}
-	format_text_fields(o, t, data, size);
+	put_fields(o, t, NULL, data, size, 0);
 	outbuf_putc(o, '\n');
 }
 
 void format_text_fields(struct outbuf *o, const struct bumble_event_type *t,
-			const void *data, size_t size)
+			const struct bumble_field *skip, const void *data,
+			size_t size)
+{
+	put_fields(o, t, skip, data, size, 1);
+}
+
+static void put_fields(struct outbuf *o, const struct bumble_event_type *t,
+		       const struct bumble_field *skip, const void *data,
+		       size_t size, int pad_last)
 {
 	const unsigned char *p = data;
 
-	for (unsigned int i = 0; i < t->field_count; i++) {
+	for (unsigned int i = 0, n = 0; i < t->field_count; i++) {
 		const struct bumble_field *f = &t->fields[i];
 		size_t mark;
 
-		if (i)
+		if (f == skip)
+			continue;
+		if (n++)
 			outbuf_putc(o, ' ');
 		if (plain_int(f) && field_present(f, size)) {
 			/* the common column: right-aligned as it is written */
@@ -113,6 +139,6 @@ void format_text_fields(struct outbuf *o, const struct bumble_event_type *t,
 			render_value(o, f, p + f->offset, 0);
 		else
 			outbuf_putc(o, '?');
-		column_end(o, t, i, mark);
+		column_end(o, t, i, mark, pad_last);
 	}
 }

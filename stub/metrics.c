@@ -81,13 +81,18 @@ void textbuf_free(struct textbuf *b)
 	memset(b, 0, sizeof(*b));
 }
 
+void double_text(char *buf, double v)
+{
+	snprintf(buf, DOUBLE_ROOM, "%.15g", v);
+	if (strtod(buf, NULL) != v)
+		snprintf(buf, DOUBLE_ROOM, "%.17g", v);
+}
+
 void prom_double(struct textbuf *b, double v)
 {
-	char tmp[40];
+	char tmp[DOUBLE_ROOM];
 
-	snprintf(tmp, sizeof(tmp), "%.15g", v);
-	if (strtod(tmp, NULL) != v)
-		snprintf(tmp, sizeof(tmp), "%.17g", v);
+	double_text(tmp, v);
 	textbuf_puts(b, tmp);
 }
 
@@ -622,6 +627,15 @@ static int open_table(struct metrics *m, const struct run_opts *opts,
 			 (!value || strcmp(value->name, "value")))
 			value = f;
 	}
+	if (desc->role != BUMBLE_ROLE_COUNTER && !value && !opts->metrics &&
+	    !(want && strcmp(want, "le"))) {
+		/* nothing asked for it: the events still print */
+		diag_info("map '%s' has no integer field '%s': its events are "
+			  "printed but not summed up (name one with "
+			  "--hist-field %s=FIELD)",
+			  desc->name, want ? want : "value", desc->name);
+		return 0;
+	}
 	if (desc->role != BUMBLE_ROLE_COUNTER && !value) {
 		diag_usage("map '%s' has no integer field '%s' to observe; "
 			   "name one with --hist-field %s=FIELD",
@@ -633,6 +647,21 @@ static int open_table(struct metrics *m, const struct run_opts *opts,
 		diag_err("out of memory");
 		return BUMBLE_EXIT_FAILURE;
 	}
+	return 0;
+}
+
+/* A counter_, gauge_ or hist_ ring buffer: its events feed series. */
+static int ring_metric(const struct bumble_map *desc)
+{
+	return desc->role >= BUMBLE_ROLE_COUNTER &&
+	       desc->role < BUMBLE_ROLE_COUNT && desc->event;
+}
+
+static int ring_metrics(const struct bumble_tool *t)
+{
+	for (unsigned int i = 0; i < t->map_count; i++)
+		if (ring_metric(&t->maps[i]))
+			return 1;
 	return 0;
 }
 
@@ -650,9 +679,9 @@ int metrics_open(const struct bumble_tool *t, const struct run_opts *opts,
 	    check_hist_maps(t, opts->hist_buckets, opts->hist_bucket_count,
 			    "hist-buckets"))
 		return BUMBLE_EXIT_USAGE;
-	if (!opts->metrics)
+	if (!opts->metrics && !ring_metrics(t))
 		return 0;
-	if (metrics_parse_addr(opts->metrics, &addr))
+	if (opts->metrics && metrics_parse_addr(opts->metrics, &addr))
 		return BUMBLE_EXIT_USAGE; /* cli.c has checked it */
 	m = calloc(1, sizeof(*m));
 	if (!m)
@@ -664,26 +693,28 @@ int metrics_open(const struct bumble_tool *t, const struct run_opts *opts,
 	if (!m->tables || !m->cut || !m->bounds)
 		goto nomem;
 	for (unsigned int i = 0; i < t->map_count; i++) {
-		if (t->maps[i].role < BUMBLE_ROLE_COUNTER ||
-		    t->maps[i].role >= BUMBLE_ROLE_COUNT || !t->maps[i].event)
+		if (!ring_metric(&t->maps[i]))
 			continue;
 		rc = open_table(m, opts, i, m->bounds + 64 * (size_t)i);
 		if (rc)
 			goto fail;
 	}
+	*out = m;
+	if (!opts->metrics)
+		return 0; /* the series, for the snapshots */
 	rc = http_open(&addr, render, m, &m->http);
 	if (rc)
 		goto fail;
 	inet_ntop(AF_INET, &addr.sin_addr, shown, sizeof(shown));
 	diag_info("serving metrics on http://%s:%u/metrics", shown,
 		  http_port(m->http));
-	*out = m;
 	return 0;
 nomem:
 	diag_err("out of memory");
 	rc = BUMBLE_EXIT_FAILURE;
 fail:
 	metrics_close(m);
+	*out = NULL;
 	return rc;
 }
 
@@ -705,7 +736,13 @@ void metrics_observe(struct metrics *m, const struct bumble_map *desc,
 
 int metrics_poll_fd(const struct metrics *m)
 {
-	return http_poll_fd(m->http);
+	return m->http ? http_poll_fd(m->http) : -1;
+}
+
+const struct series_table *metrics_table(const struct metrics *m,
+					 const struct bumble_map *desc)
+{
+	return m ? m->tables[desc - m->tool->maps] : NULL;
 }
 
 void metrics_serve(struct metrics *m)

@@ -69,6 +69,23 @@ void series_observe(struct series_table *st, const void *data, size_t size);
  * Prometheus text under the metric name. */
 void series_render(struct series_table *st, const char *name,
 		   struct textbuf *b);
+/* The table's series, for the snapshots (snapshot.c): each one's
+ * labels are its first event's fields but the value field. */
+struct series_view {
+	const unsigned char *event;
+	size_t event_size;
+	uint64_t value;		/* counter: events; gauge: the last value;
+				   hist: observations */
+	uint64_t sum;		/* hist: their total */
+	const uint64_t *counts; /* hist: per bucket, +Inf last */
+};
+
+unsigned int series_count(const struct series_table *st);
+void series_get(const struct series_table *st, unsigned int i,
+		struct series_view *v);
+/* The gauge's or hist's value field; NULL for a counter. */
+const struct bumble_field *series_value_field(const struct series_table *st);
+const struct hist_buckets *series_buckets(const struct series_table *st);
 /* Events not counted because their label set was new past the limit. */
 unsigned long long series_uncounted(const struct series_table *st);
 void series_close(struct series_table *st);
@@ -82,7 +99,10 @@ unsigned int prom_labels(struct textbuf *b, struct outbuf *scratch,
 			 const struct bumble_event_type *t,
 			 const struct bumble_field *skip, const void *data,
 			 size_t size);
-/* A bucket bound: 10, 0.5, 1.8446744073709552e+19. */
+/* A bucket bound: 10, 0.5, 1.8446744073709552e+19 (as short as reads
+ * back the same), into buf of at least DOUBLE_ROOM bytes. */
+#define DOUBLE_ROOM 32
+void double_text(char *buf, double v);
 void prom_double(struct textbuf *b, double v);
 
 #endif

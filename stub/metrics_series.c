@@ -216,6 +216,33 @@ unsigned long long series_uncounted(const struct series_table *st)
 	return st->uncounted;
 }
 
+unsigned int series_count(const struct series_table *st)
+{
+	return st->n;
+}
+
+void series_get(const struct series_table *st, unsigned int i,
+		struct series_view *v)
+{
+	const struct series *s = &st->series[i];
+
+	v->event = s->event;
+	v->event_size = s->event_size;
+	v->value = s->value;
+	v->sum = s->sum;
+	v->counts = s->counts;
+}
+
+const struct bumble_field *series_value_field(const struct series_table *st)
+{
+	return st->value;
+}
+
+const struct hist_buckets *series_buckets(const struct series_table *st)
+{
+	return &st->buckets;
+}
+
 static void put_labels(struct series_table *st, const struct series *s,
 		       struct textbuf *b, const char *le, double bound)
 {

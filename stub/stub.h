@@ -42,12 +42,16 @@ void format_text(struct outbuf *o, const struct bumble_event_type *t,
 void format_json(struct outbuf *o, const struct bumble_event_type *t,
 		 const void *data, size_t size, const struct format_line *l);
 /* The same without the time and the line's end (text) or braces (JSON),
- * for lines that add columns of their own. */
-void format_header_fields(struct outbuf *o, const struct bumble_event_type *t);
+ * for lines that add columns of their own; field skip (NULL: none) left
+ * out. */
+void format_header_fields(struct outbuf *o, const struct bumble_event_type *t,
+			  const struct bumble_field *skip);
 void format_text_fields(struct outbuf *o, const struct bumble_event_type *t,
-			const void *data, size_t size);
+			const struct bumble_field *skip, const void *data,
+			size_t size);
 void format_json_fields(struct outbuf *o, const struct bumble_event_type *t,
-			const void *data, size_t size);
+			const struct bumble_field *skip, const void *data,
+			size_t size);
 /* One field's value as JSON would show it, strings unquoted: what
  * --filter compares. */
 void format_field(struct outbuf *o, const struct bumble_field *f,
@@ -86,6 +90,7 @@ struct run_opts {
 	const char *cgroup;	  /* --cgroup PATH */
 	unsigned long long freq;  /* --freq HZ */
 	double interval;	  /* --interval SECS: show counters */
+	long long top;		  /* --top N; -1: not given */
 	const char *metrics;	  /* --metrics [ADDR:]PORT */
 	const char **hist_fields; /* --hist-field MAP=FIELD */
 	unsigned int hist_field_count;
@@ -233,9 +238,24 @@ void aggregates_free(struct aggregate_entry *e, int n);
 /* Largest value first, signed or unsigned as the map declares. */
 void aggregates_sort(const struct bumble_map *desc, struct aggregate_entry *e,
 		     int n);
-int aggregates_count(const struct bumble_tool *t);
-int aggregates_print(const struct bumble_tool *t, struct bpf_object *obj,
-		     struct outbuf *o, int json);
+
+/* What --interval and the exit show (snapshot.c): every counter, gauge
+ * and hist, kernel map or ring buffer. */
+struct metrics;
+
+struct snapshot_opts {
+	int json;		/* one JSON object, else text */
+	int final;		/* the one on exit */
+	int stamp;		/* text: a time line first */
+	unsigned long long top; /* entries per map; 0: all */
+};
+
+/* How many maps a snapshot shows: 0, and there is none. */
+int snapshot_count(const struct bumble_tool *t, const struct metrics *m);
+/* 0, or an exit code having said why. */
+int snapshot_print(const struct bumble_tool *t, struct bpf_object *obj,
+		   const struct metrics *m, struct outbuf *o,
+		   const struct snapshot_opts *so);
 
 /* Event readers over every printed ringbuf and perf buffer map. */
 struct event_loop;
@@ -259,13 +279,13 @@ struct event_stats {
 
 void events_stats(const struct event_loop *loop, struct event_stats *st);
 
-/* --metrics (metrics.c): the endpoint listens once metrics_open returns
- * (0, else an exit code having said why; *out NULL without --metrics);
- * it reads the maps of obj and the counts of loop when scraped. The
- * event loop polls metrics_poll_fd with the event buffers, calls
- * metrics_serve when it is ready, and metrics_observe with each event
- * of a counter_, gauge_ or hist_ ring buffer. */
-struct metrics;
+/* Metrics (metrics.c): the series of every counter_, gauge_ and hist_
+ * ring buffer, and with --metrics the endpoint, which listens once
+ * metrics_open returns (0, else an exit code having said why; *out NULL
+ * when there is neither); it reads the maps of obj and the counts of
+ * loop when scraped. The event loop polls metrics_poll_fd (-1: no
+ * endpoint) with the event buffers, calls metrics_serve when it is
+ * ready, and metrics_observe with each event of such a ring buffer. */
 
 int metrics_open(const struct bumble_tool *t, const struct run_opts *opts,
 		 struct metrics **out);
@@ -276,7 +296,11 @@ void metrics_observe(struct metrics *m, const struct bumble_map *desc,
 int metrics_poll_fd(const struct metrics *m);
 void metrics_serve(struct metrics *m);
 void metrics_close(struct metrics *m);
-/* The event loop serves m too (the endpoint's fd in its epoll set). */
+/* The series of ring buffer desc, or NULL. */
+struct series_table;
+const struct series_table *metrics_table(const struct metrics *m,
+					 const struct bumble_map *desc);
+/* The event loop feeds m, and serves its endpoint (in its epoll set). */
 int events_serve(struct event_loop *loop, struct metrics *m);
 void events_header(struct event_loop *loop);
 void events_close(struct event_loop *loop);

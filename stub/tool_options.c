@@ -15,6 +15,9 @@ const struct tool_option tool_options[TOOL_OPTION_COUNT] = {
     [TOOL_OPT_INTERVAL] = {"interval", "SECS",
 			   "show counter, gauge and hist maps every SECS\n"
 			   "(they are shown on exit in any case)"},
+    [TOOL_OPT_TOP] = {"top", "N",
+		      "show the N largest entries of each map (text: 20,\n"
+		      "JSON: all unless given; 0: all)"},
     [TOOL_OPT_METRICS] = {"metrics", "[ADDR:]PORT",
 			  "serve the maps on http://ADDR:PORT/metrics for\n"
 			  "Prometheus (ADDR 127.0.0.1 unless given)"},

@@ -146,6 +146,40 @@ json_has() {
 	json_check any "$1" "$2"
 }
 
+# snapshot_has FILE MAP PYEXPR: in some snapshot line of FILE (an object
+# with "maps"), some entry of map MAP makes PYEXPR true, with l its
+# labels, e the entry and b each of its buckets (None: it has none);
+# snapshot_all: every bucket (or entry) of MAP in every snapshot does,
+# and there is one.
+snapshot_check() {
+	python3 - "$@" <<'PY'
+import json, sys
+mode, path, name, expr = sys.argv[1:5]
+results = []
+for line in open(path):
+    snap = json.loads(line)
+    if "maps" not in snap or name not in snap["maps"]:
+        continue
+    for e in snap["maps"][name]["entries"]:
+        for b in e.get("buckets") or [None]:
+            env = {"l": e["labels"], "e": e, "b": b}
+            try:
+                results.append(bool(eval("(" + expr + ")", {}, env)))
+            except (KeyError, TypeError):
+                results.append(False)
+ok = any(results) if mode == "any" else (results and all(results))
+sys.exit(0 if ok else 1)
+PY
+}
+
+snapshot_has() {
+	snapshot_check any "$@"
+}
+
+snapshot_all() {
+	snapshot_check all "$@"
+}
+
 json_all() {
 	json_check all "$1" "$2"
 }

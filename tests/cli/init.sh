@@ -163,10 +163,10 @@ if start_tool "$WORK/hist.json" "$WORK/i_hist" --json --min_ms 100; then
 	check "hist: the slow read, in nanoseconds" json_has "$WORK/hist.json" \
 		"e['comm'] == 'islow$$'[:15] and 2.5e8 <= e['took'] < 1e10"
 	check "hist: fast reads are not shown" json_all "$WORK/hist.json" \
-		"'map' in e or e['took'] >= 100000000"
+		"'maps' in e or e['took'] >= 100000000"
 	check "hist: hist_read_ns shown on exit, the slow read's bucket too" \
-		json_has "$WORK/hist.json" \
-		"e['map'] == 'hist_read_ns' and e['low'] >= 2**27 and e['count'] >= 1"
+		snapshot_has "$WORK/hist.json" hist_read_ns \
+		"b['low'] >= 2**27 and b['count'] >= 1"
 else
 	fail "hist template attaches"
 fi
@@ -197,10 +197,10 @@ for i in range(3):
 	check "xdp: each protocol reported only once" python3 -c '
 import json, sys
 seen = [json.loads(l)["ethertype"] for l in open(sys.argv[1])
-        if "map" not in json.loads(l)]
+        if "maps" not in json.loads(l)]
 sys.exit(0 if seen and len(seen) == len(set(seen)) else 1)' "$WORK/xdp.json"
-	check "xdp: counter_packets shown on exit" json_has "$WORK/xdp.json" \
-		"e['map'] == 'counter_packets' and e['key'] == 2048 and e['value'] > 0"
+	check "xdp: counter_packets shown on exit" snapshot_has "$WORK/xdp.json" \
+		counter_packets "l['key'] == 2048 and e['value'] > 0"
 else
 	fail "xdp template attaches with --iface"
 fi

@@ -131,6 +131,74 @@ check "events read: the tool's own count" test \
 	"$(prom_value "$WORK/ring.prom" 'bumble_events_read_total{tool="ring_metrics"}')" = 15
 check "label values escaped: quote, backslash, control byte as \\x01" test \
 	"$(prom_value "$WORK/ring.prom" 'ring_metrics_calls_ring_total{comm="bring\"q\\\\b\\x01"}')" = 1
+check "snapshot: the counter_ ring buffer's count by its fields" snapshot_has \
+	"$WORK/ring.json" counter_calls_ring \
+	"l == {'comm': 'bring$$'} and e['value'] == 4"
+check "snapshot: the gauge_ ring buffer's last value, its field not a label" \
+	snapshot_has "$WORK/ring.json" gauge_last_size \
+	"l == {'comm': 'bring$$'} and e['value'] == 3000"
+check "snapshot: hist_ ring buffer count and sum" snapshot_has \
+	"$WORK/ring.json" hist_write_bytes \
+	"l == {'comm': 'bring$$'} and e['count'] == 4 and e['sum'] == 3720"
+check "snapshot: hist_ ring buffer buckets (low, high], unbounded as null" \
+	python3 -c '
+import json, sys
+snap = [json.loads(l) for l in open(sys.argv[1]) if "maps" in l][-1]
+e = [e for e in snap["maps"]["hist_write_bytes"]["entries"]
+     if e["labels"] == {"comm": sys.argv[2]}][0]
+got = [(b["low"], b["high"], b["count"]) for b in e["buckets"]]
+sys.exit(0 if got == [(None, 10, 1), (10, 100, 1), (100, 1000, 1),
+                      (1000, None, 1)] else 1)' "$WORK/ring.json" "bring$$"
+
+# the same in the terminal, without --metrics
+start_tool "$WORK/ring.txt" "$RING" --hist-buckets hist_write_bytes=10,100,1000 ||
+	fail "the ring-buffer fixture attaches"
+"$PY" -c 'import os
+f = os.open("/dev/null", os.O_WRONLY)
+for k in (5, 15, 700, 3000):
+    os.write(f, b"x" * k)'
+sleep 0.3
+stop_tool INT
+check "text: the counter_ ring buffer's table on exit" grep -A2 -q \
+	"^counter_calls_ring:\$" "$WORK/ring.txt"
+check "text: its row, the count right-aligned" grep -Eq \
+	"^  bring$$ +4\$" "$WORK/ring.txt"
+check "text: the gauge_ ring buffer's last value" grep -Eq \
+	"^  bring$$ +3000\$" "$WORK/ring.txt"
+check "text: hist_ ring buffer under its labels, count and sum" grep -A1 -q \
+	"^  count 4, sum 3720\$" "$WORK/ring.txt"
+check "text: hist_ ring buffer buckets (1000, +inf]" grep -Eq \
+	'^  \(1000, \+inf\] +1 \|@{40}\|$' "$WORK/ring.txt"
+
+# a hist_ ring buffer without a field le: printed, summed up only when
+# --hist-field names its field
+NOF=$WORK/nofield
+run "$BUMBLE" bundle "$FIXTURES/ring_nofield.bpf.c" -o "$NOF"
+check "bundle a hist_ ring buffer without a field le" test "$RC" = 0
+cp "$PY" "$WORK/bnof$$"
+write_once() {
+	"$WORK/bnof$$" -c 'import os; os.write(os.open("/dev/null", os.O_WRONLY), b"x" * 50)'
+}
+start_tool "$WORK/nof.json" "$NOF" --json || fail "it attaches"
+write_once
+sleep 0.3
+stop_tool INT
+check "no field le: exit 0, its event printed, no snapshot" test \
+	"$RC $(grep -c "\"comm\":\"bnof$$\",\"size\":50" "$WORK/nof.json") $(grep -c '"maps"' "$WORK/nof.json")" = "0 1 0"
+check "no field le: said, with the fix" grep -q \
+	"map 'hist_sizes' has no integer field 'le': its events are printed but not summed up (name one with --hist-field hist_sizes=FIELD)" \
+	"$WORK/err"
+expect_exit 2 "has no integer field 'le'" \
+	"no field le with --metrics: a usage error" "$NOF" --metrics :0 --duration 2
+start_tool "$WORK/nof.json" "$NOF" --json --hist-field hist_sizes=size ||
+	fail "it attaches with --hist-field"
+write_once
+sleep 0.3
+stop_tool INT
+check "--hist-field names it: observed, in the snapshot" snapshot_has \
+	"$WORK/nof.json" hist_sizes \
+	"l == {'comm': 'bnof$$'} and e['count'] == 1 and e['sum'] == 50 and
+	 b['low'] == 20 and b['high'] == 50 and b['count'] == 1"
 
 # kernel-side histograms with a slots[] value struct, keyed by name
 SLOTS=$WORK/slots
@@ -169,10 +237,9 @@ start_tool "$WORK/slots.json" "$SLOTS" --json ||
 write_sizes
 sleep 0.2
 stop_tool INT
-check "JSON: a line per counted slot, with the key's fields" json_has \
-	"$WORK/slots.json" \
-	"e.get('map') == 'hist_write_log2' and e['comm'] == 'bslot$$' and
-	 e['slot'] == 11 and e['low'] == 2048 and e['high'] == 4096 and e['count'] == 1"
-check "JSON: linear bounds" json_has "$WORK/slots.json" \
-	"e.get('map') == 'hist_write_linear' and e['slot'] == 30 and
-	 e['low'] == 3000 and e['high'] == 3100 and e['count'] == 1"
+check "JSON: a histogram per key, its counted slots, with the key's fields" \
+	snapshot_has "$WORK/slots.json" hist_write_log2 \
+	"l == {'comm': 'bslot$$'} and e['count'] == 4 and e['sum'] == 3720 and
+	 b['low'] == 2048 and b['high'] == 4096 and b['count'] == 1"
+check "JSON: linear bounds" snapshot_has "$WORK/slots.json" hist_write_linear \
+	"b['low'] == 3000 and b['high'] == 3100 and b['count'] == 1 and 'sum' not in e"

@@ -439,8 +439,9 @@ elif start runqlat --metrics 9435; then
 	stopped
 	check "a histogram with +Inf and _count" \
 		grep -q '^runqlat_runq_latency_bucket{le="+Inf"} [1-9]' /tmp/runqlat.prom
-	check "the histogram on exit, as JSON lines" \
-		has "$OUT" map='"hist_runq_latency"'
+	check "the histogram in the snapshot on exit" grep -q \
+		'"final":true,"maps":{.*"hist_runq_latency":{"role":"hist","entries":\[{"labels":{},"buckets":\[{"low":' \
+		"$OUT"
 else
 	fail "attached (tp_btf on the sched tracepoints)"
 fi
