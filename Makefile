@@ -43,8 +43,8 @@ STUB_OBJS  := $(patsubst stub/%.c,$(OBJ)/stub/%.o,$(STUB_SRCS))
 GEN_OBJS   := $(patsubst generator/%.c,$(OBJ)/generator/%.o,$(GEN_SRCS))
 CLI_OBJS   := $(patsubst bundler/%.c,$(OBJ)/bundler/%.o,$(CLI_SRCS))
 # the system libraries bumble links: libbpf's, and libcurl and jansson
-# for the registry client
-CLI_LIBS   := -lelf -lz -lcurl -ljansson
+# for the registry client, libcrypto for signatures
+CLI_LIBS   := -lelf -lz -lcurl -ljansson -lcrypto
 SHARED_OBJS := $(patsubst stub/%.c,$(OBJ)/shared/%.o,$(SHARED_SRCS))
 
 STAMP_SRC     := $(SRC)/.fetched

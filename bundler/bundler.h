@@ -16,11 +16,13 @@
 /* Exit codes of the bumble CLI (docs/cli.md). */
 enum {
 	EXIT_OK = 0,
-	EXIT_FAIL = 1,	  /* internal or I/O error */
-	EXIT_USAGE = 2,	  /* bad command line */
-	EXIT_INPUT = 3,	  /* input is not a usable BPF program */
-	EXIT_COMPILE = 4, /* clang or the linker failed */
-	EXIT_MISSING = 5, /* a required tool is not installed */
+	EXIT_FAIL = 1,	    /* internal or I/O error */
+	EXIT_USAGE = 2,	    /* bad command line */
+	EXIT_INPUT = 3,	    /* input is not a usable BPF program */
+	EXIT_COMPILE = 4,   /* clang or the linker failed */
+	EXIT_MISSING = 5,   /* a required tool is not installed */
+	EXIT_KEY = 6,	    /* a signing key that cannot be used */
+	EXIT_SIGNATURE = 7, /* a signature missing, damaged or not holding */
 };
 
 struct cmd {
@@ -44,6 +46,8 @@ int cmd_images(int argc, char **argv);
 int cmd_tag(int argc, char **argv);
 int cmd_rmi(int argc, char **argv);
 int cmd_logout(int argc, char **argv);
+int cmd_sign(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
 
 /* Writes a bundled tool as an OCI layout dir, OCI archive and/or
  * docker-archive (any may be NULL). Returns an exit code. */
@@ -57,9 +61,11 @@ struct input_opts {
 	const char *name;   /* --name, default from the input's file name */
 	const char *version;
 	const char *description;
-	const char *runner;  /* --runner FILE (bundle) */
-	const char *oci_dir; /* --oci DIR (bundle): export there too */
-	const char *btf_dir; /* --btf-dir DIR (bundle): embed kernel BTF */
+	const char *runner;	/* --runner FILE (bundle) */
+	const char *oci_dir;	/* --oci DIR (bundle): export there too */
+	const char *btf_dir;	/* --btf-dir DIR (bundle): embed kernel BTF */
+	const char *sign_key;	/* --sign-key KEY (bundle): write TOOL.sig */
+	const char *relink_kit; /* --relink-kit DIR (bundle) */
 	struct gen_event_override *events; /* --event MAP=STRUCT */
 	size_t event_count;
 	const char **cflags; /* -I, -D, --cflags, in order */

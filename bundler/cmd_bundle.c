@@ -8,6 +8,7 @@
 
 #include "bundler.h"
 #include "model.h"
+#include "signing.h"
 
 static const char usage[] =
     "Usage: bumble bundle PROG.bpf.c|PROG.bpf.o [-o TOOL] [--name NAME]\n"
@@ -15,7 +16,7 @@ static const char usage[] =
     "                     [--runner runner.c] [-I DIR] [-D DEF]\n"
     "                     [--cflags FLAGS]\n"
     "                     [--event MAP=STRUCT] [--oci DIR] [--btf-dir DIR]\n"
-    "                     [-v]\n\n"
+    "                     [--sign-key KEY.pem] [--relink-kit DIR] [-v]\n\n"
     "Builds TOOL (default: ./NAME), a static executable that carries the\n"
     "program's bytecode, loads and attaches it, and prints its events.\n"
     "--runner links a runner written by 'bumble gen' (maybe edited)\n"
@@ -25,7 +26,10 @@ static const char usage[] =
     "types the program needs, for hosts without /sys/kernel/btf/vmlinux.\n"
     "NAME (lowercase letters and digits, joined by '.', '_' or '-') and\n"
     "VER (letters, digits, '_', '.', '-') become the image's name and\n"
-    "tag; TOOL must be a new path or a regular file, not the input.\n";
+    "tag; TOOL must be a new path or a regular file, not the input.\n"
+    "--sign-key KEY.pem also writes TOOL.sig, as 'bumble sign' does.\n"
+    "--relink-kit DIR writes what a recipient needs to relink TOOL with a\n"
+    "changed libbpf or libelf (the LGPL's terms; docs/release.md).\n";
 
 static int write_runner(const struct gen_model *m, const char *dir,
 			char **runner)
@@ -168,9 +172,10 @@ int cmd_bundle(int argc, char **argv)
 	struct gen_model *m = NULL;
 	struct gen_files files = {0};
 	struct gen_artifact artifact = {0};
+	struct sign_key *key = NULL;
 	unsigned char *obj = NULL;
 	char *dir = NULL, *runner = NULL, *digest = NULL, *linked = NULL;
-	char *out = NULL;
+	char *out = NULL, *sig = NULL;
 	int rc;
 
 	rc = input_opts_parse(argc, argv, "bundle",
@@ -183,6 +188,23 @@ int cmd_bundle(int argc, char **argv)
 	if (!out || (o.oci_dir && check_layout_dir(o.oci_dir))) {
 		rc = EXIT_USAGE;
 		goto done;
+	}
+	/* the key (and its passphrase) before any work */
+	if (o.sign_key) {
+		const char *const inputs[] = {o.input, o.sign_key, NULL};
+
+		if (asprintf(&sig, "%s.sig", out) < 0) {
+			sig = NULL;
+			rc = EXIT_FAIL;
+			goto done;
+		}
+		if (check_output(sig, inputs)) {
+			rc = EXIT_USAGE;
+			goto done;
+		}
+		key = sign_key_private(o.sign_key, &rc);
+		if (!key)
+			goto done;
 	}
 	if (o.runner && access(o.runner, R_OK) != 0) {
 		err("cannot read the runner '%s': %s", o.runner,
@@ -225,11 +247,15 @@ int cmd_bundle(int argc, char **argv)
 	rc = link_tool(&o, runner, digest, linked);
 	if (!rc)
 		rc = payload_write_tool(linked, &artifact, out);
+	if (!rc && key)
+		rc = sign_file(key, out, sig);
 	if (!rc && o.verbose)
 		fprintf(stderr, "bumble: wrote %s\n", out);
 	if (!rc && o.oci_dir)
 		rc = export_tool(out, o.oci_dir, NULL, NULL, NULL, 0);
 done:
+	sign_key_free(key);
+	free(sig);
 	gen_artifact_free(&artifact);
 	gen_files_free(&files);
 	gen_model_free(m);
