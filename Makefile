@@ -50,6 +50,8 @@ SHARED_OBJS := $(patsubst stub/%.c,$(OBJ)/shared/%.o,$(SHARED_SRCS))
 STAMP_SRC     := $(SRC)/.fetched
 STAMP_SYSROOT := $(SYSROOT)/.built
 STAMP_HEADERS := $(LIBDIR)/include/.installed
+# what every tool's SBOM and --licenses say of what it links
+RELEASE_DATA  := $(LIBDIR)/release/components.tsv
 
 HOST_INC   := -Istub/include -Istub -Igenerator -Ibundler -I$(HOST)/include
 STUB_INC   := -Istub/include -Istub -I$(SYSROOT)/include -I$(OBJ)/gen
@@ -59,7 +61,7 @@ NAMES_H    := $(OBJ)/gen/names.h
 	install clean format format-check
 .DELETE_ON_ERROR:
 
-all: $(BUMBLE) $(STUB_LIB) $(STAMP_HEADERS)
+all: $(BUMBLE) $(STUB_LIB) $(STAMP_HEADERS) $(RELEASE_DATA)
 
 deps:
 	@toolchain/deps.sh
@@ -76,6 +78,11 @@ $(STAMP_HEADERS): $(STAMP_SYSROOT) $(wildcard toolchain/include/*.h)
 	toolchain/bpf-headers.sh $(SRC) $(LIBDIR)/include $(SYSROOT)
 	cp toolchain/include/*.h $(LIBDIR)/include/
 	@touch $@
+
+# fetch.sh again first: a no-op when its sources and hashes are there
+$(RELEASE_DATA): $(STAMP_SRC) toolchain/fetch.sh toolchain/release-data.sh
+	toolchain/fetch.sh $(SRC)
+	toolchain/release-data.sh $(SRC) $(@D)
 
 $(NAMES_H): toolchain/gen-names.sh $(STAMP_SYSROOT)
 	@mkdir -p $(@D)

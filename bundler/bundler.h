@@ -131,6 +131,12 @@ struct gen_model *open_model(const struct input_opts *o, unsigned char **obj,
 int compile_bpf(const struct input_opts *o, const char *out,
 		struct role_hints *hints);
 
+/* The clang bumble compiles with (BUMBLE_CLANG, else the first on PATH),
+ * malloc'ed; NULL having said which package to install. */
+char *find_clang(void);
+/* Its version (clang -dumpversion), malloc'ed; NULL if unknown. */
+char *clang_version(void);
+
 /* Does path name C source (*.c)? Then the input is compiled. */
 int is_c_source(const char *path);
 
@@ -207,6 +213,13 @@ char *tool_name_from_path(const char *path);
  * needs, gzip'd, as files for the artifact (btf_embed.c). */
 int btf_embed(const struct gen_model *m, const char *dir, const char *tmpdir,
 	      int verbose, struct gen_files *files);
+
+/* The SBOM (sbom.cdx.json.gz) and license texts (licenses.txt.gz) a
+ * tool carries in its artifact's layer, from the model, the input and
+ * the component table bumble installs (release_files.c). Appended to
+ * files. An exit code, having said why. */
+int release_files(const struct gen_model *m, const struct input_opts *o,
+		  struct gen_files *files);
 
 /* gzip of data[0..n), deterministic (no name, no time); malloc'ed. */
 int gzip_buffer(const void *data, size_t n, unsigned char **out,

@@ -223,6 +223,9 @@ int cmd_bundle(int argc, char **argv)
 		goto done;
 	if (o.btf_dir && (rc = btf_embed(m, o.btf_dir, dir, o.verbose, &files)))
 		goto done;
+	rc = release_files(m, &o, &files);
+	if (rc)
+		goto done;
 	if (gen_artifact_build(m, &files, source_name(o.input), &artifact)) {
 		err("building the embedded OCI artifact failed");
 		rc = EXIT_FAIL;
