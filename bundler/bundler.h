@@ -50,9 +50,12 @@ int cmd_sign(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 
 /* Writes a bundled tool as an OCI layout dir, OCI archive and/or
- * docker-archive (any may be NULL). Returns an exit code. */
+ * docker-archive (any may be NULL); with_sbom or a key (NULL: none)
+ * attach its SBOM, a key signs it. Returns an exit code. */
+struct sign_key;
 int export_tool(const char *tool, const char *oci_dir, const char *oci_archive,
-		const char *docker_archive, const char *tag, int force);
+		const char *docker_archive, const char *tag, int force,
+		int with_sbom, struct sign_key *key);
 
 /* Options shared by build, gen, bundle and inspect. */
 struct input_opts {
@@ -224,6 +227,10 @@ int release_files(const struct gen_model *m, const struct input_opts *o,
 /* gzip of data[0..n), deterministic (no name, no time); malloc'ed. */
 int gzip_buffer(const void *data, size_t n, unsigned char **out,
 		size_t *out_len);
+/* The data of gzip (or zlib) data[0..n), at most GUNZIP_MAX bytes;
+ * malloc'ed. 0, or -1 when it is damaged or larger. */
+#define GUNZIP_MAX (1ull << 30)
+int gunzip_buffer(const void *data, size_t n, unsigned char **out, size_t *len);
 
 /* Writes out: the linked executable, then the artifact as its payload
  * (tool_payload.c). Returns an exit code, having said why. */

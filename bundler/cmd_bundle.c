@@ -255,7 +255,7 @@ int cmd_bundle(int argc, char **argv)
 	if (!rc && o.verbose)
 		fprintf(stderr, "bumble: wrote %s\n", out);
 	if (!rc && o.oci_dir)
-		rc = export_tool(out, o.oci_dir, NULL, NULL, NULL, 0);
+		rc = export_tool(out, o.oci_dir, NULL, NULL, NULL, 0, 0, key);
 done:
 	sign_key_free(key);
 	free(sig);

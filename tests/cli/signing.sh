@@ -101,3 +101,14 @@ for c in sign verify; do
 	run "$BUMBLE" "$c" --help
 	check "$c --help: exit 0, with the openssl command" grep -q "openssl dgst -sha256 -verify" out
 done
+
+# Keys of registry commands are read before any network (a closed port).
+PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+expect_exit 6 "'pub.pem' is a public key" "push --sign-key with a public key: exit 6" \
+	"$BUMBLE" push tool "127.0.0.1:$PORT/x/y:1" --plain-http --sign-key pub.pem
+expect_exit 6 "'key.pem' is a private key" "pull --verify-key with a private key: exit 6" \
+	"$BUMBLE" pull "127.0.0.1:$PORT/x/y:1" --plain-http --verify-key key.pem -o pulled
+check "and nothing is written" test ! -e pulled
+expect_exit 6 "'rsa.pem' is not an EC key" "export --sign-key with an RSA key: exit 6" \
+	"$BUMBLE" export tool --oci layout --sign-key rsa.pem
+check "and no layout is written" test ! -e layout
