@@ -20,6 +20,10 @@ LIBDIR     := $(BUILD)/lib/bumble
 OBJ        := $(BUILD)/obj/bumble
 BUMBLE     := $(BUILD)/bin/bumble
 STUB_LIB   := $(LIBDIR)/stub/libbumble-stub.a
+# the same, unmerged, for a tool's LGPL relink kit (bundle --relink-kit):
+# bumble's runtime alone, and libbpf, libelf and zlib as built
+KIT_LIBS   := $(LIBDIR)/stub/kit/libbumble-runtime.a \
+	      $(patsubst %,$(LIBDIR)/stub/kit/%.a,libbpf libelf libz)
 
 WARN       := -Wall -Wextra -Werror=implicit-function-declaration
 HOST_CC    ?= gcc
@@ -61,7 +65,7 @@ NAMES_H    := $(OBJ)/gen/names.h
 	install clean format format-check
 .DELETE_ON_ERROR:
 
-all: $(BUMBLE) $(STUB_LIB) $(STAMP_HEADERS) $(RELEASE_DATA)
+all: $(BUMBLE) $(STUB_LIB) $(KIT_LIBS) $(STAMP_HEADERS) $(RELEASE_DATA)
 
 deps:
 	@toolchain/deps.sh
@@ -102,6 +106,15 @@ $(STUB_LIB): $(STUB_OBJS) $(STAMP_SYSROOT) stub/include/bumble/runtime.h
 	  for o in $(STUB_OBJS); do echo "ADDMOD $$o"; done; \
 	  for l in libbpf libelf libz; do echo "ADDLIB $(SYSROOT)/lib/$$l.a"; done; \
 	  echo SAVE; echo END; } | ar -M
+
+$(LIBDIR)/stub/kit/libbumble-runtime.a: $(STUB_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@
+	ar rcD $@ $(STUB_OBJS)
+
+$(LIBDIR)/stub/kit/%.a: $(STAMP_SYSROOT)
+	@mkdir -p $(@D)
+	cp $(SYSROOT)/lib/$*.a $@
 
 # The CLI runs on the build host: glibc, libbpf built static from the
 # same source as the stub's, system libelf and zlib.

@@ -224,6 +224,16 @@ int btf_embed(const struct gen_model *m, const char *dir, const char *tmpdir,
 int release_files(const struct gen_model *m, const struct input_opts *o,
 		  struct gen_files *files);
 
+/* bundle --relink-kit DIR (relink_kit.c): DIR may be written (new or
+ * empty): 0, or -1 having said why. relink_kit_make writes the kit and
+ * links the tool with its relink.sh at linked, payload appended. An
+ * exit code. */
+int relink_kit_check(const char *dir);
+int relink_kit_make(const char *dir, const char *cc, const char *inc,
+		    const char *runner, const char *bundle_src,
+		    const struct gen_model *m, const struct gen_artifact *a,
+		    const char *linked, int verbose);
+
 /* gzip of data[0..n), deterministic (no name, no time); malloc'ed. */
 int gzip_buffer(const void *data, size_t n, unsigned char **out,
 		size_t *out_len);
@@ -236,6 +246,10 @@ int gunzip_buffer(const void *data, size_t n, unsigned char **out, size_t *len);
  * (tool_payload.c). Returns an exit code, having said why. */
 int payload_write_tool(const char *linked, const struct gen_artifact *a,
 		       const char *out);
+/* The payload's bytes: the artifact and the trailer, payload_size(a)
+ * of them written at p. */
+size_t payload_size(const struct gen_artifact *a);
+void payload_put(const struct gen_artifact *a, unsigned char *p);
 /* Reads the payload of a tool file: manifest, config and layer, checked
  * against the manifest's digests. 0, or an exit code having said why. */
 struct tool_payload {

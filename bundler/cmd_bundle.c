@@ -124,8 +124,11 @@ static int check_runner(const char *runner, const struct gen_model *m)
 	return rc;
 }
 
-static int link_tool(const struct input_opts *o, const char *runner,
-		     const char *digest_source, const char *out)
+/* The tool at out: linked, and with --relink-kit by the kit's script
+ * (its payload then appended already, *complete set). */
+static int link_tool(const struct input_opts *o, const struct gen_model *m,
+		     const struct gen_artifact *a, const char *runner,
+		     const char *digest_source, const char *out, int *complete)
 {
 	static const char *const muslgcc[] = {"musl-gcc", NULL};
 	char *cc, *inc = NULL, *stub = NULL;
@@ -144,6 +147,10 @@ static int link_tool(const struct input_opts *o, const char *runner,
 		    "reinstall bumble (make, make install)",
 		    stub);
 		rc = EXIT_FAIL;
+	} else if (o->relink_kit) {
+		rc = relink_kit_make(o->relink_kit, cc, inc, runner,
+				     digest_source, m, a, out, o->verbose);
+		*complete = !rc;
 	} else {
 		char *argv[] = {cc, "-static", "-Os", "-s", "-Wl,--gc-sections",
 				inc, "-o", (char *)out,
@@ -166,6 +173,21 @@ static int link_tool(const struct input_opts *o, const char *runner,
 	return rc;
 }
 
+/* A complete tool (linked by the relink kit) written to out atomically. */
+static int install_tool(const char *from, const char *out)
+{
+	unsigned char *data = NULL;
+	size_t size;
+	int e = read_file(from, &data, &size);
+
+	if (!e)
+		e = write_file_atomic(out, data, size, 0755);
+	if (e)
+		err("cannot write %s: %s", out, strerror(-e));
+	free(data);
+	return e ? EXIT_FAIL : EXIT_OK;
+}
+
 int cmd_bundle(int argc, char **argv)
 {
 	struct input_opts o;
@@ -176,7 +198,7 @@ int cmd_bundle(int argc, char **argv)
 	unsigned char *obj = NULL;
 	char *dir = NULL, *runner = NULL, *digest = NULL, *linked = NULL;
 	char *out = NULL, *sig = NULL;
-	int rc;
+	int rc, complete = 0;
 
 	rc = input_opts_parse(argc, argv, "bundle",
 			      TAKES_OUTPUT | TAKES_CFLAGS | TAKES_META |
@@ -185,7 +207,8 @@ int cmd_bundle(int argc, char **argv)
 	if (rc >= 0)
 		goto done;
 	out = output_path(&o, "./%s");
-	if (!out || (o.oci_dir && check_layout_dir(o.oci_dir))) {
+	if (!out || (o.oci_dir && check_layout_dir(o.oci_dir)) ||
+	    (o.relink_kit && relink_kit_check(o.relink_kit))) {
 		rc = EXIT_USAGE;
 		goto done;
 	}
@@ -247,8 +270,10 @@ int cmd_bundle(int argc, char **argv)
 		rc = EXIT_FAIL;
 		goto done;
 	}
-	rc = link_tool(&o, runner, digest, linked);
-	if (!rc)
+	rc = link_tool(&o, m, &artifact, runner, digest, linked, &complete);
+	if (!rc && complete)
+		rc = install_tool(linked, out);
+	else if (!rc)
 		rc = payload_write_tool(linked, &artifact, out);
 	if (!rc && key)
 		rc = sign_file(key, out, sig);
