@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "bundler.h"
+#include "registry.h"
 #include "signing.h"
 
 static const char usage[] =
@@ -29,31 +30,21 @@ int sig_opts_parse(int argc, char **argv, const char *cmd,
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	int c;
+	struct reg_opts unused = {0};
+	int c, rc;
 
 	memset(o, 0, sizeof(*o));
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":o:h", options, NULL)) != -1) {
-		switch (c) {
-		case 'k':
+	optind = 0;
+	/* the option loop every registry command has: --help, and the
+	 * same errors (no TLS options in this table) */
+	while ((c = reg_getopt(argc, argv, ":o:h", options, usage_text, &unused,
+			       &rc)) != -1) {
+		if (c == REG_OPT_DONE)
+			return rc;
+		if (c == 'k')
 			o->key = optarg;
-			break;
-		case 'o':
+		else if (c == 'o')
 			o->sig = optarg;
-			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return EXIT_OK;
-		case ':':
-			err("%s needs a value; see 'bumble %s --help'",
-			    argv[optind - 1], cmd);
-			return EXIT_USAGE;
-		default:
-			err("unknown option '%s'; see 'bumble %s --help'",
-			    argv[optind - 1], cmd);
-			return EXIT_USAGE;
-		}
 	}
 	if (optind + 1 != argc) {
 		err("give one file; see 'bumble %s --help'", cmd);
