@@ -69,6 +69,7 @@ struct input_opts {
 	const char *btf_dir;	/* --btf-dir DIR (bundle): embed kernel BTF */
 	const char *sign_key;	/* --sign-key KEY (bundle): write TOOL.sig */
 	const char *relink_kit; /* --relink-kit DIR (bundle) */
+	char *clang_version;	/* of the object's compiler, once it is read */
 	struct gen_event_override *events; /* --event MAP=STRUCT */
 	size_t event_count;
 	const char **cflags; /* -I, -D, --cflags, in order */
@@ -121,24 +122,18 @@ void param_docs_free(struct param_docs *d);
 
 /* The BPF object of the input: compiled from C when needed. *obj is
  * malloc'ed. Returns 0 or an exit code, having said why. */
-int load_input_object(const struct input_opts *o, unsigned char **obj,
-		      size_t *size, struct role_hints *hints);
+int load_input_object(struct input_opts *o, unsigned char **obj, size_t *size,
+		      struct role_hints *hints);
 
 /* The model of the input; NULL (having said why, exit code in *rc) on
  * failure. The object bytes it borrows are returned in *obj, to be freed
  * after the model. */
-struct gen_model *open_model(const struct input_opts *o, unsigned char **obj,
+struct gen_model *open_model(struct input_opts *o, unsigned char **obj,
 			     int *rc);
 
 /* Compiles a BPF C source to an object at out. Returns 0 or exit code. */
 int compile_bpf(const struct input_opts *o, const char *out,
 		struct role_hints *hints);
-
-/* The clang bumble compiles with (BUMBLE_CLANG, else the first on PATH),
- * malloc'ed; NULL having said which package to install. */
-char *find_clang(void);
-/* Its version (clang -dumpversion), malloc'ed; NULL if unknown. */
-char *clang_version(void);
 
 /* Does path name C source (*.c)? Then the input is compiled. */
 int is_c_source(const char *path);

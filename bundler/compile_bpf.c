@@ -173,41 +173,15 @@ static int rewrite_bee_source(const struct input_opts *o, const char *clang,
 	return rc;
 }
 
-static const char *const clangs[] = {"clang", "clang-19", "clang-16",
-				     "clang-14", NULL};
-
-char *find_clang(void)
-{
-	return require_program("BUMBLE_CLANG", clangs, "clang");
-}
-
-char *clang_version(void)
-{
-	char *clang = find_clang(), *cmd = NULL, line[128] = "";
-	FILE *p = NULL;
-
-	/* the path goes into a shell command: only plain ones */
-	if (clang && !strpbrk(clang, "'\\") &&
-	    asprintf(&cmd, "'%s' -dumpversion", clang) >= 0)
-		p = popen(cmd, "r");
-	if (p) {
-		if (!fgets(line, sizeof(line), p))
-			line[0] = 0;
-		pclose(p);
-	}
-	free(cmd);
-	free(clang);
-	line[strcspn(line, "\n")] = 0;
-	return *line ? strdup(line) : NULL;
-}
-
 int compile_bpf(const struct input_opts *o, const char *out,
 		struct role_hints *hints)
 {
+	static const char *const clangs[] = {"clang", "clang-19", "clang-16",
+					     "clang-14", NULL};
 	char *clang, *incdir = NULL, *src = NULL, *events = NULL;
 	int rc = EXIT_OK;
 
-	clang = find_clang();
+	clang = require_program("BUMBLE_CLANG", clangs, "clang");
 	if (!clang)
 		return EXIT_MISSING;
 	if (asprintf(&incdir, "%s/include", libdir()) < 0)

@@ -232,6 +232,8 @@ void input_opts_free(struct input_opts *o)
 	}
 	free(o->events);
 	o->events = NULL;
+	free(o->clang_version);
+	o->clang_version = NULL;
 	o->event_count = 0;
 }
 

@@ -128,7 +128,7 @@ int release_files(const struct gen_model *m, const struct input_opts *o,
 	struct sbom_tool tools[2] = {{"bumble", BUMBLE_VERSION}};
 	unsigned char *table = NULL, *linked = NULL, *src = NULL;
 	size_t table_size, linked_size, src_size, sbom_len, lic_len;
-	char *license = NULL, *clang = NULL, *sbom = NULL, *lic = NULL;
+	char *license = NULL, *sbom = NULL, *lic = NULL;
 	char digest[72], created[32];
 	struct sbom_input in = {0};
 	char *table_text = NULL;
@@ -153,8 +153,9 @@ int release_files(const struct gen_model *m, const struct input_opts *o,
 	sha256_digest_string(src, src_size, digest);
 	license = gen_object_license(m->bytecode, m->bytecode_size);
 	in.tool_count = 1;
-	if (is_c_source(o->input) && (clang = clang_version()))
-		tools[in.tool_count++] = (struct sbom_tool){"clang", clang};
+	if (o->clang_version)
+		tools[in.tool_count++] =
+		    (struct sbom_tool){"clang", o->clang_version};
 	in.m = m;
 	in.source = source_name(o->input);
 	in.source_sha256 = digest + strlen("sha256:");
@@ -175,7 +176,6 @@ int release_files(const struct gen_model *m, const struct input_opts *o,
 out:
 	free(lic);
 	free(sbom);
-	free(clang);
 	free(license);
 	free(src);
 	free(table_text);

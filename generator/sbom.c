@@ -32,35 +32,68 @@ const char *gen_license_spdx(const char *declared)
 	return NULL;
 }
 
-char *gen_object_license(const void *obj, size_t size)
+/* The section named name of the ELF object obj[0..size), as
+ * pick(data, n) makes of it (malloc'ed); NULL if there is none. */
+static char *from_section(const void *obj, size_t size, const char *name,
+			  char *(*pick)(const char *data, size_t n))
 {
 	Elf *elf;
 	Elf_Scn *scn = NULL;
 	size_t shstrndx;
-	char *license = NULL;
+	char *found = NULL;
 
 	elf_version(EV_CURRENT);
 	elf = elf_memory((char *)obj, size);
 	if (!elf || elf_getshdrstrndx(elf, &shstrndx))
 		goto out;
-	while (!license && (scn = elf_nextscn(elf, scn))) {
+	while ((scn = elf_nextscn(elf, scn))) {
 		GElf_Shdr sh;
 		Elf_Data *d;
-		const char *name;
+		const char *n;
 
 		if (!gelf_getshdr(scn, &sh))
 			break;
-		name = elf_strptr(elf, shstrndx, sh.sh_name);
-		if (!name || strcmp(name, "license"))
+		n = elf_strptr(elf, shstrndx, sh.sh_name);
+		if (!n || strcmp(n, name))
 			continue;
 		d = elf_getdata(scn, NULL);
 		if (d && d->d_buf && d->d_size)
-			license = strndup(d->d_buf, d->d_size);
+			found = pick(d->d_buf, d->d_size);
+		break;
 	}
 out:
 	if (elf)
 		elf_end(elf);
-	return license;
+	return found;
+}
+
+static char *first_string(const char *data, size_t n)
+{
+	return strndup(data, n);
+}
+
+/* "14.0.6" of the producer "Debian clang version 14.0.6 (...)" */
+static char *clang_version(const char *data, size_t n)
+{
+	static const char key[] = "clang version ";
+	const char *at = memmem(data, n, key, sizeof(key) - 1), *end;
+
+	if (!at)
+		return NULL;
+	at += sizeof(key) - 1;
+	for (end = at; end < data + n && *end && *end != ' '; end++)
+		;
+	return end > at ? strndup(at, (size_t)(end - at)) : NULL;
+}
+
+char *gen_object_license(const void *obj, size_t size)
+{
+	return from_section(obj, size, "license", first_string);
+}
+
+char *gen_object_clang(const void *obj, size_t size)
+{
+	return from_section(obj, size, ".debug_str", clang_version);
 }
 
 /* A license: an SPDX expression, or the name as declared. */

@@ -47,4 +47,8 @@ const char *gen_license_spdx(const char *declared);
  * obj[0..size), malloc'ed; NULL if it has none. */
 char *gen_object_license(const void *obj, size_t size);
 
+/* The version of the clang that compiled obj[0..size) ("14.0.6"), from
+ * its DWARF producer, malloc'ed; NULL if it does not say. */
+char *gen_object_clang(const void *obj, size_t size);
+
 #endif
