@@ -3,6 +3,7 @@
  * bumble's runtime and the libraries as archives, the eBPF payload, and
  * relink.sh, the exact commands. bumble links the tool with that very
  * script, so the kit rebuilds the tool byte for byte. */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,11 +97,18 @@ static int copy_into(const char *dir, const char *name, const char *from)
 
 int relink_kit_check(const char *dir)
 {
-	struct stat st;
+	DIR *d;
+	struct dirent *e;
+	int entries = 0;
 
 	if (check_layout_dir(dir))
 		return -1;
-	if (stat(dir, &st) == 0 && rmdir(dir) != 0 && errno == ENOTEMPTY) {
+	d = opendir(dir);
+	while (d && (e = readdir(d)))
+		entries += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	if (d)
+		closedir(d);
+	if (entries) {
 		err("'%s' is not empty; give a new or empty directory for the "
 		    "relink kit",
 		    dir);

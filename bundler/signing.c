@@ -187,11 +187,11 @@ char *sign_blob(struct sign_key *k, const void *data, size_t n)
 	if (b64)
 		EVP_EncodeBlock((unsigned char *)b64, der, (int)der_len);
 out:
-	if (!b64)
-		err("signing failed: %s",
-		    ERR_reason_error_string(ERR_get_error())
-			? ERR_reason_error_string(ERR_get_error())
-			: "out of memory");
+	if (!b64) {
+		const char *why = ERR_reason_error_string(ERR_get_error());
+
+		err("signing failed: %s", why ? why : "out of memory");
+	}
 	ERR_clear_error();
 	free(der);
 	EVP_MD_CTX_free(ctx);
