@@ -95,3 +95,21 @@ step sh -c "echo x >>'$WORK/damaged'"
 expect_exit 3 "appended to this tool" "--sbom of a tool with bytes appended: refused (exit 3)" \
 	"$WORK/damaged" --sbom
 expect_exit 3 "appended to this tool" "--licenses too" "$WORK/damaged" --licenses
+
+# bumble's release data missing or damaged: a clear error, no tool.
+P=$WORK/prefix
+mkdir -p "$P/bin" "$P/lib/bumble/release"
+cp "$BUMBLE" "$P/bin/bumble"
+REAL_LIB=$(dirname "$(dirname "$BUMBLE")")/lib/bumble
+[ -d "$REAL_LIB" ] || REAL_LIB=$ROOT/build/lib/bumble
+ln -s "$REAL_LIB/include" "$P/lib/bumble/include"
+ln -s "$REAL_LIB/stub" "$P/lib/bumble/stub"
+expect_exit 1 "release data .*components.tsv cannot be read" \
+	"no components.tsv installed: exit 1, saying so" \
+	"$P/bin/bumble" bundle "$SRC" -o "$WORK/none"
+check "and no tool" test ! -e "$WORK/none"
+cp "$REAL_LIB/release/LICENSES" "$P/lib/bumble/release/"
+printf 'libbpf\t1.0\n' >"$P/lib/bumble/release/components.tsv"
+expect_exit 1 "components.tsv is damaged" "a damaged components.tsv: exit 1" \
+	"$P/bin/bumble" bundle "$SRC" -o "$WORK/none"
+check "and no tool" test ! -e "$WORK/none"
