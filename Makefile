@@ -20,6 +20,10 @@ LIBDIR     := $(BUILD)/lib/bumble
 OBJ        := $(BUILD)/obj/bumble
 BUMBLE     := $(BUILD)/bin/bumble
 STUB_LIB   := $(LIBDIR)/stub/libbumble-stub.a
+# the same, unmerged, for a tool's LGPL relink kit (bundle --relink-kit):
+# bumble's runtime alone, and libbpf, libelf and zlib as built
+KIT_LIBS   := $(LIBDIR)/stub/kit/libbumble-runtime.a \
+	      $(patsubst %,$(LIBDIR)/stub/kit/%.a,libbpf libelf libz)
 
 WARN       := -Wall -Wextra -Werror=implicit-function-declaration
 HOST_CC    ?= gcc
@@ -43,13 +47,15 @@ STUB_OBJS  := $(patsubst stub/%.c,$(OBJ)/stub/%.o,$(STUB_SRCS))
 GEN_OBJS   := $(patsubst generator/%.c,$(OBJ)/generator/%.o,$(GEN_SRCS))
 CLI_OBJS   := $(patsubst bundler/%.c,$(OBJ)/bundler/%.o,$(CLI_SRCS))
 # the system libraries bumble links: libbpf's, and libcurl and jansson
-# for the registry client
-CLI_LIBS   := -lelf -lz -lcurl -ljansson
+# for the registry client, libcrypto for signatures
+CLI_LIBS   := -lelf -lz -lcurl -ljansson -lcrypto
 SHARED_OBJS := $(patsubst stub/%.c,$(OBJ)/shared/%.o,$(SHARED_SRCS))
 
 STAMP_SRC     := $(SRC)/.fetched
 STAMP_SYSROOT := $(SYSROOT)/.built
 STAMP_HEADERS := $(LIBDIR)/include/.installed
+# what every tool's SBOM and --licenses say of what it links
+RELEASE_DATA  := $(LIBDIR)/release/components.tsv
 
 HOST_INC   := -Istub/include -Istub -Igenerator -Ibundler -I$(HOST)/include
 STUB_INC   := -Istub/include -Istub -I$(SYSROOT)/include -I$(OBJ)/gen
@@ -59,7 +65,7 @@ NAMES_H    := $(OBJ)/gen/names.h
 	install clean format format-check
 .DELETE_ON_ERROR:
 
-all: $(BUMBLE) $(STUB_LIB) $(STAMP_HEADERS)
+all: $(BUMBLE) $(STUB_LIB) $(KIT_LIBS) $(STAMP_HEADERS) $(RELEASE_DATA)
 
 deps:
 	@toolchain/deps.sh
@@ -76,6 +82,11 @@ $(STAMP_HEADERS): $(STAMP_SYSROOT) $(wildcard toolchain/include/*.h)
 	toolchain/bpf-headers.sh $(SRC) $(LIBDIR)/include $(SYSROOT)
 	cp toolchain/include/*.h $(LIBDIR)/include/
 	@touch $@
+
+# fetch.sh again first: a no-op when its sources and hashes are there
+$(RELEASE_DATA): $(STAMP_SRC) toolchain/fetch.sh toolchain/release-data.sh
+	toolchain/fetch.sh $(SRC)
+	toolchain/release-data.sh $(SRC) $(@D)
 
 $(NAMES_H): toolchain/gen-names.sh $(STAMP_SYSROOT)
 	@mkdir -p $(@D)
@@ -95,6 +106,15 @@ $(STUB_LIB): $(STUB_OBJS) $(STAMP_SYSROOT) stub/include/bumble/runtime.h
 	  for o in $(STUB_OBJS); do echo "ADDMOD $$o"; done; \
 	  for l in libbpf libelf libz; do echo "ADDLIB $(SYSROOT)/lib/$$l.a"; done; \
 	  echo SAVE; echo END; } | ar -M
+
+$(LIBDIR)/stub/kit/libbumble-runtime.a: $(STUB_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@
+	ar rcD $@ $(STUB_OBJS)
+
+$(LIBDIR)/stub/kit/%.a: $(STAMP_SYSROOT)
+	@mkdir -p $(@D)
+	cp $(SYSROOT)/lib/$*.a $@
 
 # The CLI runs on the build host: glibc, libbpf built static from the
 # same source as the stub's, system libelf and zlib.

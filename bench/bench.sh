@@ -128,6 +128,14 @@ done
 record size bumble 1 bytes "$(stat -c %s "$OUT/evbench")"
 record size ref-musl 1 bytes "$(stat -c %s "$OUT/evbench-ref-musl")"
 record size ref-glibc 1 bytes "$(stat -c %s "$OUT/evbench-ref-glibc")"
+# what the SBOM and the license texts add: their bytes in the payload,
+# and the code that prints them (bench/release_size.py)
+read -r rel_payload rel_code rel_sbom rel_lic < <(python3 bench/release_size.py \
+	"$OUT/evbench" "$ROOT/build/obj/bumble/stub/release_docs.o")
+record size release-payload 1 bytes "$rel_payload"
+record size release-code 1 bytes "$rel_code"
+record size release-sbom-gz 1 bytes "$rel_sbom"
+record size release-licenses-gz 1 bytes "$rel_lic"
 
 # --- the consumers ---
 # name | ready string | command (with {PID} for the target) | output to

@@ -16,11 +16,13 @@
 /* Exit codes of the bumble CLI (docs/cli.md). */
 enum {
 	EXIT_OK = 0,
-	EXIT_FAIL = 1,	  /* internal or I/O error */
-	EXIT_USAGE = 2,	  /* bad command line */
-	EXIT_INPUT = 3,	  /* input is not a usable BPF program */
-	EXIT_COMPILE = 4, /* clang or the linker failed */
-	EXIT_MISSING = 5, /* a required tool is not installed */
+	EXIT_FAIL = 1,	    /* internal or I/O error */
+	EXIT_USAGE = 2,	    /* bad command line */
+	EXIT_INPUT = 3,	    /* input is not a usable BPF program */
+	EXIT_COMPILE = 4,   /* clang or the linker failed */
+	EXIT_MISSING = 5,   /* a required tool is not installed */
+	EXIT_KEY = 6,	    /* a signing key that cannot be used */
+	EXIT_SIGNATURE = 7, /* a signature missing, damaged or not holding */
 };
 
 struct cmd {
@@ -44,11 +46,16 @@ int cmd_images(int argc, char **argv);
 int cmd_tag(int argc, char **argv);
 int cmd_rmi(int argc, char **argv);
 int cmd_logout(int argc, char **argv);
+int cmd_sign(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
 
 /* Writes a bundled tool as an OCI layout dir, OCI archive and/or
- * docker-archive (any may be NULL). Returns an exit code. */
+ * docker-archive (any may be NULL); with_sbom or a key (NULL: none)
+ * attach its SBOM, a key signs it. Returns an exit code. */
+struct sign_key;
 int export_tool(const char *tool, const char *oci_dir, const char *oci_archive,
-		const char *docker_archive, const char *tag, int force);
+		const char *docker_archive, const char *tag, int force,
+		int with_sbom, struct sign_key *key);
 
 /* Options shared by build, gen, bundle and inspect. */
 struct input_opts {
@@ -57,9 +64,12 @@ struct input_opts {
 	const char *name;   /* --name, default from the input's file name */
 	const char *version;
 	const char *description;
-	const char *runner;  /* --runner FILE (bundle) */
-	const char *oci_dir; /* --oci DIR (bundle): export there too */
-	const char *btf_dir; /* --btf-dir DIR (bundle): embed kernel BTF */
+	const char *runner;	/* --runner FILE (bundle) */
+	const char *oci_dir;	/* --oci DIR (bundle): export there too */
+	const char *btf_dir;	/* --btf-dir DIR (bundle): embed kernel BTF */
+	const char *sign_key;	/* --sign-key KEY (bundle): write TOOL.sig */
+	const char *relink_kit; /* --relink-kit DIR (bundle) */
+	char *clang_version;	/* of the object's compiler, once it is read */
 	struct gen_event_override *events; /* --event MAP=STRUCT */
 	size_t event_count;
 	const char **cflags; /* -I, -D, --cflags, in order */
@@ -112,13 +122,13 @@ void param_docs_free(struct param_docs *d);
 
 /* The BPF object of the input: compiled from C when needed. *obj is
  * malloc'ed. Returns 0 or an exit code, having said why. */
-int load_input_object(const struct input_opts *o, unsigned char **obj,
-		      size_t *size, struct role_hints *hints);
+int load_input_object(struct input_opts *o, unsigned char **obj, size_t *size,
+		      struct role_hints *hints);
 
 /* The model of the input; NULL (having said why, exit code in *rc) on
  * failure. The object bytes it borrows are returned in *obj, to be freed
  * after the model. */
-struct gen_model *open_model(const struct input_opts *o, unsigned char **obj,
+struct gen_model *open_model(struct input_opts *o, unsigned char **obj,
 			     int *rc);
 
 /* Compiles a BPF C source to an object at out. Returns 0 or exit code. */
@@ -202,14 +212,39 @@ char *tool_name_from_path(const char *path);
 int btf_embed(const struct gen_model *m, const char *dir, const char *tmpdir,
 	      int verbose, struct gen_files *files);
 
+/* The SBOM (sbom.cdx.json.gz) and license texts (licenses.txt.gz) a
+ * tool carries in its artifact's layer, from the model, the input and
+ * the component table bumble installs (release_files.c). Appended to
+ * files. An exit code, having said why. */
+int release_files(const struct gen_model *m, const struct input_opts *o,
+		  struct gen_files *files);
+
+/* bundle --relink-kit DIR (relink_kit.c): DIR may be written (new or
+ * empty): 0, or -1 having said why. relink_kit_make writes the kit and
+ * links the tool with its relink.sh at linked, payload appended. An
+ * exit code. */
+int relink_kit_check(const char *dir);
+int relink_kit_make(const char *dir, const char *cc, const char *inc,
+		    const char *runner, const char *bundle_src,
+		    const struct gen_model *m, const struct gen_artifact *a,
+		    const char *linked, int verbose);
+
 /* gzip of data[0..n), deterministic (no name, no time); malloc'ed. */
 int gzip_buffer(const void *data, size_t n, unsigned char **out,
 		size_t *out_len);
+/* The data of gzip (or zlib) data[0..n), at most GUNZIP_MAX bytes;
+ * malloc'ed. 0, or -1 when it is damaged or larger. */
+#define GUNZIP_MAX (1ull << 30)
+int gunzip_buffer(const void *data, size_t n, unsigned char **out, size_t *len);
 
 /* Writes out: the linked executable, then the artifact as its payload
  * (tool_payload.c). Returns an exit code, having said why. */
 int payload_write_tool(const char *linked, const struct gen_artifact *a,
 		       const char *out);
+/* The payload's bytes: the artifact and the trailer, payload_size(a)
+ * of them written at p. */
+size_t payload_size(const struct gen_artifact *a);
+void payload_put(const struct gen_artifact *a, unsigned char *p);
 /* Reads the payload of a tool file: manifest, config and layer, checked
  * against the manifest's digests. 0, or an exit code having said why. */
 struct tool_payload {

@@ -8,6 +8,7 @@
 
 #include "bundler.h"
 #include "model.h"
+#include "signing.h"
 
 static const char usage[] =
     "Usage: bumble bundle PROG.bpf.c|PROG.bpf.o [-o TOOL] [--name NAME]\n"
@@ -15,7 +16,7 @@ static const char usage[] =
     "                     [--runner runner.c] [-I DIR] [-D DEF]\n"
     "                     [--cflags FLAGS]\n"
     "                     [--event MAP=STRUCT] [--oci DIR] [--btf-dir DIR]\n"
-    "                     [-v]\n\n"
+    "                     [--sign-key KEY.pem] [--relink-kit DIR] [-v]\n\n"
     "Builds TOOL (default: ./NAME), a static executable that carries the\n"
     "program's bytecode, loads and attaches it, and prints its events.\n"
     "--runner links a runner written by 'bumble gen' (maybe edited)\n"
@@ -25,7 +26,10 @@ static const char usage[] =
     "types the program needs, for hosts without /sys/kernel/btf/vmlinux.\n"
     "NAME (lowercase letters and digits, joined by '.', '_' or '-') and\n"
     "VER (letters, digits, '_', '.', '-') become the image's name and\n"
-    "tag; TOOL must be a new path or a regular file, not the input.\n";
+    "tag; TOOL must be a new path or a regular file, not the input.\n"
+    "--sign-key KEY.pem also writes TOOL.sig, as 'bumble sign' does.\n"
+    "--relink-kit DIR writes what a recipient needs to relink TOOL with a\n"
+    "changed libbpf or libelf (the LGPL's terms; docs/release.md).\n";
 
 static int write_runner(const struct gen_model *m, const char *dir,
 			char **runner)
@@ -120,8 +124,11 @@ static int check_runner(const char *runner, const struct gen_model *m)
 	return rc;
 }
 
-static int link_tool(const struct input_opts *o, const char *runner,
-		     const char *digest_source, const char *out)
+/* The tool at out: linked, and with --relink-kit by the kit's script
+ * (its payload then appended already, *complete set). */
+static int link_tool(const struct input_opts *o, const struct gen_model *m,
+		     const struct gen_artifact *a, const char *runner,
+		     const char *digest_source, const char *out, int *complete)
 {
 	static const char *const muslgcc[] = {"musl-gcc", NULL};
 	char *cc, *inc = NULL, *stub = NULL;
@@ -140,6 +147,10 @@ static int link_tool(const struct input_opts *o, const char *runner,
 		    "reinstall bumble (make, make install)",
 		    stub);
 		rc = EXIT_FAIL;
+	} else if (o->relink_kit) {
+		rc = relink_kit_make(o->relink_kit, cc, inc, runner,
+				     digest_source, m, a, out, o->verbose);
+		*complete = !rc;
 	} else {
 		char *argv[] = {cc, "-static", "-Os", "-s", "-Wl,--gc-sections",
 				inc, "-o", (char *)out,
@@ -162,16 +173,32 @@ static int link_tool(const struct input_opts *o, const char *runner,
 	return rc;
 }
 
+/* A complete tool (linked by the relink kit) written to out atomically. */
+static int install_tool(const char *from, const char *out)
+{
+	unsigned char *data = NULL;
+	size_t size;
+	int e = read_file(from, &data, &size);
+
+	if (!e)
+		e = write_file_atomic(out, data, size, 0755);
+	if (e)
+		err("cannot write %s: %s", out, strerror(-e));
+	free(data);
+	return e ? EXIT_FAIL : EXIT_OK;
+}
+
 int cmd_bundle(int argc, char **argv)
 {
 	struct input_opts o;
 	struct gen_model *m = NULL;
 	struct gen_files files = {0};
 	struct gen_artifact artifact = {0};
+	struct sign_key *key = NULL;
 	unsigned char *obj = NULL;
 	char *dir = NULL, *runner = NULL, *digest = NULL, *linked = NULL;
-	char *out = NULL;
-	int rc;
+	char *out = NULL, *sig = NULL;
+	int rc, complete = 0;
 
 	rc = input_opts_parse(argc, argv, "bundle",
 			      TAKES_OUTPUT | TAKES_CFLAGS | TAKES_META |
@@ -180,9 +207,27 @@ int cmd_bundle(int argc, char **argv)
 	if (rc >= 0)
 		goto done;
 	out = output_path(&o, "./%s");
-	if (!out || (o.oci_dir && check_layout_dir(o.oci_dir))) {
+	if (!out || (o.oci_dir && check_layout_dir(o.oci_dir)) ||
+	    (o.relink_kit && relink_kit_check(o.relink_kit))) {
 		rc = EXIT_USAGE;
 		goto done;
+	}
+	/* the key (and its passphrase) before any work */
+	if (o.sign_key) {
+		const char *const inputs[] = {o.input, o.sign_key, NULL};
+
+		if (asprintf(&sig, "%s.sig", out) < 0) {
+			sig = NULL;
+			rc = EXIT_FAIL;
+			goto done;
+		}
+		if (check_output(sig, inputs)) {
+			rc = EXIT_USAGE;
+			goto done;
+		}
+		key = sign_key_private(o.sign_key, &rc);
+		if (!key)
+			goto done;
 	}
 	if (o.runner && access(o.runner, R_OK) != 0) {
 		err("cannot read the runner '%s': %s", o.runner,
@@ -200,6 +245,9 @@ int cmd_bundle(int argc, char **argv)
 	if (!m)
 		goto done;
 	if (o.btf_dir && (rc = btf_embed(m, o.btf_dir, dir, o.verbose, &files)))
+		goto done;
+	rc = release_files(m, &o, &files);
+	if (rc)
 		goto done;
 	if (gen_artifact_build(m, &files, source_name(o.input), &artifact)) {
 		err("building the embedded OCI artifact failed");
@@ -222,14 +270,20 @@ int cmd_bundle(int argc, char **argv)
 		rc = EXIT_FAIL;
 		goto done;
 	}
-	rc = link_tool(&o, runner, digest, linked);
-	if (!rc)
+	rc = link_tool(&o, m, &artifact, runner, digest, linked, &complete);
+	if (!rc && complete)
+		rc = install_tool(linked, out);
+	else if (!rc)
 		rc = payload_write_tool(linked, &artifact, out);
+	if (!rc && key)
+		rc = sign_file(key, out, sig);
 	if (!rc && o.verbose)
 		fprintf(stderr, "bumble: wrote %s\n", out);
 	if (!rc && o.oci_dir)
-		rc = export_tool(out, o.oci_dir, NULL, NULL, NULL, 0);
+		rc = export_tool(out, o.oci_dir, NULL, NULL, NULL, 0, 0, key);
 done:
+	sign_key_free(key);
+	free(sig);
 	gen_artifact_free(&artifact);
 	gen_files_free(&files);
 	gen_model_free(m);

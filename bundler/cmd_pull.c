@@ -5,11 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "image_attach.h"
 #include "local_store.h"
 
 static const char usage[] =
     "Usage: bumble pull HOST[:PORT]/REPO[:TAG|@DIGEST] [-o TOOL]\n"
-    "                   [--arch ARCH]\n"
+    "                   [--arch ARCH] [--verify-key PUB.pem]\n"
     "                   [--ca-file FILE | --insecure | --plain-http]\n\n"
     "Fetches an image pushed by 'bumble push' (or copied by skopeo) into\n"
     "the local store ('bumble images'), and with -o writes the tool it\n"
@@ -18,23 +19,46 @@ static const char usage[] =
     "tool's own --verify, before anything is written (TOOL atomically;\n"
     "nothing on a failure). An image index is resolved to\n"
     "this host's architecture, or --arch (amd64, arm64). A BumbleBee image\n"
-    "is bundled into a tool here. TLS options as for 'bumble push'.\n";
+    "is bundled into a tool here. TLS options as for 'bumble push'.\n"
+    "--verify-key PUB refuses (exit 7) an image without a cosign signature\n"
+    "(tag sha256-HEX.sig) that the EC P-256 public key PUB verifies for\n"
+    "the image's digest, before anything is written.\n";
 
 enum {
-	OPT_ARCH = 400
+	OPT_ARCH = 400,
+	OPT_VERIFY_KEY
 };
+
+/* The image's cosign signature, checked with key. Exit code. */
+static int check_signature(const struct reg_ref *ref, const struct reg_opts *o,
+			   const struct pulled_image *img, struct sign_key *key)
+{
+	struct registry *r = registry_open(ref->host, o);
+	int rc;
+
+	if (!r)
+		return EXIT_FAIL;
+	rc = verify_image_signature(r, ref->repo, img->top_digest, key);
+	registry_close(r);
+	if (!rc)
+		fprintf(stderr, "bumble: %s/%s@%s: cosign signature OK\n",
+			ref->host, ref->repo, img->top_digest);
+	return rc;
+}
 
 int cmd_pull(int argc, char **argv)
 {
 	static const struct option options[] = {
 	    REG_LONG_OPTIONS,
 	    {"arch", required_argument, NULL, OPT_ARCH},
+	    {"verify-key", required_argument, NULL, OPT_VERIFY_KEY},
 	    {"output", required_argument, NULL, 'o'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct reg_opts o = {0};
-	const char *out = NULL, *arch = NULL;
+	const char *out = NULL, *arch = NULL, *key_path = NULL;
+	struct sign_key *key = NULL;
 	struct pulled_image img;
 	struct pulled_tool t = {0};
 	struct reg_ref ref;
@@ -50,18 +74,27 @@ int cmd_pull(int argc, char **argv)
 			out = optarg;
 		else if (c == OPT_ARCH)
 			arch = optarg;
+		else if (c == OPT_VERIFY_KEY)
+			key_path = optarg;
 	}
 	if (optind + 1 != argc) {
 		err("give one image to pull: bumble pull HOST/REPO:TAG");
 		return EXIT_USAGE;
 	}
-	if (reg_ref_parse(argv[optind], &ref))
+	if (key_path && !(key = sign_key_public(key_path, &rc)))
+		return rc;
+	if (reg_ref_parse(argv[optind], &ref)) {
+		sign_key_free(key);
 		return EXIT_USAGE;
+	}
 	name = store_name(&ref);
 	rc = name ? pull_image(&ref, &o, arch, &img) : EXIT_FAIL;
 	if (rc)
 		goto out;
-	rc = image_tool(&img, ref.repo, &t);
+	/* signed, or nothing is written */
+	rc = key ? check_signature(&ref, &o, &img, key) : EXIT_OK;
+	if (!rc)
+		rc = image_tool(&img, ref.repo, &t);
 	if (!rc && out)
 		rc = pulled_tool_write(&t, out);
 	if (!rc)
@@ -72,6 +105,7 @@ int cmd_pull(int argc, char **argv)
 	pulled_tool_free(&t);
 	pulled_image_free(&img);
 out:
+	sign_key_free(key);
 	free(name);
 	reg_ref_free(&ref);
 	return rc;

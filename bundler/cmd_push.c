@@ -11,12 +11,13 @@
 #include <jansson.h>
 
 #include "export.h"
+#include "image_attach.h"
 #include "registry.h"
 
 static const char usage[] =
     "Usage: bumble push TOOL|LAYOUT HOST[:PORT]/REPO[:TAG]\n"
     "                   [--ca-file FILE | --insecure | --plain-http]\n"
-    "                   [--mount-from REPO]\n\n"
+    "                   [--mount-from REPO] [--sign-key KEY.pem]\n\n"
     "Pushes a bundled TOOL as the image 'bumble export' makes (the\n"
     "runnable image under TAG, its eBPF artifact under TAG-ebpf), or an OCI\n"
     "image layout directory (its image under TAG, an image named\n"
@@ -25,10 +26,15 @@ static const char usage[] =
     "repository of the same registry. Credentials: 'bumble login', or\n"
     "docker's and podman's. TLS is verified; --ca-file trusts a CA,\n"
     "--insecure skips the check, --plain-http speaks HTTP.\n"
-    "Prints HOST/REPO@DIGEST of the image on stdout.\n";
+    "Prints HOST/REPO@DIGEST of the image on stdout. A tool's SBOM goes\n"
+    "with it (an OCI referrer of the image, also under the tag\n"
+    "sha256-HEX.sbom); --sign-key KEY signs the image and its artifact in\n"
+    "cosign's format (tags sha256-HEX.sig), which 'bumble pull\n"
+    "--verify-key' and 'cosign verify --key' check.\n";
 
 enum {
-	OPT_MOUNT_FROM = 400
+	OPT_MOUNT_FROM = 400,
+	OPT_SIGN_KEY
 };
 
 /* Every blob of the image, in memory. */
@@ -258,8 +264,43 @@ static int read_layout(const char *dir, struct blob_set *s, char names[2][72])
 	return rc;
 }
 
+/* After the image: its SBOM (a tool's), and signatures with key. */
+static int push_attached(struct registry *r, const struct reg_ref *ref,
+			 const struct tool_payload *p, struct sign_key *key,
+			 const struct oci_blob *image,
+			 const struct oci_blob *art)
+{
+	const struct oci_blob *signed_blobs[] = {image, art};
+	unsigned char *sbom = NULL;
+	struct attachment a;
+	char *docker_ref = NULL;
+	size_t n;
+	int rc = p->data ? tool_sbom(p, &sbom, &n) : EXIT_OK;
+
+	if (!rc && sbom) {
+		rc = attach_sbom(image, sbom, n, &a);
+		if (!rc)
+			rc = attachment_push(r, ref->repo, &a);
+		attachment_free(&a);
+	}
+	if (key && asprintf(&docker_ref, "%s/%s", ref->host, ref->repo) < 0)
+		rc = EXIT_FAIL;
+	for (int i = 0; key && !rc && i < 2; i++) {
+		if (!signed_blobs[i])
+			continue;
+		rc = attach_signature(key, docker_ref, signed_blobs[i], &a);
+		if (!rc)
+			rc = attachment_push(r, ref->repo, &a);
+		attachment_free(&a);
+	}
+	free(docker_ref);
+	free(sbom);
+	return rc;
+}
+
 static int push(const char *input, const struct reg_ref *ref,
-		const struct reg_opts *o, const char *from)
+		const struct reg_opts *o, const char *from,
+		struct sign_key *key)
 {
 	struct blob_set s = {0};
 	struct export_image img = {0};
@@ -319,6 +360,8 @@ static int push(const char *input, const struct reg_ref *ref,
 		rc = push_manifest(r, ref, from, &s, art, art_tag, 0);
 	if (!rc)
 		rc = push_manifest(r, ref, from, &s, image, ref->tag, 0);
+	if (!rc)
+		rc = push_attached(r, ref, &p, key, image, art);
 	if (!rc) {
 		printf("%s/%s@%s\n", ref->host, ref->repo, image->digest);
 		fprintf(stderr, "bumble: pushed %s to %s/%s:%s\n", input,
@@ -341,11 +384,13 @@ int cmd_push(int argc, char **argv)
 	static const struct option options[] = {
 	    REG_LONG_OPTIONS,
 	    {"mount-from", required_argument, NULL, OPT_MOUNT_FROM},
+	    {"sign-key", required_argument, NULL, OPT_SIGN_KEY},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct reg_opts o = {0};
-	const char *from = NULL;
+	const char *from = NULL, *key_path = NULL;
+	struct sign_key *key = NULL;
 	struct reg_ref ref;
 	int c, rc;
 
@@ -356,6 +401,8 @@ int cmd_push(int argc, char **argv)
 			return rc;
 		if (c == OPT_MOUNT_FROM)
 			from = optarg;
+		else if (c == OPT_SIGN_KEY)
+			key_path = optarg;
 	}
 	if (optind + 2 != argc) {
 		err("give a tool or layout and where to push it: bumble push "
@@ -364,7 +411,13 @@ int cmd_push(int argc, char **argv)
 	}
 	if (reg_ref_parse(argv[optind + 1], &ref))
 		return EXIT_USAGE;
-	rc = push(argv[optind], &ref, &o, from);
+	/* the key (and its passphrase) before anything is sent */
+	if (key_path && !(key = sign_key_private(key_path, &rc))) {
+		reg_ref_free(&ref);
+		return rc;
+	}
+	rc = push(argv[optind], &ref, &o, from, key);
+	sign_key_free(key);
 	reg_ref_free(&ref);
 	return rc;
 }

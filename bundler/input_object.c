@@ -10,6 +10,7 @@
 
 #include "bundler.h"
 #include "model.h"
+#include "sbom.h"
 
 int is_c_source(const char *path)
 {
@@ -37,8 +38,8 @@ static int link_object(const char *in, const char *out)
 	return rc > 0 ? -EINVAL : rc;
 }
 
-int load_input_object(const struct input_opts *o, unsigned char **obj,
-		      size_t *size, struct role_hints *hints)
+int load_input_object(struct input_opts *o, unsigned char **obj, size_t *size,
+		      struct role_hints *hints)
 {
 	struct stat st;
 	char *dir, *compiled = NULL, *linked = NULL;
@@ -80,6 +81,9 @@ int load_input_object(const struct input_opts *o, unsigned char **obj,
 		rc = EXIT_INPUT;
 		goto out;
 	}
+	/* its DWARF names the compiler; the linked object has none */
+	free(o->clang_version);
+	o->clang_version = gen_object_clang(*obj, *size);
 	free(*obj);
 	*obj = NULL;
 	rc = link_object(object, linked);

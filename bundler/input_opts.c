@@ -17,6 +17,8 @@ enum {
 	OPT_EVENT,
 	OPT_OCI,
 	OPT_BTF_DIR,
+	OPT_SIGN_KEY,
+	OPT_RELINK_KIT,
 };
 
 static const struct option long_options[] = {
@@ -29,6 +31,8 @@ static const struct option long_options[] = {
     {"event", required_argument, NULL, OPT_EVENT},
     {"oci", required_argument, NULL, OPT_OCI},
     {"btf-dir", required_argument, NULL, OPT_BTF_DIR},
+    {"sign-key", required_argument, NULL, OPT_SIGN_KEY},
+    {"relink-kit", required_argument, NULL, OPT_RELINK_KIT},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -162,6 +166,16 @@ int input_opts_parse(int argc, char **argv, const char *cmd, int takes,
 				return refuse(cmd, "--oci");
 			o->oci_dir = optarg;
 			break;
+		case OPT_SIGN_KEY:
+			if (!(takes & TAKES_RUNNER))
+				return refuse(cmd, "--sign-key");
+			o->sign_key = optarg;
+			break;
+		case OPT_RELINK_KIT:
+			if (!(takes & TAKES_RUNNER))
+				return refuse(cmd, "--relink-kit");
+			o->relink_kit = optarg;
+			break;
 		case OPT_EVENT:
 			if (!(takes & TAKES_EVENT))
 				return refuse(cmd, "--event");
@@ -218,6 +232,8 @@ void input_opts_free(struct input_opts *o)
 	}
 	free(o->events);
 	o->events = NULL;
+	free(o->clang_version);
+	o->clang_version = NULL;
 	o->event_count = 0;
 }
 

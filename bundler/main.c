@@ -20,6 +20,8 @@ static const struct cmd commands[] = {
     {"images", cmd_images, "list the images in the local store"},
     {"tag", cmd_tag, "name a stored image again"},
     {"rmi", cmd_rmi, "remove images from the local store"},
+    {"sign", cmd_sign, "sign a tool or file (cosign's blob format)"},
+    {"verify", cmd_verify, "check a file's signature with a public key"},
     {"login", cmd_login, "check and save credentials for a registry"},
     {"logout", cmd_logout, "forget the credentials for a registry"},
     {"init", cmd_init, "write a starter BPF program from a template"},

@@ -7,8 +7,7 @@
 #include "bundler.h"
 #include "model.h"
 
-struct gen_model *open_model(const struct input_opts *o, unsigned char **obj,
-			     int *rc)
+struct gen_model *open_model(struct input_opts *o, unsigned char **obj, int *rc)
 {
 	struct gen_opts gopts = {0};
 	struct role_hints hints = {0};

@@ -16,7 +16,8 @@ struct pulled_tool {
 struct pulled_image {
 	struct reg_buf manifest, config, layer;
 	char manifest_type[128];
-	char digest[72]; /* of the manifest */
+	char digest[72];     /* of the manifest */
+	char top_digest[72]; /* of what the reference names: the index */
 	struct {
 		char digest[72], media_type[128];
 		size_t size;

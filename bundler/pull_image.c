@@ -17,43 +17,6 @@
 #include "pull.h"
 #include "sha256.h"
 
-/* A layer's tar, uncompressed, bounded. */
-#define TAR_MAX (1ull << 30)
-
-static int gunzip(const struct reg_buf *in, unsigned char **out, size_t *len)
-{
-	z_stream z = {0};
-	size_t cap = in->len * 4 + 65536;
-	unsigned char *buf = malloc(cap), *p;
-	int rc = Z_DATA_ERROR;
-
-	if (!buf || inflateInit2(&z, 15 + 32) != Z_OK) {
-		free(buf);
-		return -1;
-	}
-	z.next_in = in->data;
-	z.avail_in = (uInt)in->len;
-	do {
-		if (z.total_out == cap) {
-			if (cap >= TAR_MAX || !(p = realloc(buf, cap * 2)))
-				break;
-			buf = p;
-			cap *= 2;
-		}
-		z.next_out = buf + z.total_out;
-		z.avail_out = (uInt)(cap - z.total_out);
-		rc = inflate(&z, Z_NO_FLUSH);
-	} while (rc == Z_OK || (rc == Z_BUF_ERROR && z.total_out == cap));
-	inflateEnd(&z);
-	if (rc != Z_STREAM_END) {
-		free(buf);
-		return -1;
-	}
-	*out = buf;
-	*len = z.total_out;
-	return 0;
-}
-
 /* This host's architecture, as OCI names it. */
 static const char *host_arch(void)
 {
@@ -107,7 +70,7 @@ static int tool_from_layer(json_t *config, const struct reg_buf *layer,
 		    "tool");
 		return EXIT_INPUT;
 	}
-	if (gunzip(layer, &tar, &n)) {
+	if (gunzip_buffer(layer->data, layer->len, &tar, &n)) {
 		err("the image's layer is not a gzip'd tar");
 		return EXIT_INPUT;
 	}
@@ -171,6 +134,7 @@ static int get_manifest(struct registry *r, const struct reg_ref *ref,
 	    img->manifest_type, img->digest);
 	if (rc)
 		return rc;
+	memcpy(img->top_digest, img->digest, sizeof(img->top_digest));
 	index =
 	    json_loadb((char *)img->manifest.data, img->manifest.len, 0, NULL);
 	if (strcmp(img->manifest_type, OCI_INDEX_TYPE) &&

@@ -10,12 +10,30 @@
 #include "payload.h"
 #include "sha256.h"
 
+size_t payload_size(const struct gen_artifact *a)
+{
+	return a->manifest_size + a->config_size + a->layer_size +
+	       PAYLOAD_TRAILER_SIZE;
+}
+
+void payload_put(const struct gen_artifact *a, unsigned char *p)
+{
+	uint64_t sizes[3] = {a->manifest_size, a->config_size, a->layer_size};
+
+	memcpy(p, a->manifest, a->manifest_size);
+	p += a->manifest_size;
+	memcpy(p, a->config, a->config_size);
+	p += a->config_size;
+	memcpy(p, a->layer, a->layer_size);
+	p += a->layer_size;
+	payload_trailer_make(p, sizes);
+}
+
 int payload_write_tool(const char *linked, const struct gen_artifact *a,
 		       const char *out)
 {
-	unsigned char *exe = NULL, *tool, *p;
+	unsigned char *exe = NULL, *tool;
 	size_t exe_size, total;
-	uint64_t sizes[3] = {a->manifest_size, a->config_size, a->layer_size};
 	int rc;
 
 	rc = read_file(linked, &exe, &exe_size);
@@ -24,22 +42,14 @@ int payload_write_tool(const char *linked, const struct gen_artifact *a,
 		    strerror(-rc));
 		return EXIT_FAIL;
 	}
-	total = exe_size + a->manifest_size + a->config_size + a->layer_size +
-		PAYLOAD_TRAILER_SIZE;
+	total = exe_size + payload_size(a);
 	tool = realloc(exe, total);
 	if (!tool) {
 		free(exe);
 		err("out of memory");
 		return EXIT_FAIL;
 	}
-	p = tool + exe_size;
-	memcpy(p, a->manifest, a->manifest_size);
-	p += a->manifest_size;
-	memcpy(p, a->config, a->config_size);
-	p += a->config_size;
-	memcpy(p, a->layer, a->layer_size);
-	p += a->layer_size;
-	payload_trailer_make(p, sizes);
+	payload_put(a, tool + exe_size);
 	rc = write_file_atomic(out, tool, total, 0755);
 	if (rc) {
 		err("cannot write %s: %s", out, strerror(-rc));

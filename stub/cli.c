@@ -373,6 +373,12 @@ static enum cli_result parse_one(const struct bumble_tool *t,
 	case TOOL_OPT_VERIFY:
 		opts->verify = 1;
 		break;
+	case TOOL_OPT_SBOM:
+		opts->print_gz = "sbom.cdx.json.gz";
+		break;
+	case TOOL_OPT_LICENSES:
+		opts->print_gz = "licenses.txt.gz";
+		break;
 	case TOOL_OPT_EXTRACT:
 		opts->extract = optarg;
 		break;

@@ -99,7 +99,7 @@ int embedded_extract(const struct bumble_tool *t, const char *dir, int force)
 {
 	struct oci_blob manifest, config, layer;
 	const struct oci_blob *blobs[] = {&manifest, &config, &layer};
-	struct oci_ref ref = {&manifest, t->version};
+	struct oci_ref ref = {&manifest, t->version, NULL};
 	struct oci_layout layout = {blobs, 3, &ref, 1};
 	struct embedded e;
 	int rc, dirfd, err;

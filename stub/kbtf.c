@@ -53,7 +53,7 @@ static int for_release(const char *path, const char *release)
 	       !strcmp(base + 1 + n, ".btf.gz");
 }
 
-static int inflate_to_fd(const unsigned char *gz, size_t n, int fd)
+int gz_inflate_to_fd(const unsigned char *gz, size_t n, int fd)
 {
 	unsigned char out[65536];
 	z_stream z;
@@ -128,7 +128,7 @@ int kbtf_select(const struct embedded *e, const char *release, char *path,
 		return BUMBLE_EXIT_NO_BTF;
 	}
 	*fd = memfd_create("bumble-btf", MFD_CLOEXEC);
-	if (*fd < 0 || inflate_to_fd(best, best_size, *fd)) {
+	if (*fd < 0 || gz_inflate_to_fd(best, best_size, *fd)) {
 		diag_err("cannot unpack the embedded BTF %s: %s", best_name,
 			 strerror(errno));
 		if (*fd >= 0)

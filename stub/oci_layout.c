@@ -59,7 +59,10 @@ char *oci_layout_index(const struct oci_layout *l, size_t *len)
 
 	for (size_t i = 0; i < l->ref_count; i++)
 		cap += 256 + strlen(l->refs[i].manifest->media_type) * 6 +
-		       strlen(l->refs[i].name) * 6;
+		       (l->refs[i].name ? strlen(l->refs[i].name) * 6 : 0) +
+		       (l->refs[i].artifact_type
+			    ? strlen(l->refs[i].artifact_type) * 6
+			    : 0);
 	text = malloc(cap);
 	if (!text)
 		return NULL;
@@ -72,10 +75,18 @@ char *oci_layout_index(const struct oci_layout *l, size_t *len)
 		w = put_string(w, m->media_type);
 		w = put(w, ",\"digest\":");
 		w = put_string(w, m->digest);
-		w += sprintf(w, ",\"size\":%zu,\"annotations\":{", m->size);
-		w = put(w, "\"org.opencontainers.image.ref.name\":");
-		w = put_string(w, l->refs[i].name);
-		w = put(w, "}}");
+		w += sprintf(w, ",\"size\":%zu", m->size);
+		if (l->refs[i].artifact_type) {
+			w = put(w, ",\"artifactType\":");
+			w = put_string(w, l->refs[i].artifact_type);
+		}
+		if (l->refs[i].name) {
+			w = put(w, ",\"annotations\":{"
+				   "\"org.opencontainers.image.ref.name\":");
+			w = put_string(w, l->refs[i].name);
+			w = put(w, "}");
+		}
+		w = put(w, "}");
 	}
 	w = put(w, "]}");
 	*w = '\0';

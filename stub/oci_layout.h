@@ -13,10 +13,12 @@ struct oci_blob {
 	char digest[72]; /* sha256:HEX */
 };
 
-/* A manifest listed in index.json under a ref name. */
+/* A manifest listed in index.json under a ref name (NULL: none, as for
+ * a referrer such as an SBOM, found by its artifactType and subject). */
 struct oci_ref {
 	const struct oci_blob *manifest;
-	const char *name; /* org.opencontainers.image.ref.name */
+	const char *name;	   /* org.opencontainers.image.ref.name */
+	const char *artifact_type; /* NULL: none */
 };
 
 struct oci_layout {

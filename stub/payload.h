@@ -1,6 +1,7 @@
 /* The payload appended to every tool: the eBPF artifact's OCI manifest,
- * config and bytecode layer (an uncompressed tar holding the object, and
- * kernel BTF for hosts without their own, as btf/ID/VERSION/ARCH/
+ * config and bytecode layer (an uncompressed tar holding the object, the
+ * gzip'd SBOM and license texts, sbom.cdx.json.gz and licenses.txt.gz,
+ * and kernel BTF for hosts without their own, as btf/ID/VERSION/ARCH/
  * RELEASE.btf.gz),
  * then a trailer giving their sizes. Shared by the tool, which verifies
  * it before loading, and bumble, which writes and exports it. */

@@ -159,6 +159,8 @@ int bumble_main(int argc, char **argv, const struct bumble_tool *given)
 			rc = embedded_verify(t);
 		else if (opts.manifest)
 			rc = embedded_print_manifest(t);
+		else if (opts.print_gz)
+			rc = embedded_print_gz(t, opts.print_gz);
 		else if (opts.extract)
 			rc = embedded_extract(t, opts.extract, opts.force);
 		else if (opts.list)

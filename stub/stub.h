@@ -76,6 +76,7 @@ struct run_opts {
 	int verbose;
 	int list;
 	int manifest;		      /* --manifest */
+	const char *print_gz;	      /* --sbom, --licenses: a layer file */
 	int verify;		      /* --verify */
 	const char *extract;	      /* --extract DIR */
 	int force;		      /* --force (for --extract) */
@@ -151,6 +152,11 @@ void embedded_free(struct embedded *e);
 int embedded_verify(const struct bumble_tool *t);	  /* 0 or 1 */
 int embedded_print_manifest(const struct bumble_tool *t); /* exit code */
 int embedded_extract(const struct bumble_tool *t, const char *dir, int force);
+/* --sbom and --licenses: the gzip'd file path of the artifact's layer,
+ * inflated to stdout (release_docs.c); exit code. */
+int embedded_print_gz(const struct bumble_tool *t, const char *path);
+/* Inflates gzip data[0..n) into fd (kbtf.c); 0 or -1. */
+int gz_inflate_to_fd(const unsigned char *gz, size_t n, int fd);
 
 /* Loading: privilege and environment checks, open, load, attach. */
 struct tc_legacy; /* a filter on a clsact qdisc, where tcx is missing */

@@ -43,6 +43,11 @@ const struct tool_option tool_options[TOOL_OPTION_COUNT] = {
 			   "print the embedded OCI manifest, then exit"},
     [TOOL_OPT_VERIFY] = {"verify", NULL,
 			 "check the embedded bytecode against it: exit 0 or 1"},
+    [TOOL_OPT_SBOM] = {"sbom", NULL,
+		       "print the tool's CycloneDX SBOM (JSON), then exit"},
+    [TOOL_OPT_LICENSES] = {"licenses", NULL,
+			   "print the license texts of the program and of\n"
+			   "everything linked into the tool, then exit"},
     [TOOL_OPT_EXTRACT] = {"extract", "DIR",
 			  "write the eBPF artifact as an OCI image layout\n"
 			  "(DIR new or empty, or --force)"},

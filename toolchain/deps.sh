@@ -21,6 +21,8 @@ PACKAGES=(
 	ca-certificates
 	file            # tests: is the tool static?
 	python3         # tests: JSON checks
+	python3-jsonschema # tests: the SBOM against CycloneDX's schema
+	libssl-dev      # libcrypto: bumble sign/verify and --sign-key
 	util-linux      # tests: setpriv
 	strace          # tests: which bpf(2) calls a tool makes
 	bsdutils        # tests: script(1), a pseudo-terminal for bash
@@ -46,7 +48,29 @@ for p in "${PACKAGES[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
 		missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+# npm packages: CycloneDX's official JSON schemas (res/schema/), for the
+# SBOM tests; in npm's global folder (npm root -g)
+NPM_PACKAGES=(@cyclonedx/cyclonedx-library@10.3.0)
+
+# Installs the npm packages that are not there (npm comes with nodejs).
+npm_install() {
+	local p root
+	command -v npm >/dev/null || {
+		echo "deps.sh: warning: npm not found; tests that need ${NPM_PACKAGES[*]} skip" >&2
+		return 0
+	}
+	root=$(npm root -g)
+	for p in "${NPM_PACKAGES[@]}"; do
+		[ -f "$root/${p%@*}/package.json" ] && continue
+		echo "deps.sh: npm install -g $p"
+		${SUDO:-} npm install -g --no-audit --no-fund --ignore-scripts "$p" >/dev/null
+	done
+}
+
+if [ ${#missing[@]} -eq 0 ]; then
+	npm_install
+	exit 0
+fi
 
 SUDO=
 if [ "$(id -u)" != 0 ]; then
@@ -59,3 +83,4 @@ fi
 echo "deps.sh: installing ${missing[*]}"
 $SUDO apt-get update -q
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+npm_install

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Fetches and unpacks the Debian source packages of zlib, elfutils and libbpf into SRCDIR,
-# verified by apt (signed InRelease, Sources and .dsc hashes), and writes SRCDIR/paths.mk.
+# Fetches and unpacks the Debian source packages of zlib, elfutils, libbpf and musl into
+# SRCDIR, verified by apt (signed InRelease, Sources and .dsc hashes), and writes
+# SRCDIR/paths.mk: each one's tree, version, and the SHA-256 of its .dsc and upstream
+# tarball as the signed Sources index gives them (the SBOM records these).
 set -euo pipefail
 
 usage() { echo "usage: $0 SRCDIR" >&2; exit 2; }
@@ -14,7 +16,7 @@ APTDIR=${BUMBLE_APT_DIR:-$(dirname "$SRCDIR")/apt}
 MIRROR=${BUMBLE_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 KEYRINGS=/usr/share/keyrings
 LIBBPF_SUITES=${BUMBLE_LIBBPF_SUITES:-trixie bookworm}
-REQUEST="zlib/bookworm elfutils/bookworm libbpf/{${LIBBPF_SUITES// /,}} $MIRROR"
+REQUEST="paths.mk-v2 zlib/bookworm elfutils/bookworm libbpf/{${LIBBPF_SUITES// /,}} musl/bookworm $MIRROR"
 STAMP=$SRCDIR/.fetch-stamp
 
 if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$REQUEST" ] && [ -f "$SRCDIR/paths.mk" ]; then
@@ -65,15 +67,33 @@ if [ $update_rc != 0 ] || grep -qE '^(E:|W: Failed to fetch)' "$APTDIR/update.lo
 	grep -E '^(E:|W: Failed to fetch)' "$APTDIR/update.log" | sed 's/^/    /' >&2 || true
 fi
 
-# Prints "VERSION DSC_URL" of PKG in SUITE, or fails if apt does not know it.
+# Prints the VERSION of PKG in SUITE, or fails if apt does not know it; leaves
+# apt's list of its files ('URL' NAME SIZE SHA256:HEX) in $APTDIR/PKG.uris.
 locate() {
 	local line
-	line=$("${APT[@]}" source --print-uris "$1/$2" 2>/dev/null | grep -E "^'[^']+' $1_[^ ]+\\.dsc " | head -n1) || return 1
+	"${APT[@]}" source --print-uris "$1/$2" >"$APTDIR/$1.uris" 2>/dev/null || return 1
+	line=$(grep -E "^'[^']+' $1_[^ ]+\\.dsc " "$APTDIR/$1.uris" | head -n1) || return 1
 	[ -n "$line" ] || return 1
 	local file=${line#*\' }
 	file=${file%% *}
 	file=${file#"$1"_}
 	echo "${file%.dsc}"
+}
+
+# Prints "SHA256 URL" of the file of PKG whose name matches the regex RE, from
+# the signed Sources index (via locate), after checking the copy in SRCDIR.
+verified_sha256() {
+	local line url name hex
+	line=$(grep -E "^'[^']+' $2 " "$APTDIR/$1.uris" | head -n1)
+	[ -n "$line" ] || die "apt lists no file $2 for $1"
+	url=${line#\'}
+	url=${url%%\'*}
+	name=$(echo "$line" | cut -d' ' -f2)
+	hex=$(echo "$line" | grep -oE 'SHA256:[0-9a-f]{64}' | cut -d: -f2)
+	[ -n "$hex" ] || die "apt gives no SHA-256 for $name"
+	echo "$hex  $SRCDIR/$name" | sha256sum -c --quiet - >/dev/null ||
+		die "$SRCDIR/$name does not match the SHA-256 of the signed index"
+	echo "$hex $url"
 }
 
 # Downloads and unpacks PKG from SUITE into SRCDIR; prints the unpacked tree.
@@ -93,6 +113,7 @@ fetch() {
 		[ -d "$dir" ] || { note "apt-get source $pkg/$suite did not produce $dir"; return 1; }
 		touch "$dir/.unpacked"
 	fi
+	echo "$suite" >"$SRCDIR/$pkg.suite"
 	note "$pkg $ver ($suite) -> $dir"
 	echo "$dir $ver"
 }
@@ -109,14 +130,33 @@ for suite in $LIBBPF_SUITES; do
 	libbpf=
 done
 [ -n "$libbpf" ] || die "could not fetch libbpf from any of: $LIBBPF_SUITES: $offline_hint"
+# musl's source: the C library every tool links statically (musl-tools'
+# musl-gcc); fetched for its license text and the SBOM's hashes.
+musl=$(fetch musl bookworm) || die "could not fetch musl from bookworm: $offline_hint"
 
+# KEY_SRC, KEY_VERSION, KEY_DSC_SHA256, KEY_ORIG_SHA256 of PKG
+describe() {
+	local key=$1 pkg=$2 dir=${3% *} ver=${3#* } upstream dsc orig
+	upstream=${ver#*:}
+	upstream=${upstream%-*}
+	dsc=$(verified_sha256 "$pkg" "${pkg}_${ver#*:}\\.dsc")
+	orig=$(verified_sha256 "$pkg" "${pkg}_${upstream}\\.orig\\.tar\\.[a-z0-9]+")
+	echo "${key}_SRC=$dir"
+	echo "${key}_VERSION=$ver"
+	echo "${key}_DSC_SHA256=${dsc%% *}"
+	echo "${key}_ORIG_SHA256=${orig%% *}"
+}
+
+# apt's file lists for the versions fetched (a later suite may have won)
+for p in zlib elfutils libbpf musl; do
+	locate "$p" "$(cat "$SRCDIR/$p.suite")" >/dev/null || die "apt no longer lists $p"
+done
 {
-	echo "ZLIB_SRC=${zlib% *}"
-	echo "ZLIB_VERSION=${zlib#* }"
-	echo "ELFUTILS_SRC=${elfutils% *}"
-	echo "ELFUTILS_VERSION=${elfutils#* }"
-	echo "LIBBPF_SRC=${libbpf% *}"
-	echo "LIBBPF_VERSION=${libbpf#* }"
-} >"$SRCDIR/paths.mk"
+	describe ZLIB zlib "$zlib"
+	describe ELFUTILS elfutils "$elfutils"
+	describe LIBBPF libbpf "$libbpf"
+	describe MUSL musl "$musl"
+} >"$SRCDIR/paths.mk.new"
+mv "$SRCDIR/paths.mk.new" "$SRCDIR/paths.mk"
 echo "$REQUEST" >"$STAMP"
 note "wrote $SRCDIR/paths.mk"

@@ -57,7 +57,8 @@ static void test_index(void)
 
 	oci_blob_set(&m, MANIFEST, "{}", 2);
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		struct oci_ref refs[2] = {{&m, names[i]}, {&m, "x-ebpf"}};
+		struct oci_ref refs[2] = {{&m, names[i], NULL},
+					  {&m, "x-ebpf", NULL}};
 		struct oci_layout l = {NULL, 0, refs, 2};
 
 		got = oci_layout_index(&l, &len);
@@ -69,7 +70,7 @@ static void test_index(void)
 		free(want);
 	}
 	{
-		struct oci_ref ref = {&m, "1\"0"};
+		struct oci_ref ref = {&m, "1\"0", NULL};
 		struct oci_layout l = {NULL, 0, &ref, 1};
 
 		got = oci_layout_index(&l, &len);
@@ -77,6 +78,24 @@ static void test_index(void)
 			  strstr(got, "\"org.opencontainers.image.ref.name\":"
 				      "\"1\\\"0\"}"),
 		      "index.json: a quote in the ref is escaped");
+		free(got);
+	}
+	{
+		/* a referrer (an SBOM): its artifactType, a name or none */
+		struct oci_ref refs[2] = {
+		    {&m, "sha256-1.sbom", "application/vnd.cyclonedx+json"},
+		    {&m, NULL, "application/x"}};
+		struct oci_layout l = {NULL, 0, refs, 2};
+
+		got = oci_layout_index(&l, &len);
+		CHECK(got && len == strlen(got) &&
+			  strstr(got, "\"size\":2,\"artifactType\":"
+				      "\"application/vnd.cyclonedx+json\","
+				      "\"annotations\":{\"org.opencontainers."
+				      "image.ref.name\":\"sha256-1.sbom\"}}") &&
+			  strstr(got, "\"artifactType\":\"application/x\"}]}"),
+		      "index.json: a referrer's artifactType, with a ref "
+		      "name or without");
 		free(got);
 	}
 }
@@ -108,7 +127,7 @@ static void test_order(void)
 {
 	struct oci_blob a, b, c;
 	const struct oci_blob *blobs[] = {&a, &b, &c, &a};
-	struct oci_ref ref = {&a, "t"};
+	struct oci_ref ref = {&a, "t", NULL};
 	struct oci_layout l = {blobs, 4, &ref, 1};
 	struct record r = {""};
 	struct oci_layout_sink sink = {rec_dir, rec_file, &r};
