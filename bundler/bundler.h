@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "arch.h"
 #include "artifact.h"
 #include "model.h"
 #include "tar.h"
@@ -49,6 +50,11 @@ int cmd_logout(int argc, char **argv);
  * docker-archive (any may be NULL). Returns an exit code. */
 int export_tool(const char *tool, const char *oci_dir, const char *oci_archive,
 		const char *docker_archive, const char *tag, int force);
+/* The same for several tools of one program, one per architecture: an
+ * image index with a manifest per platform (not as a docker-archive). */
+int export_tools(const char *const *tools, size_t count, const char *oci_dir,
+		 const char *oci_archive, const char *docker_archive,
+		 const char *tag, int force);
 
 /* Options shared by build, gen, bundle and inspect. */
 struct input_opts {
@@ -64,6 +70,10 @@ struct input_opts {
 	size_t event_count;
 	const char **cflags; /* -I, -D, --cflags, in order */
 	size_t cflag_count;
+	/* --arch, in the order given; the host's when not given */
+	const struct bumble_arch *arches[BUMBLE_ARCH_MAX];
+	size_t arch_count;
+	const struct bumble_arch *arch; /* the one being built: arches[i] */
 	int verbose;
 };
 
@@ -73,7 +83,9 @@ enum {
 	TAKES_CFLAGS = 2,
 	TAKES_META = 4, /* --name, --version, --description */
 	TAKES_RUNNER = 8,
-	TAKES_EVENT = 16, /* --event MAP=STRUCT */
+	TAKES_EVENT = 16,  /* --event MAP=STRUCT */
+	TAKES_ARCH = 32,   /* --arch ARCH */
+	TAKES_ARCHES = 64, /* --arch ARCH[,ARCH...] */
 };
 
 /* Parses argv of a subcommand; prints usage errors. Returns 0, or an exit
@@ -197,10 +209,13 @@ int check_image_ref(const char *ref);
  * the grammar does not allow as '-'. NULL, having said why, if none. */
 char *tool_name_from_path(const char *path);
 
-/* --btf-dir: for each kernel BTF file under dir, the types the program
- * needs, gzip'd, as files for the artifact (btf_embed.c). */
-int btf_embed(const struct gen_model *m, const char *dir, const char *tmpdir,
-	      int verbose, struct gen_files *files);
+/* --btf-dir: for each kernel BTF file of arch under dir (a directory
+ * named after another arch, btfhub's arm64 or x86_64, is left out), the
+ * types the program needs, gzip'd, as files for the artifact
+ * (btf_embed.c). */
+int btf_embed(const struct gen_model *m, const char *dir,
+	      const struct bumble_arch *arch, const char *tmpdir, int verbose,
+	      struct gen_files *files);
 
 /* gzip of data[0..n), deterministic (no name, no time); malloc'ed. */
 int gzip_buffer(const void *data, size_t n, unsigned char **out,

@@ -15,7 +15,7 @@ static const char usage[] =
     "                     [--runner runner.c] [-I DIR] [-D DEF]\n"
     "                     [--cflags FLAGS]\n"
     "                     [--event MAP=STRUCT] [--oci DIR] [--btf-dir DIR]\n"
-    "                     [-v]\n\n"
+    "                     [--arch ARCH[,ARCH...]] [-v]\n\n"
     "Builds TOOL (default: ./NAME), a static executable that carries the\n"
     "program's bytecode, loads and attaches it, and prints its events.\n"
     "--runner links a runner written by 'bumble gen' (maybe edited)\n"
@@ -25,7 +25,10 @@ static const char usage[] =
     "types the program needs, for hosts without /sys/kernel/btf/vmlinux.\n"
     "NAME (lowercase letters and digits, joined by '.', '_' or '-') and\n"
     "VER (letters, digits, '_', '.', '-') become the image's name and\n"
-    "tag; TOOL must be a new path or a regular file, not the input.\n";
+    "tag; TOOL must be a new path or a regular file, not the input.\n"
+    "--arch (x86_64, aarch64; default: this machine's) builds TOOL for\n"
+    "that architecture; with several, TOOL-ARCH for each, and --oci\n"
+    "writes one image index with a manifest per platform.\n";
 
 static int write_runner(const struct gen_model *m, const char *dir,
 			char **runner)
@@ -54,7 +57,8 @@ static int write_runner(const struct gen_model *m, const char *dir,
 /* The object bumble links beside the runner: the digest of the manifest
  * the tool carries and its version, so that no runner holds them. */
 static int write_bundle_source(const struct gen_model *m,
-			       const struct gen_artifact *a, const char *dir,
+			       const struct gen_artifact *a,
+			       const struct bumble_arch *arch, const char *dir,
 			       char **path)
 {
 	FILE *f;
@@ -77,7 +81,7 @@ static int write_bundle_source(const struct gen_model *m,
 		"\t.manifest_digest = \"%s\",\n\t.version = ",
 		a->manifest_digest);
 	gen_put_cstr(f, m->version);
-	fputs(",\n};\n", f);
+	fprintf(f, ",\n\t.arch = \"%s\",\n};\n", arch->name);
 	if (fclose(f)) {
 		err("cannot write %s: %s", *path, strerror(errno));
 		rc = EXIT_FAIL;
@@ -120,18 +124,33 @@ static int check_runner(const char *runner, const struct gen_model *m)
 	return rc;
 }
 
+/* The arch's musl compiler: BUMBLE_MUSL_GCC overrides the host's. */
+static char *arch_compiler(const struct bumble_arch *a)
+{
+	const char *const names[] = {a->cc, NULL};
+	char package[128];
+
+	if (a == arch_host())
+		return require_program("BUMBLE_MUSL_GCC", names, "musl-tools");
+	snprintf(package, sizeof(package), "gcc-%s musl-dev:%s", a->triplet,
+		 a->debian);
+	return require_program(NULL, names, package);
+}
+
 static int link_tool(const struct input_opts *o, const char *runner,
 		     const char *digest_source, const char *out)
 {
-	static const char *const muslgcc[] = {"musl-gcc", NULL};
-	char *cc, *inc = NULL, *stub = NULL;
+	char *cc, *lib, *inc = NULL, *stub = NULL;
 	int status, rc = EXIT_OK;
 
-	cc = require_program("BUMBLE_MUSL_GCC", muslgcc, "musl-tools");
+	cc = arch_compiler(o->arch);
 	if (!cc)
 		return EXIT_MISSING;
-	if (asprintf(&inc, "-I%s/stub/include", libdir()) < 0 ||
-	    asprintf(&stub, "%s/stub/libbumble-stub.a", libdir()) < 0) {
+	lib = arch_libdir(o->arch);
+	if (!lib || asprintf(&inc, "-I%s/stub/include", lib) < 0 ||
+	    asprintf(&stub, "%s/stub/libbumble-stub.a", lib) < 0) {
+		free(lib);
+		free(inc);
 		free(cc);
 		return EXIT_FAIL;
 	}
@@ -158,27 +177,109 @@ static int link_tool(const struct input_opts *o, const char *runner,
 	}
 	free(stub);
 	free(inc);
+	free(lib);
 	free(cc);
 	return rc;
+}
+
+/* One tool at out for o->arch: object -> model -> artifact, each built
+ * once, then the runner linked with that arch's stub. */
+static int bundle_one(const struct input_opts *o, const char *out)
+{
+	struct gen_model *m = NULL;
+	struct gen_files files = {0};
+	struct gen_artifact artifact = {0};
+	unsigned char *obj = NULL;
+	char *dir, *runner = NULL, *digest = NULL, *linked = NULL;
+	int rc;
+
+	dir = tmpdir_make();
+	if (!dir)
+		return EXIT_FAIL;
+	m = open_model(o, &obj, &rc);
+	if (!m)
+		goto done;
+	if (o->btf_dir &&
+	    (rc = btf_embed(m, o->btf_dir, o->arch, dir, o->verbose, &files)))
+		goto done;
+	if (gen_artifact_build(m, &files, source_name(o->input), &artifact)) {
+		err("building the embedded OCI artifact failed");
+		rc = EXIT_FAIL;
+		goto done;
+	}
+	if (o->runner) {
+		rc = check_runner(o->runner, m);
+		runner = strdup(o->runner);
+		if (!rc && !runner)
+			rc = EXIT_FAIL;
+	} else {
+		rc = write_runner(m, dir, &runner);
+	}
+	if (!rc)
+		rc = write_bundle_source(m, &artifact, o->arch, dir, &digest);
+	if (rc)
+		goto done;
+	if (asprintf(&linked, "%s/tool", dir) < 0) {
+		linked = NULL;
+		rc = EXIT_FAIL;
+		goto done;
+	}
+	rc = link_tool(o, runner, digest, linked);
+	if (!rc)
+		rc = payload_write_tool(linked, &artifact, out);
+	if (!rc && o->verbose)
+		fprintf(stderr, "bumble: wrote %s (%s)\n", out, o->arch->name);
+done:
+	gen_artifact_free(&artifact);
+	gen_files_free(&files);
+	gen_model_free(m);
+	free(obj);
+	free(linked);
+	free(digest);
+	free(runner);
+	tmpdir_rm(dir);
+	return rc;
+}
+
+/* The tools' paths: out itself for one arch, OUT-ARCH for several,
+ * each checked before any work. */
+static int tool_paths(const struct input_opts *o, const char *out,
+		      char *paths[BUMBLE_ARCH_MAX])
+{
+	const char *const inputs[] = {o->input, o->runner, NULL};
+
+	for (size_t i = 0; i < o->arch_count; i++) {
+		if (o->arch_count == 1)
+			paths[i] = strdup(out);
+		else if (asprintf(&paths[i], "%s-%s", out, o->arches[i]->name) <
+			 0)
+			paths[i] = NULL;
+		if (!paths[i])
+			return EXIT_FAIL;
+		if (o->arch_count > 1 && check_output(paths[i], inputs))
+			return EXIT_USAGE;
+	}
+	return EXIT_OK;
 }
 
 int cmd_bundle(int argc, char **argv)
 {
 	struct input_opts o;
-	struct gen_model *m = NULL;
-	struct gen_files files = {0};
-	struct gen_artifact artifact = {0};
-	unsigned char *obj = NULL;
-	char *dir = NULL, *runner = NULL, *digest = NULL, *linked = NULL;
-	char *out = NULL;
+	char *out = NULL, *paths[BUMBLE_ARCH_MAX] = {0};
 	int rc;
 
 	rc = input_opts_parse(argc, argv, "bundle",
 			      TAKES_OUTPUT | TAKES_CFLAGS | TAKES_META |
-				  TAKES_RUNNER | TAKES_EVENT,
+				  TAKES_RUNNER | TAKES_EVENT | TAKES_ARCHES,
 			      usage, &o);
 	if (rc >= 0)
 		goto done;
+	if (o.runner && o.arch_count > 1) {
+		err("--runner is generated for one architecture's object; "
+		    "give one --arch with it");
+		rc = EXIT_USAGE;
+		goto done;
+	}
 	out = output_path(&o, "./%s");
 	if (!out || (o.oci_dir && check_layout_dir(o.oci_dir))) {
 		rc = EXIT_USAGE;
@@ -190,54 +291,17 @@ int cmd_bundle(int argc, char **argv)
 		rc = EXIT_INPUT;
 		goto done;
 	}
-	dir = tmpdir_make();
-	if (!dir) {
-		rc = EXIT_FAIL;
-		goto done;
+	rc = tool_paths(&o, out, paths);
+	for (size_t i = 0; i < o.arch_count && !rc; i++) {
+		o.arch = o.arches[i];
+		rc = bundle_one(&o, paths[i]);
 	}
-	/* object -> model -> artifact, each built once */
-	m = open_model(&o, &obj, &rc);
-	if (!m)
-		goto done;
-	if (o.btf_dir && (rc = btf_embed(m, o.btf_dir, dir, o.verbose, &files)))
-		goto done;
-	if (gen_artifact_build(m, &files, source_name(o.input), &artifact)) {
-		err("building the embedded OCI artifact failed");
-		rc = EXIT_FAIL;
-		goto done;
-	}
-	if (o.runner) {
-		rc = check_runner(o.runner, m);
-		runner = strdup(o.runner);
-		if (!rc && !runner)
-			rc = EXIT_FAIL;
-	} else {
-		rc = write_runner(m, dir, &runner);
-	}
-	if (!rc)
-		rc = write_bundle_source(m, &artifact, dir, &digest);
-	if (rc)
-		goto done;
-	if (asprintf(&linked, "%s/tool", dir) < 0) {
-		rc = EXIT_FAIL;
-		goto done;
-	}
-	rc = link_tool(&o, runner, digest, linked);
-	if (!rc)
-		rc = payload_write_tool(linked, &artifact, out);
-	if (!rc && o.verbose)
-		fprintf(stderr, "bumble: wrote %s\n", out);
 	if (!rc && o.oci_dir)
-		rc = export_tool(out, o.oci_dir, NULL, NULL, NULL, 0);
+		rc = export_tools((const char *const *)paths, o.arch_count,
+				  o.oci_dir, NULL, NULL, NULL, 0);
 done:
-	gen_artifact_free(&artifact);
-	gen_files_free(&files);
-	gen_model_free(m);
-	free(obj);
-	free(linked);
-	free(digest);
-	free(runner);
-	tmpdir_rm(dir);
+	for (size_t i = 0; i < BUMBLE_ARCH_MAX; i++)
+		free(paths[i]);
 	free(out);
 	input_opts_free(&o);
 	return rc;

@@ -11,17 +11,22 @@
 #include <unistd.h>
 
 #include "export.h"
+#include "oci.h"
 
 static const char usage[] =
-    "Usage: bumble export TOOL (--oci DIR | --oci-archive FILE |\n"
-    "                           --docker-archive FILE) [--tag NAME:TAG]\n"
-    "                           [--force]\n\n"
+    "Usage: bumble export TOOL... (--oci DIR | --oci-archive FILE |\n"
+    "                              --docker-archive FILE) [--tag NAME:TAG]\n"
+    "                              [--force]\n\n"
     "Writes TOOL as a runnable container image (entrypoint: the tool) and\n"
     "its eBPF artifact (the manifest the tool carries), with bpfman's\n"
     "io.ebpf.programs and io.ebpf.maps labels. The tag defaults to the\n"
     "tool's NAME:VERSION; in an OCI layout the image is ref TAG and the\n"
     "artifact TAG-ebpf. --oci refuses a non-empty DIR without --force.\n"
-    "SOURCE_DATE_EPOCH sets the image's timestamps.\n";
+    "SOURCE_DATE_EPOCH sets the image's timestamps. Several tools of one\n"
+    "program (same name and version), each for another architecture\n"
+    "(bumble bundle --arch x86_64,aarch64), make one image index: TAG and\n"
+    "TAG-ebpf each name a manifest per platform (linux/amd64,\n"
+    "linux/arm64); a docker-archive holds one platform only.\n";
 
 enum {
 	OPT_OCI = 256,
@@ -31,25 +36,73 @@ enum {
 	OPT_FORCE
 };
 
-/* The runnable image under its tag, the artifact under TAG-ebpf. */
+/* The runnable image under its tag, the artifact under TAG-ebpf; with
+ * several tools (one per arch), each of the two an image index with a
+ * manifest per platform. */
 struct export_layout {
-	const struct oci_blob *blobs[6];
+	const struct oci_blob *blobs[6 * BUMBLE_ARCH_MAX + 2];
 	struct oci_ref refs[2];
+	struct oci_blob index[2]; /* image, artifact */
+	char *index_json[2];
 	char art_ref[256];
 	struct oci_layout layout;
 };
 
-static void layout_of(const struct export_image *img, struct export_layout *l)
+/* The index of the manifests of the images (art 0) or their artifacts. */
+static char *platform_index(const struct export_image *imgs, size_t n, int art,
+			    size_t *len)
 {
-	const struct oci_blob *blobs[] = {&img->manifest,   &img->config,
-					  &img->layer,	    &img->art_manifest,
-					  &img->art_config, &img->art_layer};
+	struct oci_platform_desc m[BUMBLE_ARCH_MAX];
 
-	memcpy(l->blobs, blobs, sizeof(blobs));
-	snprintf(l->art_ref, sizeof(l->art_ref), "%s-ebpf", img->tag);
-	l->refs[0] = (struct oci_ref){&img->manifest, img->tag};
-	l->refs[1] = (struct oci_ref){&img->art_manifest, l->art_ref};
-	l->layout = (struct oci_layout){l->blobs, 6, l->refs, 2};
+	for (size_t i = 0; i < n; i++) {
+		const struct oci_blob *b =
+		    art ? &imgs[i].art_manifest : &imgs[i].manifest;
+
+		m[i].desc.media_type = b->media_type;
+		memcpy(m[i].desc.digest, b->digest, sizeof(b->digest));
+		m[i].desc.size = b->size;
+		m[i].architecture = imgs[i].architecture;
+	}
+	return oci_index(m, (unsigned int)n, len);
+}
+
+static int layout_of(const struct export_image *imgs, size_t n,
+		     struct export_layout *l)
+{
+	size_t nb = 0;
+
+	memset(l, 0, sizeof(*l));
+	for (size_t i = 0; i < n; i++) {
+		const struct export_image *img = &imgs[i];
+		const struct oci_blob *blobs[] = {
+		    &img->manifest,	&img->config,	  &img->layer,
+		    &img->art_manifest, &img->art_config, &img->art_layer};
+
+		memcpy(l->blobs + nb, blobs, sizeof(blobs));
+		nb += 6;
+	}
+	snprintf(l->art_ref, sizeof(l->art_ref), "%s-ebpf", imgs[0].tag);
+	l->refs[0] = (struct oci_ref){&imgs[0].manifest, imgs[0].tag};
+	l->refs[1] = (struct oci_ref){&imgs[0].art_manifest, l->art_ref};
+	for (int k = 0; n > 1 && k < 2; k++) {
+		size_t len;
+
+		l->index_json[k] = platform_index(imgs, n, k, &len);
+		if (!l->index_json[k])
+			return -1;
+		oci_blob_set(&l->index[k], OCI_INDEX_TYPE, l->index_json[k],
+			     len);
+		l->blobs[nb++] = &l->index[k];
+		l->refs[k].manifest = &l->index[k];
+	}
+	l->layout = (struct oci_layout){l->blobs, nb, l->refs, 2};
+	return 0;
+}
+
+static void layout_free(struct export_layout *l)
+{
+	free(l->index_json[0]);
+	free(l->index_json[1]);
 }
 
 static int tar_dir(void *ctx, const char *path)
@@ -66,14 +119,19 @@ static int tar_file(void *ctx, const char *path, const void *data, size_t size)
 }
 
 /* An OCI image layout as a tar (the oci-archive format). */
-static int layout_tar(const struct export_image *img, struct tar *t)
+static int layout_tar(const struct export_image *imgs, size_t n, struct tar *t)
 {
 	struct oci_layout_sink sink = {tar_dir, tar_file, t};
 	struct export_layout l;
+	int rc;
 
-	layout_of(img, &l);
-	t->mtime = img->epoch;
-	return oci_layout_write(&l.layout, &sink) || tar_finish(t) ? -1 : 0;
+	t->mtime = imgs[0].epoch;
+	rc = layout_of(imgs, n, &l) || oci_layout_write(&l.layout, &sink) ||
+		     tar_finish(t)
+		 ? -1
+		 : 0;
+	layout_free(&l);
+	return rc;
 }
 
 int check_layout_dir(const char *dir)
@@ -90,8 +148,8 @@ int check_layout_dir(const char *dir)
 	return check_output_dir(dir);
 }
 
-static int write_layout_dir(const struct export_image *img, const char *dir,
-			    int force)
+static int write_layout_dir(const struct export_image *imgs, size_t n,
+			    const char *dir, int force)
 {
 	struct export_layout l;
 	struct stat st;
@@ -107,11 +165,15 @@ static int write_layout_dir(const struct export_image *img, const char *dir,
 	}
 	if (mkdir(dir, 0755) && errno != EEXIST)
 		return EXIT_FAIL;
-	layout_of(img, &l);
+	if (layout_of(imgs, n, &l)) {
+		layout_free(&l);
+		return EXIT_FAIL;
+	}
 	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	rc = dirfd < 0 ? -errno : oci_layout_write_dir(&l.layout, dirfd);
 	if (dirfd >= 0)
 		close(dirfd);
+	layout_free(&l);
 	if (rc) {
 		err("writing the OCI layout in '%s' failed: %s", dir,
 		    strerror(-rc));
@@ -132,44 +194,100 @@ static int write_archive(const char *path, const struct tar *t)
 	return EXIT_OK;
 }
 
-int export_tool(const char *tool, const char *oci_dir, const char *oci_archive,
-		const char *docker_archive, const char *tag, int force)
+/* Several tools make one index: one program, one tool per platform. */
+static int check_platforms(const char *const *tools,
+			   const struct export_image *imgs, size_t n)
 {
-	struct tool_payload p;
-	struct export_image img = {0};
-	struct tar t = {0};
-	const char *const inputs[] = {tool, NULL};
-	int rc;
+	for (size_t i = 1; i < n; i++) {
+		if (strcmp(imgs[i].name, imgs[0].name) ||
+		    strcmp(imgs[i].tag, imgs[0].tag)) {
+			err("'%s' is %s:%s and '%s' %s:%s: an image index "
+			    "holds one program, bundled for several "
+			    "architectures",
+			    tools[0], imgs[0].name, imgs[0].tag, tools[i],
+			    imgs[i].name, imgs[i].tag);
+			return EXIT_USAGE;
+		}
+		for (size_t k = 0; k < i; k++)
+			if (!strcmp(imgs[i].architecture,
+				    imgs[k].architecture)) {
+				err("'%s' and '%s' are both for %s: give one "
+				    "tool per architecture",
+				    tools[k], tools[i], imgs[i].architecture);
+				return EXIT_USAGE;
+			}
+	}
+	return EXIT_OK;
+}
 
-	/* every output checked before anything is written */
-	if ((oci_archive && check_output(oci_archive, inputs)) ||
-	    (docker_archive && check_output(docker_archive, inputs)) ||
-	    (oci_dir && check_layout_dir(oci_dir)))
+int export_tools(const char *const *tools, size_t n, const char *oci_dir,
+		 const char *oci_archive, const char *docker_archive,
+		 const char *tag, int force)
+{
+	struct tool_payload p[BUMBLE_ARCH_MAX] = {0};
+	struct export_image imgs[BUMBLE_ARCH_MAX] = {0};
+	struct tar t = {0};
+	size_t read = 0;
+	int rc = EXIT_OK;
+
+	if (n > BUMBLE_ARCH_MAX) {
+		err("at most %d tools, one per architecture", BUMBLE_ARCH_MAX);
 		return EXIT_USAGE;
-	rc = payload_read(tool, &p);
-	if (rc)
-		return rc;
-	rc = export_image_build(tool, &p, tag, &img);
+	}
+	if (docker_archive && n > 1) {
+		err("a docker-archive holds one platform: export each tool on "
+		    "its own, or use --oci / --oci-archive for one index");
+		return EXIT_USAGE;
+	}
+	/* every output checked before anything is written */
+	for (size_t i = 0; i < n; i++) {
+		const char *const inputs[] = {tools[i], NULL};
+
+		if ((oci_archive && check_output(oci_archive, inputs)) ||
+		    (docker_archive && check_output(docker_archive, inputs)))
+			return EXIT_USAGE;
+	}
+	if (oci_dir && check_layout_dir(oci_dir))
+		return EXIT_USAGE;
+	for (; read < n && !rc; read++) {
+		rc = payload_read(tools[read], &p[read]);
+		if (!rc)
+			rc = export_image_build(tools[read], &p[read], tag,
+						&imgs[read]);
+	}
+	if (!rc)
+		rc = check_platforms(tools, imgs, n);
 	if (!rc && oci_dir)
-		rc = write_layout_dir(&img, oci_dir, force);
+		rc = write_layout_dir(imgs, n, oci_dir, force);
 	if (!rc && oci_archive) {
-		rc = layout_tar(&img, &t) ? EXIT_FAIL
-					  : write_archive(oci_archive, &t);
+		rc = layout_tar(imgs, n, &t) ? EXIT_FAIL
+					     : write_archive(oci_archive, &t);
 		tar_free(&t);
 	}
 	if (!rc && docker_archive) {
-		rc = export_docker_tar(&img, &t)
+		rc = export_docker_tar(&imgs[0], &t)
 			 ? EXIT_FAIL
 			 : write_archive(docker_archive, &t);
 		tar_free(&t);
 	}
-	if (!rc)
+	for (size_t i = 0; !rc && i < n; i++)
 		fprintf(stderr,
-			"bumble: exported %s as %s:%s (image %.19s...)\n", tool,
-			img.name, img.tag, img.manifest.digest);
-	export_image_free(&img);
-	payload_free(&p);
+			"bumble: exported %s as %s:%s (image %.19s..., "
+			"linux/%s)\n",
+			tools[i], imgs[i].name, imgs[i].tag,
+			imgs[i].manifest.digest, imgs[i].architecture);
+	for (size_t i = 0; i < read; i++) {
+		export_image_free(&imgs[i]);
+		payload_free(&p[i]);
+	}
 	return rc;
+}
+
+int export_tool(const char *tool, const char *oci_dir, const char *oci_archive,
+		const char *docker_archive, const char *tag, int force)
+{
+	return export_tools(&tool, 1, oci_dir, oci_archive, docker_archive, tag,
+			    force);
 }
 
 int cmd_export(int argc, char **argv)
@@ -219,8 +337,8 @@ int cmd_export(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (optind + 1 != argc) {
-		err("give one tool to export; see 'bumble export --help'");
+	if (optind >= argc) {
+		err("give a tool to export; see 'bumble export --help'");
 		return EXIT_USAGE;
 	}
 	if (!dir && !oci_archive && !docker) {
@@ -234,5 +352,7 @@ int cmd_export(int argc, char **argv)
 	}
 	if (tag && check_image_ref(tag))
 		return EXIT_USAGE;
-	return export_tool(argv[optind], dir, oci_archive, docker, tag, force);
+	return export_tools((const char *const *)argv + optind,
+			    (size_t)(argc - optind), dir, oci_archive, docker,
+			    tag, force);
 }

@@ -17,6 +17,7 @@ enum {
 	OPT_EVENT,
 	OPT_OCI,
 	OPT_BTF_DIR,
+	OPT_ARCH,
 };
 
 static const struct option long_options[] = {
@@ -29,6 +30,7 @@ static const struct option long_options[] = {
     {"event", required_argument, NULL, OPT_EVENT},
     {"oci", required_argument, NULL, OPT_OCI},
     {"btf-dir", required_argument, NULL, OPT_BTF_DIR},
+    {"arch", required_argument, NULL, OPT_ARCH},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -92,6 +94,40 @@ static int add_event(struct input_opts *o, const char *arg)
 	o->events[o->event_count].map = strndup(arg, (size_t)(eq - arg));
 	o->events[o->event_count].type = strdup(type);
 	o->event_count++;
+	return 0;
+}
+
+/* --arch LIST; one arch unless the command takes several */
+static int parse_arches(struct input_opts *o, const char *arg, int takes)
+{
+	int n = arch_list_parse(arg, o->arches, BUMBLE_ARCH_MAX);
+
+	if (n < 0)
+		return -1;
+	if (n > 1 && !(takes & TAKES_ARCHES)) {
+		err("--arch: this command builds for one architecture, not "
+		    "'%s'",
+		    arg);
+		return -1;
+	}
+	o->arch_count = (size_t)n;
+	return 0;
+}
+
+/* No --arch: the host's, when bumble knows it. */
+static int default_arch(struct input_opts *o)
+{
+	if (!o->arch_count) {
+		o->arches[0] = arch_host();
+		if (!o->arches[0]) {
+			err("bumble does not build for this machine's "
+			    "architecture; give --arch (known: %s)",
+			    arch_names());
+			return -1;
+		}
+		o->arch_count = 1;
+	}
+	o->arch = o->arches[0];
 	return 0;
 }
 
@@ -162,6 +198,12 @@ int input_opts_parse(int argc, char **argv, const char *cmd, int takes,
 				return refuse(cmd, "--oci");
 			o->oci_dir = optarg;
 			break;
+		case OPT_ARCH:
+			if (!(takes & (TAKES_ARCH | TAKES_ARCHES)))
+				return refuse(cmd, "--arch");
+			if (parse_arches(o, optarg, takes))
+				return EXIT_USAGE;
+			break;
 		case OPT_EVENT:
 			if (!(takes & TAKES_EVENT))
 				return refuse(cmd, "--event");
@@ -200,7 +242,8 @@ int input_opts_parse(int argc, char **argv, const char *cmd, int takes,
 		return EXIT_USAGE;
 	}
 	if ((o->name && check_tool_name(o->name, "--name")) ||
-	    (o->version && check_tool_version(o->version, "--version")))
+	    (o->version && check_tool_version(o->version, "--version")) ||
+	    default_arch(o))
 		return EXIT_USAGE;
 	return -1; /* parsed: go on */
 }

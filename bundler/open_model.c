@@ -36,6 +36,8 @@ struct gen_model *open_model(const struct input_opts *o, unsigned char **obj,
 	gopts.name = o->name ? o->name : name;
 	gopts.version = o->version;
 	gopts.description = o->description;
+	gopts.arch = o->arch->name;
+	gopts.oci_arch = o->arch->oci;
 	gopts.events = o->events;
 	gopts.event_count = o->event_count;
 	gopts.roles = hints.hints;

@@ -194,7 +194,7 @@ char *oci_image_config(const struct oci_info *info, const char *diff_id,
 	jw_init(&j);
 	jw_object(&j);
 	jw_kv_string(&j, "created", info->created);
-	jw_kv_string(&j, "architecture", "amd64");
+	jw_kv_string(&j, "architecture", info->architecture);
 	jw_kv_string(&j, "os", "linux");
 	jw_key(&j, "config");
 	jw_object(&j);
@@ -239,6 +239,36 @@ static void put_desc(struct json_writer *j, const struct oci_desc *d)
 	jw_kv_string(j, "digest", d->digest);
 	jw_kv_int(j, "size", (long long)d->size);
 	jw_end(j, '}');
+}
+
+char *oci_index(const struct oci_platform_desc *manifests, unsigned int count,
+		size_t *len)
+{
+	struct json_writer j;
+
+	jw_init(&j);
+	jw_object(&j);
+	jw_kv_int(&j, "schemaVersion", 2);
+	jw_kv_string(&j, "mediaType", OCI_INDEX_TYPE);
+	jw_key(&j, "manifests");
+	jw_array(&j);
+	for (unsigned int i = 0; i < count; i++) {
+		const struct oci_desc *d = &manifests[i].desc;
+
+		jw_object(&j);
+		jw_kv_string(&j, "mediaType", d->media_type);
+		jw_kv_string(&j, "digest", d->digest);
+		jw_kv_int(&j, "size", (long long)d->size);
+		jw_key(&j, "platform");
+		jw_object(&j);
+		jw_kv_string(&j, "architecture", manifests[i].architecture);
+		jw_kv_string(&j, "os", "linux");
+		jw_end(&j, '}');
+		jw_end(&j, '}');
+	}
+	jw_end(&j, ']');
+	jw_end(&j, '}');
+	return jw_finish(&j, len);
 }
 
 char *oci_manifest(const struct oci_info *info, const struct oci_desc *config,
