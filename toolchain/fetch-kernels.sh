@@ -7,6 +7,9 @@
 #
 #   toolchain/fetch-kernels.sh OUTDIR [SERIES...]     # default: 5.10 6.1 6.12
 #
+# For an arch other than the host's, OUTDIR/busybox too: that arch's
+# busybox-static, the userland of its guests.
+#
 #   5.10  bullseye's linux-image-5.10.0-N-FLAVOUR-unsigned
 #   6.1   bookworm's linux-image-6.1.0-N-FLAVOUR-unsigned
 #   6.12  bookworm's linux-image-6.12.N+deb12-FLAVOUR-unsigned (from
@@ -77,7 +80,12 @@ for s in "${SERIES[@]}"; do
 		todo+=("$s")
 	fi
 done
-if [ ${#todo[@]} -eq 0 ]; then
+# a guest of another arch than the host's needs that arch's busybox too
+BUSYBOX=
+if [ "$ARCH_NAME" != "$(uname -m)" ] && [ ! -x "$OUT/busybox" ]; then
+	BUSYBOX=1
+fi
+if [ ${#todo[@]} -eq 0 ] && [ -z "$BUSYBOX" ]; then
 	exit 0
 fi
 
@@ -202,4 +210,20 @@ for s in "${todo[@]}"; do
 	rm -rf "$dl" "$dl.log"
 	note "kernel $s: $pkg $ver -> $OUT/$s/vmlinuz"
 done
+# busybox-static of the arch (it cannot be installed beside the host's)
+if [ -n "$BUSYBOX" ]; then
+	dl=$APTDIR/download/busybox
+	if download busybox "busybox-static:$ARCH_DEBIAN" "$dl" &&
+		deb=$(find "$dl" -maxdepth 1 -name "*.deb" | head -n 1) &&
+		[ -n "$deb" ] && dpkg-deb -x "$deb" "$dl/root" &&
+		[ -x "$dl/root/bin/busybox" ]; then
+		mv "$dl/root/bin/busybox" "$OUT/busybox"
+		note "busybox-static for $ARCH_DEBIAN -> $OUT/busybox"
+	else
+		note "busybox-static for $ARCH_DEBIAN: download failed (log: $dl.log)"
+		echo "no busybox-static for $ARCH_DEBIAN (log: $dl.log)" >"$OUT/busybox.error"
+		failed=1
+	fi
+	[ -x "$OUT/busybox" ] && rm -rf "$dl" "$dl.log"
+fi
 exit $failed
