@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "bundler.h"
@@ -241,6 +242,52 @@ done:
 	return rc;
 }
 
+/* Several arches: each a whole bundle of its own, so one child process
+ * per arch, at the same time. Their messages go to a file each and are
+ * shown in --arch order once all are done; the first failure's exit
+ * code is the command's. */
+static int bundle_arches(struct input_opts *o, char *const *paths)
+{
+	FILE *logs[BUMBLE_ARCH_MAX] = {0};
+	pid_t pids[BUMBLE_ARCH_MAX];
+	int rc = EXIT_OK;
+	char buf[4096];
+	size_t n;
+
+	fflush(stderr);
+	for (size_t i = 0; i < o->arch_count; i++) {
+		logs[i] = tmpfile();
+		pids[i] = logs[i] ? fork() : -1;
+		if (pids[i] == 0) {
+			dup2(fileno(logs[i]), STDERR_FILENO);
+			o->arch = o->arches[i];
+			_exit(bundle_one(o, paths[i]));
+		}
+	}
+	for (size_t i = 0; i < o->arch_count; i++) {
+		int status, code = EXIT_FAIL;
+
+		if (pids[i] > 0 && waitpid(pids[i], &status, 0) == pids[i] &&
+		    WIFEXITED(status))
+			code = WEXITSTATUS(status);
+		if (logs[i]) {
+			if (ftell(logs[i]) > 0)
+				fprintf(stderr, "bumble: for %s:\n",
+					o->arches[i]->name);
+			rewind(logs[i]);
+			while ((n = fread(buf, 1, sizeof(buf), logs[i])) > 0)
+				fwrite(buf, 1, n, stderr);
+			fclose(logs[i]);
+		}
+		if (pids[i] < 0)
+			err("cannot start the bundle for %s: %s",
+			    o->arches[i]->name, strerror(errno));
+		if (code && !rc)
+			rc = code;
+	}
+	return rc;
+}
+
 /* The tools' paths: out itself for one arch, OUT-ARCH for several,
  * each checked before any work. */
 static int tool_paths(const struct input_opts *o, const char *out,
@@ -292,10 +339,9 @@ int cmd_bundle(int argc, char **argv)
 		goto done;
 	}
 	rc = tool_paths(&o, out, paths);
-	for (size_t i = 0; i < o.arch_count && !rc; i++) {
-		o.arch = o.arches[i];
-		rc = bundle_one(&o, paths[i]);
-	}
+	if (!rc)
+		rc = o.arch_count == 1 ? bundle_one(&o, paths[0])
+				       : bundle_arches(&o, paths);
 	if (!rc && o.oci_dir)
 		rc = export_tools((const char *const *)paths, o.arch_count,
 				  o.oci_dir, NULL, NULL, NULL, 0);

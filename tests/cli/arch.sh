@@ -91,3 +91,10 @@ expect_exit 2 "--runner is generated for one architecture" \
 expect_exit 2 "unknown option '--arch'" "export takes no --arch (a tool is for one): exit 2" \
 	"$BUMBLE" export --arch aarch64 "$WORK/x" --oci "$WORK/y"
 check "no tool is written when the command line is wrong" test ! -e "$WORK/x"
+needs AARCH64
+expect_exit 4 "^bumble: for aarch64:" \
+	"a compile error with two arches: exit 4, each arch's messages after its name" \
+	"$BUMBLE" bundle "$FIXTURES/broken.bpf.c" --arch x86_64,aarch64 -o "$WORK/broken"
+check "... x86_64's first, then aarch64's" sh -c \
+	"grep -n '^bumble: for' '$WORK/err' | cut -d: -f3 | tr -d ' ' | paste -sd, | grep -qx 'forx86_64,foraarch64'"
+check "no tool written for either" test ! -e "$WORK/broken-x86_64" -a ! -e "$WORK/broken-aarch64"
