@@ -25,6 +25,11 @@ const struct bumble_arch *arch_find(const char *name)
 	return NULL;
 }
 
+const struct bumble_arch *arch_at(size_t i)
+{
+	return i < ARCH_COUNT ? &arches[i] : NULL;
+}
+
 const struct bumble_arch *arch_host(void)
 {
 	struct utsname u;
@@ -83,13 +88,13 @@ int arch_list_parse(const char *arg, const struct bumble_arch **out, size_t max)
 	return n;
 }
 
-char *arch_libdir(const struct bumble_arch *a)
+char *arch_path(const struct bumble_arch *a, const char *rel)
 {
-	char *dir = NULL;
+	char *path = NULL;
+	int top = !strcmp(a->dir, ".");
 
-	if (!strcmp(a->dir, "."))
-		return strdup(libdir());
-	if (asprintf(&dir, "%s/%s", libdir(), a->dir) < 0)
+	if (asprintf(&path, "%s%s%s/%s", libdir(), top ? "" : "/",
+		     top ? "" : a->dir, rel) < 0)
 		return NULL;
-	return dir;
+	return path;
 }

@@ -22,6 +22,8 @@ struct bumble_arch {
 
 /* The arch named name: bumble's, Debian's or OCI's name; NULL if none. */
 const struct bumble_arch *arch_find(const char *name);
+/* The i-th row of the table, NULL past its end. */
+const struct bumble_arch *arch_at(size_t i);
 /* This machine's arch (uname -m), or NULL when bumble has no row for it. */
 const struct bumble_arch *arch_host(void);
 /* The known names, "x86_64, aarch64", for messages. */
@@ -32,8 +34,8 @@ const char *arch_names(void);
 int arch_list_parse(const char *arg, const struct bumble_arch **out,
 		    size_t max);
 
-/* The directory of an arch's headers and stub: libdir(), or
- * libdir()/DIR. malloc'ed. */
-char *arch_libdir(const struct bumble_arch *a);
+/* rel in the directory of an arch's headers and stub: libdir()/rel, or
+ * libdir()/DIR/rel ("include", "stub/libbumble-stub.a"). malloc'ed. */
+char *arch_path(const struct bumble_arch *a, const char *rel);
 
 #endif

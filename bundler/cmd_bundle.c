@@ -141,16 +141,16 @@ static char *arch_compiler(const struct bumble_arch *a)
 static int link_tool(const struct input_opts *o, const char *runner,
 		     const char *digest_source, const char *out)
 {
-	char *cc, *lib, *inc = NULL, *stub = NULL;
+	char *cc, *inc, *stub;
 	int status, rc = EXIT_OK;
 
 	cc = arch_compiler(o->arch);
 	if (!cc)
 		return EXIT_MISSING;
-	lib = arch_libdir(o->arch);
-	if (!lib || asprintf(&inc, "-I%s/stub/include", lib) < 0 ||
-	    asprintf(&stub, "%s/stub/libbumble-stub.a", lib) < 0) {
-		free(lib);
+	inc = arch_path(o->arch, "stub/include");
+	stub = arch_path(o->arch, "stub/libbumble-stub.a");
+	if (!inc || !stub) {
+		free(stub);
 		free(inc);
 		free(cc);
 		return EXIT_FAIL;
@@ -162,7 +162,7 @@ static int link_tool(const struct input_opts *o, const char *runner,
 		rc = EXIT_FAIL;
 	} else {
 		char *argv[] = {cc, "-static", "-Os", "-s", "-Wl,--gc-sections",
-				inc, "-o", (char *)out,
+				"-I", inc, "-o", (char *)out,
 				/* one translation unit, one compiler run:
 				 * the runner, then the bundle's object */
 				"-include", (char *)runner,
@@ -178,7 +178,6 @@ static int link_tool(const struct input_opts *o, const char *runner,
 	}
 	free(stub);
 	free(inc);
-	free(lib);
 	free(cc);
 	return rc;
 }

@@ -183,16 +183,13 @@ int compile_bpf(const struct input_opts *o, const char *out,
 {
 	static const char *const clangs[] = {"clang", "clang-19", "clang-16",
 					     "clang-14", NULL};
-	char *clang, *incdir = NULL, *src = NULL, *events = NULL, *lib;
+	char *clang, *incdir = NULL, *src = NULL, *events = NULL;
 	int rc = EXIT_OK;
 
 	clang = require_program("BUMBLE_CLANG", clangs, "clang");
 	if (!clang)
 		return EXIT_MISSING;
-	lib = arch_libdir(o->arch);
-	if (!lib || asprintf(&incdir, "%s/include", lib) < 0)
-		incdir = NULL;
-	free(lib);
+	incdir = arch_path(o->arch, "include");
 	if (!incdir || access(incdir, R_OK) != 0) {
 		err("bumble's BPF headers are missing from %s; rebuild or "
 		    "reinstall bumble (make, make install)",

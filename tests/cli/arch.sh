@@ -7,6 +7,9 @@
 . "$(dirname "$0")/../lib.sh"
 
 needs AARCH64
+run "$BUMBLE" version
+check "bumble version lists the arches it has a stub for" grep -qx "arches x86_64 aarch64" "$WORK/out"
+
 # --- one aarch64 tool -------------------------------------------------------
 run "$BUMBLE" bundle "$EXAMPLES/execsnoop.bpf.c" --arch aarch64 -o "$WORK/exec-arm64"
 check "bundle --arch aarch64: exit 0" test "$RC" = 0
