@@ -10,6 +10,12 @@ needs AARCH64
 run "$BUMBLE" version
 check "bumble version lists the arches it has a stub for" grep -qx "arches x86_64 aarch64" "$WORK/out"
 
+NAMES_AARCH64=$ROOT/build/obj/bumble/aarch64/gen/names.h
+check "aarch64's system call names (cpp -dM of asm/unistd.h): 221 execve, 56 openat, no open" \
+	sh -c "grep -q '\[221\] = \"execve\"' '$NAMES_AARCH64' &&
+		grep -q '\[56\] = \"openat\"' '$NAMES_AARCH64' &&
+		! grep -q '\"open\"' '$NAMES_AARCH64'"
+
 # --- one aarch64 tool -------------------------------------------------------
 run "$BUMBLE" bundle "$EXAMPLES/execsnoop.bpf.c" --arch aarch64 -o "$WORK/exec-arm64"
 check "bundle --arch aarch64: exit 0" test "$RC" = 0
