@@ -9,15 +9,14 @@
 #define BUMBLE_ARCH_MAX 8
 
 struct bumble_arch {
-	const char *name;      /* bumble's, as uname -m says: aarch64 */
-	const char *debian;    /* Debian's: arm64 */
-	const char *triplet;   /* aarch64-linux-gnu */
-	const char *cc;	       /* the musl compiler that links its tools */
-	const char *target;    /* clang's -D__TARGET_ARCH_<target> */
-	const char *oci;       /* the OCI platform architecture */
-	const char *btf;       /* btfhub's directory name: arm64 */
-	const char *dir;       /* under lib/bumble ("." : the top) */
-	const char *qemu_user; /* runs its tools on another host */
+	const char *name;    /* bumble's, as uname -m says: aarch64 */
+	const char *debian;  /* Debian's: arm64 */
+	const char *triplet; /* aarch64-linux-gnu */
+	const char *cc;	     /* the musl compiler that links its tools */
+	const char *target;  /* clang's -D__TARGET_ARCH_<target> */
+	const char *oci;     /* the OCI platform architecture */
+	const char *btf;     /* btfhub's directory name: arm64 */
+	const char *dir;     /* under lib/bumble ("." : the top) */
 };
 
 /* The arch named name: bumble's, Debian's or OCI's name; NULL if none. */

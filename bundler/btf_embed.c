@@ -24,19 +24,14 @@ static size_t found_root; /* the --btf-dir part of a path */
 static int other_arch(const char *path)
 {
 	const char *seg = path, *end;
+	const struct bumble_arch *a;
 
-	for (; (end = strchr(seg, '/')); seg = end + 1) {
-		char name[32];
-		const struct bumble_arch *a;
-
-		if ((size_t)(end - seg) >= sizeof(name))
-			continue;
-		memcpy(name, seg, (size_t)(end - seg));
-		name[end - seg] = '\0';
-		a = arch_find(name);
-		if (a && a != found_arch)
-			return 1;
-	}
+	for (; (end = strchr(seg, '/')); seg = end + 1)
+		for (size_t i = 0; (a = arch_at(i)); i++)
+			if (a != found_arch &&
+			    strlen(a->btf) == (size_t)(end - seg) &&
+			    !strncmp(seg, a->btf, (size_t)(end - seg)))
+				return 1;
 	return 0;
 }
 

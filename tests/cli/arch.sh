@@ -27,7 +27,7 @@ check "reproducible per arch; arm64 (Debian's, OCI's name) is aarch64" \
 	cmp "$WORK/exec-arm64" "$WORK/exec-arm64-again"
 
 needs AARCH64,QEMU_AARCH64
-QEMU=qemu-aarch64-static
+QEMU=$("$ROOT/toolchain/arch.sh" aarch64 user) # qemu-aarch64-static
 run "$QEMU" "$WORK/exec-arm64" --version
 check "--version under qemu-user says the arch" grep -qx "arch aarch64" "$WORK/out"
 run "$QEMU" "$WORK/exec-arm64" --help
