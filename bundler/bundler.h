@@ -178,6 +178,11 @@ void cleanup_install(void);
 void cleanup_dir(const char *dir, int add);
 void cleanup_tmpfile(const char *path);
 void cleanup_child(pid_t pid);
+/* bumble's own child processes (a bundle per arch): on a stop signal
+ * each gets it too and is waited for (add 1, or 0 when reaped). A
+ * helper forgets its siblings, which are not its own to stop. */
+void cleanup_helper(pid_t pid, int add);
+void cleanup_helpers_forget(void);
 void cleanup_block(sigset_t *old);
 void cleanup_unblock(const sigset_t *old);
 /* In a child about to exec: bumble's handlers off, signals unblocked. */

@@ -255,13 +255,22 @@ static int bundle_arches(struct input_opts *o, char *const *paths)
 
 	fflush(stderr);
 	for (size_t i = 0; i < o->arch_count; i++) {
+		sigset_t old;
+
 		logs[i] = tmpfile();
+		/* registered before a stop signal can find it missing */
+		cleanup_block(&old);
 		pids[i] = logs[i] ? fork() : -1;
 		if (pids[i] == 0) {
+			cleanup_helpers_forget();
+			cleanup_unblock(&old);
 			dup2(fileno(logs[i]), STDERR_FILENO);
 			o->arch = o->arches[i];
 			_exit(bundle_one(o, paths[i]));
 		}
+		if (pids[i] > 0)
+			cleanup_helper(pids[i], 1);
+		cleanup_unblock(&old);
 	}
 	for (size_t i = 0; i < o->arch_count; i++) {
 		int status, code = EXIT_FAIL;
@@ -269,6 +278,8 @@ static int bundle_arches(struct input_opts *o, char *const *paths)
 		if (pids[i] > 0 && waitpid(pids[i], &status, 0) == pids[i] &&
 		    WIFEXITED(status))
 			code = WEXITSTATUS(status);
+		if (pids[i] > 0)
+			cleanup_helper(pids[i], 0);
 		if (logs[i]) {
 			if (ftell(logs[i]) > 0)
 				fprintf(stderr, "bumble: for %s:\n",

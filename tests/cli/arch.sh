@@ -107,3 +107,48 @@ expect_exit 4 "^bumble: for aarch64:" \
 check "... x86_64's first, then aarch64's" sh -c \
 	"grep -n '^bumble: for' '$WORK/err' | cut -d: -f3 | tr -d ' ' | paste -sd, | grep -qx 'forx86_64,foraarch64'"
 check "no tool written for either" test ! -e "$WORK/broken-x86_64" -a ! -e "$WORK/broken-aarch64"
+
+# SIGTERM while both arches compile: each bundle stops its clang and
+# removes its files, and bumble dies of the signal (as tests/cli/outputs.sh
+# checks for one arch). A slow stand-in for clang records its pids.
+mkdir -p "$WORK/tmp" "$WORK/bin"
+cat >"$WORK/bin/slow" <<'SLOW'
+#!/bin/sh
+sleep 60 &
+echo $! >>"$PIDFILE"
+wait
+SLOW
+chmod +x "$WORK/bin/slow"
+: >"$WORK/pids"
+pid=
+if scope_met; then
+	env TMPDIR="$WORK/tmp" PIDFILE="$WORK/pids" BUMBLE_CLANG="$WORK/bin/slow" \
+		python3 -c 'import os, signal, sys
+for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+    signal.signal(s, signal.SIG_DFL)
+os.execvp(sys.argv[1], sys.argv[1:])' \
+		"$BUMBLE" bundle "$EXAMPLES/execsnoop.bpf.c" --arch x86_64,aarch64 \
+		-o "$WORK/stopped" 2>"$WORK/err" &
+	pid=$!
+fi
+for _ in $(seq 1 200); do
+	[ -n "$pid" ] || break
+	[ "$(wc -l <"$WORK/pids")" -ge 2 ] && break
+	sleep 0.05
+done
+check "SIGTERM with two arches: both compiles were running" \
+	test "$(wc -l <"$WORK/pids")" -ge 2
+RC=143
+if [ -n "$pid" ]; then
+	kill -TERM "$pid"
+	{ wait "$pid"; } 2>/dev/null
+	RC=$?
+fi
+check "SIGTERM with two arches: bumble dies of it" test "$RC" = 143
+check "SIGTERM with two arches: no temporary directory left" \
+	test -z "$(ls -A "$WORK/tmp")"
+check "SIGTERM with two arches: every clang stopped" \
+	sh -c "sleep 0.2; for p in \$(cat '$WORK/pids'); do ps -o stat= -p \$p | grep -qv Z && exit 1; done; exit 0"
+check "SIGTERM with two arches: no tool" \
+	test ! -e "$WORK/stopped-x86_64" -a ! -e "$WORK/stopped-aarch64"
+for p in $(cat "$WORK/pids"); do kill "$p" 2>/dev/null; done
