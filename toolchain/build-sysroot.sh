@@ -185,7 +185,7 @@ need ar binutils
 if [ "$ARCH_NAME" = x86_64 ]; then
 	need "$MUSL_CC" musl-tools
 else
-	need "$MUSL_CC" "gcc-$ARCH_TRIPLET musl-dev:$ARCH_DEBIAN (toolchain/deps.sh)"
+	need "$MUSL_CC" "gcc-$ARCH_TRIPLET musl-dev:$ARCH_DEBIAN (toolchain/deps.sh does; or leave $ARCH_NAME out: make ARCHES=x86_64)"
 fi
 need_file /usr/include/linux/bpf.h linux-libc-dev
 for d in linux asm-generic "$ARCH_TRIPLET/asm"; do need_file "/usr/include/$d" "linux-libc-dev:$ARCH_DEBIAN"; done
