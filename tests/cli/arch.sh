@@ -48,6 +48,16 @@ check "loading under qemu-user fails cleanly (no BPF there), not a crash" \
 	test "$RC" -gt 0 -a "$RC" -lt 128
 
 needs AARCH64
+# every example compiles for aarch64 too (arm64's vmlinux.h has names of
+# its own, such as CLOSE in enum fsl_mc_cmd_index)
+failed_examples=
+for src in "$EXAMPLES"/*.bpf.c; do
+	step "$BUMBLE" build "$src" --arch aarch64 -o "$WORK/ex.bpf.o" 2>>"$WORK/ex.err" ||
+		failed_examples+=" $(basename "$src")"
+done
+check "every example builds with --arch aarch64${failed_examples:+ (not:$failed_examples)}" \
+	test -z "$failed_examples"
+
 # --- several arches ---------------------------------------------------------
 run "$BUMBLE" bundle "$EXAMPLES/opensnoop.bpf.c" --arch x86_64,aarch64 -o "$WORK/open"
 check "--arch x86_64,aarch64: TOOL-x86_64 and TOOL-aarch64" test "$RC" = 0 -a \
