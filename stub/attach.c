@@ -251,6 +251,17 @@ static int attach_one(struct bpf_program *prog, const struct run_opts *opts,
 	return add_link(lt, link);
 }
 
+/* The kernel's own ENOTSUPP (524), which libc has no text for: what an
+ * arm64 kernel before 6.4 answers to fentry/fexit on a kernel function. */
+#define KERNEL_ENOTSUPP 524
+
+static const char *attach_strerror(int err)
+{
+	if (err == KERNEL_ENOTSUPP)
+		return "not supported by this kernel (ENOTSUPP)";
+	return strerror(err);
+}
+
 static const char *attach_hint(const char *section, int err,
 			       enum kprobe_blame blame)
 {
@@ -338,7 +349,7 @@ int attach_all(const struct run_opts *opts, struct loaded_tool *lt)
 			diag_err("program '%s' (section '%s') failed to "
 				 "attach: %s%s",
 				 bpf_program__name(prog), section,
-				 strerror(err),
+				 attach_strerror(err),
 				 attach_hint(section, err, blame));
 			libbpf_log_dump(bpf_program__name(prog), 5);
 		}

@@ -357,6 +357,20 @@ fi
 
 # --- fixtures/fentry: fentry + fexit on tcp_v4_connect (BPF trampolines) ----
 SCRIPT=fixtures/fentry
+# where the kernel cannot (arm64 before 6.4): refused, saying what and why
+refused_fentry() {
+	grep "program 'connect_entry' (section 'fentry/tcp_v4_connect') failed to attach" "$1" >/tmp/fentry.line &&
+		grep -q "fentry/fexit may be unavailable on this kernel" /tmp/fentry.line &&
+		! grep -q "No error information" /tmp/fentry.line
+}
+needs !TRAMPOLINES
+OUT=/tmp/fentry.json
+ERR=/tmp/fentry.err
+step sh -c "/bin/fentry --json --duration 10 >$OUT 2>$ERR </dev/null; echo \$? >/tmp/fentry.rc"
+TRC=$(cat /tmp/fentry.rc 2>/dev/null)
+check "without fentry/fexit on this kernel: refused to attach, exit 7" [ "$TRC" = 7 ]
+check "the error names the program and the reason (not libc's 'No error information')" \
+	refused_fentry "$ERR"
 needs TRAMPOLINES
 if ! have fentry; then
 	fail "the tool is in the image"
