@@ -9,6 +9,8 @@
 #   make test-kernels  every example on Debian's 5.10, 6.1 and 6.12 under qemu
 #   make fuzz          every libFuzzer harness for FUZZ_SECONDS (default 60)
 #   make install PREFIX=/usr/local
+#   make ARCHES=x86_64   only the x86_64 stub (default: every arch of
+#                        toolchain/arches; x86_64 is the build host's)
 
 VERSION    := 0.1.0
 PREFIX     ?= /usr/local
@@ -20,15 +22,10 @@ LIBDIR     := $(BUILD)/lib/bumble
 OBJ        := $(BUILD)/obj/bumble
 BUMBLE     := $(BUILD)/bin/bumble
 STUB_LIB   := $(LIBDIR)/stub/libbumble-stub.a
-# the same, unmerged, for a tool's LGPL relink kit (bundle --relink-kit):
-# bumble's runtime alone, and libbpf, libelf and zlib as built
-KIT_LIBS   := $(LIBDIR)/stub/kit/libbumble-runtime.a \
-	      $(patsubst %,$(LIBDIR)/stub/kit/%.a,libbpf libelf libz)
 
 WARN       := -Wall -Wextra -Werror=implicit-function-declaration
 HOST_CC    ?= gcc
 HOST_CFLAGS ?= -O2 -g
-MUSL_CC    := musl-gcc
 # the stub: small, and without unwind tables (nothing in a tool unwinds)
 STUB_CFLAGS := -Os -ffunction-sections -fdata-sections \
 	       -fno-asynchronous-unwind-tables -fno-unwind-tables
@@ -43,7 +40,6 @@ INIT_TEMPLATES_C := $(OBJ)/gen/init_templates.c
 # OCI layout writer, the tool's option and name tables): compiled into both
 SHARED_SRCS := stub/sha256.c stub/payload.c stub/oci_layout.c stub/beneath.c \
 	       stub/tool_options.c stub/enum_names.c stub/prog_kinds.c
-STUB_OBJS  := $(patsubst stub/%.c,$(OBJ)/stub/%.o,$(STUB_SRCS))
 GEN_OBJS   := $(patsubst generator/%.c,$(OBJ)/generator/%.o,$(GEN_SRCS))
 CLI_OBJS   := $(patsubst bundler/%.c,$(OBJ)/bundler/%.o,$(CLI_SRCS))
 # the system libraries bumble links: libbpf's, and libcurl and jansson
@@ -57,15 +53,28 @@ STAMP_HEADERS := $(LIBDIR)/include/.installed
 # what every tool's SBOM and --licenses say of what it links
 RELEASE_DATA  := $(LIBDIR)/release/components.tsv
 
-HOST_INC   := -Istub/include -Istub -Igenerator -Ibundler -I$(HOST)/include
-STUB_INC   := -Istub/include -Istub -I$(SYSROOT)/include -I$(OBJ)/gen
+HOST_INC   := -Istub/include -Istub -Igenerator -Ibundler -I$(HOST)/include \
+	      -I$(OBJ)/gen
 NAMES_H    := $(OBJ)/gen/names.h
+ARCHES_H   := $(OBJ)/gen/arches.h
+
+# Per architecture (a row of toolchain/arches): its sysroot, stub objects
+# and names.h, stub archive and BPF headers. x86_64's dir is ".": its
+# files keep the top of build/ and lib/bumble/; aarch64's go under
+# build/aarch64/ and lib/bumble/aarch64/. The sources are shared.
+ARCHES     ?= $(shell toolchain/arch.sh --list)
+arch_col    = $(shell toolchain/arch.sh $(1) $(2))
+arch_sub    = $(if $(filter .,$(call arch_col,$(1),dir)),,/$(call arch_col,$(1),dir))
+# the kernel series whose BTF makes vmlinux.h for an arch that is not
+# the build host's (fetched like the kernel matrix's, into build/kernels)
+VMLINUX_SERIES := 6.12
 
 .PHONY: all deps demo test test-unit test-e2e test-kernels fuzz fuzz-build \
 	install clean format format-check
 .DELETE_ON_ERROR:
 
-all: $(BUMBLE) $(STUB_LIB) $(KIT_LIBS) $(STAMP_HEADERS) $(RELEASE_DATA)
+# every arch's stub and headers: the rules come from arch_rules below
+.DEFAULT_GOAL := all
 
 deps:
 	@toolchain/deps.sh
@@ -74,55 +83,91 @@ $(STAMP_SRC):
 	toolchain/fetch.sh $(SRC)
 	@touch $@
 
-$(STAMP_SYSROOT): $(STAMP_SRC) toolchain/build-sysroot.sh
-	toolchain/build-sysroot.sh $(SRC) $(SYSROOT) $(HOST)
-	@touch $@
-
-$(STAMP_HEADERS): $(STAMP_SYSROOT) $(wildcard toolchain/include/*.h)
-	toolchain/bpf-headers.sh $(SRC) $(LIBDIR)/include $(SYSROOT)
-	cp toolchain/include/*.h $(LIBDIR)/include/
-	@touch $@
-
 # fetch.sh again first: a no-op when its sources and hashes are there
 $(RELEASE_DATA): $(STAMP_SRC) toolchain/fetch.sh toolchain/release-data.sh
 	toolchain/fetch.sh $(SRC)
 	toolchain/release-data.sh $(SRC) $(@D)
 
-$(NAMES_H): toolchain/gen-names.sh $(STAMP_SYSROOT)
+$(ARCHES_H): toolchain/gen-arches.sh toolchain/arches
 	@mkdir -p $(@D)
-	toolchain/gen-names.sh $(SYSROOT)/include $@
+	toolchain/gen-arches.sh toolchain/arches $@
 
-# The runtime, compiled with musl and merged with libbpf, libelf and zlib
-# into the one archive every tool links.
-$(OBJ)/stub/%.o: stub/%.c stub/*.h stub/include/bumble/runtime.h $(STAMP_SYSROOT) $(NAMES_H)
-	@mkdir -p $(@D)
-	$(MUSL_CC) $(STUB_CFLAGS) -D_GNU_SOURCE $(WARN) $(STUB_INC) -c $< -o $@
+# arch_rules ARCH: the rules of the block above for one arch. The
+# sysroot of x86_64 also builds btf2c and the host libbpf; another
+# arch's vmlinux.h is made from its Debian kernel's BTF, by btf2c.
+define arch_rules
+SUB_$(1)           := $(call arch_sub,$(1))
+SYSROOT_$(1)       := $(BUILD)$$(SUB_$(1))/sysroot
+LIBDIR_$(1)        := $(LIBDIR)$$(SUB_$(1))
+OBJ_$(1)           := $(OBJ)$$(SUB_$(1))
+STUB_LIB_$(1)      := $$(LIBDIR_$(1))/stub/libbumble-stub.a
+STUB_OBJS_$(1)     := $$(patsubst stub/%.c,$$(OBJ_$(1))/stub/%.o,$(STUB_SRCS))
+STAMP_SYSROOT_$(1) := $$(SYSROOT_$(1))/.built
+STAMP_HEADERS_$(1) := $$(LIBDIR_$(1))/include/.installed
+NAMES_H_$(1)       := $$(OBJ_$(1))/gen/names.h
+KERNELS_$(1)       := $(BUILD)/kernels$$(SUB_$(1))
 
-$(STUB_LIB): $(STUB_OBJS) $(STAMP_SYSROOT) stub/include/bumble/runtime.h
-	@mkdir -p $(@D)/include/bumble
-	cp stub/include/bumble/runtime.h $(@D)/include/bumble/
-	rm -f $@
-	{ echo "CREATE $@"; \
-	  for o in $(STUB_OBJS); do echo "ADDMOD $$o"; done; \
-	  for l in libbpf libelf libz; do echo "ADDLIB $(SYSROOT)/lib/$$l.a"; done; \
+$$(STAMP_SYSROOT_$(1)): $(STAMP_SRC) toolchain/build-sysroot.sh toolchain/arches
+	BUMBLE_ARCH=$(1) toolchain/build-sysroot.sh $(SRC) $$(SYSROOT_$(1)) \
+		$(if $(filter x86_64,$(1)),$(HOST))
+	@touch $$@
+
+$$(STAMP_HEADERS_$(1)): $$(STAMP_SYSROOT_$(1)) $(STAMP_SYSROOT) $(wildcard toolchain/include/*.h) \
+		toolchain/bpf-headers.sh
+	$(if $(filter x86_64,$(1)),,BUMBLE_ARCH=$(1) toolchain/fetch-kernels.sh $$(KERNELS_$(1)) $(VMLINUX_SERIES))
+	$(if $(filter x86_64,$(1)),,BUMBLE_ARCH=$(1) toolchain/harvest-btf.sh --image \
+		$$(KERNELS_$(1))/$(VMLINUX_SERIES)/vmlinuz $$(OBJ_$(1))/vmlinux.btf)
+	BUMBLE_ARCH=$(1) $(if $(filter x86_64,$(1)),,BUMBLE_VMLINUX_BTF=$$(OBJ_$(1))/vmlinux.btf) \
+		toolchain/bpf-headers.sh $(SRC) $$(LIBDIR_$(1))/include $(SYSROOT)
+	cp toolchain/include/*.h $$(LIBDIR_$(1))/include/
+	@touch $$@
+
+$$(NAMES_H_$(1)): toolchain/gen-names.sh $$(STAMP_SYSROOT_$(1))
+	@mkdir -p $$(@D)
+	toolchain/gen-names.sh $$(SYSROOT_$(1))/include $$@
+
+# The runtime, compiled with the arch's musl compiler and merged with
+# libbpf, libelf and zlib into the one archive every tool links.
+$$(OBJ_$(1))/stub/%.o: stub/%.c stub/*.h stub/include/bumble/runtime.h $$(STAMP_SYSROOT_$(1)) $$(NAMES_H_$(1))
+	@mkdir -p $$(@D)
+	$(call arch_col,$(1),cc) $(STUB_CFLAGS) -D_GNU_SOURCE $(WARN) -Istub/include -Istub \
+		-I$$(SYSROOT_$(1))/include -I$$(OBJ_$(1))/gen -c $$< -o $$@
+
+$$(STUB_LIB_$(1)): $$(STUB_OBJS_$(1)) $$(STAMP_SYSROOT_$(1)) stub/include/bumble/runtime.h
+	@mkdir -p $$(@D)/include/bumble
+	cp stub/include/bumble/runtime.h $$(@D)/include/bumble/
+	rm -f $$@
+	{ echo "CREATE $$@"; \
+	  for o in $$(STUB_OBJS_$(1)); do echo "ADDMOD $$$$o"; done; \
+	  for l in libbpf libelf libz; do echo "ADDLIB $$(SYSROOT_$(1))/lib/$$$$l.a"; done; \
 	  echo SAVE; echo END; } | ar -M
 
-$(LIBDIR)/stub/kit/libbumble-runtime.a: $(STUB_OBJS)
-	@mkdir -p $(@D)
-	rm -f $@
-	ar rcD $@ $(STUB_OBJS)
+# the same, unmerged, for a tool's LGPL relink kit (bundle --relink-kit):
+# bumble's runtime alone, and libbpf, libelf and zlib as built
+KIT_LIBS_$(1) := $$(LIBDIR_$(1))/stub/kit/libbumble-runtime.a \
+	$$(patsubst %,$$(LIBDIR_$(1))/stub/kit/%.a,libbpf libelf libz)
 
-$(LIBDIR)/stub/kit/%.a: $(STAMP_SYSROOT)
-	@mkdir -p $(@D)
-	cp $(SYSROOT)/lib/$*.a $@
+$$(LIBDIR_$(1))/stub/kit/libbumble-runtime.a: $$(STUB_OBJS_$(1))
+	@mkdir -p $$(@D)
+	rm -f $$@
+	ar rcD $$@ $$(STUB_OBJS_$(1))
+
+$$(LIBDIR_$(1))/stub/kit/%.a: $$(STAMP_SYSROOT_$(1))
+	@mkdir -p $$(@D)
+	cp $$(SYSROOT_$(1))/lib/$$*.a $$@
+endef
+$(foreach a,$(sort $(ARCHES) x86_64),$(eval $(call arch_rules,$(a))))
+
+all: $(BUMBLE) $(RELEASE_DATA) \
+	$(foreach a,$(ARCHES),$(STUB_LIB_$(a)) $(KIT_LIBS_$(a)) $(STAMP_HEADERS_$(a)))
 
 # The CLI runs on the build host: glibc, libbpf built static from the
 # same source as the stub's, system libelf and zlib.
-$(OBJ)/generator/%.o: generator/%.c generator/*.h stub/include/bumble/runtime.h $(STAMP_SYSROOT)
+$(OBJ)/generator/%.o: generator/%.c generator/*.h stub/include/bumble/runtime.h $(STAMP_SYSROOT) $(ARCHES_H)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -D_GNU_SOURCE -DBUMBLE_VERSION='"$(VERSION)"' $(WARN) $(HOST_INC) -c $< -o $@
 
-$(OBJ)/bundler/%.o: bundler/%.c bundler/*.h generator/*.h stub/*.h $(STAMP_SYSROOT)
+$(OBJ)/bundler/%.o: bundler/%.c bundler/*.h generator/*.h stub/*.h $(STAMP_SYSROOT) $(ARCHES_H)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -D_GNU_SOURCE -DBUMBLE_VERSION='"$(VERSION)"' $(WARN) $(HOST_INC) -c $< -o $@
 
@@ -221,7 +266,7 @@ format-check:
 	clang-format --dry-run -Werror $(FORMAT_FILES)
 
 clean:
-	rm -rf $(OBJ) $(BUILD)/bin $(LIBDIR)/stub $(BUILD)/test
+	rm -rf $(OBJ) $(BUILD)/bin $(foreach a,$(ARCHES),$(LIBDIR_$(a))/stub) $(BUILD)/test
 
 distclean:
 	rm -rf $(BUILD)

@@ -110,6 +110,10 @@ EOF
 
 # --- 1. bundle latency ---
 say "bundle latency ($BUNDLE_RUNS runs)"
+# the same for aarch64 alone and for both arches, when bumble has the
+# aarch64 stub (make ARCHES=x86_64 leaves it out)
+AARCH64=
+[ -f "$LIB/aarch64/stub/libbumble-stub.a" ] && AARCH64=1
 for r in $(seq 0 "$BUNDLE_RUNS"); do
 	t0=$(now_ns)
 	"${CLANG_ARGV[@]}" -o "$OUT/t/clang.bpf.o"
@@ -122,6 +126,14 @@ for r in $(seq 0 "$BUNDLE_RUNS"); do
 	record bundle clang "$r" us "$(((t1 - t0) / 1000))"
 	record bundle bumble "$r" us "$(((t2 - t1) / 1000))"
 	record bundle handwritten "$r" us "$(((t3 - t2) / 1000))"
+	[ -n "$AARCH64" ] || continue
+	t0=$(now_ns)
+	"$BUMBLE" bundle bench/evbench.bpf.c --arch aarch64 -o "$OUT/t/evbench-arm64" >/dev/null
+	t1=$(now_ns)
+	"$BUMBLE" bundle bench/evbench.bpf.c --arch x86_64,aarch64 -o "$OUT/t/evbench2" >/dev/null
+	t2=$(now_ns)
+	record bundle bumble-aarch64 "$r" us "$(((t1 - t0) / 1000))"
+	record bundle bumble-both "$r" us "$(((t2 - t1) / 1000))"
 done
 
 # --- 2. size ---
@@ -136,6 +148,7 @@ record size release-payload 1 bytes "$rel_payload"
 record size release-code 1 bytes "$rel_code"
 record size release-sbom-gz 1 bytes "$rel_sbom"
 record size release-licenses-gz 1 bytes "$rel_lic"
+[ -z "$AARCH64" ] || record size bumble-aarch64 1 bytes "$(stat -c %s "$OUT/t/evbench-arm64")"
 
 # --- the consumers ---
 # name | ready string | command (with {PID} for the target) | output to

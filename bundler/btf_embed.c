@@ -1,8 +1,8 @@
 /* bundle --btf-dir DIR: kernel BTF for hosts that have none of their own.
- * For each BTF file under DIR (laid out like btfhub-archive,
- * ID/VERSION/ARCH/RELEASE.btf), only the types the object needs, kept by
- * bpftool gen min_core_btf, gzip'd, go into the artifact layer as
- * btf/<that path>.gz; the tool picks one by uname -r at start. */
+ * For each BTF file under DIR of the tool's arch (laid out like
+ * btfhub-archive, ID/VERSION/ARCH/RELEASE.btf), only the types the object
+ * needs, kept by bpftool gen min_core_btf, gzip'd, go into the artifact layer
+ * as btf/<that path>.gz; the tool picks one by uname -r at start. */
 #define _XOPEN_SOURCE 700
 #include <errno.h>
 #include <ftw.h>
@@ -16,6 +16,24 @@
 
 static char **found;
 static size_t found_count;
+static const struct bumble_arch *found_arch;
+static size_t found_root; /* the --btf-dir part of a path */
+
+/* Is a directory of path (below the --btf-dir) named after an arch
+ * other than found_arch, as btfhub names them (x86_64, arm64)? */
+static int other_arch(const char *path)
+{
+	const char *seg = path, *end;
+	const struct bumble_arch *a;
+
+	for (; (end = strchr(seg, '/')); seg = end + 1)
+		for (size_t i = 0; (a = arch_at(i)); i++)
+			if (a != found_arch &&
+			    strlen(a->btf) == (size_t)(end - seg) &&
+			    !strncmp(seg, a->btf, (size_t)(end - seg)))
+				return 1;
+	return 0;
+}
 
 static int collect(const char *path, const struct stat *st, int type,
 		   struct FTW *ftw)
@@ -25,7 +43,8 @@ static int collect(const char *path, const struct stat *st, int type,
 
 	(void)st;
 	(void)ftw;
-	if (type != FTW_F || n < 5 || strcmp(path + n - 4, ".btf"))
+	if (type != FTW_F || n < 5 || strcmp(path + n - 4, ".btf") ||
+	    other_arch(path + found_root))
 		return 0;
 	grown = realloc(found, (found_count + 1) * sizeof(*found));
 	if (!grown)
@@ -71,8 +90,9 @@ static int minimise(const char *bpftool, const char *in, const char *obj,
 	return rc ? EXIT_FAIL : EXIT_OK;
 }
 
-int btf_embed(const struct gen_model *m, const char *dir, const char *tmpdir,
-	      int verbose, struct gen_files *files)
+int btf_embed(const struct gen_model *m, const char *dir,
+	      const struct bumble_arch *arch, const char *tmpdir, int verbose,
+	      struct gen_files *files)
 {
 	static const char *const bpftools[] = {"bpftool", NULL};
 	char *bpftool = NULL, *obj = NULL, *tmp = NULL;
@@ -84,13 +104,18 @@ int btf_embed(const struct gen_model *m, const char *dir, const char *tmpdir,
 		err("--btf-dir '%s' is not a directory", dir);
 		return EXIT_USAGE;
 	}
+	found_arch = arch;
+	found_root = dirlen;
 	if (nftw(dir, collect, 16, FTW_PHYS) != 0) {
 		err("cannot read '%s': %s", dir, strerror(errno));
 		free_found();
 		return EXIT_FAIL;
 	}
 	if (!found_count) {
-		err("no kernel BTF files (*.btf) under '%s'", dir);
+		err("no kernel BTF files (*.btf) under '%s' for %s (another "
+		    "arch's are in a directory named after it, as btfhub's "
+		    "x86_64/ and arm64/)",
+		    dir, arch->name);
 		return EXIT_USAGE;
 	}
 	qsort(found, found_count, sizeof(*found), by_name);

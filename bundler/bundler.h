@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "arch.h"
 #include "artifact.h"
 #include "model.h"
 #include "tar.h"
@@ -56,6 +57,12 @@ struct sign_key;
 int export_tool(const char *tool, const char *oci_dir, const char *oci_archive,
 		const char *docker_archive, const char *tag, int force,
 		int with_sbom, struct sign_key *key);
+/* The same for several tools of one program, one per architecture: an
+ * image index with a manifest per platform (not as a docker-archive). */
+int export_tools(const char *const *tools, size_t count, const char *oci_dir,
+		 const char *oci_archive, const char *docker_archive,
+		 const char *tag, int force, int with_sbom,
+		 struct sign_key *key);
 
 /* Options shared by build, gen, bundle and inspect. */
 struct input_opts {
@@ -74,6 +81,10 @@ struct input_opts {
 	size_t event_count;
 	const char **cflags; /* -I, -D, --cflags, in order */
 	size_t cflag_count;
+	/* --arch, in the order given; the host's when not given */
+	const struct bumble_arch *arches[BUMBLE_ARCH_MAX];
+	size_t arch_count;
+	const struct bumble_arch *arch; /* the one being built: arches[i] */
 	int verbose;
 };
 
@@ -83,7 +94,9 @@ enum {
 	TAKES_CFLAGS = 2,
 	TAKES_META = 4, /* --name, --version, --description */
 	TAKES_RUNNER = 8,
-	TAKES_EVENT = 16, /* --event MAP=STRUCT */
+	TAKES_EVENT = 16,  /* --event MAP=STRUCT */
+	TAKES_ARCH = 32,   /* --arch ARCH */
+	TAKES_ARCHES = 64, /* --arch ARCH[,ARCH...] */
 };
 
 /* Parses argv of a subcommand; prints usage errors. Returns 0, or an exit
@@ -176,6 +189,11 @@ void cleanup_install(void);
 void cleanup_dir(const char *dir, int add);
 void cleanup_tmpfile(const char *path);
 void cleanup_child(pid_t pid);
+/* bumble's own child processes (a bundle per arch): on a stop signal
+ * each gets it too and is waited for (add 1, or 0 when reaped). A
+ * helper forgets its siblings, which are not its own to stop. */
+void cleanup_helper(pid_t pid, int add);
+void cleanup_helpers_forget(void);
 void cleanup_block(sigset_t *old);
 void cleanup_unblock(const sigset_t *old);
 /* In a child about to exec: bumble's handlers off, signals unblocked. */
@@ -207,10 +225,13 @@ int check_image_ref(const char *ref);
  * the grammar does not allow as '-'. NULL, having said why, if none. */
 char *tool_name_from_path(const char *path);
 
-/* --btf-dir: for each kernel BTF file under dir, the types the program
- * needs, gzip'd, as files for the artifact (btf_embed.c). */
-int btf_embed(const struct gen_model *m, const char *dir, const char *tmpdir,
-	      int verbose, struct gen_files *files);
+/* --btf-dir: for each kernel BTF file of arch under dir (a directory
+ * named after another arch, btfhub's arm64 or x86_64, is left out), the
+ * types the program needs, gzip'd, as files for the artifact
+ * (btf_embed.c). */
+int btf_embed(const struct gen_model *m, const char *dir,
+	      const struct bumble_arch *arch, const char *tmpdir, int verbose,
+	      struct gen_files *files);
 
 /* The SBOM (sbom.cdx.json.gz) and license texts (licenses.txt.gz) a
  * tool carries in its artifact's layer, from the model, the input and
@@ -224,10 +245,11 @@ int release_files(const struct gen_model *m, const struct input_opts *o,
  * links the tool with its relink.sh at linked, payload appended. An
  * exit code. */
 int relink_kit_check(const char *dir);
-int relink_kit_make(const char *dir, const char *cc, const char *inc,
-		    const char *runner, const char *bundle_src,
-		    const struct gen_model *m, const struct gen_artifact *a,
-		    const char *linked, int verbose);
+int relink_kit_make(const char *dir, const struct bumble_arch *arch,
+		    const char *cc, const char *inc, const char *runner,
+		    const char *bundle_src, const struct gen_model *m,
+		    const struct gen_artifact *a, const char *linked,
+		    int verbose);
 
 /* gzip of data[0..n), deterministic (no name, no time); malloc'ed. */
 int gzip_buffer(const void *data, size_t n, unsigned char **out,

@@ -1,5 +1,6 @@
 /* What bumble removes when SIGINT, SIGTERM or SIGHUP stops it mid-way:
- * the program it runs (its whole process group), then its temporary
+ * the program it runs (its whole process group), its helpers (a bundle
+ * per arch, each cleaning up after itself), then its temporary
  * directories and the half-written output; then it dies of the signal. */
 #include <dirent.h>
 #include <errno.h>
@@ -13,12 +14,14 @@
 
 #include "bundler.h"
 
-#define MAX_DIRS 4
+#define MAX_DIRS    4
+#define MAX_HELPERS 8
 
 /* Read by the handler: changed only with the signals blocked. */
 static char dirs[MAX_DIRS][PATH_MAX];
 static char partial_file[PATH_MAX];
 static pid_t child;
+static pid_t helpers[MAX_HELPERS];
 
 static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP};
 
@@ -73,6 +76,24 @@ void cleanup_child(pid_t pid)
 	child = pid;
 }
 
+void cleanup_helper(pid_t pid, int add)
+{
+	sigset_t old;
+
+	cleanup_block(&old);
+	for (int i = 0; i < MAX_HELPERS; i++)
+		if (add ? !helpers[i] : helpers[i] == pid) {
+			helpers[i] = add ? pid : 0;
+			break;
+		}
+	cleanup_unblock(&old);
+}
+
+void cleanup_helpers_forget(void)
+{
+	memset(helpers, 0, sizeof(helpers));
+}
+
 /* rm -r of a temporary directory with async-signal-safe calls only
  * (no opendir: it allocates). depth bounds the recursion. */
 static void remove_tree(int parent, const char *name, int depth)
@@ -115,6 +136,13 @@ static void on_stop_signal(int sig)
 		kill(-child,
 		     SIGKILL); /* what ignored it: nothing may write on */
 	}
+	for (int i = 0; i < MAX_HELPERS; i++)
+		if (helpers[i] > 0)
+			kill(helpers[i], sig);
+	for (int i = 0; i < MAX_HELPERS; i++)
+		while (helpers[i] > 0 && waitpid(helpers[i], NULL, 0) < 0 &&
+		       errno == EINTR)
+			;
 	if (partial_file[0])
 		unlink(partial_file);
 	for (int i = 0; i < MAX_DIRS; i++)

@@ -7,10 +7,12 @@
 
 static const char usage[] =
     "Usage: bumble build PROG.bpf.c [-o PROG.bpf.o] [-I DIR] [-D NAME[=VAL]]\n"
-    "                    [--cflags FLAGS] [-v]\n\n"
+    "                    [--cflags FLAGS] [--arch ARCH] [-v]\n\n"
     "Compiles PROG.bpf.c with clang -target bpf against bumble's headers\n"
     "(vmlinux.h, bpf/*.h, bumble.h, solo_types.h). BumbleBee's map sections\n"
-    "(SEC(\".maps.print\")) become \".maps\" so libbpf can load the object.\n";
+    "(SEC(\".maps.print\")) become \".maps\" so libbpf can load the object.\n"
+    "--arch (default: this machine's) picks the arch's vmlinux.h and\n"
+    "__TARGET_ARCH_ define.\n";
 
 int cmd_build(int argc, char **argv)
 {
@@ -21,8 +23,9 @@ int cmd_build(int argc, char **argv)
 	size_t size;
 	int rc, n;
 
-	rc = input_opts_parse(argc, argv, "build", TAKES_OUTPUT | TAKES_CFLAGS,
-			      usage, &o);
+	rc = input_opts_parse(argc, argv, "build",
+			      TAKES_OUTPUT | TAKES_CFLAGS | TAKES_ARCH, usage,
+			      &o);
 	if (rc >= 0)
 		goto done;
 	n = (int)strlen(o.input);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "bundler.h"
@@ -16,7 +17,8 @@ static const char usage[] =
     "                     [--runner runner.c] [-I DIR] [-D DEF]\n"
     "                     [--cflags FLAGS]\n"
     "                     [--event MAP=STRUCT] [--oci DIR] [--btf-dir DIR]\n"
-    "                     [--sign-key KEY.pem] [--relink-kit DIR] [-v]\n\n"
+    "                     [--arch ARCH[,ARCH...]] [--sign-key KEY.pem]\n"
+    "                     [--relink-kit DIR] [-v]\n\n"
     "Builds TOOL (default: ./NAME), a static executable that carries the\n"
     "program's bytecode, loads and attaches it, and prints its events.\n"
     "--runner links a runner written by 'bumble gen' (maybe edited)\n"
@@ -29,7 +31,10 @@ static const char usage[] =
     "tag; TOOL must be a new path or a regular file, not the input.\n"
     "--sign-key KEY.pem also writes TOOL.sig, as 'bumble sign' does.\n"
     "--relink-kit DIR writes what a recipient needs to relink TOOL with a\n"
-    "changed libbpf or libelf (the LGPL's terms; docs/release.md).\n";
+    "changed libbpf or libelf (the LGPL's terms; docs/release.md).\n"
+    "--arch (x86_64, aarch64; default: this machine's) builds TOOL for\n"
+    "that architecture; with several, TOOL-ARCH for each, and --oci\n"
+    "writes one image index with a manifest per platform.\n";
 
 static int write_runner(const struct gen_model *m, const char *dir,
 			char **runner)
@@ -58,7 +63,8 @@ static int write_runner(const struct gen_model *m, const char *dir,
 /* The object bumble links beside the runner: the digest of the manifest
  * the tool carries and its version, so that no runner holds them. */
 static int write_bundle_source(const struct gen_model *m,
-			       const struct gen_artifact *a, const char *dir,
+			       const struct gen_artifact *a,
+			       const struct bumble_arch *arch, const char *dir,
 			       char **path)
 {
 	FILE *f;
@@ -81,7 +87,7 @@ static int write_bundle_source(const struct gen_model *m,
 		"\t.manifest_digest = \"%s\",\n\t.version = ",
 		a->manifest_digest);
 	gen_put_cstr(f, m->version);
-	fputs(",\n};\n", f);
+	fprintf(f, ",\n\t.arch = \"%s\",\n};\n", arch->name);
 	if (fclose(f)) {
 		err("cannot write %s: %s", *path, strerror(errno));
 		rc = EXIT_FAIL;
@@ -124,21 +130,36 @@ static int check_runner(const char *runner, const struct gen_model *m)
 	return rc;
 }
 
+/* The arch's musl compiler: BUMBLE_MUSL_GCC overrides the host's. */
+static char *arch_compiler(const struct bumble_arch *a)
+{
+	const char *const names[] = {a->cc, NULL};
+	char package[128];
+
+	if (a == arch_host())
+		return require_program("BUMBLE_MUSL_GCC", names, "musl-tools");
+	snprintf(package, sizeof(package), "gcc-%s musl-dev:%s", a->triplet,
+		 a->debian);
+	return require_program(NULL, names, package);
+}
+
 /* The tool at out: linked, and with --relink-kit by the kit's script
  * (its payload then appended already, *complete set). */
 static int link_tool(const struct input_opts *o, const struct gen_model *m,
 		     const struct gen_artifact *a, const char *runner,
 		     const char *digest_source, const char *out, int *complete)
 {
-	static const char *const muslgcc[] = {"musl-gcc", NULL};
-	char *cc, *inc = NULL, *stub = NULL;
+	char *cc, *inc, *stub;
 	int status, rc = EXIT_OK;
 
-	cc = require_program("BUMBLE_MUSL_GCC", muslgcc, "musl-tools");
+	cc = arch_compiler(o->arch);
 	if (!cc)
 		return EXIT_MISSING;
-	if (asprintf(&inc, "-I%s/stub/include", libdir()) < 0 ||
-	    asprintf(&stub, "%s/stub/libbumble-stub.a", libdir()) < 0) {
+	inc = arch_path(o->arch, "stub/include");
+	stub = arch_path(o->arch, "stub/libbumble-stub.a");
+	if (!inc || !stub) {
+		free(stub);
+		free(inc);
 		free(cc);
 		return EXIT_FAIL;
 	}
@@ -148,12 +169,12 @@ static int link_tool(const struct input_opts *o, const struct gen_model *m,
 		    stub);
 		rc = EXIT_FAIL;
 	} else if (o->relink_kit) {
-		rc = relink_kit_make(o->relink_kit, cc, inc, runner,
+		rc = relink_kit_make(o->relink_kit, o->arch, cc, inc, runner,
 				     digest_source, m, a, out, o->verbose);
 		*complete = !rc;
 	} else {
 		char *argv[] = {cc, "-static", "-Os", "-s", "-Wl,--gc-sections",
-				inc, "-o", (char *)out,
+				"-I", inc, "-o", (char *)out,
 				/* one translation unit, one compiler run:
 				 * the runner, then the bundle's object */
 				"-include", (char *)runner,
@@ -188,101 +209,69 @@ static int install_tool(const char *from, const char *out)
 	return e ? EXIT_FAIL : EXIT_OK;
 }
 
-int cmd_bundle(int argc, char **argv)
+/* One tool at out for o->arch: object -> model -> artifact, each built
+ * once, then the runner linked with that arch's stub; signed with key
+ * (NULL: not) into OUT.sig. */
+static int bundle_one(struct input_opts *o, const char *out,
+		      struct sign_key *key)
 {
-	struct input_opts o;
 	struct gen_model *m = NULL;
 	struct gen_files files = {0};
 	struct gen_artifact artifact = {0};
-	struct sign_key *key = NULL;
 	unsigned char *obj = NULL;
-	char *dir = NULL, *runner = NULL, *digest = NULL, *linked = NULL;
-	char *out = NULL, *sig = NULL;
+	char *dir, *runner = NULL, *digest = NULL, *linked = NULL, *sig = NULL;
 	int rc, complete = 0;
 
-	rc = input_opts_parse(argc, argv, "bundle",
-			      TAKES_OUTPUT | TAKES_CFLAGS | TAKES_META |
-				  TAKES_RUNNER | TAKES_EVENT,
-			      usage, &o);
-	if (rc >= 0)
-		goto done;
-	out = output_path(&o, "./%s");
-	if (!out || (o.oci_dir && check_layout_dir(o.oci_dir)) ||
-	    (o.relink_kit && relink_kit_check(o.relink_kit))) {
-		rc = EXIT_USAGE;
-		goto done;
-	}
-	/* the key (and its passphrase) before any work */
-	if (o.sign_key) {
-		const char *const inputs[] = {o.input, o.sign_key, NULL};
-
-		if (asprintf(&sig, "%s.sig", out) < 0) {
-			sig = NULL;
-			rc = EXIT_FAIL;
-			goto done;
-		}
-		if (check_output(sig, inputs)) {
-			rc = EXIT_USAGE;
-			goto done;
-		}
-		key = sign_key_private(o.sign_key, &rc);
-		if (!key)
-			goto done;
-	}
-	if (o.runner && access(o.runner, R_OK) != 0) {
-		err("cannot read the runner '%s': %s", o.runner,
-		    strerror(errno));
-		rc = EXIT_INPUT;
-		goto done;
-	}
 	dir = tmpdir_make();
-	if (!dir) {
-		rc = EXIT_FAIL;
-		goto done;
-	}
-	/* object -> model -> artifact, each built once */
-	m = open_model(&o, &obj, &rc);
+	if (!dir)
+		return EXIT_FAIL;
+	m = open_model(o, &obj, &rc);
 	if (!m)
 		goto done;
-	if (o.btf_dir && (rc = btf_embed(m, o.btf_dir, dir, o.verbose, &files)))
+	if (o->btf_dir &&
+	    (rc = btf_embed(m, o->btf_dir, o->arch, dir, o->verbose, &files)))
 		goto done;
-	rc = release_files(m, &o, &files);
+	rc = release_files(m, o, &files);
 	if (rc)
 		goto done;
-	if (gen_artifact_build(m, &files, source_name(o.input), &artifact)) {
+	if (gen_artifact_build(m, &files, source_name(o->input), &artifact)) {
 		err("building the embedded OCI artifact failed");
 		rc = EXIT_FAIL;
 		goto done;
 	}
-	if (o.runner) {
-		rc = check_runner(o.runner, m);
-		runner = strdup(o.runner);
+	if (o->runner) {
+		rc = check_runner(o->runner, m);
+		runner = strdup(o->runner);
 		if (!rc && !runner)
 			rc = EXIT_FAIL;
 	} else {
 		rc = write_runner(m, dir, &runner);
 	}
 	if (!rc)
-		rc = write_bundle_source(m, &artifact, dir, &digest);
+		rc = write_bundle_source(m, &artifact, o->arch, dir, &digest);
 	if (rc)
 		goto done;
 	if (asprintf(&linked, "%s/tool", dir) < 0) {
+		linked = NULL;
 		rc = EXIT_FAIL;
 		goto done;
 	}
-	rc = link_tool(&o, m, &artifact, runner, digest, linked, &complete);
+	rc = link_tool(o, m, &artifact, runner, digest, linked, &complete);
 	if (!rc && complete)
 		rc = install_tool(linked, out);
 	else if (!rc)
 		rc = payload_write_tool(linked, &artifact, out);
-	if (!rc && key)
-		rc = sign_file(key, out, sig);
-	if (!rc && o.verbose)
-		fprintf(stderr, "bumble: wrote %s\n", out);
-	if (!rc && o.oci_dir)
-		rc = export_tool(out, o.oci_dir, NULL, NULL, NULL, 0, 0, key);
+	if (!rc && key) {
+		if (asprintf(&sig, "%s.sig", out) < 0) {
+			sig = NULL;
+			rc = EXIT_FAIL;
+		} else {
+			rc = sign_file(key, out, sig);
+		}
+	}
+	if (!rc && o->verbose)
+		fprintf(stderr, "bumble: wrote %s (%s)\n", out, o->arch->name);
 done:
-	sign_key_free(key);
 	free(sig);
 	gen_artifact_free(&artifact);
 	gen_files_free(&files);
@@ -292,6 +281,154 @@ done:
 	free(digest);
 	free(runner);
 	tmpdir_rm(dir);
+	return rc;
+}
+
+/* Several arches: each a whole bundle of its own, so one child process
+ * per arch, at the same time. Their messages go to a file each and are
+ * shown in --arch order once all are done; the first failure's exit
+ * code is the command's. */
+static int bundle_arches(struct input_opts *o, char *const *paths,
+			 struct sign_key *key)
+{
+	FILE *logs[BUMBLE_ARCH_MAX] = {0};
+	pid_t pids[BUMBLE_ARCH_MAX];
+	int rc = EXIT_OK;
+	char buf[4096];
+	size_t n;
+
+	fflush(stderr);
+	for (size_t i = 0; i < o->arch_count; i++) {
+		sigset_t old;
+
+		logs[i] = tmpfile();
+		/* registered before a stop signal can find it missing */
+		cleanup_block(&old);
+		pids[i] = logs[i] ? fork() : -1;
+		if (pids[i] == 0) {
+			cleanup_helpers_forget();
+			cleanup_unblock(&old);
+			dup2(fileno(logs[i]), STDERR_FILENO);
+			o->arch = o->arches[i];
+			_exit(bundle_one(o, paths[i], key));
+		}
+		if (pids[i] > 0)
+			cleanup_helper(pids[i], 1);
+		cleanup_unblock(&old);
+	}
+	for (size_t i = 0; i < o->arch_count; i++) {
+		int status, code = EXIT_FAIL;
+
+		if (pids[i] > 0 && waitpid(pids[i], &status, 0) == pids[i] &&
+		    WIFEXITED(status))
+			code = WEXITSTATUS(status);
+		if (pids[i] > 0)
+			cleanup_helper(pids[i], 0);
+		if (logs[i]) {
+			if (ftell(logs[i]) > 0)
+				fprintf(stderr, "bumble: for %s:\n",
+					o->arches[i]->name);
+			rewind(logs[i]);
+			while ((n = fread(buf, 1, sizeof(buf), logs[i])) > 0)
+				fwrite(buf, 1, n, stderr);
+			fclose(logs[i]);
+		}
+		if (pids[i] < 0)
+			err("cannot start the bundle for %s: %s",
+			    o->arches[i]->name, strerror(errno));
+		if (code && !rc)
+			rc = code;
+	}
+	return rc;
+}
+
+/* The tools' paths: out itself for one arch, OUT-ARCH for several,
+ * each checked before any work, and with --sign-key OUT.sig too. */
+static int tool_paths(const struct input_opts *o, const char *out,
+		      char *paths[BUMBLE_ARCH_MAX])
+{
+	const char *const inputs[] = {o->input, o->runner, o->sign_key, NULL};
+
+	for (size_t i = 0; i < o->arch_count; i++) {
+		char *sig = NULL;
+		int bad;
+
+		if (o->arch_count == 1)
+			paths[i] = strdup(out);
+		else if (asprintf(&paths[i], "%s-%s", out, o->arches[i]->name) <
+			 0)
+			paths[i] = NULL;
+		if (!paths[i])
+			return EXIT_FAIL;
+		if (o->arch_count > 1 && check_output(paths[i], inputs))
+			return EXIT_USAGE;
+		if (!o->sign_key)
+			continue;
+		if (asprintf(&sig, "%s.sig", paths[i]) < 0)
+			return EXIT_FAIL;
+		bad = check_output(sig, inputs);
+		free(sig);
+		if (bad)
+			return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+int cmd_bundle(int argc, char **argv)
+{
+	struct input_opts o;
+	struct sign_key *key = NULL;
+	char *out = NULL, *paths[BUMBLE_ARCH_MAX] = {0};
+	int rc;
+
+	rc = input_opts_parse(argc, argv, "bundle",
+			      TAKES_OUTPUT | TAKES_CFLAGS | TAKES_META |
+				  TAKES_RUNNER | TAKES_EVENT | TAKES_ARCHES,
+			      usage, &o);
+	if (rc >= 0)
+		goto done;
+	if (o.runner && o.arch_count > 1) {
+		err("--runner is generated for one architecture's object; "
+		    "give one --arch with it");
+		rc = EXIT_USAGE;
+		goto done;
+	}
+	if (o.relink_kit && o.arch_count > 1) {
+		err("a relink kit holds one architecture's objects; give one "
+		    "--arch with --relink-kit");
+		rc = EXIT_USAGE;
+		goto done;
+	}
+	out = output_path(&o, "./%s");
+	if (!out || (o.oci_dir && check_layout_dir(o.oci_dir)) ||
+	    (o.relink_kit && relink_kit_check(o.relink_kit))) {
+		rc = EXIT_USAGE;
+		goto done;
+	}
+	if (o.runner && access(o.runner, R_OK) != 0) {
+		err("cannot read the runner '%s': %s", o.runner,
+		    strerror(errno));
+		rc = EXIT_INPUT;
+		goto done;
+	}
+	rc = tool_paths(&o, out, paths);
+	if (rc)
+		goto done;
+	/* the key (and its passphrase) before any work */
+	if (o.sign_key) {
+		key = sign_key_private(o.sign_key, &rc);
+		if (!key)
+			goto done;
+	}
+	rc = o.arch_count == 1 ? bundle_one(&o, paths[0], key)
+			       : bundle_arches(&o, paths, key);
+	if (!rc && o.oci_dir)
+		rc = export_tools((const char *const *)paths, o.arch_count,
+				  o.oci_dir, NULL, NULL, NULL, 0, 0, key);
+done:
+	sign_key_free(key);
+	for (size_t i = 0; i < BUMBLE_ARCH_MAX; i++)
+		free(paths[i]);
 	free(out);
 	input_opts_free(&o);
 	return rc;

@@ -12,21 +12,27 @@
 
 #include "export.h"
 #include "image_attach.h"
+#include "oci.h"
 
 static const char usage[] =
-    "Usage: bumble export TOOL (--oci DIR | --oci-archive FILE |\n"
-    "                           --docker-archive FILE) [--tag NAME:TAG]\n"
-    "                           [--force] [--sbom] [--sign-key KEY.pem]\n\n"
+    "Usage: bumble export TOOL... (--oci DIR | --oci-archive FILE |\n"
+    "                              --docker-archive FILE) [--tag NAME:TAG]\n"
+    "                              [--force] [--sbom] [--sign-key KEY.pem]\n\n"
     "Writes TOOL as a runnable container image (entrypoint: the tool) and\n"
     "its eBPF artifact (the manifest the tool carries), with bpfman's\n"
     "io.ebpf.programs and io.ebpf.maps labels. The tag defaults to the\n"
     "tool's NAME:VERSION; in an OCI layout the image is ref TAG and the\n"
     "artifact TAG-ebpf. --oci refuses a non-empty DIR without --force.\n"
-    "SOURCE_DATE_EPOCH sets the image's timestamps. In an OCI layout,\n"
-    "--sbom attaches the tool's SBOM to the image (artifactType\n"
+    "SOURCE_DATE_EPOCH sets the image's timestamps. Several tools of one\n"
+    "program (same name and version), each for another architecture\n"
+    "(bumble bundle --arch x86_64,aarch64), make one image index: TAG and\n"
+    "TAG-ebpf each name a manifest per platform (linux/amd64,\n"
+    "linux/arm64); a docker-archive holds one platform only. In an OCI\n"
+    "layout, --sbom attaches each tool's SBOM to its image (artifactType\n"
     "application/vnd.cyclonedx+json, ref sha256-HEX.sbom), and\n"
-    "--sign-key KEY does too, and signs the image and the artifact in\n"
-    "cosign's format (refs sha256-HEX.sig; see 'bumble sign' for keys).\n";
+    "--sign-key KEY does too, and signs the images, the artifacts and\n"
+    "their indexes in cosign's format (refs sha256-HEX.sig; see 'bumble\n"
+    "sign' for keys).\n";
 
 enum {
 	OPT_OCI = 256,
@@ -38,81 +44,139 @@ enum {
 	OPT_SBOM
 };
 
-/* What is attached to the image: the SBOM, and with a key cosign's
- * signatures of the image and of the artifact. */
-#define ATTACH_MAX 3
+/* What is attached: each tool's SBOM, and with a key cosign's
+ * signatures of each image and artifact manifest and of their indexes. */
+#define ATTACH_MAX (3 * BUMBLE_ARCH_MAX + 2)
 struct export_attached {
 	struct attachment a[ATTACH_MAX];
 	unsigned int count;
+	unsigned char *sbom[BUMBLE_ARCH_MAX];
 };
 
-/* The runnable image under its tag, the artifact under TAG-ebpf, then
- * what is attached under cosign's tags. */
+/* The runnable image under its tag, the artifact under TAG-ebpf; with
+ * several tools (one per arch), each of the two an image index with a
+ * manifest per platform; then what is attached under cosign's tags. */
 struct export_layout {
-	const struct oci_blob *blobs[6 + 3 * ATTACH_MAX];
+	const struct oci_blob *blobs[6 * BUMBLE_ARCH_MAX + 2 + 3 * ATTACH_MAX];
 	struct oci_ref refs[2 + ATTACH_MAX];
+	struct oci_blob index[2]; /* image, artifact */
+	char *index_json[2];
 	char art_ref[256];
 	struct oci_layout layout;
 };
 
-static void layout_of(const struct export_image *img,
-		      const struct export_attached *att,
-		      struct export_layout *l)
+/* The index of the manifests of the images (art 0) or their artifacts. */
+static char *platform_index(const struct export_image *imgs, size_t n, int art,
+			    size_t *len)
 {
-	const struct oci_blob *blobs[] = {&img->manifest,   &img->config,
-					  &img->layer,	    &img->art_manifest,
-					  &img->art_config, &img->art_layer};
-	size_t nb = 6, nr = 2;
+	struct oci_platform_desc m[BUMBLE_ARCH_MAX];
 
-	memcpy(l->blobs, blobs, sizeof(blobs));
-	snprintf(l->art_ref, sizeof(l->art_ref), "%s-ebpf", img->tag);
-	l->refs[0] = (struct oci_ref){&img->manifest, img->tag, NULL};
-	l->refs[1] = (struct oci_ref){&img->art_manifest, l->art_ref, NULL};
-	for (unsigned int i = 0; att && i < att->count; i++) {
+	for (size_t i = 0; i < n; i++) {
+		const struct oci_blob *b =
+		    art ? &imgs[i].art_manifest : &imgs[i].manifest;
+
+		m[i].desc.media_type = b->media_type;
+		memcpy(m[i].desc.digest, b->digest, sizeof(b->digest));
+		m[i].desc.size = b->size;
+		m[i].architecture = imgs[i].architecture;
+	}
+	return oci_index(m, (unsigned int)n, len);
+}
+
+static int layout_of(const struct export_image *imgs, size_t n,
+		     struct export_layout *l)
+{
+	size_t nb = 0;
+
+	memset(l, 0, sizeof(*l));
+	for (size_t i = 0; i < n; i++) {
+		const struct export_image *img = &imgs[i];
+		const struct oci_blob *blobs[] = {
+		    &img->manifest,	&img->config,	  &img->layer,
+		    &img->art_manifest, &img->art_config, &img->art_layer};
+
+		memcpy(l->blobs + nb, blobs, sizeof(blobs));
+		nb += 6;
+	}
+	snprintf(l->art_ref, sizeof(l->art_ref), "%s-ebpf", imgs[0].tag);
+	l->refs[0] = (struct oci_ref){&imgs[0].manifest, imgs[0].tag, NULL};
+	l->refs[1] = (struct oci_ref){&imgs[0].art_manifest, l->art_ref, NULL};
+	for (int k = 0; n > 1 && k < 2; k++) {
+		size_t len;
+
+		l->index_json[k] = platform_index(imgs, n, k, &len);
+		if (!l->index_json[k])
+			return -1;
+		oci_blob_set(&l->index[k], OCI_INDEX_TYPE, l->index_json[k],
+			     len);
+		l->blobs[nb++] = &l->index[k];
+		l->refs[k].manifest = &l->index[k];
+	}
+	l->layout = (struct oci_layout){l->blobs, nb, l->refs, 2};
+	return 0;
+}
+
+static void layout_free(struct export_layout *l)
+{
+	free(l->index_json[0]);
+	free(l->index_json[1]);
+}
+
+/* What is attached, added to the layout. */
+static void layout_attach(struct export_layout *l,
+			  const struct export_attached *att)
+{
+	for (unsigned int i = 0; i < att->count; i++) {
 		const struct attachment *a = &att->a[i];
 
-		l->blobs[nb++] = &a->manifest;
-		l->blobs[nb++] = &a->config;
-		l->blobs[nb++] = &a->layer;
-		l->refs[nr++] =
+		l->blobs[l->layout.blob_count++] = &a->manifest;
+		l->blobs[l->layout.blob_count++] = &a->config;
+		l->blobs[l->layout.blob_count++] = &a->layer;
+		l->refs[l->layout.ref_count++] =
 		    (struct oci_ref){&a->manifest, a->tag, a->artifact_type};
 	}
-	l->layout = (struct oci_layout){l->blobs, nb, l->refs, nr};
 }
 
 static void attached_free(struct export_attached *att)
 {
 	for (unsigned int i = 0; i < att->count; i++)
 		attachment_free(&att->a[i]);
-	att->count = 0;
+	for (unsigned int i = 0; i < BUMBLE_ARCH_MAX; i++)
+		free(att->sbom[i]);
+	memset(att, 0, sizeof(*att));
 }
 
-/* The SBOM the tool carries, and signatures with key (may be NULL). A
+/* The SBOM each tool carries, and signatures with key (may be NULL). A
  * plain export attaches nothing: a layout of exactly the image and the
  * artifact is what validators filtering refs by name get right
  * (oci-image-tool 1.0.0-rc1 skips an entry after each it drops). */
-static int attach_all(const struct export_image *img,
-		      const struct tool_payload *p, struct sign_key *key,
-		      int with_sbom, unsigned char **sbom,
-		      struct export_attached *att)
+static int attach_all(const struct export_image *imgs,
+		      const struct tool_payload *p, size_t n,
+		      const struct export_layout *l, struct sign_key *key,
+		      int with_sbom, struct export_attached *att)
 {
-	size_t n;
-	int rc = with_sbom || key ? tool_sbom(p, sbom, &n) : EXIT_OK;
+	int rc = EXIT_OK;
 
-	if (!rc && *sbom) {
-		rc = attach_sbom(&img->manifest, *sbom, n, &att->a[att->count]);
-		att->count++;
+	for (size_t i = 0; !rc && i < n; i++) {
+		size_t len;
+
+		if (with_sbom || key)
+			rc = tool_sbom(&p[i], &att->sbom[i], &len);
+		if (!rc && att->sbom[i])
+			rc = attach_sbom(&imgs[i].manifest, att->sbom[i], len,
+					 &att->a[att->count++]);
+		if (!rc && key)
+			rc = attach_signature(key, imgs[i].name,
+					      &imgs[i].manifest,
+					      &att->a[att->count++]);
+		if (!rc && key)
+			rc = attach_signature(key, imgs[i].name,
+					      &imgs[i].art_manifest,
+					      &att->a[att->count++]);
 	}
-	if (!rc && key) {
-		rc = attach_signature(key, img->name, &img->manifest,
-				      &att->a[att->count]);
-		att->count++;
-	}
-	if (!rc && key) {
-		rc = attach_signature(key, img->name, &img->art_manifest,
-				      &att->a[att->count]);
-		att->count++;
-	}
+	for (int k = 0; !rc && key && n > 1 && k < 2; k++)
+		rc = attach_signature(key, imgs[0].name, &l->index[k],
+				      &att->a[att->count++]);
 	return rc;
 }
 
@@ -130,15 +194,13 @@ static int tar_file(void *ctx, const char *path, const void *data, size_t size)
 }
 
 /* An OCI image layout as a tar (the oci-archive format). */
-static int layout_tar(const struct export_image *img,
-		      const struct export_attached *att, struct tar *t)
+static int layout_tar(const struct export_layout *l, uint64_t epoch,
+		      struct tar *t)
 {
 	struct oci_layout_sink sink = {tar_dir, tar_file, t};
-	struct export_layout l;
 
-	layout_of(img, att, &l);
-	t->mtime = img->epoch;
-	return oci_layout_write(&l.layout, &sink) || tar_finish(t) ? -1 : 0;
+	t->mtime = epoch;
+	return oci_layout_write(&l->layout, &sink) || tar_finish(t) ? -1 : 0;
 }
 
 int check_layout_dir(const char *dir)
@@ -155,11 +217,9 @@ int check_layout_dir(const char *dir)
 	return check_output_dir(dir);
 }
 
-static int write_layout_dir(const struct export_image *img,
-			    const struct export_attached *att, const char *dir,
+static int write_layout_dir(const struct export_layout *l, const char *dir,
 			    int force)
 {
-	struct export_layout l;
 	struct stat st;
 	int rc, dirfd;
 
@@ -173,9 +233,8 @@ static int write_layout_dir(const struct export_image *img,
 	}
 	if (mkdir(dir, 0755) && errno != EEXIST)
 		return EXIT_FAIL;
-	layout_of(img, att, &l);
 	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	rc = dirfd < 0 ? -errno : oci_layout_write_dir(&l.layout, dirfd);
+	rc = dirfd < 0 ? -errno : oci_layout_write_dir(&l->layout, dirfd);
 	if (dirfd >= 0)
 		close(dirfd);
 	if (rc) {
@@ -198,55 +257,117 @@ static int write_archive(const char *path, const struct tar *t)
 	return EXIT_OK;
 }
 
-int export_tool(const char *tool, const char *oci_dir, const char *oci_archive,
-		const char *docker_archive, const char *tag, int force,
-		int with_sbom, struct sign_key *key)
+/* Several tools make one index: one program, one tool per platform. */
+static int check_platforms(const char *const *tools,
+			   const struct export_image *imgs, size_t n)
 {
-	struct tool_payload p;
-	struct export_image img = {0};
-	struct export_attached att = {0};
-	unsigned char *sbom = NULL;
-	struct tar t = {0};
-	const char *const inputs[] = {tool, NULL};
-	int rc;
+	for (size_t i = 1; i < n; i++) {
+		if (strcmp(imgs[i].name, imgs[0].name) ||
+		    strcmp(imgs[i].tag, imgs[0].tag)) {
+			err("'%s' is %s:%s and '%s' %s:%s: an image index "
+			    "holds one program, bundled for several "
+			    "architectures",
+			    tools[0], imgs[0].name, imgs[0].tag, tools[i],
+			    imgs[i].name, imgs[i].tag);
+			return EXIT_USAGE;
+		}
+		for (size_t k = 0; k < i; k++)
+			if (!strcmp(imgs[i].architecture,
+				    imgs[k].architecture)) {
+				err("'%s' and '%s' are both for %s: give one "
+				    "tool per architecture",
+				    tools[k], tools[i], imgs[i].architecture);
+				return EXIT_USAGE;
+			}
+	}
+	return EXIT_OK;
+}
 
-	/* every output checked before anything is written */
-	if ((oci_archive && check_output(oci_archive, inputs)) ||
-	    (docker_archive && check_output(docker_archive, inputs)) ||
-	    (oci_dir && check_layout_dir(oci_dir)))
+int export_tools(const char *const *tools, size_t n, const char *oci_dir,
+		 const char *oci_archive, const char *docker_archive,
+		 const char *tag, int force, int with_sbom,
+		 struct sign_key *key)
+{
+	struct tool_payload p[BUMBLE_ARCH_MAX] = {0};
+	struct export_image imgs[BUMBLE_ARCH_MAX] = {0};
+	struct export_attached att = {0};
+	struct export_layout l = {0};
+	struct tar t = {0};
+	size_t read = 0;
+	int rc = EXIT_OK;
+
+	if (n > BUMBLE_ARCH_MAX) {
+		err("at most %d tools, one per architecture", BUMBLE_ARCH_MAX);
 		return EXIT_USAGE;
-	rc = payload_read(tool, &p);
-	if (rc)
-		return rc;
-	rc = export_image_build(tool, &p, tag, &img);
+	}
+	if (docker_archive && n > 1) {
+		err("a docker-archive holds one platform: export each tool on "
+		    "its own, or use --oci / --oci-archive for one index");
+		return EXIT_USAGE;
+	}
+	/* every output checked before anything is written */
+	for (size_t i = 0; i < n; i++) {
+		const char *const inputs[] = {tools[i], NULL};
+
+		if ((oci_archive && check_output(oci_archive, inputs)) ||
+		    (docker_archive && check_output(docker_archive, inputs)))
+			return EXIT_USAGE;
+	}
+	if (oci_dir && check_layout_dir(oci_dir))
+		return EXIT_USAGE;
+	for (; read < n && !rc; read++) {
+		rc = payload_read(tools[read], &p[read]);
+		if (!rc)
+			rc = export_image_build(tools[read], &p[read], tag,
+						&imgs[read]);
+	}
 	if (!rc)
-		rc = attach_all(&img, &p, key, with_sbom, &sbom, &att);
+		rc = check_platforms(tools, imgs, n);
+	if (!rc && (oci_dir || oci_archive)) {
+		rc = layout_of(imgs, n, &l) ? EXIT_FAIL : EXIT_OK;
+		if (!rc)
+			rc = attach_all(imgs, p, n, &l, key, with_sbom, &att);
+		if (!rc)
+			layout_attach(&l, &att);
+	}
 	if (!rc && oci_dir)
-		rc = write_layout_dir(&img, &att, oci_dir, force);
+		rc = write_layout_dir(&l, oci_dir, force);
 	if (!rc && oci_archive) {
-		rc = layout_tar(&img, &att, &t)
+		rc = layout_tar(&l, imgs[0].epoch, &t)
 			 ? EXIT_FAIL
 			 : write_archive(oci_archive, &t);
 		tar_free(&t);
 	}
 	if (!rc && docker_archive) {
-		rc = export_docker_tar(&img, &t)
+		rc = export_docker_tar(&imgs[0], &t)
 			 ? EXIT_FAIL
 			 : write_archive(docker_archive, &t);
 		tar_free(&t);
 	}
-	if (!rc)
+	for (size_t i = 0; !rc && i < n; i++)
 		fprintf(stderr,
-			"bumble: exported %s as %s:%s (image %.19s...)\n", tool,
-			img.name, img.tag, img.manifest.digest);
+			"bumble: exported %s as %s:%s (image %.19s..., "
+			"linux/%s)\n",
+			tools[i], imgs[i].name, imgs[i].tag,
+			imgs[i].manifest.digest, imgs[i].architecture);
 	if (!rc && (key || with_sbom) && !oci_dir && !oci_archive)
 		warn("a docker-archive holds no signatures or SBOM: --sign-key "
 		     "and --sbom attach them to --oci and --oci-archive only");
 	attached_free(&att);
-	free(sbom);
-	export_image_free(&img);
-	payload_free(&p);
+	layout_free(&l);
+	for (size_t i = 0; i < read; i++) {
+		export_image_free(&imgs[i]);
+		payload_free(&p[i]);
+	}
 	return rc;
+}
+
+int export_tool(const char *tool, const char *oci_dir, const char *oci_archive,
+		const char *docker_archive, const char *tag, int force,
+		int with_sbom, struct sign_key *key)
+{
+	return export_tools(&tool, 1, oci_dir, oci_archive, docker_archive, tag,
+			    force, with_sbom, key);
 }
 
 int cmd_export(int argc, char **argv)
@@ -305,8 +426,8 @@ int cmd_export(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (optind + 1 != argc) {
-		err("give one tool to export; see 'bumble export --help'");
+	if (optind >= argc) {
+		err("give a tool to export; see 'bumble export --help'");
 		return EXIT_USAGE;
 	}
 	if (!dir && !oci_archive && !docker) {
@@ -322,8 +443,9 @@ int cmd_export(int argc, char **argv)
 		return EXIT_USAGE;
 	if (key_path && !(key = sign_key_private(key_path, &rc)))
 		return rc;
-	rc = export_tool(argv[optind], dir, oci_archive, docker, tag, force,
-			 with_sbom, key);
+	rc = export_tools((const char *const *)argv + optind,
+			  (size_t)(argc - optind), dir, oci_archive, docker,
+			  tag, force, with_sbom, key);
 	sign_key_free(key);
 	return rc;
 }

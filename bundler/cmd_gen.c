@@ -11,7 +11,7 @@ static const char usage[] =
     "Usage: bumble gen PROG.bpf.c|PROG.bpf.o [-o runner.c] [--name NAME]\n"
     "                  [--version VER] [--description TEXT] [-I DIR] [-D DEF]\n"
     "                  [--cflags FLAGS]\n"
-    "                     [--event MAP=STRUCT] [-v]\n\n"
+    "                     [--event MAP=STRUCT] [--arch ARCH] [-v]\n\n"
     "Writes the runner bumble generates from the program's BTF: event\n"
     "layouts, maps and programs as C tables, and the bytecode. Without -o\n"
     "it goes to standard output.\n";
@@ -26,9 +26,10 @@ int cmd_gen(int argc, char **argv)
 	FILE *mem;
 	int rc;
 
-	rc = input_opts_parse(
-	    argc, argv, "gen",
-	    TAKES_OUTPUT | TAKES_CFLAGS | TAKES_META | TAKES_EVENT, usage, &o);
+	rc = input_opts_parse(argc, argv, "gen",
+			      TAKES_OUTPUT | TAKES_CFLAGS | TAKES_META |
+				  TAKES_EVENT | TAKES_ARCH,
+			      usage, &o);
 	if (rc >= 0)
 		goto done;
 	if (o.output &&

@@ -9,9 +9,10 @@
 static const char usage[] =
     "Usage: bumble inspect PROG.bpf.c|PROG.bpf.o [-I DIR] [-D DEF]\n"
     "                      [--cflags FLAGS]\n"
-    "                     [--event MAP=STRUCT] [-v]\n\n"
+    "                     [--event MAP=STRUCT] [--arch ARCH] [-v]\n\n"
     "Lists programs with their sections, maps with their roles (print,\n"
-    "counter, gauge, hist) and the decoded layout of each event struct.\n";
+    "counter, gauge, hist) and the decoded layout of each event struct,\n"
+    "for --arch (default: this machine's).\n";
 
 int cmd_inspect(int argc, char **argv)
 {
@@ -20,8 +21,9 @@ int cmd_inspect(int argc, char **argv)
 	unsigned char *obj = NULL;
 	int rc;
 
-	rc = input_opts_parse(argc, argv, "inspect", TAKES_CFLAGS | TAKES_EVENT,
-			      usage, &o);
+	rc = input_opts_parse(argc, argv, "inspect",
+			      TAKES_CFLAGS | TAKES_EVENT | TAKES_ARCH, usage,
+			      &o);
 	if (rc >= 0) {
 		input_opts_free(&o);
 		return rc;

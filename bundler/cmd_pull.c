@@ -17,12 +17,12 @@ static const char usage[] =
     "holds, byte-identical to the one pushed. Every blob is checked\n"
     "against its digest and size, then the tool's payload, and for -o the\n"
     "tool's own --verify, before anything is written (TOOL atomically;\n"
-    "nothing on a failure). An image index is resolved to\n"
-    "this host's architecture, or --arch (amd64, arm64). A BumbleBee image\n"
-    "is bundled into a tool here. TLS options as for 'bumble push'.\n"
-    "--verify-key PUB refuses (exit 7) an image without a cosign signature\n"
-    "(tag sha256-HEX.sig) that the EC P-256 public key PUB verifies for\n"
-    "the image's digest, before anything is written.\n";
+    "nothing on a failure). An image index is resolved to this host's\n"
+    "architecture, or --arch (amd64 or x86_64, arm64 or aarch64). A\n"
+    "BumbleBee image is bundled into a tool here. TLS options as for\n"
+    "'bumble push'. --verify-key PUB refuses (exit 7) an image without a\n"
+    "cosign signature (tag sha256-HEX.sig) that the EC P-256 public key\n"
+    "PUB verifies for the image's digest, before anything is written.\n";
 
 enum {
 	OPT_ARCH = 400,

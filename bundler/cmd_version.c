@@ -1,6 +1,8 @@
-/* bumble version: the bumble and libbpf versions, and where the headers
- * and the runtime stub are found. */
+/* bumble version: the bumble and libbpf versions, where the headers
+ * and the runtime stub are found, and the arches it has a stub for. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include <bpf/libbpf.h>
 
@@ -14,7 +16,17 @@ int cmd_version(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	printf("bumble %s\nlibbpf %s\nlibdir %s\n", BUMBLE_VERSION,
+	const struct bumble_arch *a;
+
+	printf("bumble %s\nlibbpf %s\nlibdir %s\narches", BUMBLE_VERSION,
 	       libbpf_version_string(), libdir());
+	for (size_t i = 0; (a = arch_at(i)); i++) {
+		char *stub = arch_path(a, "stub/libbumble-stub.a");
+
+		if (stub && access(stub, R_OK) == 0)
+			printf(" %s", a->name);
+		free(stub);
+	}
+	putchar('\n');
 	return EXIT_OK;
 }

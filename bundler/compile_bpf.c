@@ -1,5 +1,6 @@
-/* Compiling BPF C with clang: the target, bumble's headers, the user's
- * flags, BumbleBee's map sections rewritten and --event types kept. */
+/* Compiling BPF C with clang: the target (and the arch it is for),
+ * that arch's bumble headers, the user's flags, BumbleBee's map sections
+ * rewritten and --event types kept. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,7 +76,7 @@ static int run_clang(const struct input_opts *o, const char *clang,
 		     const char *out, const char *event_header)
 {
 	char *srcdir = strdup(o->input), *slash, *maps[4] = {0};
-	char *dotted = NULL;
+	char *dotted = NULL, *target = NULL;
 	const char **argv;
 	size_t n = 0;
 	int status = -1;
@@ -88,8 +89,11 @@ static int run_clang(const struct input_opts *o, const char *clang,
 		*slash = '\0';
 	else
 		strcpy(srcdir, ".");
-	if (prefix_maps(srcdir, out, maps))
+	if (prefix_maps(srcdir, out, maps) ||
+	    asprintf(&target, "-D__TARGET_ARCH_%s", o->arch->target) < 0) {
+		target = NULL;
 		goto out;
+	}
 	/* prog.bpf.c as ./prog.bpf.c: named the same as from elsewhere */
 	if (!strchr(src, '/')) {
 		if (asprintf(&dotted, "./%s", src) < 0)
@@ -105,7 +109,7 @@ static int run_clang(const struct input_opts *o, const char *clang,
 	argv[n++] = "-gdwarf-5";
 	argv[n++] = "-gembed-source";
 	argv[n++] = "-O2";
-	argv[n++] = "-D__TARGET_ARCH_x86";
+	argv[n++] = target;
 	argv[n++] = "-D__BUMBLE__";
 	argv[n++] = "-I";
 	argv[n++] = srcdir;
@@ -131,6 +135,7 @@ out:
 	for (size_t i = 0; i < 4; i++)
 		free(maps[i]);
 	free(dotted);
+	free(target);
 	free(argv);
 	free(srcdir);
 	return status;
@@ -184,8 +189,7 @@ int compile_bpf(const struct input_opts *o, const char *out,
 	clang = require_program("BUMBLE_CLANG", clangs, "clang");
 	if (!clang)
 		return EXIT_MISSING;
-	if (asprintf(&incdir, "%s/include", libdir()) < 0)
-		incdir = NULL;
+	incdir = arch_path(o->arch, "include");
 	if (!incdir || access(incdir, R_OK) != 0) {
 		err("bumble's BPF headers are missing from %s; rebuild or "
 		    "reinstall bumble (make, make install)",

@@ -9,6 +9,7 @@
 
 struct export_image {
 	char *name, *tag;
+	char *architecture; /* OCI's, from the tool's artifact config */
 	struct oci_blob manifest, config, layer; /* runnable image */
 	unsigned char *layer_tar;		 /* uncompressed, for docker */
 	size_t layer_tar_size;

@@ -64,8 +64,10 @@ int export_image_build(const char *tool_path, const struct tool_payload *p,
 	info.programs_label = label(p, "io.ebpf.programs");
 	info.maps_label = label(p, "io.ebpf.maps");
 	info.model_label = label(p, "io.bumble.model");
+	/* the image runs where the tool does: the artifact's platform */
+	info.architecture = img->architecture = label(p, "architecture");
 	if (!info.created || !info.programs_label || !info.maps_label ||
-	    !info.model_label) {
+	    !info.model_label || !info.architecture) {
 		err("'%s': its embedded config lacks bumble's labels; bundle "
 		    "it again",
 		    tool_path);
@@ -162,4 +164,5 @@ void export_image_free(struct export_image *img)
 	free(img->layer_tar);
 	free(img->name);
 	free(img->tag);
+	free(img->architecture);
 }

@@ -19,6 +19,7 @@ enum {
 	OPT_BTF_DIR,
 	OPT_SIGN_KEY,
 	OPT_RELINK_KIT,
+	OPT_ARCH,
 };
 
 static const struct option long_options[] = {
@@ -33,6 +34,7 @@ static const struct option long_options[] = {
     {"btf-dir", required_argument, NULL, OPT_BTF_DIR},
     {"sign-key", required_argument, NULL, OPT_SIGN_KEY},
     {"relink-kit", required_argument, NULL, OPT_RELINK_KIT},
+    {"arch", required_argument, NULL, OPT_ARCH},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -96,6 +98,40 @@ static int add_event(struct input_opts *o, const char *arg)
 	o->events[o->event_count].map = strndup(arg, (size_t)(eq - arg));
 	o->events[o->event_count].type = strdup(type);
 	o->event_count++;
+	return 0;
+}
+
+/* --arch LIST; one arch unless the command takes several */
+static int parse_arches(struct input_opts *o, const char *arg, int takes)
+{
+	int n = arch_list_parse(arg, o->arches, BUMBLE_ARCH_MAX);
+
+	if (n < 0)
+		return -1;
+	if (n > 1 && !(takes & TAKES_ARCHES)) {
+		err("--arch: this command builds for one architecture, not "
+		    "'%s'",
+		    arg);
+		return -1;
+	}
+	o->arch_count = (size_t)n;
+	return 0;
+}
+
+/* No --arch: the host's, when bumble knows it. */
+static int default_arch(struct input_opts *o)
+{
+	if (!o->arch_count) {
+		o->arches[0] = arch_host();
+		if (!o->arches[0]) {
+			err("bumble does not build for this machine's "
+			    "architecture; give --arch (known: %s)",
+			    arch_names());
+			return -1;
+		}
+		o->arch_count = 1;
+	}
+	o->arch = o->arches[0];
 	return 0;
 }
 
@@ -176,6 +212,12 @@ int input_opts_parse(int argc, char **argv, const char *cmd, int takes,
 				return refuse(cmd, "--relink-kit");
 			o->relink_kit = optarg;
 			break;
+		case OPT_ARCH:
+			if (!(takes & (TAKES_ARCH | TAKES_ARCHES)))
+				return refuse(cmd, "--arch");
+			if (parse_arches(o, optarg, takes))
+				return EXIT_USAGE;
+			break;
 		case OPT_EVENT:
 			if (!(takes & TAKES_EVENT))
 				return refuse(cmd, "--event");
@@ -214,7 +256,8 @@ int input_opts_parse(int argc, char **argv, const char *cmd, int takes,
 		return EXIT_USAGE;
 	}
 	if ((o->name && check_tool_name(o->name, "--name")) ||
-	    (o->version && check_tool_version(o->version, "--version")))
+	    (o->version && check_tool_version(o->version, "--version")) ||
+	    default_arch(o))
 		return EXIT_USAGE;
 	return -1; /* parsed: go on */
 }

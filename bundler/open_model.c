@@ -35,6 +35,8 @@ struct gen_model *open_model(struct input_opts *o, unsigned char **obj, int *rc)
 	gopts.name = o->name ? o->name : name;
 	gopts.version = o->version;
 	gopts.description = o->description;
+	gopts.arch = o->arch->name;
+	gopts.oci_arch = o->arch->oci;
 	gopts.events = o->events;
 	gopts.event_count = o->event_count;
 	gopts.roles = hints.hints;

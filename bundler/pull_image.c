@@ -17,16 +17,19 @@
 #include "pull.h"
 #include "sha256.h"
 
-/* This host's architecture, as OCI names it. */
-static const char *host_arch(void)
+/* The platform to pull, as OCI names it: --arch (bumble's, Debian's or
+ * OCI's name of an arch in toolchain/arches; any other as given), or this
+ * host's. */
+static const char *oci_arch(const char *arch)
 {
 	static struct utsname u;
+	const struct bumble_arch *a = arch ? arch_find(arch) : arch_host();
 
-	if (uname(&u))
-		return "amd64";
-	if (!strcmp(u.machine, "aarch64"))
-		return "arm64";
-	return strcmp(u.machine, "x86_64") ? u.machine : "amd64";
+	if (a)
+		return a->oci;
+	if (arch)
+		return arch;
+	return uname(&u) ? "amd64" : u.machine;
 }
 
 /* The manifest of this host's platform in an index. */
@@ -143,12 +146,12 @@ static int get_manifest(struct registry *r, const struct reg_ref *ref,
 		json_decref(index);
 		return EXIT_OK;
 	}
-	d = pick_platform(index, arch ? arch : host_arch());
+	d = pick_platform(index, oci_arch(arch));
 	copy = d ? strdup(d) : NULL;
 	json_decref(index);
 	if (!copy) {
 		err("%s/%s has no image for linux/%s", ref->host, ref->repo,
-		    arch ? arch : host_arch());
+		    oci_arch(arch));
 		return EXIT_INPUT;
 	}
 	free(img->manifest.data);

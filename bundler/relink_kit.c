@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "arch.h"
 #include "bundler.h"
 
 static const char *const kit_archives[] = {"libbumble-runtime.a", "libbpf.a",
@@ -117,10 +118,11 @@ int relink_kit_check(const char *dir)
 	return 0;
 }
 
-int relink_kit_make(const char *dir, const char *cc, const char *inc,
-		    const char *runner, const char *bundle_src,
-		    const struct gen_model *m, const struct gen_artifact *a,
-		    const char *linked, int verbose)
+int relink_kit_make(const char *dir, const struct bumble_arch *arch,
+		    const char *cc, const char *inc, const char *runner,
+		    const char *bundle_src, const struct gen_model *m,
+		    const struct gen_artifact *a, const char *linked,
+		    int verbose)
 {
 	unsigned char *payload = NULL;
 	char *obj = NULL, *script = NULL, *text = NULL, *from = NULL;
@@ -134,9 +136,16 @@ int relink_kit_make(const char *dir, const char *cc, const char *inc,
 	    asprintf(&script, "%s/relink.sh", dir) < 0)
 		goto out;
 	{
-		char *argv[] = {(char *)cc, "-Os",	    (char *)inc,
-				"-c",	    "-o",	    obj,
-				"-include", (char *)runner, (char *)bundle_src,
+		char *argv[] = {(char *)cc,
+				"-Os",
+				"-I",
+				(char *)inc,
+				"-c",
+				"-o",
+				obj,
+				"-include",
+				(char *)runner,
+				(char *)bundle_src,
 				NULL};
 
 		if (run_command(argv, verbose) != 0) {
@@ -151,10 +160,12 @@ int relink_kit_make(const char *dir, const char *cc, const char *inc,
 		rc = copy_into(dir, "bundle.c", bundle_src);
 	for (size_t i = 0;
 	     !rc && i < sizeof(kit_archives) / sizeof(*kit_archives); i++) {
+		char rel[64];
+
 		free(from);
-		if (asprintf(&from, "%s/stub/kit/%s", libdir(),
-			     kit_archives[i]) < 0) {
-			from = NULL;
+		snprintf(rel, sizeof(rel), "stub/kit/%s", kit_archives[i]);
+		from = arch_path(arch, rel);
+		if (!from) {
 			rc = EXIT_FAIL;
 			break;
 		}

@@ -11,7 +11,12 @@
  * socket opened before it and closed since shows as -1 in its state.
  * On /metrics: tcpconns_tcp_states{state="ESTABLISHED"}. Needs Linux
  * 4.16+ with BTF. */
+/* arm64's vmlinux.h has a CLOSE of its own (enum fsl_mc_cmd_index):
+ * renamed there, so that the enum below names the TCP states as the
+ * kernel's tracepoint prints them, on every arch */
+#define CLOSE fsl_mc_CLOSE
 #include <vmlinux.h>
+#undef CLOSE
 #include <bpf/bpf_helpers.h>
 #include <bumble.h>
 

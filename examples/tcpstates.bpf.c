@@ -10,7 +10,12 @@
  * Addresses are IPv6; IPv4 ones appear mapped (::ffff:10.0.0.1). IN_OLD
  * is how long the socket was in OLDSTATE (0 for a socket first seen).
  * Needs Linux 5.8+ (ringbuf) with BTF. */
+/* arm64's vmlinux.h has a CLOSE of its own (enum fsl_mc_cmd_index):
+ * renamed there, so that the enum below names the TCP states as the
+ * kernel's tracepoint prints them, on every arch */
+#define CLOSE fsl_mc_CLOSE
 #include <vmlinux.h>
+#undef CLOSE
 #include <bpf/bpf_helpers.h>
 #include <bumble.h>
 

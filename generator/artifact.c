@@ -21,6 +21,7 @@ static int info_from_model(const struct gen_model *m, const char *source,
 	info->description = m->description;
 	info->source = source;
 	info->created = created;
+	info->architecture = m->oci_arch;
 	info->programs_label = oci_programs_label(m);
 	info->maps_label = oci_maps_label(m);
 	info->model_label = oci_model_label(m);

@@ -366,8 +366,10 @@ int gen_emit_runner(FILE *out, const struct gen_model *m)
 
 void gen_describe(FILE *out, const struct gen_model *m)
 {
-	fprintf(out, "%s %s: %zu bytes of BPF bytecode\n\nprograms:\n", m->name,
-		m->version, m->bytecode_size);
+	fprintf(out,
+		"%s %s: %zu bytes of BPF bytecode\narch: %s (OCI %s)\n\n"
+		"programs:\n",
+		m->name, m->version, m->bytecode_size, m->arch, m->oci_arch);
 	for (unsigned int i = 0; i < m->program_count; i++)
 		fprintf(out, "  %-28s %s\n", m->programs[i].name,
 			m->programs[i].section);

@@ -198,7 +198,11 @@ struct gen_model *gen_model_open(const unsigned char *obj, size_t size,
 	m->name = strdup_or_empty(opts->name);
 	m->version = strdup_or_empty(opts->version ? opts->version : "0.0.0");
 	m->description = strdup_or_empty(opts->description);
-	if (!m->name || !m->version || !m->description)
+	m->arch = strdup_or_empty(opts->arch ? opts->arch : "x86_64");
+	m->oci_arch =
+	    strdup_or_empty(opts->oci_arch ? opts->oci_arch : "amd64");
+	if (!m->name || !m->version || !m->description || !m->arch ||
+	    !m->oci_arch)
 		goto err;
 	m->bytecode = obj;
 	m->bytecode_size = size;
@@ -267,5 +271,7 @@ void gen_model_free(struct gen_model *m)
 	free(m->name);
 	free(m->version);
 	free(m->description);
+	free(m->arch);
+	free(m->oci_arch);
 	free(m);
 }

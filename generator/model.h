@@ -72,6 +72,8 @@ struct gen_model {
 	char *name;
 	char *version;
 	char *description;
+	char *arch;	/* what the object was built for: aarch64 */
+	char *oci_arch; /* the same as OCI names it: arm64 */
 	const unsigned char *bytecode; /* borrowed from the caller */
 	size_t bytecode_size;
 	char bytecode_digest[72]; /* sha256:... */
@@ -110,6 +112,8 @@ struct gen_opts {
 	const char *name;
 	const char *version;
 	const char *description;
+	const char *arch;     /* default x86_64 */
+	const char *oci_arch; /* default amd64 */
 	const struct gen_role_hint *roles;
 	size_t role_count;
 	const struct gen_param_help *helps;

@@ -194,7 +194,7 @@ char *oci_image_config(const struct oci_info *info, const char *diff_id,
 	jw_init(&j);
 	jw_object(&j);
 	jw_kv_string(&j, "created", info->created);
-	jw_kv_string(&j, "architecture", "amd64");
+	jw_kv_string(&j, "architecture", info->architecture);
 	jw_kv_string(&j, "os", "linux");
 	jw_key(&j, "config");
 	jw_object(&j);
@@ -232,13 +232,51 @@ char *oci_image_config(const struct oci_info *info, const char *diff_id,
 	return jw_finish(&j, len);
 }
 
-static void put_desc(struct json_writer *j, const struct oci_desc *d)
+/* A descriptor's members, in the object the caller opened. */
+static void put_desc_members(struct json_writer *j, const struct oci_desc *d)
 {
-	jw_object(j);
 	jw_kv_string(j, "mediaType", d->media_type);
 	jw_kv_string(j, "digest", d->digest);
 	jw_kv_int(j, "size", (long long)d->size);
+}
+
+static void put_desc(struct json_writer *j, const struct oci_desc *d)
+{
+	jw_object(j);
+	put_desc_members(j, d);
 	jw_end(j, '}');
+}
+
+/* The head of a manifest or an index: schemaVersion 2, its media type. */
+static void begin_schema2(struct json_writer *j, const char *media_type)
+{
+	jw_init(j);
+	jw_object(j);
+	jw_kv_int(j, "schemaVersion", 2);
+	jw_kv_string(j, "mediaType", media_type);
+}
+
+char *oci_index(const struct oci_platform_desc *manifests, unsigned int count,
+		size_t *len)
+{
+	struct json_writer j;
+
+	begin_schema2(&j, OCI_INDEX_TYPE);
+	jw_key(&j, "manifests");
+	jw_array(&j);
+	for (unsigned int i = 0; i < count; i++) {
+		jw_object(&j);
+		put_desc_members(&j, &manifests[i].desc);
+		jw_key(&j, "platform");
+		jw_object(&j);
+		jw_kv_string(&j, "architecture", manifests[i].architecture);
+		jw_kv_string(&j, "os", "linux");
+		jw_end(&j, '}');
+		jw_end(&j, '}');
+	}
+	jw_end(&j, ']');
+	jw_end(&j, '}');
+	return jw_finish(&j, len);
 }
 
 char *oci_manifest(const struct oci_info *info, const struct oci_desc *config,
@@ -247,10 +285,7 @@ char *oci_manifest(const struct oci_info *info, const struct oci_desc *config,
 {
 	struct json_writer j;
 
-	jw_init(&j);
-	jw_object(&j);
-	jw_kv_int(&j, "schemaVersion", 2);
-	jw_kv_string(&j, "mediaType", OCI_MANIFEST_TYPE);
+	begin_schema2(&j, OCI_MANIFEST_TYPE);
 	jw_key(&j, "config");
 	put_desc(&j, config);
 	jw_key(&j, "layers");

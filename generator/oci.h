@@ -9,6 +9,7 @@
 #include "model.h"
 
 #define OCI_MANIFEST_TYPE "application/vnd.oci.image.manifest.v1+json"
+#define OCI_INDEX_TYPE	  "application/vnd.oci.image.index.v1+json"
 #define OCI_CONFIG_TYPE	  "application/vnd.oci.image.config.v1+json"
 #define OCI_LAYER_TAR	  "application/vnd.oci.image.layer.v1.tar"
 #define OCI_LAYER_TGZ	  "application/vnd.oci.image.layer.v1.tar+gzip"
@@ -25,7 +26,8 @@ struct oci_info {
 	const char *version;
 	const char *description;
 	const char *source;
-	const char *created; /* RFC 3339 */
+	const char *created;	  /* RFC 3339 */
+	const char *architecture; /* OCI's: amd64, arm64 */
 	/* JSON text of bpfman's labels and bumble's model */
 	const char *programs_label;
 	const char *maps_label;
@@ -37,8 +39,8 @@ char *oci_programs_label(const struct gen_model *m);
 char *oci_maps_label(const struct gen_model *m);
 char *oci_model_label(const struct gen_model *m);
 
-/* An image config: os linux, amd64, one layer (diff_id), the labels of
- * info, and an Entrypoint when entrypoint is not NULL. */
+/* An image config: os linux, info's architecture, one layer (diff_id), the
+ * labels of info, and an Entrypoint when entrypoint is not NULL. */
 char *oci_image_config(const struct oci_info *info, const char *diff_id,
 		       const char *entrypoint, const char *created_by,
 		       size_t *len);
@@ -47,6 +49,16 @@ char *oci_image_config(const struct oci_info *info, const char *diff_id,
 char *oci_manifest(const struct oci_info *info, const struct oci_desc *config,
 		   const struct oci_desc *layers, unsigned int layer_count,
 		   size_t *len);
+
+/* A manifest of an image index, and the platform it is for. */
+struct oci_platform_desc {
+	struct oci_desc desc;
+	const char *architecture; /* OCI's: amd64, arm64; os is linux */
+};
+
+/* An image index: one manifest per platform, in the order given. */
+char *oci_index(const struct oci_platform_desc *manifests, unsigned int count,
+		size_t *len);
 
 /* "1970-01-01T00:00:00Z" from SOURCE_DATE_EPOCH, or epoch 0 when unset:
  * bundles are reproducible by default. */

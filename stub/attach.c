@@ -251,6 +251,17 @@ static int attach_one(struct bpf_program *prog, const struct run_opts *opts,
 	return add_link(lt, link);
 }
 
+/* The kernel's own ENOTSUPP (524), which libc has no text for: what an
+ * arm64 kernel before 6.4 answers to fentry/fexit on a kernel function. */
+#define KERNEL_ENOTSUPP 524
+
+static const char *attach_strerror(int err)
+{
+	if (err == KERNEL_ENOTSUPP)
+		return "not supported by this kernel (ENOTSUPP)";
+	return strerror(err);
+}
+
 static const char *attach_hint(const char *section, int err,
 			       enum kprobe_blame blame)
 {
@@ -270,8 +281,28 @@ static const char *attach_hint(const char *section, int err,
 	return "";
 }
 
+/* The system call a syscalls tracepoint section names ("open" of
+ * tracepoint/syscalls/sys_enter_open), when this arch has none of that
+ * name (aarch64 has no open, only openat): NULL otherwise. */
+static const char *missing_syscall(const char *section)
+{
+	static const char *const prefixes[] = {
+	    "tracepoint/syscalls/sys_enter_", "tracepoint/syscalls/sys_exit_",
+	    "tp/syscalls/sys_enter_", "tp/syscalls/sys_exit_"};
+
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		size_t n = strlen(prefixes[i]);
+
+		if (!strncmp(section, prefixes[i], n))
+			return syscall_known(section + n) ? NULL : section + n;
+	}
+	return NULL;
+}
+
 int attach_all(const struct run_opts *opts, struct loaded_tool *lt)
 {
+	unsigned int skipped = 0;
+
 	struct bpf_program *prog;
 
 	bpf_object__for_each_program(prog, lt->obj)
@@ -286,6 +317,17 @@ int attach_all(const struct run_opts *opts, struct loaded_tool *lt)
 		err = -attach_one(prog, opts, lt);
 		if (!err) {
 			lt->attached++;
+			continue;
+		}
+		if (err == ENOENT && missing_syscall(section)) {
+			diag_info(
+			    "skipped program '%s': no '%s' system call on "
+			    "%s, so no tracepoint '%s'",
+			    bpf_program__name(prog), missing_syscall(section),
+			    bumble_bundle.arch ? bumble_bundle.arch
+					       : "this architecture",
+			    section);
+			skipped++;
 			continue;
 		}
 		if (err == EOPNOTSUPP || err == ESRCH) {
@@ -307,10 +349,15 @@ int attach_all(const struct run_opts *opts, struct loaded_tool *lt)
 			diag_err("program '%s' (section '%s') failed to "
 				 "attach: %s%s",
 				 bpf_program__name(prog), section,
-				 strerror(err),
+				 attach_strerror(err),
 				 attach_hint(section, err, blame));
 			libbpf_log_dump(bpf_program__name(prog), 5);
 		}
+		return BUMBLE_EXIT_ATTACH;
+	}
+	if (skipped && !lt->attached) {
+		diag_err("no program attached: every one is for a system call "
+			 "this architecture lacks");
 		return BUMBLE_EXIT_ATTACH;
 	}
 	return 0;

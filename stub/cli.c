@@ -51,6 +51,8 @@ static void print_version(const struct bumble_tool *t)
 
 	printf("%s %s (bundled by bumble %s)\n", t->name, t->version,
 	       t->bumble_version);
+	if (bumble_bundle.arch)
+		printf("arch %s\n", bumble_bundle.arch);
 	if (!embedded_load(t, &e))
 		printf("manifest %s\n", e.view.manifest_digest);
 	embedded_free(&e);

@@ -1,6 +1,7 @@
-/* Names for numbers: x86_64 system calls and errnos (tables generated from
- * the UAPI headers at build time) and signals. */
+/* Names for numbers: the system calls and errnos of the arch the stub is
+ * built for (tables generated from its UAPI headers) and signals. */
 #include <stddef.h>
+#include <string.h>
 
 #include "names.h"
 #include "stub.h"
@@ -11,6 +12,15 @@ const char *syscall_name(long long nr)
 	    nr >= (long long)(sizeof(syscall_names) / sizeof(syscall_names[0])))
 		return NULL;
 	return syscall_names[nr];
+}
+
+int syscall_known(const char *name)
+{
+	for (size_t i = 0; i < sizeof(syscall_names) / sizeof(syscall_names[0]);
+	     i++)
+		if (syscall_names[i] && !strcmp(syscall_names[i], name))
+			return 1;
+	return 0;
 }
 
 const char *errno_name(long long e)

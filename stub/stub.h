@@ -57,8 +57,10 @@ void format_json_fields(struct outbuf *o, const struct bumble_event_type *t,
 void format_field(struct outbuf *o, const struct bumble_field *f,
 		  const void *data, size_t size);
 
-/* Names of x86_64 system calls, errnos and signals, or NULL. */
+/* Names of the tool's arch's system calls, errnos and signals, or NULL. */
 const char *syscall_name(long long nr);
+/* Does the tool's arch have a system call of that name? */
+int syscall_known(const char *name);
 const char *errno_name(long long e);
 const char *signal_name(long long sig);
 

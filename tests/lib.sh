@@ -29,6 +29,10 @@ prereq OCI_IMAGE_TOOL "oci-image-tool is not installed (toolchain/deps.sh instal
 	command -v oci-image-tool
 prereq PODMAN "podman is not installed (toolchain/deps.sh installs it)" \
 	command -v podman
+prereq AARCH64 "no aarch64 stub or cross compiler (make ARCHES=x86_64 left it out; toolchain/deps.sh installs gcc-aarch64-linux-gnu and musl-dev:arm64)" \
+	sh -c "test -f '$ROOT/build/lib/bumble/aarch64/stub/libbumble-stub.a' && command -v aarch64-linux-musl-gcc"
+prereq QEMU_AARCH64 "qemu-aarch64-static is not installed (toolchain/deps.sh installs qemu-user-static)" \
+	command -v qemu-aarch64-static
 prereq BASH_TTY "needs /bin/bash and script(1) from bsdutils" \
 	sh -c 'command -v script && test -x /bin/bash'
 PYTHON_USDT_BIN=/usr/bin/python3.11

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Builds static zlib, libelf (elfutils) and libbpf with musl-gcc into SYSROOT/{include,lib},
 # SYSROOT/bin/btf2c (static, links all three) and optionally a host (glibc) static libbpf
-# into HOSTPREFIX/{include,lib}.
+# into HOSTPREFIX/{include,lib}. BUMBLE_ARCH (a row of toolchain/arches, default
+# x86_64) builds them for another architecture with its musl cross compiler; btf2c
+# and the host libbpf run on the build host, so they come with x86_64 only.
 set -euo pipefail
 
 usage() {
 	cat >&2 <<-EOF
 	usage: $0 SRCDIR SYSROOT [HOSTPREFIX]
-	  environment: BUMBLE_OBJDIR (default SYSROOT/../obj), BUMBLE_JOBS, MUSL_CC, HOST_CC,
+	  environment: BUMBLE_ARCH (default x86_64), BUMBLE_OBJDIR (default SYSROOT/../obj),
+	  BUMBLE_JOBS, MUSL_CC (default: the arch's, toolchain/arches), HOST_CC,
 	  BUMBLE_TARGET_CFLAGS (default: $DEFAULT_TARGET_CFLAGS), BUMBLE_HOST_CFLAGS
 	EOF
 	exit 2
@@ -30,13 +33,15 @@ if [ $# -eq 3 ]; then
 fi
 OBJ=${BUMBLE_OBJDIR:-$(dirname "$SYSROOT")/obj}
 JOBS=${BUMBLE_JOBS:-$(nproc)}
-MUSL_CC=${MUSL_CC:-musl-gcc}
+TOOLCHAIN=$(cd "$(dirname "$0")" && pwd)
+. "$TOOLCHAIN/arch.sh"
+arch_row "${BUMBLE_ARCH:-x86_64}" || die "BUMBLE_ARCH: see toolchain/arches"
+MUSL_CC=${MUSL_CC:-$ARCH_CC}
 HOST_CC=${HOST_CC:-gcc}
 TARGET_CFLAGS=${BUMBLE_TARGET_CFLAGS:-$DEFAULT_TARGET_CFLAGS}
 HOST_CFLAGS=${BUMBLE_HOST_CFLAGS:--O2}
 read -ra TARGET_CFLAGS_ARGS <<<"$TARGET_CFLAGS"
 STAMPS=$SYSROOT/.stamps
-TOOLCHAIN=$(cd "$(dirname "$0")" && pwd)
 
 while IFS='=' read -r key val; do
 	case $key in
@@ -82,7 +87,7 @@ build_uapi() {
 	local inc=$SYSROOT/include
 	rm -rf "$inc/linux" "$inc/asm-generic" "$inc/asm"
 	cp -RL /usr/include/linux /usr/include/asm-generic "$inc/"
-	cp -RL /usr/include/x86_64-linux-gnu/asm "$inc/asm"
+	cp -RL "/usr/include/$ARCH_TRIPLET/asm" "$inc/asm"
 }
 
 build_zlib() {
@@ -117,7 +122,7 @@ build_libelf() {
 	#define HAVE_DECL_REALLOCARRAY 1
 	#define HAVE_MREMAP 1
 	#define HAVE_VISIBILITY 1
-	#define HAVE_GCC_STRUCT 1
+	$([ "$ARCH_TARGET" = x86 ] && echo '#define HAVE_GCC_STRUCT 1')
 	#define HAVE_FALLTHROUGH 1
 	#define USE_ZLIB 1
 	#include <eu-config.h>
@@ -177,12 +182,16 @@ build_host_libbpf() {
 
 need make make
 need ar binutils
-need "$MUSL_CC" musl-tools
+if [ "$ARCH_NAME" = x86_64 ]; then
+	need "$MUSL_CC" musl-tools
+else
+	need "$MUSL_CC" "gcc-$ARCH_TRIPLET musl-dev:$ARCH_DEBIAN (toolchain/deps.sh does; or leave $ARCH_NAME out: make ARCHES=x86_64)"
+fi
 need_file /usr/include/linux/bpf.h linux-libc-dev
-for d in linux asm-generic x86_64-linux-gnu/asm; do need_file "/usr/include/$d" linux-libc-dev; done
+for d in linux asm-generic "$ARCH_TRIPLET/asm"; do need_file "/usr/include/$d" "linux-libc-dev:$ARCH_DEBIAN"; done
 
-uapi_version=$(dpkg-query -W -f='${Version}' linux-libc-dev 2>/dev/null || sha256sum /usr/include/linux/version.h)
-musl_version=$("$MUSL_CC" -dumpversion)-$(dpkg-query -W -f='${Version}' musl-dev 2>/dev/null || true)
+uapi_version=$(dpkg-query -W -f='${Version}' "linux-libc-dev:$ARCH_DEBIAN" 2>/dev/null || sha256sum /usr/include/linux/version.h)
+musl_version=$("$MUSL_CC" -dumpversion)-$(dpkg-query -W -f='${Version}' "musl-dev:$ARCH_DEBIAN" 2>/dev/null || true)
 
 step uapi "$uapi_version"
 uapi_key=$KEY
@@ -192,9 +201,9 @@ step libelf "$ELFUTILS_SRC $ELFUTILS_VERSION $MUSL_CC $musl_version $TARGET_CFLA
 libelf_key=$KEY
 step libbpf "$LIBBPF_SRC $LIBBPF_VERSION $MUSL_CC $musl_version $TARGET_CFLAGS $uapi_key $zlib_key $libelf_key"
 libbpf_key=$KEY
-step btf2c "$(sha256sum "$TOOLCHAIN/btf2c.c") $libbpf_key"
+[ "$ARCH_NAME" != x86_64 ] || step btf2c "$(sha256sum "$TOOLCHAIN/btf2c.c") $libbpf_key"
 
-if [ -n "$HOSTPREFIX" ]; then
+if [ -n "$HOSTPREFIX" ] && [ "$ARCH_NAME" = x86_64 ]; then
 	need "$HOST_CC" gcc
 	need_file /usr/include/libelf.h libelf-dev
 	need_file /usr/include/gelf.h libelf-dev

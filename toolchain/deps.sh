@@ -41,6 +41,12 @@ PACKAGES=(
 	busybox-static  # tests: the userland of the kernel-matrix guests
 	cpio            # tests: packing their initramfs
 	zstd            # tests: unpacking zstd-compressed kernels to take their BTF
+	# aarch64 tools (bumble bundle --arch aarch64; dpkg arch arm64, added below)
+	gcc-aarch64-linux-gnu # the cross compiler, and binutils
+	musl-dev:arm64  # musl for aarch64, with aarch64-linux-musl-gcc
+	linux-libc-dev:arm64 # arm64's asm/ UAPI headers
+	qemu-user-static # tests: aarch64 tools run by qemu-aarch64-static
+	qemu-system-arm # tests: the kernel matrix boots Debian's arm64 kernels
 )
 
 missing=()
@@ -79,6 +85,11 @@ if [ "$(id -u)" != 0 ]; then
 		exit 1
 	}
 	SUDO=sudo
+fi
+# the :arm64 packages need dpkg to know that architecture
+if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+	echo "deps.sh: dpkg --add-architecture arm64"
+	$SUDO dpkg --add-architecture arm64
 fi
 echo "deps.sh: installing ${missing[*]}"
 $SUDO apt-get update -q

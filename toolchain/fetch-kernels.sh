@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fetches Debian's own x86_64 kernels for the qemu kernel matrix (make
+# Fetches Debian's own kernels for the qemu kernel matrix (make
 # test-kernels) into OUTDIR/SERIES/vmlinuz (+ config, version), through
 # a private apt configuration under OUTDIR/apt: the system's sources and
 # state stay untouched, and `apt-get download` checks every .deb against
@@ -7,12 +7,19 @@
 #
 #   toolchain/fetch-kernels.sh OUTDIR [SERIES...]     # default: 5.10 6.1 6.12
 #
-#   5.10  bullseye's linux-image-5.10.0-N-amd64-unsigned
-#   6.1   bookworm's linux-image-6.1.0-N-amd64-unsigned
-#   6.12  bookworm's linux-image-6.12.N+deb12-amd64-unsigned (from
+# For an arch other than the host's, OUTDIR/busybox too: that arch's
+# busybox-static, the userland of its guests.
+#
+#   5.10  bullseye's linux-image-5.10.0-N-FLAVOUR-unsigned
+#   6.1   bookworm's linux-image-6.1.0-N-FLAVOUR-unsigned
+#   6.12  bookworm's linux-image-6.12.N+deb12-FLAVOUR-unsigned (from
 #         bookworm-backports or bookworm-security)
 #
-# The newest package of each series is taken, security updates included. A series already in OUTDIR
+# FLAVOUR is BUMBLE_ARCH's (toolchain/arches: amd64 for x86_64, the
+# default; arm64 for aarch64, whose kernel is a gzip'd raw Image).
+# The newest package of each series is taken, security updates included;
+# when the mirror lacks its .deb (it happened to bullseye-security's
+# arm64 5.10), the newest older one that downloads. A series already in OUTDIR
 # is not fetched again (BUMBLE_KERNELS_REFRESH=1 looks for newer ones).
 # A series that cannot be fetched gets OUTDIR/SERIES.error with the
 # reason, and the exit code is 1; the others are still fetched.
@@ -38,22 +45,25 @@ MIRROR=${BUMBLE_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 SECURITY=${BUMBLE_DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
 KEYRINGS=/usr/share/keyrings
 APTDIR=$OUT/apt
+. "$(dirname "$0")/arch.sh"
+arch_row "${BUMBLE_ARCH:-x86_64}" || die "BUMBLE_ARCH: see toolchain/arches"
+FLAVOUR=$ARCH_KFLAVOUR
 
 # SERIES -> where it comes from, for messages
 describe() {
 	case $1 in
-	5.10) echo "bullseye's linux-image-5.10.0-N-amd64-unsigned" ;;
-	6.1) echo "bookworm's linux-image-6.1.0-N-amd64-unsigned" ;;
-	6.12) echo "bookworm(-backports)' linux-image-6.12.N+deb12-amd64-unsigned" ;;
+	5.10) echo "bullseye's linux-image-5.10.0-N-$FLAVOUR-unsigned" ;;
+	6.1) echo "bookworm's linux-image-6.1.0-N-$FLAVOUR-unsigned" ;;
+	6.12) echo "bookworm(-backports)' linux-image-6.12.N+deb12-$FLAVOUR-unsigned" ;;
 	esac
 }
 
 # SERIES -> the regex of its package names
 pattern() {
 	case $1 in
-	5.10) echo '^linux-image-5\.10\.0-[0-9]+-amd64-unsigned$' ;;
-	6.1) echo '^linux-image-6\.1\.0-[0-9]+-amd64-unsigned$' ;;
-	6.12) echo '^linux-image-6\.12\.[0-9]+\+deb12-amd64-unsigned$' ;;
+	5.10) echo "^linux-image-5\\.10\\.0-[0-9]+-$FLAVOUR-unsigned\$" ;;
+	6.1) echo "^linux-image-6\\.1\\.0-[0-9]+-$FLAVOUR-unsigned\$" ;;
+	6.12) echo "^linux-image-6\\.12\\.[0-9]+\\+deb12-$FLAVOUR-unsigned\$" ;;
 	*) return 1 ;;
 	esac
 }
@@ -70,7 +80,12 @@ for s in "${SERIES[@]}"; do
 		todo+=("$s")
 	fi
 done
-if [ ${#todo[@]} -eq 0 ]; then
+# a guest of another arch than the host's needs that arch's busybox too
+BUSYBOX=
+if [ "$ARCH_NAME" != "$(uname -m)" ] && [ ! -x "$OUT/busybox" ]; then
+	BUSYBOX=1
+fi
+if [ ${#todo[@]} -eq 0 ] && [ -z "$BUSYBOX" ]; then
 	exit 0
 fi
 
@@ -93,11 +108,11 @@ keys() {
 	echo "$out"
 }
 cat >"$APTDIR/sources.list" <<EOF
-deb [arch=amd64 signed-by=$(keys bookworm-stable bookworm-automatic)] $MIRROR bookworm main
-deb [arch=amd64 signed-by=$(keys bookworm-stable bookworm-automatic)] $MIRROR bookworm-backports main
-deb [arch=amd64 signed-by=$(keys bookworm-security-automatic)] $SECURITY bookworm-security main
-deb [arch=amd64 signed-by=$(keys bullseye-stable bullseye-automatic)] $MIRROR bullseye main
-deb [arch=amd64 signed-by=$(keys bullseye-security-automatic)] $SECURITY bullseye-security main
+deb [arch=$ARCH_DEBIAN signed-by=$(keys bookworm-stable bookworm-automatic)] $MIRROR bookworm main
+deb [arch=$ARCH_DEBIAN signed-by=$(keys bookworm-stable bookworm-automatic)] $MIRROR bookworm-backports main
+deb [arch=$ARCH_DEBIAN signed-by=$(keys bookworm-security-automatic)] $SECURITY bookworm-security main
+deb [arch=$ARCH_DEBIAN signed-by=$(keys bullseye-stable bullseye-automatic)] $MIRROR bullseye main
+deb [arch=$ARCH_DEBIAN signed-by=$(keys bullseye-security-automatic)] $SECURITY bullseye-security main
 EOF
 
 APT_OPTS=(
@@ -107,7 +122,7 @@ APT_OPTS=(
 	-o Dir::Etc::PreferencesParts="$APTDIR/parts.d"
 	-o Dir::State::Lists="$APTDIR/lists"
 	-o Dir::Cache="$APTDIR/cache"
-	-o APT::Architectures=amd64
+	-o APT::Architectures=$ARCH_DEBIAN
 	-o Acquire::Languages=none
 	-o Acquire::http::Timeout=30
 	-o APT::Sandbox::User=root)
@@ -130,11 +145,23 @@ fail() {
 	failed=1
 }
 
+# download SERIES PKG DIR: apt-get download of PKG's candidate into DIR
+download() {
+	rm -rf "$3"
+	mkdir -p "$3"
+	note "kernel $1: downloading $2 $(candidate "$2")"
+	(cd "$3" && apt-get "${APT_OPTS[@]}" download "$2") >"$3.log" 2>&1
+}
+candidate() {
+	apt-cache "${APT_OPTS[@]}" policy "$1" 2>/dev/null | sed -n 's/^ *Candidate: *//p'
+}
+
 for s in "${todo[@]}"; do
 	rm -f "$OUT/$s.error"
-	pkg=$(apt-cache "${APT_OPTS[@]}" pkgnames linux-image- 2>/dev/null |
-		grep -E "$(pattern "$s")" | sort -V | tail -n 1) || true
-	if [ -z "$pkg" ]; then
+	# newest first: the next when the mirror lacks a .deb
+	mapfile -t pkgs < <(apt-cache "${APT_OPTS[@]}" pkgnames linux-image- 2>/dev/null |
+		grep -E "$(pattern "$s")" | sort -rV | head -n 12)
+	if [ ${#pkgs[@]} -eq 0 ]; then
 		if [ -n "$problems" ]; then
 			fail "$s" "no $(describe "$s") in the apt indexes: the Debian archive was not reachable ($(printf '%s\n' "$problems" | head -n 1 | sed 's/^W: //; s/  */ /g'); log: $APTDIR/update.log)"
 		else
@@ -142,19 +169,31 @@ for s in "${todo[@]}"; do
 		fi
 		continue
 	fi
-	ver=$(apt-cache "${APT_OPTS[@]}" policy "$pkg" 2>/dev/null |
-		sed -n 's/^ *Candidate: *//p')
+	pkg=${pkgs[0]}
+	ver=$(candidate "$pkg")
 	if have "$s" && [ "$(cat "$OUT/$s/version")" = "$pkg $ver" ]; then
 		note "kernel $s: $pkg $ver (up to date)"
 		continue
 	fi
 	dl=$APTDIR/download/$s
-	rm -rf "$dl"
-	mkdir -p "$dl"
-	note "kernel $s: downloading $pkg $ver"
-	if ! (cd "$dl" && apt-get "${APT_OPTS[@]}" download "$pkg") >"$dl.log" 2>&1; then
+	got=
+	for pkg in "${pkgs[@]}"; do
+		if download "$s" "$pkg" "$dl"; then
+			got=$pkg
+			break
+		fi
 		grep -E '^(E:|W:|Err)' "$dl.log" | sed 's/^/    /' >&2 || true
-		fail "$s" "apt-get download $pkg failed (log: $dl.log)"
+		note "kernel $s: $pkg is not on the mirror; trying an older one"
+	done
+	if [ -z "$got" ]; then
+		fail "$s" "apt-get download failed for ${pkgs[*]} (log: $dl.log)"
+		continue
+	fi
+	pkg=$got
+	ver=$(candidate "$pkg")
+	if have "$s" && [ "$(cat "$OUT/$s/version")" = "$pkg $ver" ]; then
+		note "kernel $s: $pkg $ver (the newest that downloads; up to date)"
+		rm -rf "$dl" "$dl.log"
 		continue
 	fi
 	deb=$(find "$dl" -maxdepth 1 -name "*.deb" | head -n 1)
@@ -171,4 +210,20 @@ for s in "${todo[@]}"; do
 	rm -rf "$dl" "$dl.log"
 	note "kernel $s: $pkg $ver -> $OUT/$s/vmlinuz"
 done
+# busybox-static of the arch (it cannot be installed beside the host's)
+if [ -n "$BUSYBOX" ]; then
+	dl=$APTDIR/download/busybox
+	if download busybox "busybox-static:$ARCH_DEBIAN" "$dl" &&
+		deb=$(find "$dl" -maxdepth 1 -name "*.deb" | head -n 1) &&
+		[ -n "$deb" ] && dpkg-deb -x "$deb" "$dl/root" &&
+		[ -x "$dl/root/bin/busybox" ]; then
+		mv "$dl/root/bin/busybox" "$OUT/busybox"
+		note "busybox-static for $ARCH_DEBIAN -> $OUT/busybox"
+	else
+		note "busybox-static for $ARCH_DEBIAN: download failed (log: $dl.log)"
+		echo "no busybox-static for $ARCH_DEBIAN (log: $dl.log)" >"$OUT/busybox.error"
+		failed=1
+	fi
+	[ -x "$OUT/busybox" ] && rm -rf "$dl" "$dl.log"
+fi
 exit $failed

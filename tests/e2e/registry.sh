@@ -126,6 +126,8 @@ check "pull resolves the index to this host's image" cmp "$TOOL" "$WORK/indexed-
 needs REGISTRY
 expect_exit 3 "has no image for linux/arm64" "pull --arch arm64 of an index without one" \
 	"$BUMBLE" pull "$R/indexed/execsnoop:multi" --plain-http --arch arm64 -o "$WORK/none"
+expect_exit 3 "has no image for linux/arm64" "pull --arch aarch64 (bumble's name) is linux/arm64" \
+	"$BUMBLE" pull "$R/indexed/execsnoop:multi" --plain-http --arch aarch64 -o "$WORK/none"
 
 # Faults: nothing is written on any failure.
 expect_exit 1 "not found" "pull of a missing tag" \

@@ -26,12 +26,28 @@ mount -t bpf bpf /sys/fs/bpf 2>/dev/null
 ip link set lo up
 
 KERNEL=$(uname -r)
+BTF_ARCH=x86_64
+# what tests/kernels.sh says of this guest's arch (BTF_ARCH: btfhub's name)
+[ -f /bin/guest.env ] && . /bin/guest.env
 WORK=/tmp
 BUMBLE_RESULTS=/tmp/results
 SCRIPT=guest
 : >"$BUMBLE_RESULTS"
 . /bin/assert.sh
-echo "BUMBLE-START $KERNEL up $(cut -d" " -f1 /proc/uptime) s, $(nproc) cpu"
+echo "BUMBLE-START $KERNEL up $(cut -d" " -f1 /proc/uptime) s, $(nproc) cpu, $(uname -m)"
+major=$(uname -r | sed 's/^\([0-9]*\)\..*/\1/')
+minor=$(uname -r | sed 's/^[0-9]*\.\([0-9]*\).*/\1/')
+version=$((major * 100 + minor))
+# fentry/fexit on kernel functions: arm64 has them from Linux 6.4 on
+# (BPF trampolines need ftrace direct calls there; 6.1 refuses: ENOTSUPP)
+if [ "$(uname -m)" != aarch64 ] || [ "$version" -ge 604 ]; then
+	test_set_prereq TRAMPOLINES
+fi
+PREREQ_REASON_TRAMPOLINES="arm64 attaches fentry/fexit to kernel functions from Linux 6.4 on"
+# arm64 has no open(2), so no syscalls/sys_enter_open tracepoint
+[ -d /sys/kernel/tracing/events/syscalls/sys_enter_open ] ||
+	test_set_prereq NO_OPEN_TRACEPOINT
+PREREQ_REASON_NO_OPEN_TRACEPOINT="this kernel has open(2): opensnoop attaches every program"
 
 RUNS=0
 # start NAME ARGS...: runs /bin/NAME --json ARGS in the background (stdout
@@ -211,6 +227,10 @@ elif start opensnoop --failed; then
 		has "$OUT" filename='"/tmp/missing-file"' ret=-2 pid=1
 	check "--failed: no successful open reported" \
 		none "$OUT" '"ret":[0-9]|m-one'
+	needs NO_OPEN_TRACEPOINT check \
+		"no open(2) here: the tool says it skipped open_enter and open_exit" \
+		sh -c "grep -q \"skipped program 'open_enter': no 'open' system call\" $ERR &&
+			grep -q \"skipped program 'open_exit'\" $ERR"
 else
 	fail "--failed: attached"
 fi
@@ -337,6 +357,21 @@ fi
 
 # --- fixtures/fentry: fentry + fexit on tcp_v4_connect (BPF trampolines) ----
 SCRIPT=fixtures/fentry
+# where the kernel cannot (arm64 before 6.4): refused, saying what and why
+refused_fentry() {
+	grep "program 'connect_entry' (section 'fentry/tcp_v4_connect') failed to attach" "$1" >/tmp/fentry.line &&
+		grep -q "fentry/fexit may be unavailable on this kernel" /tmp/fentry.line &&
+		! grep -q "No error information" /tmp/fentry.line
+}
+needs !TRAMPOLINES
+OUT=/tmp/fentry.json
+ERR=/tmp/fentry.err
+step sh -c "/bin/fentry --json --duration 10 >$OUT 2>$ERR </dev/null; echo \$? >/tmp/fentry.rc"
+TRC=$(cat /tmp/fentry.rc 2>/dev/null)
+check "without fentry/fexit on this kernel: refused to attach, exit 7" [ "$TRC" = 7 ]
+check "the error names the program and the reason (not libc's 'No error information')" \
+	refused_fentry "$ERR"
+needs TRAMPOLINES
 if ! have fentry; then
 	fail "the tool is in the image"
 elif start fentry; then
@@ -356,12 +391,10 @@ elif start fentry; then
 else
 	fail "fentry + fexit attached"
 fi
+needs -
 
 # --- fixtures/atomic_fetch: BPF_ATOMIC | BPF_FETCH needs Linux 5.12 ---------
 SCRIPT=fixtures/atomic_fetch
-major=$(uname -r | sed 's/^\([0-9]*\)\..*/\1/')
-minor=$(uname -r | sed 's/^[0-9]*\.\([0-9]*\).*/\1/')
-version=$((major * 100 + minor))
 seq01() { has "$1" seq=0 && has "$1" seq=1; }
 rejected_clearly() {
 	grep -q "'on_exec'" "$1" &&
@@ -486,7 +519,7 @@ else
 	if start exitsnoop_btf; then
 		pass "with BTF embedded for $KERNEL: attached"
 		check "it says which embedded BTF it uses" \
-			grep -q "using the embedded debian/[0-9]*/x86_64/$KERNEL.btf.gz" "$ERR"
+			grep -q "using the embedded debian/[0-9]*/$BTF_ARCH/$KERNEL.btf.gz" "$ERR"
 		script bnobtf 'exit 9'
 		/tmp/bnobtf &
 		p9=$!

@@ -761,8 +761,22 @@ static void test_outbuf(void)
 	fclose(f);
 }
 
+/* The system call names of the arch the names table was made for (the
+ * host's, x86_64, here): a syscalls tracepoint of a call it lacks is
+ * skipped by the tool (stub/attach.c). */
+static void test_syscall_known(void)
+{
+	CHECK(syscall_known("openat") && syscall_known("execve"),
+	      "openat and execve are system calls");
+	CHECK(!syscall_known("no_such_call") && !syscall_known(""),
+	      "a name no system call has is not one");
+	CHECK(syscall_name(59) && !strcmp(syscall_name(59), "execve"),
+	      "x86_64's 59 is execve");
+}
+
 int main(void)
 {
+	test_syscall_known();
 	test_padded();
 	test_bitfields();
 	test_enum_bool_ptr_array();

@@ -16,6 +16,7 @@
 #include "bundler.h"
 #include "check.h"
 #include "model.h"
+#include "oci.h"
 
 /* Fault injection: the test is linked with -Wl,--wrap=malloc and kin, so
  * every allocation the generator (and libbpf) makes comes here. While
@@ -458,6 +459,48 @@ static void test_alloc_failures(const unsigned char *obj, size_t size)
 	      "a failed allocation is returned as an error, not exited");
 }
 
+/* The artifact's config says the arch the model is for (amd64 when
+ * none is given), and an image index lists a manifest per platform. */
+static void test_artifact_arch(const unsigned char *obj, size_t size)
+{
+	struct gen_opts opts = {.name = "layout"};
+	struct oci_platform_desc m[2] = {
+	    {{OCI_MANIFEST_TYPE, "sha256:aa", 10}, "amd64"},
+	    {{OCI_MANIFEST_TYPE, "sha256:bb", 20}, "arm64"}};
+	struct gen_artifact a;
+	struct gen_model *gm;
+	char err[256], *index;
+	size_t len;
+
+	for (int i = 0; i < 2; i++) {
+		opts.arch = i ? "aarch64" : NULL;
+		opts.oci_arch = i ? "arm64" : NULL;
+		gm = gen_model_open(obj, size, &opts, err, sizeof(err));
+		CHECK(gm && !gen_artifact_build(gm, NULL, "layout.bpf.c", &a),
+		      "the artifact of a model for an arch");
+		CHECK(gm && a.config &&
+			  strstr(a.config, i ? "\"architecture\":\"arm64\""
+					     : "\"architecture\":\"amd64\""),
+		      i ? "its config says arm64" : "by default, amd64");
+		CHECK_STR(gm ? gm->arch : NULL, i ? "aarch64" : "x86_64",
+			  "the model says its arch");
+		gen_artifact_free(&a);
+		gen_model_free(gm);
+	}
+	index = oci_index(m, 2, &len);
+	CHECK_STR(index,
+		  "{\"schemaVersion\":2,\"mediaType\":\"application/"
+		  "vnd.oci.image.index.v1+json\",\"manifests\":[{\"mediaType\":"
+		  "\"application/vnd.oci.image.manifest.v1+json\",\"digest\":"
+		  "\"sha256:aa\",\"size\":10,\"platform\":{\"architecture\":"
+		  "\"amd64\",\"os\":\"linux\"}},{\"mediaType\":\"application/"
+		  "vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:bb\","
+		  "\"size\":20,\"platform\":{\"architecture\":\"arm64\","
+		  "\"os\":\"linux\"}}]}",
+		  "an image index: a manifest per platform, in order");
+	free(index);
+}
+
 int main(int argc, char **argv)
 {
 	unsigned char *obj;
@@ -477,6 +520,7 @@ int main(int argc, char **argv)
 	test_enum_tables();
 	obj = slurp(argv[1], &size);
 	test_alloc_failures(obj, size);
+	test_artifact_arch(obj, size);
 	free(obj);
 
 	expect_refused(garbage, sizeof(garbage), "not an ELF file",

@@ -167,6 +167,7 @@ struct bumble_tool {
 struct bumble_bundle {
 	const char *manifest_digest; /* of the embedded OCI manifest */
 	const char *version;	     /* bumble bundle --version */
+	const char *arch;	     /* bumble bundle --arch: aarch64 */
 };
 
 extern const struct bumble_bundle bumble_bundle;
