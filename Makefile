@@ -38,7 +38,8 @@ INIT_TEMPLATES_C := $(OBJ)/gen/init_templates.c
 # code shared by the tool and bumble (the payload format, digests, the
 # OCI layout writer, the tool's option and name tables): compiled into both
 SHARED_SRCS := stub/sha256.c stub/payload.c stub/oci_layout.c stub/beneath.c \
-	       stub/tool_options.c stub/enum_names.c stub/prog_kinds.c
+	       stub/tool_options.c stub/enum_names.c stub/prog_kinds.c \
+	       stub/metrics_addr.c
 STUB_OBJS  := $(patsubst stub/%.c,$(OBJ)/stub/%.o,$(STUB_SRCS))
 GEN_OBJS   := $(patsubst generator/%.c,$(OBJ)/generator/%.o,$(GEN_SRCS))
 CLI_OBJS   := $(patsubst bundler/%.c,$(OBJ)/bundler/%.o,$(CLI_SRCS))
