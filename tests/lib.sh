@@ -29,6 +29,12 @@ prereq OCI_IMAGE_TOOL "oci-image-tool is not installed (toolchain/deps.sh instal
 	command -v oci-image-tool
 prereq PODMAN "podman is not installed (toolchain/deps.sh installs it)" \
 	command -v podman
+prereq K8S_SCHEMA "node or the npm packages in build/npm are missing (toolchain/deps.sh installs them)" \
+	sh -c "command -v node && test -f '$ROOT/build/npm/node_modules/kubernetes-models/package.json' && test -f '$ROOT/build/npm/node_modules/yaml/package.json'"
+prereq SYSTEMD_ANALYZE "systemd-analyze is not installed (package systemd)" \
+	command -v systemd-analyze
+prereq PROMTOOL "promtool is not installed (toolchain/deps.sh installs prometheus)" \
+	command -v promtool
 prereq BASH_TTY "needs /bin/bash and script(1) from bsdutils" \
 	sh -c 'command -v script && test -x /bin/bash'
 PYTHON_USDT_BIN=/usr/bin/python3.11
@@ -167,6 +173,16 @@ for line in lines:
         sys.exit(1)
 sys.exit(0 if lines else 1)
 PY
+}
+
+# k8s_check validate|args|pod FILE [OUT]: the manifest FILE read by npm's
+# yaml and checked against the Kubernetes schema (tests/k8s_check.mjs);
+# k8s_valid FILE: quietly, is every document in it valid?
+k8s_check() {
+	node "$ROOT/tests/k8s_check.mjs" "$@"
+}
+k8s_valid() {
+	k8s_check validate "$1" >/dev/null
 }
 
 # metrics_port: the port a tool started with --metrics said it serves on

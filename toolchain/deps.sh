@@ -39,14 +39,36 @@ PACKAGES=(
 	busybox-static  # tests: the userland of the kernel-matrix guests
 	cpio            # tests: packing their initramfs
 	zstd            # tests: unpacking zstd-compressed kernels to take their BTF
+	nodejs          # tests: the Kubernetes schema check (npm packages below)
 )
+
+# npm packages the tests use, installed into build/npm, never into the
+# source tree: kubernetes-models validates what export --k8s writes
+# against the Kubernetes schema; yaml reads it.
+NPM_PREFIX=$(cd "$(dirname "$0")/.." && pwd)/build/npm
+NPM_PACKAGES=(kubernetes-models@5.1.0 yaml@2.9.1)
+npm_deps() {
+	[ -f "$NPM_PREFIX/node_modules/kubernetes-models/package.json" ] &&
+		[ -f "$NPM_PREFIX/node_modules/yaml/package.json" ] && return 0
+	# Debian's nodejs comes without npm; some builds of it carry npm
+	command -v npm >/dev/null ||
+		DEBIAN_FRONTEND=noninteractive ${SUDO:-} apt-get install -y -q --no-install-recommends npm ||
+		true
+	mkdir -p "$NPM_PREFIX"
+	echo "deps.sh: npm installing ${NPM_PACKAGES[*]} into $NPM_PREFIX"
+	npm install --no-audit --no-fund --prefix "$NPM_PREFIX" "${NPM_PACKAGES[@]}" ||
+		echo "deps.sh: warning: npm install failed; the Kubernetes schema checks will skip" >&2
+}
 
 missing=()
 for p in "${PACKAGES[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
 		missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+if [ ${#missing[@]} -eq 0 ]; then
+	npm_deps
+	exit 0
+fi
 
 SUDO=
 if [ "$(id -u)" != 0 ]; then
@@ -59,3 +81,4 @@ fi
 echo "deps.sh: installing ${missing[*]}"
 $SUDO apt-get update -q
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+npm_deps
