@@ -154,7 +154,7 @@ fuzz: deps all
 
 # Benchmarks against a hand-written libbpf tool and bpftrace (root, about
 # four minutes): writes bench/RESULTS.md. Not part of the tests.
-.PHONY: bench bench-metrics bench-registry
+.PHONY: bench bench-metrics bench-registry bench-fleet
 bench: all
 	@bench/bench.sh
 	@bench/metrics_bench.sh
@@ -162,6 +162,11 @@ bench: all
 # What --metrics costs (a minute): writes bench/METRICS.md.
 bench-metrics: all
 	@bench/metrics_bench.sh
+
+# What one tool costs a node under the examples' load (a few minutes):
+# writes bench/FLEET.md, the source of export --k8s's resources.
+bench-fleet: all
+	@bench/fleet_bench.sh
 
 # bumble push/pull beside skopeo copy, one docker-registry on 127.0.0.1
 # (about a minute): writes bench/REGISTRY_RESULTS.md.
