@@ -31,6 +31,7 @@ PACKAGES=(
 	umoci           # tests: unpacking (diff_ids checked)
 	oci-image-tool  # tests: OCI image layout validation
 	podman          # tests: running the exported image
+	catatonit       # tests: the pause process of podman kube play's pods
 	docker-registry # tests: a real registry for push and pull
 	apache2-utils   # tests: htpasswd for the registry's basic auth
 	openssl         # tests: a test CA and the token server's signatures

@@ -122,6 +122,25 @@ check "XDP: CAP_NET_ADMIN and netlink in the unit" \
 	sh -c "grep -qx 'CapabilityBoundingSet=CAP_BPF CAP_PERFMON CAP_NET_ADMIN' '$WORK/out' &&
 		grep -q 'RestrictAddressFamilies=.*AF_NETLINK' '$WORK/out'"
 
+# --- docs/fleet.md's scrape config -----------------------------------------
+sed -n '/^<!-- prometheus.yml -->$/,/^<!-- end prometheus.yml -->$/p' "$ROOT/docs/fleet.md" |
+	sed '1,2d;$d' | sed '$d' >"$WORK/prometheus.yml"
+check "docs/fleet.md has a scrape config" grep -q "job_name: bumble-pods" "$WORK/prometheus.yml"
+# Debian's promtool is built without Kubernetes discovery: the same jobs
+# with their targets given statically check the rest (relabel rules,
+# regexes, labels); where discovery is built in, the page's own config.
+sed 's/^    kubernetes_sd_configs:$/    static_configs:/; s/^      - role: \(pod\|endpoints\)$/      - targets: ["10.0.0.1:9400"]/' \
+	"$WORK/prometheus.yml" >"$WORK/prometheus-static.yml"
+needs PROMTOOL check "promtool check config accepts it, discovery given statically" \
+	sh -c "! grep -q kubernetes_sd '$WORK/prometheus-static.yml' &&
+		promtool check config '$WORK/prometheus-static.yml' >/dev/null"
+printf 'scrape_configs:\n  - job_name: k\n    kubernetes_sd_configs:\n      - role: pod\n' \
+	>"$WORK/k8s-sd.yml"
+prereq PROMTOOL_K8S "this promtool is built without Kubernetes discovery (Debian's)" \
+	promtool check config "$WORK/k8s-sd.yml"
+needs PROMTOOL_K8S check "promtool check config accepts it as it is" \
+	sh -c "promtool check config '$WORK/prometheus.yml' >/dev/null"
+
 # --- errors ------------------------------------------------------------------
 expect_exit 2 "give one of --k8s and --systemd" "--k8s with --systemd: exit 2" \
 	"$BUMBLE" export "$EXEC" --k8s --systemd
