@@ -61,6 +61,15 @@ static void labels(FILE *out, const struct fleet_tool *t, const char *indent)
 	kv(out, indent, "app.kubernetes.io/component", "ebpf-tool");
 }
 
+/* metadata: the name and the labels, at two spaces */
+static void metadata(FILE *out, const struct fleet_tool *t)
+{
+	fputs("metadata:\n", out);
+	kv(out, "  ", "name", t->k8s_name);
+	fputs("  labels:\n", out);
+	labels(out, t, "    ");
+}
+
 static void scrape_annotations(FILE *out, const struct fleet_tool *t,
 			       const char *indent)
 {
@@ -203,12 +212,9 @@ static void service(FILE *out, const struct fleet_tool *t)
 	      "# Headless: Prometheus's endpoints discovery finds every pod "
 	      "through it.\n"
 	      "apiVersion: v1\n"
-	      "kind: Service\n"
-	      "metadata:\n",
+	      "kind: Service\n",
 	      out);
-	kv(out, "  ", "name", t->k8s_name);
-	fputs("  labels:\n", out);
-	labels(out, t, "    ");
+	metadata(out, t);
 	fputs("  annotations:\n", out);
 	scrape_annotations(out, t, "    ");
 	fputs("spec:\n"
@@ -236,12 +242,9 @@ int export_k8s(FILE *out, const struct fleet_opts *o,
 	      "what.\n",
 	      out);
 	fputs("apiVersion: apps/v1\n"
-	      "kind: DaemonSet\n"
-	      "metadata:\n",
+	      "kind: DaemonSet\n",
 	      out);
-	kv(out, "  ", "name", t->k8s_name);
-	fputs("  labels:\n", out);
-	labels(out, t, "    ");
+	metadata(out, t);
 	fputs("spec:\n"
 	      "  selector:\n"
 	      "    matchLabels:\n",

@@ -175,6 +175,24 @@ sys.exit(0 if lines else 1)
 PY
 }
 
+# free_port: a TCP port free on 127.0.0.1 now.
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# podman_setup: podman as the tests run it, with runc and ulimits a
+# container can take, in a configuration of the script's own.
+podman_setup() {
+	mkdir -p "$WORK/containers"
+	cat >"$WORK/containers/containers.conf" <<'CONF'
+[containers]
+default_ulimits = ["nofile=4096:4096", "nproc=4096:4096"]
+[engine]
+runtime = "runc"
+CONF
+	export CONTAINERS_CONF=$WORK/containers/containers.conf
+}
+
 # k8s_check validate|args|pod FILE [OUT]: the manifest FILE read by npm's
 # yaml and checked against the Kubernetes schema (tests/k8s_check.mjs);
 # k8s_valid FILE: quietly, is every document in it valid?

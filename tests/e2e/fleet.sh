@@ -12,10 +12,6 @@ TOOL=$WORK/execsnoop
 run "$BUMBLE" bundle "$EXAMPLES/execsnoop.bpf.c" -o "$TOOL"
 check "execsnoop bundles" test "$RC" = 0
 
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
 # execs_until FILE MARK: runs MARK (a copy of /bin/true) every 0.2 s
 # until FILE shows it, for at most 30 s.
 execs_until() {
@@ -59,14 +55,8 @@ check "it stops cleanly on SIGINT" test "$RC" = 0
 
 # --- Kubernetes: the DaemonSet's pod under podman kube play ------------------
 needs ROOT,PODMAN,K8S_SCHEMA
-mkdir -p "$WORK/containers" "$WORK/play"
-cat >"$WORK/containers/containers.conf" <<'CONF'
-[containers]
-default_ulimits = ["nofile=4096:4096", "nproc=4096:4096"]
-[engine]
-runtime = "runc"
-CONF
-export CONTAINERS_CONF=$WORK/containers/containers.conf
+podman_setup
+mkdir -p "$WORK/play"
 TAG=bumble-fleet-test/execsnoop:t$$
 run "$BUMBLE" export "$TOOL" --docker-archive "$WORK/docker.tar" --tag "$TAG"
 run podman load -i "$WORK/docker.tar"
