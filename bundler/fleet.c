@@ -494,14 +494,27 @@ void fleet_tool_free(struct fleet_tool *t)
 	memset(t, 0, sizeof(*t));
 }
 
-/* --install-path: where the unit's ExecStart finds the tool. */
+/* --install-path: where the unit's ExecStart finds the tool. systemd
+ * takes an executable's path only normalized, and refuses one with
+ * "special characters" ('$', quotes, spaces, controls...): the path is
+ * kept to the characters every system names its binaries with. */
 static int check_install_path(const char *path)
 {
 	size_t n = strlen(path);
+	int ok = path[0] == '/' && path[n - 1] != '/' && path[n - 1] != '.';
 
-	if (path[0] != '/' || path[n - 1] == '/' || !fleet_utf8_ok(path)) {
-		err("--install-path takes the absolute path of the installed "
-		    "tool, not '%s'",
+	/* "//", "/./" and "/../" inside; "/." and "/.." at the end are
+	 * refused above with every path ending in '.' */
+	ok = ok && !strstr(path, "//") && !strstr(path, "/./") &&
+	     !strstr(path, "/../");
+
+	for (const char *p = path; ok && *p; p++)
+		ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		     (*p >= '0' && *p <= '9') || strchr("/._+-@", *p);
+	if (!ok) {
+		err("--install-path takes the absolute, normalized path of the "
+		    "installed tool, in letters, digits and / . _ + - @, not "
+		    "'%s'",
 		    path);
 		return EXIT_USAGE;
 	}

@@ -14,9 +14,9 @@
  * examples under their e2e load peak at 12.1 MiB charged to their memory
  * cgroup (BPF maps included; 11.6 MiB RSS, the peak being while kernel
  * BTF is parsed at load) and use under 1% of a core. The request covers
- * the peak; the limit is twice that plus what the tool's own maps are
- * estimated to take, since the kernel charges maps to the container. No
- * CPU limit: a throttled reader loses events. */
+ * the peak; the limit is twice the request plus what the tool's own maps
+ * are estimated to take, since the kernel charges maps to the container.
+ * No CPU limit: a throttled reader loses events. */
 #define FLEET_MEMORY_REQUEST_MIB 16
 #define FLEET_MEMORY_BASE_MIB	 32
 #define FLEET_CPU_REQUEST_MILLI	 10

@@ -152,8 +152,12 @@ expect_exit 2 "go with --k8s" "--systemd --image: exit 2" \
 	"$BUMBLE" export "$EXEC" --systemd --image a/b:c
 expect_exit 2 "goes with --systemd" "--k8s --install-path: exit 2" \
 	"$BUMBLE" export "$EXEC" --k8s --install-path /usr/bin/x
-expect_exit 2 "absolute path" "--install-path relative: exit 2" \
+expect_exit 2 "absolute, normalized path" "--install-path relative: exit 2" \
 	"$BUMBLE" export "$EXEC" --systemd --install-path bin/x
+expect_exit 2 "absolute, normalized path" "--install-path not normalized: exit 2" \
+	"$BUMBLE" export "$EXEC" --systemd --install-path /usr/../bin/x
+expect_exit 2 "letters, digits" "--install-path with a character systemd refuses: exit 2" \
+	"$BUMBLE" export "$EXEC" --systemd --install-path '/opt/a$b/x'
 expect_exit 2 "" "--image with a space: exit 2" \
 	"$BUMBLE" export "$EXEC" --k8s --image "a b:c"
 expect_exit 2 "needs a value" "--image without a value: exit 2" \
