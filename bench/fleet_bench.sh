@@ -35,13 +35,14 @@ else
 	PEAK=memory.max_usage_in_bytes
 fi
 LOAD_PIDS=
+TOOL_PID=
 finish() {
 	local p
-	for p in $LOAD_PIDS; do
+	for p in $LOAD_PIDS $TOOL_PID; do
 		kill "$p" 2>/dev/null || true
 	done
 	wait 2>/dev/null || true
-	rmdir "$CG" 2>/dev/null || true
+	rmdir "$CG"-* 2>/dev/null || true
 }
 trap finish EXIT
 
@@ -84,15 +85,17 @@ ticks=$(getconf CLK_TCK)
 start_load
 for ex in $EXAMPLES; do
 	"$BUMBLE" bundle "examples/$ex.bpf.c" -o "$OUT/$ex" >/dev/null
-	rmdir "$CG" 2>/dev/null || true
-	mkdir "$CG"
+	cg=$CG-$ex
+	mkdir "$cg"
 	port=$(free_port)
 	# started inside the cgroup, so every map it creates is charged there
-	sh -c "echo \$\$ >$CG/cgroup.procs; exec $OUT/$ex --json --metrics 127.0.0.1:$port" \
+	sh -c "echo \$\$ >$cg/cgroup.procs; exec $OUT/$ex --json --metrics 127.0.0.1:$port" \
 		>"$OUT/$ex.out" 2>"$OUT/$ex.err" &
 	pid=$!
-	for i in $(seq 100); do
+	TOOL_PID=$pid
+	for i in $(seq 600); do
 		grep -q attached "$OUT/$ex.err" && break
+		kill -0 $pid 2>/dev/null || die "$ex exited: $(cat "$OUT/$ex.err")"
 		sleep 0.1
 	done
 	grep -q attached "$OUT/$ex.err" || die "$ex did not attach: $(cat "$OUT/$ex.err")"
@@ -100,21 +103,22 @@ for ex in $EXAMPLES; do
 	cpu0=$(awk '{ print $14 + $15 }' /proc/$pid/stat)
 	t0=$(date +%s.%N)
 	for i in $(seq 0 10 $((SECS - 1))); do
-		curl -sf "http://127.0.0.1:$port/metrics" >/dev/null
+		curl -sf "http://127.0.0.1:$port/metrics" >/dev/null || die "a scrape of $ex failed"
 		sleep $((SECS - i < 10 ? SECS - i : 10))
 	done
-	curl -sf "http://127.0.0.1:$port/metrics" >/dev/null
+	curl -sf "http://127.0.0.1:$port/metrics" >/dev/null || die "a scrape of $ex failed"
 	cpu1=$(awk '{ print $14 + $15 }' /proc/$pid/stat)
 	t1=$(date +%s.%N)
 	hwm=$(awk '/^VmHWM/ { print $2 }' /proc/$pid/status)
-	peak=$(cat "$CG/$PEAK")
+	peak=$(cat "$cg/$PEAK")
 	kill -INT $pid
 	wait $pid || true
+	TOOL_PID=
 	events=$(wc -l <"$OUT/$ex.out")
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$ex" "$rss_attached" "$hwm" \
 		"$peak" "$cpu0" "$cpu1" "$(echo "$t1 - $t0" | bc)" "$events" >>"$RAW"
 	say "$ex: VmHWM $hwm KiB, cgroup peak $peak bytes, $events lines"
-	rmdir "$CG"
+	rmdir "$cg" 2>/dev/null || true # a dying tool may hold it a while
 done
 
 python3 - "$RAW" "$ticks" "$SECS" >"$ROOT/bench/FLEET.md" <<'PY'

@@ -45,7 +45,7 @@ check "scrape annotations and a liveness probe on /metrics" \
 		grep -A2 'livenessProbe:' '$y' | grep -q 'path: /metrics'"
 check "a headless Service for endpoints discovery" grep -q "clusterIP: None" "$y"
 check "requests and a memory limit, no CPU limit" \
-	sh -c "grep -q 'cpu: 10m' '$y' && grep -q 'memory: 16Mi' '$y' &&
+	sh -c "grep -q 'cpu: 20m' '$y' && grep -q 'memory: 16Mi' '$y' &&
 		grep -A1 'limits:' '$y' | grep -q 'memory: [0-9]*Mi' && ! grep -A2 'limits:' '$y' | grep -q cpu"
 
 run "$BUMBLE" export "$EXEC" --k8s

@@ -58,6 +58,16 @@ needs ROOT,PODMAN,K8S_SCHEMA
 podman_setup
 mkdir -p "$WORK/play"
 TAG=bumble-fleet-test/execsnoop:t$$
+XTAG=bumble-fleet-test/xdpcount:t$$
+# the pods and the image go whatever happens
+fleet_cleanup() {
+	if command -v podman >/dev/null; then
+		podman pod rm -f "fleet-least$$" "fleet-priv$$" "fleet-xdp$$" >/dev/null 2>&1
+		podman rmi -f "$TAG" "$XTAG" >/dev/null 2>&1
+	fi
+	cleanup
+}
+trap fleet_cleanup EXIT
 run "$BUMBLE" export "$TOOL" --docker-archive "$WORK/docker.tar" --tag "$TAG"
 run podman load -i "$WORK/docker.tar"
 check "podman loads the image" grep -q "$TAG" "$WORK/out"
@@ -81,13 +91,19 @@ play() {
 
 # podman 4.3 runs Pods, not DaemonSets: the DaemonSet's pod template as a
 # Pod. It ignores securityContext.seccompProfile, so the same Unconfined
-# profile is asked for with its annotation; and it does not run hostPID.
+# profile is asked for with its annotation; it does not run hostPID; and
+# it refuses container ports on the host's network, where Kubernetes
+# takes them as the host's (the probe then names the port by number).
 to_pod() {
 	k8s_check pod "$1" "$2.k8s" &&
 		python3 -c 'import json, sys
 p = json.load(open(sys.argv[1]))
 p["metadata"]["name"] = sys.argv[3]
 p["metadata"].setdefault("annotations", {})["seccomp.security.alpha.kubernetes.io/pod"] = "unconfined"
+if p["spec"].get("hostNetwork"):
+    for c in p["spec"]["containers"]:
+        port = c.pop("ports")[0]["containerPort"]
+        c["livenessProbe"]["httpGet"]["port"] = port
 json.dump(p, open(sys.argv[2], "w"))' "$2.k8s" "$2" "$3"
 }
 
@@ -130,4 +146,26 @@ step to_pod "$WORK/priv.yaml" "$WORK/priv.json" fleet-priv$$
 step play "$WORK/priv.json" priv
 check "--privileged: kube play, /metrics answers with samples" grep -q '^bumble_' "$WORK/priv.prom"
 step podman pod rm -f fleet-priv$$ >/dev/null 2>&1
-step podman rmi -f "$TAG" >/dev/null 2>&1
+
+# XDP: hostNetwork and CAP_NET_ADMIN, on the host's loopback, where the
+# scrapes themselves are the packets it counts
+XDPTOOL=$WORK/xdpcount
+run "$BUMBLE" bundle "$EXAMPLES/xdpcount.bpf.c" -o "$XDPTOOL"
+run "$BUMBLE" export "$XDPTOOL" --docker-archive "$WORK/xdp.tar" --tag "$XTAG"
+run podman load -i "$WORK/xdp.tar"
+check "podman loads the XDP image" grep -q "$XTAG" "$WORK/out"
+PORT=$(free_port)
+run "$BUMBLE" export "$XDPTOOL" --k8s --image "$XTAG" -o "$WORK/xdp.yaml" \
+	-- --iface lo --metrics "$PORT"
+step to_pod "$WORK/xdp.yaml" "$WORK/xdp.json" fleet-xdp$$
+step play "$WORK/xdp.json" xdp
+check "XDP pod on the host's network: /metrics answers" grep -q '^bumble_' "$WORK/xdp.prom"
+step podman inspect "fleet-xdp$$-xdpcount" --format '{{.EffectiveCaps}}' >"$WORK/xcaps"
+check "it runs with only CAP_BPF, CAP_NET_ADMIN and CAP_PERFMON" \
+	test "$(cat "$WORK/xcaps")" = "[CAP_BPF CAP_NET_ADMIN CAP_PERFMON]"
+step curl -sf "http://127.0.0.1:$PORT/metrics" -o /dev/null
+step curl -sf "http://127.0.0.1:$PORT/metrics" -o "$WORK/xdp2.prom"
+TCP=$(prom_value "$WORK/xdp2.prom" 'xdpcount_packets_total{proto="L4_TCP"}')
+check "its XDP program counted the scrapes' TCP packets on lo ($TCP)" \
+	test "${TCP:-0}" -gt 0
+step podman pod rm -f fleet-xdp$$ >/dev/null 2>&1
