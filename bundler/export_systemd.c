@@ -102,7 +102,8 @@ int export_systemd(FILE *out, const struct fleet_opts *o,
 	      "RestrictSUIDSGID=yes\n"
 	      "LockPersonality=yes\n"
 	      "MemoryDenyWriteExecute=yes\n"
-	      "SystemCallArchitectures=native\n",
+	      "SystemCallArchitectures=native\n"
+	      "UMask=0077\n",
 	      out);
 	fprintf(out, "RestrictAddressFamilies=AF_UNIX AF_INET%s\n",
 		t->host_network ? " AF_NETLINK" : "");
