@@ -153,11 +153,13 @@ fuzz: deps all
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_SEED=$${FUZZ_SEED:-0} tests/run.sh fuzz
 
 # Benchmarks against a hand-written libbpf tool and bpftrace (root, about
-# four minutes): writes bench/RESULTS.md. Not part of the tests.
+# four minutes): writes bench/RESULTS.md (and METRICS.md, FLEET.md). Not
+# part of the tests.
 .PHONY: bench bench-metrics bench-registry bench-fleet
 bench: all
 	@bench/bench.sh
 	@bench/metrics_bench.sh
+	@bench/fleet_bench.sh
 
 # What --metrics costs (a minute): writes bench/METRICS.md.
 bench-metrics: all

@@ -75,6 +75,24 @@ check "a uprobe's binary is the host's, mounted read-only as a file" \
 		grep -A2 'path: \"/bin/bash\"' '$WORK/br.yaml' | grep -q 'type: File'"
 needs K8S_SCHEMA check "the uprobe DaemonSet passes the schema" k8s_valid "$WORK/br.yaml"
 
+for f in cgroup_egress profile tcsnoop; do
+	"$BUMBLE" bundle "$FIXTURES/$f.bpf.c" -o "$WORK/$f" >/dev/null 2>&1
+done
+run "$BUMBLE" export "$WORK/cgroup_egress" --k8s -o "$WORK/cg.yaml"
+check "cgroup programs: CAP_NET_ADMIN and the host's cgroup root, read-only" \
+	sh -c "grep -q '^ *- NET_ADMIN$' '$WORK/cg.yaml' &&
+		grep -A2 'mountPath: \"/sys/fs/cgroup\"' '$WORK/cg.yaml' | grep -q 'readOnly: true' &&
+		! grep -Eq 'hostPID|hostNetwork' '$WORK/cg.yaml'"
+check "a name with '_' becomes a DNS label for Kubernetes" \
+	grep -q '^  name: "cgroup-egress"$' "$WORK/cg.yaml"
+needs K8S_SCHEMA check "the cgroup DaemonSet passes the schema" k8s_valid "$WORK/cg.yaml"
+run "$BUMBLE" export "$WORK/profile" --k8s
+check "perf_event programs: hostPID, no tracefs" \
+	sh -c "grep -q 'hostPID: true' '$WORK/out' && ! grep -q tracing '$WORK/out'"
+run "$BUMBLE" export "$WORK/tcsnoop" --k8s -- --iface eth0
+check "tc: CAP_NET_ADMIN and hostNetwork" \
+	sh -c "grep -q '^ *- NET_ADMIN$' '$WORK/out' && grep -q 'hostNetwork: true' '$WORK/out'"
+
 # Odd bytes: YAML specials, quotes, backslashes, controls, a C1 control,
 # bidi and line separators, an emoji, and "--" values; read back exactly.
 ODD1=$'comm=a: "b" #c \\d\t\x01\x7f'"'"'e'"'"' - [f] {g} &h *i !j %k @l `m'
