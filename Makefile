@@ -39,7 +39,8 @@ INIT_TEMPLATES_C := $(OBJ)/gen/init_templates.c
 # code shared by the tool and bumble (the payload format, digests, the
 # OCI layout writer, the tool's option and name tables): compiled into both
 SHARED_SRCS := stub/sha256.c stub/payload.c stub/oci_layout.c stub/beneath.c \
-	       stub/tool_options.c stub/enum_names.c stub/prog_kinds.c
+	       stub/tool_options.c stub/enum_names.c stub/prog_kinds.c \
+	       stub/metrics_addr.c
 GEN_OBJS   := $(patsubst generator/%.c,$(OBJ)/generator/%.o,$(GEN_SRCS))
 CLI_OBJS   := $(patsubst bundler/%.c,$(OBJ)/bundler/%.o,$(CLI_SRCS))
 # the system libraries bumble links: libbpf's, and libcurl and jansson
@@ -217,15 +218,22 @@ fuzz: deps all
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_SEED=$${FUZZ_SEED:-0} tests/run.sh fuzz
 
 # Benchmarks against a hand-written libbpf tool and bpftrace (root, about
-# four minutes): writes bench/RESULTS.md. Not part of the tests.
-.PHONY: bench bench-metrics bench-registry
+# four minutes): writes bench/RESULTS.md (and METRICS.md, FLEET.md). Not
+# part of the tests.
+.PHONY: bench bench-metrics bench-registry bench-fleet
 bench: all
 	@bench/bench.sh
 	@bench/metrics_bench.sh
+	@bench/fleet_bench.sh
 
 # What --metrics costs (a minute): writes bench/METRICS.md.
 bench-metrics: all
 	@bench/metrics_bench.sh
+
+# What one tool costs a node under the examples' load (a few minutes):
+# writes bench/FLEET.md, the source of export --k8s's resources.
+bench-fleet: all
+	@bench/fleet_bench.sh
 
 # bumble push/pull beside skopeo copy, one docker-registry on 127.0.0.1
 # (about a minute): writes bench/REGISTRY_RESULTS.md.

@@ -1,6 +1,7 @@
 /* bumble export: the command line, and the tool's image (export_image.c)
  * written as an OCI image layout, an OCI archive (oci_layout.c) or a
- * docker-archive (export_docker.c). Works from the tool alone. */
+ * docker-archive (export_docker.c), or its deployment on a fleet (fleet.c:
+ * a Kubernetes DaemonSet or a systemd service). Works from the tool alone. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -11,13 +12,20 @@
 #include <unistd.h>
 
 #include "export.h"
+#include "fleet.h"
 #include "image_attach.h"
 #include "oci.h"
 
 static const char usage[] =
     "Usage: bumble export TOOL... (--oci DIR | --oci-archive FILE |\n"
     "                              --docker-archive FILE) [--tag NAME:TAG]\n"
-    "                              [--force] [--sbom] [--sign-key KEY.pem]\n\n"
+    "                              [--force] [--sbom] [--sign-key KEY.pem]\n"
+    "       bumble export TOOL --k8s [--image REF] [--privileged]\n"
+    "                           [--sys-admin] [-o FILE [--force]]\n"
+    "                           [-- TOOL-ARGS]\n"
+    "       bumble export TOOL --systemd [--install-path PATH]\n"
+    "                           [--sys-admin] [-o FILE [--force]]\n"
+    "                           [-- TOOL-ARGS]\n\n"
     "Writes TOOL as a runnable container image (entrypoint: the tool) and\n"
     "its eBPF artifact (the manifest the tool carries), with bpfman's\n"
     "io.ebpf.programs and io.ebpf.maps labels. The tag defaults to the\n"
@@ -32,7 +40,17 @@ static const char usage[] =
     "application/vnd.cyclonedx+json, ref sha256-HEX.sbom), and\n"
     "--sign-key KEY does too, and signs the images, the artifacts and\n"
     "their indexes in cosign's format (refs sha256-HEX.sig; see 'bumble\n"
-    "sign' for keys).\n";
+    "sign' for keys).\n\n"
+    "--k8s writes a DaemonSet running the image (REF: the one 'bumble push'\n"
+    "pushed; default NAME:VERSION) on every Linux node, with the tool's\n"
+    "arguments, only the capabilities its programs need (--privileged:\n"
+    "a privileged container instead), and with --metrics PORT among\n"
+    "TOOL-ARGS, Prometheus annotations, a liveness probe and a headless\n"
+    "Service. --systemd writes a hardened service running the tool\n"
+    "installed at PATH (default /usr/local/bin/NAME). --sys-admin adds\n"
+    "CAP_SYS_ADMIN and CAP_SYS_RESOURCE, which kernels before 5.8 need.\n"
+    "Both pass --json: JSON lines are the log. Written to stdout, or FILE\n"
+    "(new, or --force). See docs/fleet.md.\n";
 
 enum {
 	OPT_OCI = 256,
@@ -41,7 +59,13 @@ enum {
 	OPT_TAG,
 	OPT_FORCE,
 	OPT_SIGN_KEY,
-	OPT_SBOM
+	OPT_SBOM,
+	OPT_K8S,
+	OPT_SYSTEMD,
+	OPT_IMAGE,
+	OPT_PRIVILEGED,
+	OPT_SYS_ADMIN,
+	OPT_INSTALL_PATH
 };
 
 /* What is attached: each tool's SBOM, and with a key cosign's
@@ -370,6 +394,41 @@ int export_tool(const char *tool, const char *oci_dir, const char *oci_archive,
 			    force, with_sbom, key);
 }
 
+/* --k8s or --systemd: their options, checked; then fleet.c. rest is
+ * "--" and the tool's arguments (rest_count 0: no "--"). */
+static int export_deployment(struct fleet_opts *fleet, int systemd,
+			     const char *tool, char **rest, int rest_count,
+			     int image_opts, int force)
+{
+	if (fleet->k8s == systemd) {
+		err(fleet->k8s ? "give one of --k8s and --systemd"
+			       : "tool arguments after -- go with --k8s or "
+				 "--systemd");
+		return EXIT_USAGE;
+	}
+	if (image_opts) {
+		err("--%s writes a deployment: --oci, --oci-archive, "
+		    "--docker-archive and --tag write an image",
+		    systemd ? "systemd" : "k8s");
+		return EXIT_USAGE;
+	}
+	if (systemd && (fleet->image || fleet->privileged)) {
+		err("--image and --privileged go with --k8s");
+		return EXIT_USAGE;
+	}
+	if (fleet->k8s && fleet->install_path) {
+		err("--install-path goes with --systemd");
+		return EXIT_USAGE;
+	}
+	if (fleet->image && check_image_ref(fleet->image))
+		return EXIT_USAGE;
+	fleet->tool = tool;
+	fleet->force = force;
+	fleet->args = rest_count ? rest + 1 : NULL;
+	fleet->arg_count = rest_count ? rest_count - 1 : 0;
+	return export_fleet(fleet);
+}
+
 int cmd_export(int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -380,18 +439,52 @@ int cmd_export(int argc, char **argv)
 	    {"force", no_argument, NULL, OPT_FORCE},
 	    {"sign-key", required_argument, NULL, OPT_SIGN_KEY},
 	    {"sbom", no_argument, NULL, OPT_SBOM},
+	    {"k8s", no_argument, NULL, OPT_K8S},
+	    {"systemd", no_argument, NULL, OPT_SYSTEMD},
+	    {"image", required_argument, NULL, OPT_IMAGE},
+	    {"privileged", no_argument, NULL, OPT_PRIVILEGED},
+	    {"sys-admin", no_argument, NULL, OPT_SYS_ADMIN},
+	    {"install-path", required_argument, NULL, OPT_INSTALL_PATH},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *dir = NULL, *oci_archive = NULL, *docker = NULL;
 	const char *tag = NULL, *key_path = NULL;
 	struct sign_key *key = NULL;
-	int c, force = 0, with_sbom = 0, rc;
+	struct fleet_opts fleet = {0};
+	int c, force = 0, with_sbom = 0, systemd = 0, dashes = argc, rc;
 
+	/* the tool's own arguments follow "--", untouched */
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--")) {
+			dashes = i;
+			break;
+		}
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+	while ((c = getopt_long(dashes, argv, ":ho:", options, NULL)) != -1) {
 		switch (c) {
+		case OPT_K8S:
+			fleet.k8s = 1;
+			break;
+		case OPT_SYSTEMD:
+			systemd = 1;
+			break;
+		case OPT_IMAGE:
+			fleet.image = optarg;
+			break;
+		case OPT_PRIVILEGED:
+			fleet.privileged = 1;
+			break;
+		case OPT_SYS_ADMIN:
+			fleet.sys_admin = 1;
+			break;
+		case OPT_INSTALL_PATH:
+			fleet.install_path = optarg;
+			break;
+		case 'o':
+			fleet.output = optarg;
+			break;
 		case OPT_OCI:
 			dir = optarg;
 			break;
@@ -426,10 +519,20 @@ int cmd_export(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (optind >= argc) {
+	if (optind >= dashes) {
 		err("give a tool to export; see 'bumble export --help'");
 		return EXIT_USAGE;
 	}
+	if ((fleet.k8s || systemd || dashes < argc) && optind + 1 != dashes) {
+		err("give one tool to export; see 'bumble export --help'");
+		return EXIT_USAGE;
+	}
+	if (fleet.k8s || systemd || dashes < argc)
+		return export_deployment(&fleet, systemd, argv[optind],
+					 argv + dashes, argc - dashes,
+					 dir || oci_archive || docker || tag ||
+					     key_path || with_sbom,
+					 force);
 	if (!dir && !oci_archive && !docker) {
 		err("say where: --oci DIR, --oci-archive FILE or "
 		    "--docker-archive FILE");
@@ -444,7 +547,7 @@ int cmd_export(int argc, char **argv)
 	if (key_path && !(key = sign_key_private(key_path, &rc)))
 		return rc;
 	rc = export_tools((const char *const *)argv + optind,
-			  (size_t)(argc - optind), dir, oci_archive, docker,
+			  (size_t)(dashes - optind), dir, oci_archive, docker,
 			  tag, force, with_sbom, key);
 	sign_key_free(key);
 	return rc;

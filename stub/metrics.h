@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "metrics_addr.h"
 #include "stub.h"
 
 /* At most this many series per map in one scrape (the largest values of
@@ -29,9 +30,6 @@ void textbuf_putc(struct textbuf *b, char c);
 void textbuf_u64(struct textbuf *b, uint64_t v);
 void textbuf_i64(struct textbuf *b, int64_t v);
 void textbuf_free(struct textbuf *b);
-
-/* --metrics [ADDR:]PORT: 0, or -1 for a bad address. */
-int metrics_parse_addr(const char *arg, struct sockaddr_in *out);
 
 /* The HTTP server: listening when open returns (0, else an exit code,
  * having said why). Its sockets are watched through one epoll fd, which

@@ -33,6 +33,12 @@ prereq AARCH64 "no aarch64 stub or cross compiler (make ARCHES=x86_64 left it ou
 	sh -c "test -f '$ROOT/build/lib/bumble/aarch64/stub/libbumble-stub.a' && command -v aarch64-linux-musl-gcc"
 prereq QEMU_AARCH64 "qemu-aarch64-static is not installed (toolchain/deps.sh installs qemu-user-static)" \
 	command -v qemu-aarch64-static
+prereq K8S_SCHEMA "node or the npm packages in build/npm are missing (toolchain/deps.sh installs them)" \
+	sh -c "command -v node && test -f '$ROOT/build/npm/node_modules/kubernetes-models/package.json' && test -f '$ROOT/build/npm/node_modules/yaml/package.json'"
+prereq SYSTEMD_ANALYZE "systemd-analyze is not installed (package systemd)" \
+	command -v systemd-analyze
+prereq PROMTOOL "promtool is not installed (toolchain/deps.sh installs prometheus)" \
+	command -v promtool
 prereq BASH_TTY "needs /bin/bash and script(1) from bsdutils" \
 	sh -c 'command -v script && test -x /bin/bash'
 PYTHON_USDT_BIN=/usr/bin/python3.11
@@ -205,6 +211,34 @@ for line in lines:
         sys.exit(1)
 sys.exit(0 if lines else 1)
 PY
+}
+
+# free_port: a TCP port free on 127.0.0.1 now.
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# podman_setup: podman as the tests run it, with runc and ulimits a
+# container can take, in a configuration of the script's own.
+podman_setup() {
+	mkdir -p "$WORK/containers"
+	cat >"$WORK/containers/containers.conf" <<'CONF'
+[containers]
+default_ulimits = ["nofile=4096:4096", "nproc=4096:4096"]
+[engine]
+runtime = "runc"
+CONF
+	export CONTAINERS_CONF=$WORK/containers/containers.conf
+}
+
+# k8s_check validate|args|pod FILE [OUT]: the manifest FILE read by npm's
+# yaml and checked against the Kubernetes schema (tests/k8s_check.mjs);
+# k8s_valid FILE: quietly, is every document in it valid?
+k8s_check() {
+	node "$ROOT/tests/k8s_check.mjs" "$@"
+}
+k8s_valid() {
+	k8s_check validate "$1" >/dev/null
 }
 
 # metrics_port: the port a tool started with --metrics said it serves on

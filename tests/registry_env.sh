@@ -25,10 +25,6 @@ export XDG_DATA_HOME=$WORK/data XDG_CACHE_HOME=$WORK/cache
 }
 trap 'registry_stop_all; cleanup' EXIT
 
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
 # registry_start NAME PORT [YAML]: docker-registry serving $WORK/NAME on
 # 127.0.0.1:PORT, with YAML added to its config (tls, auth); its PID in
 # $REG_PID, its log in $WORK/NAME.log (requests logged). Waits until it

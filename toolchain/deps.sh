@@ -33,6 +33,7 @@ PACKAGES=(
 	umoci           # tests: unpacking (diff_ids checked)
 	oci-image-tool  # tests: OCI image layout validation
 	podman          # tests: running the exported image
+	catatonit       # tests: the pause process of podman kube play's pods
 	docker-registry # tests: a real registry for push and pull
 	apache2-utils   # tests: htpasswd for the registry's basic auth
 	openssl         # tests: a test CA and the token server's signatures
@@ -47,7 +48,26 @@ PACKAGES=(
 	linux-libc-dev:arm64 # arm64's asm/ UAPI headers
 	qemu-user-static # tests: aarch64 tools run by qemu-aarch64-static
 	qemu-system-arm # tests: the kernel matrix boots Debian's arm64 kernels
+	nodejs          # tests: the Kubernetes schema check (npm packages below)
 )
+
+# npm packages the tests use, installed into build/npm, never into the
+# source tree: kubernetes-models validates what export --k8s writes
+# against the Kubernetes schema; yaml reads it.
+NPM_PREFIX=$(cd "$(dirname "$0")/.." && pwd)/build/npm
+NPM_PACKAGES=(kubernetes-models@5.1.0 yaml@2.9.1)
+npm_deps() {
+	[ -f "$NPM_PREFIX/node_modules/kubernetes-models/package.json" ] &&
+		[ -f "$NPM_PREFIX/node_modules/yaml/package.json" ] && return 0
+	# Debian's nodejs comes without npm; some builds of it carry npm
+	command -v npm >/dev/null ||
+		DEBIAN_FRONTEND=noninteractive ${SUDO:-} apt-get install -y -q --no-install-recommends npm ||
+		true
+	mkdir -p "$NPM_PREFIX"
+	echo "deps.sh: npm installing ${NPM_PACKAGES[*]} into $NPM_PREFIX"
+	npm install --no-audit --no-fund --prefix "$NPM_PREFIX" "${NPM_PACKAGES[@]}" ||
+		echo "deps.sh: warning: npm install failed; the Kubernetes schema checks will skip" >&2
+}
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -56,17 +76,17 @@ for p in "${PACKAGES[@]}"; do
 done
 # npm packages: CycloneDX's official JSON schemas (res/schema/), for the
 # SBOM tests; in npm's global folder (npm root -g)
-NPM_PACKAGES=(@cyclonedx/cyclonedx-library@10.3.0)
+GLOBAL_NPM_PACKAGES=(@cyclonedx/cyclonedx-library@10.3.0)
 
 # Installs the npm packages that are not there (npm comes with nodejs).
 npm_install() {
 	local p root
 	command -v npm >/dev/null || {
-		echo "deps.sh: warning: npm not found; tests that need ${NPM_PACKAGES[*]} skip" >&2
+		echo "deps.sh: warning: npm not found; tests that need ${GLOBAL_NPM_PACKAGES[*]} skip" >&2
 		return 0
 	}
 	root=$(npm root -g)
-	for p in "${NPM_PACKAGES[@]}"; do
+	for p in "${GLOBAL_NPM_PACKAGES[@]}"; do
 		[ -f "$root/${p%@*}/package.json" ] && continue
 		echo "deps.sh: npm install -g $p"
 		${SUDO:-} npm install -g --no-audit --no-fund --ignore-scripts "$p" >/dev/null
@@ -74,6 +94,7 @@ npm_install() {
 }
 
 if [ ${#missing[@]} -eq 0 ]; then
+	npm_deps
 	npm_install
 	exit 0
 fi
@@ -94,4 +115,5 @@ fi
 echo "deps.sh: installing ${missing[*]}"
 $SUDO apt-get update -q
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+npm_deps
 npm_install

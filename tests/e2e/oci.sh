@@ -193,14 +193,7 @@ check "bundle --oci DIR exports as it bundles" test "$RC" = 0
 
 # podman runs the image: the tool loads BPF in the container.
 needs ROOT,PODMAN
-mkdir -p "$WORK/containers"
-cat >"$WORK/containers/containers.conf" <<'CONF'
-[containers]
-default_ulimits = ["nofile=4096:4096", "nproc=4096:4096"]
-[engine]
-runtime = "runc"
-CONF
-export CONTAINERS_CONF=$WORK/containers/containers.conf
+podman_setup
 run podman load -i "$WORK/docker.tar"
 check "podman loads the docker-archive" grep -q \
 	"bumble-test/execsnoop:t1" "$WORK/out"
