@@ -74,11 +74,13 @@ CLANG_CMD=$(printf '%s\n' "$BUNDLE_LOG" |
 $BUNDLE_LOG"
 read -r -a CLANG_ARGV <<<"$CLANG_CMD"
 
-# The hand-written tool: the same BPF object, a skeleton, a static link
-# with the libbpf, libelf and zlib bumble's stub carries (musl), and the
-# same source statically against glibc.
+# The hand-written tool: the same BPF object, without its DWARF as
+# libbpf-bootstrap's build leaves it (bpftool gen object), a skeleton, a
+# static link with the libbpf, libelf and zlib bumble's stub carries
+# (musl), and the same source statically against glibc.
 build_reference() { # DIR
-	"${CLANG_ARGV[@]}" -o "$1/evbench.bpf.o" &&
+	"${CLANG_ARGV[@]}" -o "$1/evbench.full.o" &&
+		bpftool gen object "$1/evbench.bpf.o" "$1/evbench.full.o" &&
 		bpftool gen skeleton "$1/evbench.bpf.o" name evbench \
 			>"$1/evbench.skel.h" &&
 		musl-gcc -static -Os -s -Wl,--gc-sections -Wall -I "$1" \
