@@ -519,12 +519,12 @@ int cmd_export(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (optind >= dashes) {
-		err("give a tool to export; see 'bumble export --help'");
-		return EXIT_USAGE;
-	}
 	if ((fleet.k8s || systemd || dashes < argc) && optind + 1 != dashes) {
 		err("give one tool to export; see 'bumble export --help'");
+		return EXIT_USAGE;
+	}
+	if (optind >= dashes) {
+		err("give a tool to export; see 'bumble export --help'");
 		return EXIT_USAGE;
 	}
 	if (fleet.k8s || systemd || dashes < argc)
