@@ -145,6 +145,9 @@ struct gen_model *open_model(struct input_opts *o, unsigned char **obj,
 			     int *rc);
 
 /* Compiles a BPF C source to an object at out. Returns 0 or exit code. */
+/* The clang bundling would run (BUMBLE_CLANG, else the first of clang,
+ * clang-19, clang-16, clang-14 on PATH); malloc'ed, NULL if none. */
+char *clang_find(void);
 int compile_bpf(const struct input_opts *o, const char *out,
 		struct role_hints *hints);
 

@@ -1,5 +1,6 @@
 /* bumble version: the bumble and libbpf versions, where the headers
- * and the runtime stub are found, and the arches it has a stub for. */
+ * and the runtime stub are found, the arches it has a stub for, and the
+ * clang it would compile with (or how to install one). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -17,6 +18,7 @@ int cmd_version(int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	const struct bumble_arch *a;
+	char *clang;
 
 	printf("bumble %s\nlibbpf %s\nlibdir %s\narches", BUMBLE_VERSION,
 	       libbpf_version_string(), libdir());
@@ -28,5 +30,16 @@ int cmd_version(int argc, char **argv)
 		free(stub);
 	}
 	putchar('\n');
+	clang = clang_find();
+	if (clang)
+		printf("clang %s\n", clang);
+	else if (getenv("BUMBLE_CLANG") && *getenv("BUMBLE_CLANG"))
+		printf("clang missing: BUMBLE_CLANG=%s is not an executable "
+		       "program\n",
+		       getenv("BUMBLE_CLANG"));
+	else
+		printf("clang missing: install it with: apt-get install "
+		       "clang\n");
+	free(clang);
 	return EXIT_OK;
 }

@@ -178,11 +178,28 @@ static int rewrite_bee_source(const struct input_opts *o, const char *clang,
 	return rc;
 }
 
+/* The clangs bumble takes, in order: BUMBLE_CLANG overrides them. */
+static const char *const clangs[] = {"clang", "clang-19", "clang-16",
+				     "clang-14", NULL};
+
+char *clang_find(void)
+{
+	const char *override = getenv("BUMBLE_CLANG");
+
+	if (override && *override)
+		return find_program(override);
+	for (const char *const *c = clangs; *c; c++) {
+		char *found = find_program(*c);
+
+		if (found)
+			return found;
+	}
+	return NULL;
+}
+
 int compile_bpf(const struct input_opts *o, const char *out,
 		struct role_hints *hints)
 {
-	static const char *const clangs[] = {"clang", "clang-19", "clang-16",
-					     "clang-14", NULL};
 	char *clang, *incdir = NULL, *src = NULL, *events = NULL;
 	int rc = EXIT_OK;
 

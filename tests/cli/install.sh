@@ -14,6 +14,16 @@ mv "$WORK/prefix" "$WORK/moved"
 run "$WORK/moved/bin/bumble" version
 check "moved install reports its own libdir" grep -qx \
 	"libdir $WORK/moved/lib/bumble" "$WORK/out"
+check "version: the clang bundling would run" grep -qx \
+	"clang $(command -v clang)" "$WORK/out"
+run env PATH=/nonexistent "$WORK/moved/bin/bumble" version
+check "version without clang: how to install it, exit 0" test \
+	"$RC $(tail -n 1 "$WORK/out")" = \
+	"0 clang missing: install it with: apt-get install clang"
+run env BUMBLE_CLANG=/nonexistent/clang "$WORK/moved/bin/bumble" version
+check "version with a bad BUMBLE_CLANG: says which" grep -qx \
+	"clang missing: BUMBLE_CLANG=/nonexistent/clang is not an executable program" \
+	"$WORK/out"
 run "$WORK/moved/bin/bumble" bundle "$EXAMPLES/exitsnoop.bpf.c" \
 	-o "$WORK/exitsnoop"
 check "moved install bundles a tool" test "$RC" = 0 -a -x "$WORK/exitsnoop"
