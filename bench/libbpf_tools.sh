@@ -42,16 +42,16 @@ export BUMBLE SRC OUT
 printf '%s\n' "${names[@]}" | xargs -P 2 -I{} bash -c 'bundle_one {}'
 
 # 2. the load: everything a tracing tool of the set watches for
-load() {
-	local tmp=$OUT/load.tmp port
-	python3 -c '
+python3 -c '
 import socket, sys
 s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(64)
 print(s.getsockname()[1]); sys.stdout.flush()
 while True:
     c, _ = s.accept(); c.send(b"x" * 4096); c.close()
 ' >"$OUT/load.port" &
-	local srv=$!
+SERVER=$!
+load() {
+	local tmp=$OUT/load.tmp port
 	sleep 0.5
 	port=$(cat "$OUT/load.port")
 	while :; do
@@ -69,7 +69,6 @@ for _ in range(5):
 		sh -c 'exit 3'
 		sleep 0.1
 	done
-	kill $srv
 }
 
 # 3. run each tool that bundled, JOBS at once, under the load
@@ -84,9 +83,8 @@ export SECS
 load &
 LOAD=$!
 printf '%s\n' "${names[@]}" | xargs -P "$JOBS" -I{} bash -c 'run_one {}'
-kill $LOAD 2>/dev/null
-pkill -P $LOAD 2>/dev/null
-wait 2>/dev/null
+kill $LOAD $SERVER 2>/dev/null
+wait $LOAD $SERVER 2>/dev/null
 
 # 4. classify. attaches: the tool said it attached and exited 0.
 # useful: it printed at least one line of data (more than a header).

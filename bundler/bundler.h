@@ -82,10 +82,26 @@ int input_opts_parse(int argc, char **argv, const char *cmd, int takes,
 		     const char *usage, struct input_opts *o);
 void input_opts_free(struct input_opts *o);
 
-/* Map roles learnt while compiling (BumbleBee's map sections). */
+/* Event types inferred from the calls that fill a map (event_infer.c);
+ * a type "" marks a map filled with more than one struct. */
+struct inferred_events {
+	struct gen_event_override *events;
+	size_t count;
+};
+
+/* Reads clang's text AST dump (modified in place: lines split) for the
+ * structs passed to bpf_perf_event_output, bpf_ringbuf_output and
+ * bpf_ringbuf_reserve, directly or through the program's functions.
+ * Adds map -> struct to out. Returns 0 or -1 (out of memory). */
+int event_infer_scan(char *ast, struct inferred_events *out);
+void inferred_events_free(struct inferred_events *e);
+
+/* Map roles learnt while compiling (BumbleBee's map sections), and the
+ * event types inferred from the source. */
 struct role_hints {
 	struct gen_role_hint *hints;
 	size_t count;
+	struct inferred_events events;
 };
 
 /* Rewrites SEC(".maps.print") and its kin to ".maps" in preprocessed
@@ -140,6 +156,10 @@ char *require_program(const char *env, const char *const *names,
 
 /* Runs argv, waits; returns its exit status, or -1 if it did not run. */
 int run_command(char *const argv[], int verbose);
+/* The same, its stdout into the file stdout_path and its stderr into
+ * /dev/null. */
+int run_command_quiet_to(char *const argv[], int verbose,
+			 const char *stdout_path);
 
 int read_file(const char *path, unsigned char **data, size_t *size);
 /* Writes data to path via a temporary file in the same directory and a

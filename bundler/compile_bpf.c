@@ -1,5 +1,6 @@
 /* Compiling BPF C with clang: the target, bumble's headers, the user's
- * flags, BumbleBee's map sections rewritten and --event types kept. */
+ * flags, BumbleBee's map sections rewritten, and --event types and those
+ * inferred from the source (its AST) kept. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,12 +25,15 @@ static int uses_bee_sections(const char *path)
 /* --event types: clang puts into BTF only the types the program's
  * globals, maps and functions use, not those of its locals. A pointer to
  * each such struct, declared before the source, makes it part of BTF. */
-static char *write_event_header(const struct input_opts *o, const char *out)
+static char *write_event_header(const struct input_opts *o,
+				const struct inferred_events *inferred,
+				const char *out)
 {
+	size_t n = inferred ? inferred->count : 0;
 	char *path = NULL;
 	FILE *f;
 
-	if (!o->event_count || asprintf(&path, "%s.events.h", out) < 0)
+	if ((!o->event_count && !n) || asprintf(&path, "%s.events.h", out) < 0)
 		return NULL;
 	f = fopen(path, "w");
 	if (!f) {
@@ -39,6 +43,10 @@ static char *write_event_header(const struct input_opts *o, const char *out)
 	for (size_t i = 0; i < o->event_count; i++)
 		fprintf(f, "struct %s *__bumble_event_%zu;\n",
 			o->events[i].type, i);
+	for (size_t i = 0; i < n; i++)
+		if (*inferred->events[i].type)
+			fprintf(f, "struct %s *__bumble_inferred_%zu;\n",
+				inferred->events[i].type, i);
 	fclose(f);
 	return path;
 }
@@ -74,6 +82,7 @@ static int run_clang(const struct input_opts *o, const char *clang,
 		     const char *incdir, const char *mode, const char *src,
 		     const char *out, const char *event_header)
 {
+	int ast = !strcmp(mode, "-fsyntax-only");
 	char *srcdir = strdup(o->input), *slash, *maps[4] = {0};
 	char *dotted = NULL;
 	const char **argv;
@@ -119,14 +128,25 @@ static int run_clang(const struct input_opts *o, const char *clang,
 		argv[n++] = "-include";
 		argv[n++] = event_header;
 	}
+	if (ast) {
+		argv[n++] = "-Xclang";
+		argv[n++] = "-ast-dump";
+		argv[n++] = "-fno-color-diagnostics";
+	}
 	argv[n++] = mode;
 	argv[n++] = src;
-	argv[n++] = "-o";
-	argv[n++] = out;
+	if (!ast) {
+		argv[n++] = "-o";
+		argv[n++] = out;
+	}
 	for (size_t i = 0; i < o->cflag_count; i++)
 		argv[n++] = o->cflags[i];
 	argv[n] = NULL;
-	status = run_command((char *const *)argv, o->verbose);
+	if (ast)
+		status =
+		    run_command_quiet_to((char *const *)argv, o->verbose, out);
+	else
+		status = run_command((char *const *)argv, o->verbose);
 out:
 	for (size_t i = 0; i < 4; i++)
 		free(maps[i]);
@@ -173,6 +193,33 @@ static int rewrite_bee_source(const struct input_opts *o, const char *clang,
 	return rc;
 }
 
+/* The event types of maps that declare none, from the calls that fill
+ * them (event_infer.c). Quiet: a source clang refuses is reported by the
+ * compilation that follows; nothing is inferred from it. */
+static void infer_events(const struct input_opts *o, const char *clang,
+			 const char *incdir, const char *out,
+			 struct inferred_events *found)
+{
+	unsigned char *text = NULL, *grown;
+	char *dump = NULL;
+	size_t size;
+
+	if (asprintf(&dump, "%s.ast", out) < 0)
+		return;
+	if (run_clang(o, clang, incdir, "-fsyntax-only", o->input, dump,
+		      NULL) == 0 &&
+	    !read_file(dump, &text, &size) &&
+	    (grown = realloc(text, size + 1))) {
+		text = grown;
+		text[size] = '\0';
+		if (event_infer_scan((char *)text, found))
+			inferred_events_free(found);
+	}
+	unlink(dump);
+	free(dump);
+	free(text);
+}
+
 int compile_bpf(const struct input_opts *o, const char *out,
 		struct role_hints *hints)
 {
@@ -196,7 +243,9 @@ int compile_bpf(const struct input_opts *o, const char *out,
 	}
 	if (hints && uses_bee_sections(o->input))
 		rc = rewrite_bee_source(o, clang, incdir, out, hints, &src);
-	events = write_event_header(o, out);
+	if (hints && rc == EXIT_OK)
+		infer_events(o, clang, incdir, out, &hints->events);
+	events = write_event_header(o, hints ? &hints->events : NULL, out);
 	if (rc == EXIT_OK &&
 	    run_clang(o, clang, incdir, "-c", src ? src : o->input, out,
 		      events) != 0) {

@@ -38,6 +38,8 @@ struct gen_model *open_model(const struct input_opts *o, unsigned char **obj,
 	gopts.description = o->description;
 	gopts.events = o->events;
 	gopts.event_count = o->event_count;
+	gopts.inferred = hints.events.events;
+	gopts.inferred_count = hints.events.count;
 	gopts.roles = hints.hints;
 	gopts.role_count = hints.count;
 	if (is_c_source(o->input) && !read_file(o->input, &src, &src_size)) {

@@ -116,6 +116,10 @@ struct gen_opts {
 	size_t help_count;
 	const struct gen_event_override *events;
 	size_t event_count;
+	/* event types inferred from the source: used for maps that
+	 * declare none and that --event does not name */
+	const struct gen_event_override *inferred;
+	size_t inferred_count;
 };
 
 /* Checks that obj[0..size) is a relocatable BPF ELF object; on failure

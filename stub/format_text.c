@@ -111,6 +111,8 @@ void format_text_fields(struct outbuf *o, const struct bumble_event_type *t,
 		mark = column_begin(o, f);
 		if (field_present(f, size))
 			render_value(o, f, p + f->offset, 0);
+		else if (field_partial(f, size))
+			render_partial(o, f, p + f->offset, size, 0);
 		else
 			outbuf_putc(o, '?');
 		column_end(o, t, i, mark);

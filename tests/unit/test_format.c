@@ -360,6 +360,45 @@ static void test_truncated(void)
 	CHECK_STR(text(&t, v, 6), "7 ?\n", "and ? in text");
 }
 
+/* A trailing buffer sent only as far as it is filled. */
+static void test_partial_tail(void)
+{
+	static const struct bumble_field f[] = {
+	    {.name = "n",
+	     .offset = 0,
+	     .size = 4,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_UINT,
+	     .width = 1},
+	    {.name = "args",
+	     .offset = 4,
+	     .size = 1,
+	     .count = 32,
+	     .kind = BUMBLE_KIND_CHARS,
+	     .width = 1},
+	};
+	static const struct bumble_field g[] = {
+	    {.name = "v",
+	     .offset = 0,
+	     .size = 2,
+	     .count = 8,
+	     .kind = BUMBLE_KIND_UINT,
+	     .width = 1},
+	};
+	TYPE(t, f);
+	TYPE(u, g);
+	unsigned char e[36] = {3, 0, 0, 0, 'l', 's', 0, '-', 'l', 0, '/', 0};
+	uint16_t w[8] = {1, 2, 3};
+
+	CHECK_STR(text(&t, e, 4 + 10), "3 ls -l /\n",
+		  "a char array cut short: its strings joined by spaces");
+	CHECK_STR(json(&t, e, 4 + 12), "{\"n\":3,\"args\":\"ls -l /\"}\n",
+		  "and in JSON, trailing NULs dropped");
+	CHECK_STR(json(&u, w, 5), "{\"v\":[1,2]}\n",
+		  "an integer array cut short: the elements that arrived");
+	CHECK_STR(text(&t, e, 2), "? ?\n", "nothing of it arrived: ?");
+}
+
 static void test_named_formats(void)
 {
 	struct rec {
@@ -769,6 +808,7 @@ int main(void)
 	test_strings();
 	test_formats();
 	test_truncated();
+	test_partial_tail();
 	test_named_formats();
 	test_time_and_field();
 	test_utf8_strict();
