@@ -109,5 +109,5 @@ void role_hints_free(struct role_hints *h)
 	free(h->hints);
 	h->hints = NULL;
 	h->count = 0;
-	inferred_events_free(&h->events);
+	map_usage_free(&h->events);
 }

@@ -62,6 +62,8 @@ struct input_opts {
 	const char *btf_dir; /* --btf-dir DIR (bundle): embed kernel BTF */
 	struct gen_event_override *events; /* --event MAP=STRUCT */
 	size_t event_count;
+	struct gen_role_hint *roles; /* --role MAP=ROLE */
+	size_t role_count;
 	const char **cflags; /* -I, -D, --cflags, in order */
 	size_t cflag_count;
 	int verbose;
@@ -73,7 +75,7 @@ enum {
 	TAKES_CFLAGS = 2,
 	TAKES_META = 4, /* --name, --version, --description */
 	TAKES_RUNNER = 8,
-	TAKES_EVENT = 16, /* --event MAP=STRUCT */
+	TAKES_EVENT = 16, /* --event MAP=STRUCT, --role MAP=ROLE */
 };
 
 /* Parses argv of a subcommand; prints usage errors. Returns 0, or an exit
@@ -82,26 +84,30 @@ int input_opts_parse(int argc, char **argv, const char *cmd, int takes,
 		     const char *usage, struct input_opts *o);
 void input_opts_free(struct input_opts *o);
 
-/* Event types inferred from the calls that fill a map (event_infer.c);
- * a type "" marks a map filled with more than one struct. */
-struct inferred_events {
+/* What the source's calls tell about its maps (map_usage.c): event types
+ * inferred from the calls that fill a map (a type "" marks a map filled
+ * with more than one struct), and the maps it deletes from. */
+struct map_usage {
 	struct gen_event_override *events;
 	size_t count;
+	char **deleted; /* state: deleted from or replaced */
+	size_t deleted_count;
 };
 
 /* Reads clang's text AST dump (modified in place: lines split) for the
  * structs passed to bpf_perf_event_output, bpf_ringbuf_output and
- * bpf_ringbuf_reserve, directly or through the program's functions.
- * Adds map -> struct to out. Returns 0 or -1 (out of memory). */
-int event_infer_scan(char *ast, struct inferred_events *out);
-void inferred_events_free(struct inferred_events *e);
+ * bpf_ringbuf_reserve, directly or through the program's functions, and
+ * for bpf_map_delete_elem's maps. Adds them to out. Returns 0 or -1 (out
+ * of memory). */
+int map_usage_scan(char *ast, struct map_usage *out);
+void map_usage_free(struct map_usage *e);
 
 /* Map roles learnt while compiling (BumbleBee's map sections), and the
  * event types inferred from the source. */
 struct role_hints {
 	struct gen_role_hint *hints;
 	size_t count;
-	struct inferred_events events;
+	struct map_usage events;
 };
 
 /* Rewrites SEC(".maps.print") and its kin to ".maps" in preprocessed

@@ -26,7 +26,7 @@ static int uses_bee_sections(const char *path)
  * globals, maps and functions use, not those of its locals. A pointer to
  * each such struct, declared before the source, makes it part of BTF. */
 static char *write_event_header(const struct input_opts *o,
-				const struct inferred_events *inferred,
+				const struct map_usage *inferred,
 				const char *out)
 {
 	size_t n = inferred ? inferred->count : 0;
@@ -194,11 +194,11 @@ static int rewrite_bee_source(const struct input_opts *o, const char *clang,
 }
 
 /* The event types of maps that declare none, from the calls that fill
- * them (event_infer.c). Quiet: a source clang refuses is reported by the
+ * them (map_usage.c). Quiet: a source clang refuses is reported by the
  * compilation that follows; nothing is inferred from it. */
 static void infer_events(const struct input_opts *o, const char *clang,
 			 const char *incdir, const char *out,
-			 struct inferred_events *found)
+			 struct map_usage *found)
 {
 	unsigned char *text = NULL, *grown;
 	char *dump = NULL;
@@ -212,8 +212,8 @@ static void infer_events(const struct input_opts *o, const char *clang,
 	    (grown = realloc(text, size + 1))) {
 		text = grown;
 		text[size] = '\0';
-		if (event_infer_scan((char *)text, found))
-			inferred_events_free(found);
+		if (map_usage_scan((char *)text, found))
+			map_usage_free(found);
 	}
 	unlink(dump);
 	free(dump);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "bundler.h"
+#include "enum_names.h"
 
 enum {
 	OPT_NAME = 256,
@@ -17,6 +18,7 @@ enum {
 	OPT_EVENT,
 	OPT_OCI,
 	OPT_BTF_DIR,
+	OPT_ROLE,
 };
 
 static const struct option long_options[] = {
@@ -27,6 +29,7 @@ static const struct option long_options[] = {
     {"description", required_argument, NULL, OPT_DESCRIPTION},
     {"runner", required_argument, NULL, OPT_RUNNER},
     {"event", required_argument, NULL, OPT_EVENT},
+    {"role", required_argument, NULL, OPT_ROLE},
     {"oci", required_argument, NULL, OPT_OCI},
     {"btf-dir", required_argument, NULL, OPT_BTF_DIR},
     {"verbose", no_argument, NULL, 'v'},
@@ -92,6 +95,32 @@ static int add_event(struct input_opts *o, const char *arg)
 	o->events[o->event_count].map = strndup(arg, (size_t)(eq - arg));
 	o->events[o->event_count].type = strdup(type);
 	o->event_count++;
+	return 0;
+}
+
+/* --role MAP=print|counter|gauge|hist|none */
+static int add_role(struct input_opts *o, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	struct gen_role_hint *grown;
+	enum bumble_role role;
+
+	role = eq ? role_by_word(eq + 1, strlen(eq + 1)) : BUMBLE_ROLE_NONE;
+	if (!eq || eq == arg ||
+	    (role == BUMBLE_ROLE_NONE && strcmp(eq + 1, "none"))) {
+		err("--role takes MAP=ROLE, ROLE one of print, counter, gauge, "
+		    "hist or none, as in --role hists=hist, not '%s'",
+		    arg);
+		return -1;
+	}
+	grown = realloc(o->roles, (o->role_count + 1) * sizeof(*grown));
+	if (!grown)
+		return -1;
+	o->roles = grown;
+	o->roles[o->role_count].map = strndup(arg, (size_t)(eq - arg));
+	o->roles[o->role_count].role = role;
+	o->roles[o->role_count].from_option = 1;
+	o->role_count++;
 	return 0;
 }
 
@@ -168,6 +197,12 @@ int input_opts_parse(int argc, char **argv, const char *cmd, int takes,
 			if (add_event(o, optarg))
 				return EXIT_USAGE;
 			break;
+		case OPT_ROLE:
+			if (!(takes & TAKES_EVENT))
+				return refuse(cmd, "--role");
+			if (add_role(o, optarg))
+				return EXIT_USAGE;
+			break;
 		case 'v':
 			o->verbose = 1;
 			break;
@@ -219,6 +254,11 @@ void input_opts_free(struct input_opts *o)
 	free(o->events);
 	o->events = NULL;
 	o->event_count = 0;
+	for (size_t i = 0; i < o->role_count; i++)
+		free((char *)o->roles[i].map);
+	free(o->roles);
+	o->roles = NULL;
+	o->role_count = 0;
 }
 
 char *output_path(const struct input_opts *o, const char *fmt)

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "bundler.h"
 #include "model.h"
@@ -40,6 +41,28 @@ struct gen_model *open_model(const struct input_opts *o, unsigned char **obj,
 	gopts.event_count = o->event_count;
 	gopts.inferred = hints.events.events;
 	gopts.inferred_count = hints.events.count;
+	gopts.state_maps = (const char *const *)hints.events.deleted;
+	gopts.state_count = hints.events.deleted_count;
+	/* --role after the source's hints: the later one wins */
+	if (o->role_count) {
+		struct gen_role_hint *all = realloc(
+		    hints.hints, (hints.count + o->role_count) * sizeof(*all));
+
+		if (!all) {
+			*rc = EXIT_FAIL;
+			role_hints_free(&hints);
+			free(*obj);
+			*obj = NULL;
+			free(name);
+			return NULL;
+		}
+		for (size_t i = 0; i < o->role_count; i++) {
+			all[hints.count + i] = o->roles[i];
+			all[hints.count + i].map = strdup(o->roles[i].map);
+		}
+		hints.hints = all;
+		hints.count += o->role_count;
+	}
 	gopts.roles = hints.hints;
 	gopts.role_count = hints.count;
 	if (is_c_source(o->input) && !read_file(o->input, &src, &src_size)) {

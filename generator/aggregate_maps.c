@@ -1,6 +1,7 @@
 /* Counter, gauge and hist maps: the layout of their keys and the
  * integer under each key, or the event of a ring buffer that feeds a
- * metric; maps that do not fit lose their role. */
+ * metric; maps that do not fit lose their role. The role of a map that
+ * names none, by its shape. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -120,4 +121,67 @@ int gen_model_ringbuf_metric(struct gen_model *m, struct gen_map *gm)
 			"no integer field for its value; its events are only "
 			"printed",
 			gm->name, ev->type_name);
+}
+
+static int is_state(const struct gen_opts *opts, const char *name)
+{
+	for (size_t i = 0; i < opts->state_count; i++)
+		if (!strcmp(opts->state_maps[i], name))
+			return 1;
+	return 0;
+}
+
+/* Has the struct value an integer array slots[]? */
+static int has_slots(const struct btf *btf, const struct btf_type *v)
+{
+	const struct btf_member *mb = btf_members(v);
+
+	for (unsigned int i = 0; i < btf_vlen(v); i++, mb++) {
+		const struct btf_type *m;
+		__u32 id = mb->type;
+
+		if (strcmp(btf__name_by_offset(btf, mb->name_off), "slots"))
+			continue;
+		m = gen_resolve(btf, &id, NULL);
+		if (!m || !btf_is_array(m))
+			return 0;
+		id = btf_array(m)->type;
+		m = gen_resolve(btf, &id, NULL);
+		return m && btf_is_int(m) && m->size <= 8;
+	}
+	return 0;
+}
+
+enum bumble_role gen_infer_role(const struct gen_opts *opts,
+				const struct btf *btf, struct bpf_map *map)
+{
+	__u32 vid = bpf_map__btf_value_type_id(map);
+	const struct btf_type *v =
+	    btf && vid ? gen_resolve(btf, &vid, NULL) : NULL;
+
+	switch (bpf_map__type(map)) {
+	case BPF_MAP_TYPE_HASH:
+	case BPF_MAP_TYPE_ARRAY:
+	case BPF_MAP_TYPE_PERCPU_HASH:
+	case BPF_MAP_TYPE_PERCPU_ARRAY:
+	case BPF_MAP_TYPE_LRU_HASH:
+	case BPF_MAP_TYPE_LRU_PERCPU_HASH:
+		break;
+	default:
+		return BUMBLE_ROLE_NONE;
+	}
+	/* one-entry scratch space, and libraries' maps (libbpf's
+	 * usdt.bpf.h: __bpf_usdt_...) */
+	if (!v || !bpf_map__btf_key_type_id(map) ||
+	    !strncmp(bpf_map__name(map), "__", 2) ||
+	    bpf_map__max_entries(map) == 1)
+		return BUMBLE_ROLE_NONE;
+	if (btf_is_struct(v) && has_slots(btf, v))
+		return BUMBLE_ROLE_HIST;
+	/* an integer the program deletes or replaces is state (pid ->
+	 * start time); a count is only created and added to */
+	if (btf_is_int(v) && v->size <= 8 &&
+	    !is_state(opts, bpf_map__name(map)))
+		return BUMBLE_ROLE_COUNTER;
+	return BUMBLE_ROLE_NONE;
 }

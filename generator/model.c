@@ -78,11 +78,11 @@ static int add_program(struct gen_model *m, struct bpf_program *prog)
  * hist_ ring buffer with an event type keeps both: its events are
  * printed and feed a metric (BumbleBee's ring-buffer metrics). */
 static int add_map(struct gen_model *m, const struct gen_opts *opts,
-		   const struct btf *btf, struct bpf_map *map)
+		   const struct btf *btf, struct bpf_map *map, int infer)
 {
 	__u32 vid = bpf_map__btf_value_type_id(map);
 	struct gen_map *gm;
-	int err;
+	int err, given;
 
 	gm = gen_push((void **)&m->maps, &m->map_count, sizeof(*gm));
 	if (!gm)
@@ -96,9 +96,14 @@ static int add_map(struct gen_model *m, const struct gen_opts *opts,
 	gm->value_size = bpf_map__value_size(map);
 	gm->max_entries = bpf_map__max_entries(map);
 	gm->role = gen_role_from_map_name(gm->name);
+	given = gm->role != BUMBLE_ROLE_NONE;
 	for (size_t i = 0; i < opts->role_count; i++)
-		if (!strcmp(opts->roles[i].map, gm->name))
+		if (!strcmp(opts->roles[i].map, gm->name)) {
 			gm->role = opts->roles[i].role;
+			given = 1;
+		}
+	if (infer && !given && !gen_is_event_map(gm->type))
+		gm->role = gen_infer_role(opts, btf, map);
 	if (btf && vid) {
 		err = gen_event_of_type(m, btf, vid, gm->name, &gm->event);
 		if (err)
@@ -117,6 +122,24 @@ static int add_map(struct gen_model *m, const struct gen_opts *opts,
 	return 0;
 }
 
+/* Does any map name its role (a prefix, a BumbleBee section, --role)?
+ * Then the program is taken at its word and no role is inferred. */
+static int names_roles(const struct gen_opts *opts, struct bpf_object *bobj)
+{
+	struct bpf_map *map;
+
+	bpf_object__for_each_map(map, bobj)
+	{
+		if (gen_role_from_map_name(bpf_map__name(map)) !=
+		    BUMBLE_ROLE_NONE)
+			return 1;
+	}
+	for (size_t i = 0; i < opts->role_count; i++)
+		if (!opts->roles[i].from_option)
+			return 1;
+	return 0;
+}
+
 /* Programs, maps and parameters of the opened object, then --event.
  * 0, -ENOMEM, or -EINVAL with a message in err. */
 static int add_object(struct gen_model *m, const struct gen_opts *opts,
@@ -125,7 +148,7 @@ static int add_object(struct gen_model *m, const struct gen_opts *opts,
 	const struct btf *btf = bpf_object__btf(bobj);
 	struct bpf_program *prog;
 	struct bpf_map *map;
-	int rc;
+	int rc, infer = !names_roles(opts, bobj);
 
 	bpf_object__for_each_program(prog, bobj)
 	{
@@ -144,13 +167,26 @@ static int add_object(struct gen_model *m, const struct gen_opts *opts,
 
 		/* .rodata/.data/.bss globals: params from .rodata */
 		if (!bpf_map__is_internal(map))
-			rc = add_map(m, opts, btf, map);
+			rc = add_map(m, opts, btf, map, infer);
 		else if (dot && !strcmp(dot, ".rodata"))
 			rc = gen_add_params(m, opts, btf, map, err, errlen);
 		else
 			rc = 0;
 		if (rc)
 			return rc;
+	}
+	for (size_t i = 0; i < opts->role_count; i++) {
+		unsigned int j = 0;
+
+		while (j < m->map_count &&
+		       strcmp(m->maps[j].name, opts->roles[i].map))
+			j++;
+		if (opts->roles[i].from_option && j == m->map_count) {
+			gen_seterr(err, errlen,
+				   "--role %s=...: the program has no map '%s'",
+				   opts->roles[i].map, opts->roles[i].map);
+			return -EINVAL;
+		}
 	}
 	return gen_apply_event_overrides(m, opts, btf, err, errlen);
 }

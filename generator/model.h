@@ -88,10 +88,12 @@ struct gen_model {
 };
 
 /* A role given to a map by other means than its name, e.g. BumbleBee's
- * SEC(".maps.print"). */
+ * SEC(".maps.print"), or bumble bundle --role MAP=ROLE (from_option: it
+ * does not keep the other maps' roles from being inferred). */
 struct gen_role_hint {
 	const char *map;
 	enum bumble_role role;
+	int from_option;
 };
 
 /* Help text for a parameter, found in the program's source. */
@@ -120,6 +122,10 @@ struct gen_opts {
 	 * declare none and that --event does not name */
 	const struct gen_event_override *inferred;
 	size_t inferred_count;
+	/* maps the source deletes from: internal state, given no role by
+	 * their shape (gen_infer_role) */
+	const char *const *state_maps;
+	size_t state_count;
 };
 
 /* Checks that obj[0..size) is a relocatable BPF ELF object; on failure

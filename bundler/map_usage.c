@@ -1,5 +1,7 @@
-/* The event type of a ring buffer or perf event array that declares none,
- * inferred from the calls that fill it, read in clang's text AST dump. */
+/* What the program's calls tell about its maps, read in clang's text AST
+ * dump: the struct each event map is filled with, and the maps that are
+ * its internal state (such as pid -> start time): deleted from, or
+ * written whole by an update that may replace a value. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,9 +35,10 @@ struct ast_line {
 
 /* What an argument comes down to. */
 struct arg_sum {
-	char type[128];	 /* a struct it points to or is sizeof of */
-	char ref[128];	 /* a variable it names */
-	int ref_is_parm; /* ... a parameter of the calling function */
+	char type[128];	   /* a struct it points to or is sizeof of */
+	char ref[128];	   /* a variable it names */
+	int ref_is_parm;   /* ... a parameter of the calling function */
+	char constant[64]; /* an integer literal or enum constant */
 };
 
 struct call {
@@ -208,10 +211,24 @@ static void summarize(const struct ast_line *l, unsigned int n, unsigned int a,
 					    sizeof(sum->type));
 			return;
 		}
+		if (is_kind(t, "IntegerLiteral")) {
+			const char *v = strrchr(t, ' ');
+
+			copy_word(sum->constant, sizeof(sum->constant), v + 1,
+				  strlen(v + 1));
+			return;
+		}
 		if (is_kind(t, "DeclRefExpr")) {
 			const char *v = strstr(t, " ParmVar 0x");
 			size_t vn;
 
+			if ((v = strstr(t, " EnumConstant 0x")) &&
+			    (v = quoted(v, 0, &vn))) {
+				copy_word(sum->constant, sizeof(sum->constant),
+					  v, vn);
+				return;
+			}
+			v = strstr(t, " ParmVar 0x");
 			sum->ref_is_parm = v != NULL;
 			if (!v)
 				v = strstr(t, " Var 0x");
@@ -323,8 +340,7 @@ static int add_sink(struct scan *s, const char *func, int slot, const char *map)
 }
 
 /* map -> type, or the map marked ambiguous (type "") on a second type. */
-static int add_found(struct inferred_events *out, const char *map,
-		     const char *type)
+static int add_found(struct map_usage *out, const char *map, const char *type)
 {
 	struct gen_event_override *e;
 
@@ -357,7 +373,7 @@ static int add_found(struct inferred_events *out, const char *map,
 /* A typed argument of a call that fills map: its struct, or a new sink
  * when it is a parameter of the calling function. 1 if a sink was new. */
 static int use_arg(struct scan *s, const struct call *c, unsigned int slot,
-		   const char *map, struct inferred_events *out)
+		   const char *map, struct map_usage *out)
 {
 	const struct arg_sum *a = &c->args[slot];
 
@@ -369,12 +385,44 @@ static int use_arg(struct scan *s, const struct call *c, unsigned int slot,
 	return 0;
 }
 
-static int resolve(struct scan *s, struct inferred_events *out)
+/* An update that only creates (BPF_NOEXIST): a count set up before it
+ * is added to in place. Any other may replace a value: state. */
+static int creates_only(const struct arg_sum *flags)
+{
+	return !strcmp(flags->constant, "BPF_NOEXIST") ||
+	       !strcmp(flags->constant, "1");
+}
+
+/* A map that is the program's state, once in out->deleted. */
+static int add_deleted(struct map_usage *out, const char *map)
+{
+	char **grown;
+
+	for (size_t i = 0; i < out->deleted_count; i++)
+		if (!strcmp(out->deleted[i], map))
+			return 0;
+	grown = realloc(out->deleted,
+			(out->deleted_count + 1) * sizeof(*out->deleted));
+	if (!grown)
+		return -1;
+	out->deleted = grown;
+	grown[out->deleted_count] = strdup(map);
+	return grown[out->deleted_count++] ? 0 : -1;
+}
+
+static int resolve(struct scan *s, struct map_usage *out)
 {
 	int changed = 1, rc = 0;
 
 	for (unsigned int i = 0; i < s->call_count; i++) {
 		const struct call *c = &s->calls[i];
+
+		if (c->argc && *c->args[0].ref && !c->args[0].ref_is_parm &&
+		    (!strcmp(c->callee, "bpf_map_delete_elem") ||
+		     (!strcmp(c->callee, "bpf_map_update_elem") &&
+		      c->argc == 4 && !creates_only(&c->args[3]))) &&
+		    add_deleted(out, c->args[0].ref))
+			return -1;
 
 		for (size_t h = 0; h < sizeof(helpers) / sizeof(helpers[0]);
 		     h++) {
@@ -446,7 +494,7 @@ static struct ast_line *split_lines(char *text, unsigned int *count)
 	return l;
 }
 
-int event_infer_scan(char *ast, struct inferred_events *out)
+int map_usage_scan(char *ast, struct map_usage *out)
 {
 	struct scan s = {0};
 	struct ast_line *l;
@@ -480,7 +528,7 @@ int event_infer_scan(char *ast, struct inferred_events *out)
 	return rc;
 }
 
-void inferred_events_free(struct inferred_events *e)
+void map_usage_free(struct map_usage *e)
 {
 	for (size_t i = 0; i < e->count; i++) {
 		free((char *)e->events[i].map);
@@ -489,4 +537,9 @@ void inferred_events_free(struct inferred_events *e)
 	free(e->events);
 	e->events = NULL;
 	e->count = 0;
+	for (size_t i = 0; i < e->deleted_count; i++)
+		free(e->deleted[i]);
+	free(e->deleted);
+	e->deleted = NULL;
+	e->deleted_count = 0;
 }

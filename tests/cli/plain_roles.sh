@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Roles of maps that name none, inferred from their shapes and the
+# source's calls (slots[] hists, counts created and added to; state and
+# scratch kept out), only for programs that name no roles themselves,
+# and bumble bundle --role MAP=ROLE over them, with its usage errors.
+. "$(dirname "$0")/../lib.sh"
+
+F=$FIXTURES/plain_maps.bpf.c
+run "$BUMBLE" inspect "$F"
+check "inspect the unprefixed maps" test "$RC" = 0
+check "a value struct with slots[]: a hist per key" grep -Eq \
+	"^  hists +hist +hist_key" "$WORK/out"
+check "an integer created with BPF_NOEXIST, added to: a counter" grep -Eq \
+	"^  calls +counter +calls_key" "$WORK/out"
+check "pid -> start time, replaced and deleted: state" grep -Eq \
+	"^  start +none +-" "$WORK/out"
+check "an integer only replaced (BPF_ANY): state" grep -Eq \
+	"^  last_seen +none +-" "$WORK/out"
+check "a one-entry per-CPU array: scratch" grep -Eq \
+	"^  scratch +none " "$WORK/out"
+
+run "$BUMBLE" inspect "$F" --role calls=none --role last_seen=counter
+check "--role MAP=none hides an inferred counter" grep -Eq \
+	"^  calls +none +-" "$WORK/out"
+check "--role MAP=counter shows a state map" grep -Eq \
+	"^  last_seen +counter +last_seen_key" "$WORK/out"
+check "--role leaves the other maps' inferred roles" grep -Eq \
+	"^  hists +hist +hist_key" "$WORK/out"
+
+run "$BUMBLE" inspect "$F" -DCALLS=counter_calls
+check "a program that names a role: its unprefixed maps stay internal" \
+	grep -Eq "^  hists +none " "$WORK/out"
+check "... and its prefixed map keeps its role" grep -Eq \
+	"^  counter_calls +counter " "$WORK/out"
+run "$BUMBLE" inspect "$FIXTURES/pyusdt.bpf.c"
+check "libbpf's own maps (__bpf_usdt_*) get no role" grep -Eq \
+	"^  __bpf_usdt_ip_to_spec_id +none" "$WORK/out"
+
+expect_exit 2 "--role takes MAP=ROLE, ROLE one of print, counter, gauge, hist or none" \
+	"--role with an unknown role: exit 2" \
+	"$BUMBLE" bundle "$F" --role calls=table -o "$WORK/x"
+expect_exit 2 "--role takes MAP=ROLE" "--role without =: exit 2" \
+	"$BUMBLE" bundle "$F" --role calls -o "$WORK/x"
+expect_exit 3 "--role nosuch=...: the program has no map 'nosuch'" \
+	"--role on a missing map: exit 3" \
+	"$BUMBLE" bundle "$F" --role nosuch=hist -o "$WORK/x"
+expect_exit 2 "'bumble build' takes no --role option" \
+	"build refuses --role" \
+	"$BUMBLE" build "$F" --role calls=none -o "$WORK/x.o"

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Unprefixed maps shown by their inferred roles on a real kernel: a
+# latency histogram per process name from a slots[] struct, a count per
+# syscall, and none of the internal state maps.
+. "$(dirname "$0")/../lib.sh"
+
+run "$BUMBLE" bundle "$FIXTURES/plain_maps.bpf.c" -o "$WORK/plain_maps"
+check "bundle plain_maps with no flags" test "$RC" = 0
+
+needs ROOT # the checks below load the fixture into the kernel
+
+NAME=pmaps$$
+cp "$(python3 -c 'import sys; print(sys.executable)')" "$WORK/$NAME"
+if start_tool "$WORK/out.txt" "$WORK/plain_maps" --duration 30; then
+	"$WORK/$NAME" -c 'import os
+for _ in range(7): os.getppid()'
+	sleep 0.3
+	stop_tool INT
+	check "exit 0 on SIGINT" test "$RC" = 0
+	check "the counter map: a table, getppid's count" python3 - \
+		"$WORK/out.txt" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+m = re.search(r"^calls:\n +KEY +VALUE\n +110 +(\d+)$", text, re.M)
+sys.exit(0 if m and int(m.group(1)) >= 7 else 1)
+PY
+	check "the hist map: a histogram under the process's name" python3 - \
+		"$WORK/out.txt" "$NAME" <<'PY'
+import re, sys
+text, name = open(sys.argv[1]).read(), sys.argv[2]
+block = re.search(r"^  comm=%s\n((?:  \[.*\n)+)" % re.escape(name), text, re.M)
+counts = [int(x) for x in re.findall(r"\) +(\d+) \|", block.group(1))] if block else []
+sys.exit(0 if sum(counts) >= 7 else 1)
+PY
+	check "the state maps are not shown" sh -c \
+		"! grep -Eq '^(start|last_seen|scratch):' '$WORK/out.txt'"
+else
+	fail "plain_maps attaches" "$(cat "$WORK/err")"
+fi
