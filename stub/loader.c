@@ -209,7 +209,7 @@ static int needs_tracefs(struct bpf_object *obj)
 	return 0;
 }
 
-int loader_load(const struct bumble_tool *t, struct loaded_tool *lt)
+int loader_load(const struct bumble_tool *t, struct loaded_tool *lt, int quiet)
 {
 	char prog[128];
 	const char *vlog;
@@ -220,6 +220,8 @@ int loader_load(const struct bumble_tool *t, struct loaded_tool *lt)
 	err = bpf_object__load(lt->obj);
 	if (!err)
 		return 0;
+	if (quiet) /* another attempt follows, which will say why */
+		return BUMBLE_EXIT_FAILURE;
 	vlog = libbpf_log_verifier(prog, sizeof(prog));
 	if (vlog) {
 		const char *tail = vlog + strlen(vlog);

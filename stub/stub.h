@@ -161,6 +161,16 @@ struct loaded_tool {
 	unsigned int attached; /* programs attached */
 };
 
+/* prog_choice.c: of each pair of alternatives for one target (tp_btf or
+ * raw_tp, fentry or kprobe, fexit or kretprobe), only the one of rank
+ * (PROG_MODERN, PROG_CLASSIC) loads; returns how many were turned off. */
+int prog_choose(struct loaded_tool *lt, int rank);
+/* Turns off, with a warning, programs whose attach point this kernel
+ * lacks (a function not in its BTF or kallsyms, a tracepoint not in
+ * tracefs), unless that would leave none. btf_path: --btf, or NULL;
+ * warn: say so (once, not again on a second attempt). */
+void prog_skip_absent(struct loaded_tool *lt, const char *btf_path, int warn);
+
 int loader_check_privileges(void);
 /* 0 when the kernel has BTF, or --btf gave a readable file, or the tool
  * embeds BTF for this kernel: then *btf_path is set to it (a memfd in
@@ -173,7 +183,7 @@ int kbtf_select(const struct embedded *e, const char *release, char *path,
 /* Each returns 0 or an enum bumble_exit code, having said why. */
 int loader_open(const struct bumble_tool *t, const struct run_opts *opts,
 		const struct embedded *e, struct loaded_tool *lt);
-int loader_load(const struct bumble_tool *t, struct loaded_tool *lt);
+int loader_load(const struct bumble_tool *t, struct loaded_tool *lt, int quiet);
 void loader_close(struct loaded_tool *lt);
 
 /* Attaching (attach.c). attach_check_targets runs before load: --iface
