@@ -2,8 +2,13 @@
 # One program per target: of a tp_btf and a raw_tp program of the same
 # tracepoint only the tp_btf one loads (each exec seen once), the raw_tp
 # one when the kernel refuses the tp_btf one; a program whose tracepoint
-# this kernel lacks is skipped with a warning.
+# this kernel lacks is skipped with a warning. fentry and kprobe of one
+# function: the fentry one, or where the kernel refuses it (as this
+# host's does) the kprobe one, or a plain kprobe error without kprobes.
 . "$(dirname "$0")/../lib.sh"
+
+run "$BUMBLE" bundle "$FIXTURES/plain_kprobe_pair.bpf.c" -o "$WORK/pair"
+check "bundle plain_kprobe_pair" test "$RC" = 0
 
 run "$BUMBLE" bundle "$FIXTURES/plain_alternatives.bpf.c" -o "$WORK/alt"
 check "bundle plain_alternatives" test "$RC" = 0
@@ -50,3 +55,34 @@ seen = [json.loads(l) for l in open('$WORK/raw.json')]
 mine = [e for e in seen if e.get('comm') == '$NAME']
 sys.exit(0 if [e['via'] for e in mine] == [2] else 1)"
 fi
+
+# fentry/kprobe: whichever the kernel takes, each connect is seen once
+python3 -c '
+import socket, sys
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(8)
+print(s.getsockname()[1]); sys.stdout.flush()
+while True: s.accept()[0].close()' >"$WORK/port" &
+server=$!
+sleep 0.3
+if start_tool "$WORK/pair.json" "$WORK/pair" --json 2>/dev/null; then
+	cp "$(python3 -c 'import sys; print(sys.executable)')" "$WORK/pc$$"
+	"$WORK/pc$$" -c "import socket; socket.create_connection(('127.0.0.1', $(cat "$WORK/port"))).close()"
+	sleep 0.3
+	stop_tool INT
+	check "fentry/kprobe pair: the connect seen once" python3 -c "
+import json, sys
+seen = [json.loads(l) for l in open('$WORK/pair.json')]
+sys.exit(0 if len([e for e in seen if e.get('comm') == 'pc$$']) == 1 else 1)"
+else
+	run "$WORK/pair" --duration 1
+	check "fentry refused: the kprobe alternative tried, and said so" grep -q \
+		"loading their raw_tp/kprobe/kretprobe alternatives instead" \
+		"$WORK/err"
+	check "... without kprobes either: exit 7, kprobes named" sh -c \
+		"test $RC = 7 && grep -q 'kprobes may be unavailable' '$WORK/err'"
+fi
+check "the kprobe on a missing function: skipped with a warning" grep -q \
+	"program 'nowhere' is skipped: this kernel has no attach point 'kprobe/bumble_no_such_function'" \
+	"$WORK/err"
+kill $server
+wait $server 2>/dev/null
