@@ -64,6 +64,8 @@ struct input_opts {
 	size_t event_count;
 	struct gen_role_hint *roles; /* --role MAP=ROLE */
 	size_t role_count;
+	struct gen_map_size *map_sizes; /* --map-size MAP=N */
+	size_t map_size_count;
 	const char **cflags; /* -I, -D, --cflags, in order */
 	size_t cflag_count;
 	int verbose;
@@ -75,7 +77,7 @@ enum {
 	TAKES_CFLAGS = 2,
 	TAKES_META = 4, /* --name, --version, --description */
 	TAKES_RUNNER = 8,
-	TAKES_EVENT = 16, /* --event MAP=STRUCT, --role MAP=ROLE */
+	TAKES_EVENT = 16, /* --event, --role, --map-size */
 };
 
 /* Parses argv of a subcommand; prints usage errors. Returns 0, or an exit
@@ -92,6 +94,9 @@ struct map_usage {
 	size_t count;
 	char **deleted; /* state: deleted from or replaced */
 	size_t deleted_count;
+	char **updated; /* given entries by the program */
+	size_t updated_count;
+	int read; /* the source was read: the lists say all */
 };
 
 /* Reads clang's text AST dump (modified in place: lines split) for the

@@ -19,6 +19,7 @@ enum {
 	OPT_OCI,
 	OPT_BTF_DIR,
 	OPT_ROLE,
+	OPT_MAP_SIZE,
 };
 
 static const struct option long_options[] = {
@@ -30,6 +31,7 @@ static const struct option long_options[] = {
     {"runner", required_argument, NULL, OPT_RUNNER},
     {"event", required_argument, NULL, OPT_EVENT},
     {"role", required_argument, NULL, OPT_ROLE},
+    {"map-size", required_argument, NULL, OPT_MAP_SIZE},
     {"oci", required_argument, NULL, OPT_OCI},
     {"btf-dir", required_argument, NULL, OPT_BTF_DIR},
     {"verbose", no_argument, NULL, 'v'},
@@ -124,6 +126,32 @@ static int add_role(struct input_opts *o, const char *arg)
 	return 0;
 }
 
+/* --map-size MAP=N, N from 1 to 2^31 - 1 */
+static int add_map_size(struct input_opts *o, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	struct gen_map_size *grown;
+	unsigned long n = 0;
+	char *end = NULL;
+
+	if (eq && eq[1] >= '0' && eq[1] <= '9')
+		n = strtoul(eq + 1, &end, 10);
+	if (!eq || eq == arg || !end || *end || !n || n > 0x7fffffffUL) {
+		err("--map-size takes MAP=N, N a number of entries from 1 to "
+		    "2147483647, as in --map-size stackmap=16384, not '%s'",
+		    arg);
+		return -1;
+	}
+	grown = realloc(o->map_sizes, (o->map_size_count + 1) * sizeof(*grown));
+	if (!grown)
+		return -1;
+	o->map_sizes = grown;
+	o->map_sizes[o->map_size_count].map = strndup(arg, (size_t)(eq - arg));
+	o->map_sizes[o->map_size_count].entries = (unsigned int)n;
+	o->map_size_count++;
+	return 0;
+}
+
 static int refuse(const char *cmd, const char *opt)
 {
 	err("'bumble %s' takes no %s option; see 'bumble %s --help'", cmd, opt,
@@ -197,6 +225,12 @@ int input_opts_parse(int argc, char **argv, const char *cmd, int takes,
 			if (add_event(o, optarg))
 				return EXIT_USAGE;
 			break;
+		case OPT_MAP_SIZE:
+			if (!(takes & TAKES_EVENT))
+				return refuse(cmd, "--map-size");
+			if (add_map_size(o, optarg))
+				return EXIT_USAGE;
+			break;
 		case OPT_ROLE:
 			if (!(takes & TAKES_EVENT))
 				return refuse(cmd, "--role");
@@ -259,6 +293,11 @@ void input_opts_free(struct input_opts *o)
 	free(o->roles);
 	o->roles = NULL;
 	o->role_count = 0;
+	for (size_t i = 0; i < o->map_size_count; i++)
+		free((char *)o->map_sizes[i].map);
+	free(o->map_sizes);
+	o->map_sizes = NULL;
+	o->map_size_count = 0;
 }
 
 char *output_path(const struct input_opts *o, const char *fmt)

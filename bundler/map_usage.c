@@ -393,21 +393,72 @@ static int creates_only(const struct arg_sum *flags)
 	       !strcmp(flags->constant, "1");
 }
 
-/* A map that is the program's state, once in out->deleted. */
-static int add_deleted(struct map_usage *out, const char *map)
+/* A map name, once in a list. 0 or -1. */
+static int add_name(char ***list, size_t *count, const char *map)
 {
 	char **grown;
 
-	for (size_t i = 0; i < out->deleted_count; i++)
-		if (!strcmp(out->deleted[i], map))
+	for (size_t i = 0; i < *count; i++)
+		if (!strcmp((*list)[i], map))
 			return 0;
-	grown = realloc(out->deleted,
-			(out->deleted_count + 1) * sizeof(*out->deleted));
+	grown = realloc(*list, (*count + 1) * sizeof(**list));
 	if (!grown)
 		return -1;
-	out->deleted = grown;
-	grown[out->deleted_count] = strdup(map);
-	return grown[out->deleted_count++] ? 0 : -1;
+	*list = grown;
+	grown[*count] = strdup(map);
+	return grown[(*count)++] ? 0 : -1;
+}
+
+/* The maps the program adds entries to: bpf_map_update_elem's map,
+ * directly or through its own functions' parameters (libbpf-tools'
+ * bpf_map_lookup_or_try_init). */
+static int find_updated(struct scan *s, struct map_usage *out)
+{
+	struct sink *updaters = NULL, *grown;
+	unsigned int n = 0;
+	int rc = 0, changed = 1;
+
+	for (unsigned int round = 0; changed && !rc && round < 16; round++) {
+		changed = 0;
+		for (unsigned int i = 0; i < s->call_count && !rc; i++) {
+			const struct call *c = &s->calls[i];
+			int slot = -1;
+
+			if (!strcmp(c->callee, "bpf_map_update_elem"))
+				slot = 0;
+			for (unsigned int k = 0; slot < 0 && k < n; k++)
+				if (!strcmp(c->callee, updaters[k].func))
+					slot = (int)updaters[k].slot;
+			if (slot < 0 || (unsigned int)slot >= c->argc ||
+			    !*c->args[slot].ref)
+				continue;
+			if (!c->args[slot].ref_is_parm) {
+				rc =
+				    add_name(&out->updated, &out->updated_count,
+					     c->args[slot].ref);
+				continue;
+			}
+			slot = param_index(s, c->func, c->args[slot].ref);
+			for (unsigned int k = 0; slot >= 0 && k < n; k++)
+				if (!strcmp(updaters[k].func, c->func) &&
+				    updaters[k].slot == (unsigned int)slot)
+					slot = -1;
+			if (slot < 0)
+				continue;
+			grown = grow(updaters, n, sizeof(*grown));
+			if (!grown) {
+				rc = -1;
+				break;
+			}
+			updaters = grown;
+			copy_word(updaters[n].func, sizeof(updaters[n].func),
+				  c->func, strlen(c->func));
+			updaters[n++].slot = (unsigned int)slot;
+			changed = 1;
+		}
+	}
+	free(updaters);
+	return rc;
 }
 
 static int resolve(struct scan *s, struct map_usage *out)
@@ -421,7 +472,8 @@ static int resolve(struct scan *s, struct map_usage *out)
 		    (!strcmp(c->callee, "bpf_map_delete_elem") ||
 		     (!strcmp(c->callee, "bpf_map_update_elem") &&
 		      c->argc == 4 && !creates_only(&c->args[3]))) &&
-		    add_deleted(out, c->args[0].ref))
+		    add_name(&out->deleted, &out->deleted_count,
+			     c->args[0].ref))
 			return -1;
 
 		for (size_t h = 0; h < sizeof(helpers) / sizeof(helpers[0]);
@@ -438,6 +490,8 @@ static int resolve(struct scan *s, struct map_usage *out)
 					return rc;
 		}
 	}
+	if (find_updated(s, out))
+		return -1;
 	/* through the program's own functions, to a fixed point */
 	for (unsigned int round = 0; changed && round < 16; round++) {
 		changed = 0;
@@ -521,6 +575,7 @@ int map_usage_scan(char *ast, struct map_usage *out)
 	}
 	if (!rc)
 		rc = resolve(&s, out);
+	out->read = !rc;
 	free(s.calls);
 	free(s.funcs);
 	free(s.sinks);
@@ -542,4 +597,10 @@ void map_usage_free(struct map_usage *e)
 	free(e->deleted);
 	e->deleted = NULL;
 	e->deleted_count = 0;
+	for (size_t i = 0; i < e->updated_count; i++)
+		free(e->updated[i]);
+	free(e->updated);
+	e->updated = NULL;
+	e->updated_count = 0;
+	e->read = 0;
 }

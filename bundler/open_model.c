@@ -37,12 +37,19 @@ struct gen_model *open_model(const struct input_opts *o, unsigned char **obj,
 	gopts.name = o->name ? o->name : name;
 	gopts.version = o->version;
 	gopts.description = o->description;
+	gopts.map_sizes = o->map_sizes;
+	gopts.map_size_count = o->map_size_count;
 	gopts.events = o->events;
 	gopts.event_count = o->event_count;
 	gopts.inferred = hints.events.events;
 	gopts.inferred_count = hints.events.count;
 	gopts.state_maps = (const char *const *)hints.events.deleted;
 	gopts.state_count = hints.events.deleted_count;
+	if (hints.events.read) {
+		gopts.updated_maps = (const char *const *)hints.events.updated;
+		gopts.updated_count = hints.events.updated_count;
+		gopts.usage_known = 1;
+	}
 	/* --role after the source's hints: the later one wins */
 	if (o->role_count) {
 		struct gen_role_hint *all = realloc(

@@ -123,12 +123,33 @@ int gen_model_ringbuf_metric(struct gen_model *m, struct gen_map *gm)
 			gm->name, ev->type_name);
 }
 
-static int is_state(const struct gen_opts *opts, const char *name)
+static int listed(const char *const *list, size_t n, const char *name)
 {
-	for (size_t i = 0; i < opts->state_count; i++)
-		if (!strcmp(opts->state_maps[i], name))
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(list[i], name))
 			return 1;
 	return 0;
+}
+
+static int is_state(const struct gen_opts *opts, const char *name)
+{
+	return listed(opts->state_maps, opts->state_count, name);
+}
+
+/* A hash the source never adds to: user space fills it (a filter). */
+static int filled_outside(const struct gen_opts *opts, struct bpf_map *map)
+{
+	switch (bpf_map__type(map)) {
+	case BPF_MAP_TYPE_HASH:
+	case BPF_MAP_TYPE_PERCPU_HASH:
+	case BPF_MAP_TYPE_LRU_HASH:
+	case BPF_MAP_TYPE_LRU_PERCPU_HASH:
+		return opts->usage_known &&
+		       !listed(opts->updated_maps, opts->updated_count,
+			       bpf_map__name(map));
+	default:
+		return 0;
+	}
 }
 
 /* Has the struct value an integer array slots[]? */
@@ -170,11 +191,11 @@ enum bumble_role gen_infer_role(const struct gen_opts *opts,
 	default:
 		return BUMBLE_ROLE_NONE;
 	}
-	/* one-entry scratch space, and libraries' maps (libbpf's
-	 * usdt.bpf.h: __bpf_usdt_...) */
+	/* one-entry scratch space, libraries' maps (libbpf's usdt.bpf.h:
+	 * __bpf_usdt_...), and hashes user space fills */
 	if (!v || !bpf_map__btf_key_type_id(map) ||
 	    !strncmp(bpf_map__name(map), "__", 2) ||
-	    bpf_map__max_entries(map) == 1)
+	    bpf_map__max_entries(map) == 1 || filled_outside(opts, map))
 		return BUMBLE_ROLE_NONE;
 	if (btf_is_struct(v) && has_slots(btf, v))
 		return BUMBLE_ROLE_HIST;

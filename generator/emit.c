@@ -292,6 +292,9 @@ static void emit_maps(FILE *out, const struct gen_model *m)
 			put_ident(out, gm->value->type_name);
 			fputs("_type", out);
 		}
+		if (gm->size_override)
+			fprintf(out, ",\n\t .max_entries = %u",
+				gm->size_override);
 		fputs("},\n", out);
 	}
 	fputs("};\n\n", out);

@@ -175,6 +175,22 @@ static int add_object(struct gen_model *m, const struct gen_opts *opts,
 		if (rc)
 			return rc;
 	}
+	for (size_t i = 0; i < opts->map_size_count; i++) {
+		unsigned int j = 0;
+
+		while (j < m->map_count &&
+		       strcmp(m->maps[j].name, opts->map_sizes[i].map))
+			j++;
+		if (j == m->map_count) {
+			gen_seterr(
+			    err, errlen,
+			    "--map-size %s=%u: the program has no map '%s'",
+			    opts->map_sizes[i].map, opts->map_sizes[i].entries,
+			    opts->map_sizes[i].map);
+			return -EINVAL;
+		}
+		m->maps[j].size_override = opts->map_sizes[i].entries;
+	}
 	for (size_t i = 0; i < opts->role_count; i++) {
 		unsigned int j = 0;
 

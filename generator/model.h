@@ -41,7 +41,8 @@ struct gen_map {
 	int type;   /* enum bpf_map_type */
 	enum bumble_role role;
 	unsigned int key_size, value_size, max_entries;
-	struct gen_event *event; /* shared between maps of one type */
+	unsigned int size_override; /* --map-size; 0 if none */
+	struct gen_event *event;    /* shared between maps of one type */
 	/* counter, gauge, hist: key layout; the value is an integer of
 	 * value_size bytes */
 	struct gen_event *key;
@@ -102,6 +103,12 @@ struct gen_param_help {
 	const char *help;
 };
 
+/* --map-size MAP=N: max_entries set at bundle time. */
+struct gen_map_size {
+	const char *map;
+	unsigned int entries;
+};
+
 /* --event MAP=STRUCT: the event type of a map that declares none. */
 struct gen_event_override {
 	const char *map;
@@ -126,6 +133,14 @@ struct gen_opts {
 	 * their shape (gen_infer_role) */
 	const char *const *state_maps;
 	size_t state_count;
+	/* usage_known: the source was read, and updated_maps lists every
+	 * map it adds entries to; a hash it does not is filled by user
+	 * space (a filter), not shown */
+	const char *const *updated_maps;
+	size_t updated_count;
+	int usage_known;
+	const struct gen_map_size *map_sizes;
+	size_t map_size_count;
 };
 
 /* Checks that obj[0..size) is a relocatable BPF ELF object; on failure

@@ -18,6 +18,28 @@ check "an integer only replaced (BPF_ANY): state" grep -Eq \
 	"^  last_seen +none +-" "$WORK/out"
 check "a one-entry per-CPU array: scratch" grep -Eq \
 	"^  scratch +none " "$WORK/out"
+check "a hash the program only looks up: user space's filter" grep -Eq \
+	"^  skip_pids +none " "$WORK/out"
+check "a stack trace map: none" grep -Eq "^  stacks +none " "$WORK/out"
+
+run "$BUMBLE" build "$F" -o "$WORK/plain_maps.bpf.o"
+run "$BUMBLE" inspect "$WORK/plain_maps.bpf.o"
+check "an object (no source to read): its shapes alone place the maps" \
+	grep -Eq "^  skip_pids +counter " "$WORK/out"
+
+run "$BUMBLE" gen "$F" --map-size calls=64 --map-size stacks=128 \
+	-o "$WORK/runner.c"
+check "--map-size: the runner carries each map's size" sh -c \
+	"grep -A6 '{.name = \"calls\"' '$WORK/runner.c' | grep -q 'max_entries = 64' &&
+	 grep -A2 '{.name = \"stacks\"' '$WORK/runner.c' | grep -q 'max_entries = 128'"
+for bad in calls calls= calls=0 calls=-1 calls=12x calls=2147483648 =5; do
+	expect_exit 2 "--map-size takes MAP=N, N a number of entries from 1 to 2147483647" \
+		"--map-size '$bad': exit 2" \
+		"$BUMBLE" bundle "$F" --map-size "$bad" -o "$WORK/x"
+done
+expect_exit 3 "--map-size nosuch=5: the program has no map 'nosuch'" \
+	"--map-size on a missing map: exit 3" \
+	"$BUMBLE" bundle "$F" --map-size nosuch=5 -o "$WORK/x"
 
 run "$BUMBLE" inspect "$F" --role calls=none --role last_seen=counter
 check "--role MAP=none hides an inferred counter" grep -Eq \

@@ -118,6 +118,9 @@ struct bumble_map {
 	 * sum, the total of what was counted; NULL for an integer value */
 	const struct bumble_event_type *value;
 	const char *help; /* the comment before its declaration, or NULL */
+	/* bumble bundle --map-size: its max_entries; 0: the object's (a
+	 * max_entries of 0 there gets the default, docs/conventions.md) */
+	unsigned int max_entries;
 };
 
 struct bumble_program {
