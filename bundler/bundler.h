@@ -66,6 +66,9 @@ struct input_opts {
 	size_t role_count;
 	struct gen_map_size *map_sizes; /* --map-size MAP=N */
 	size_t map_size_count;
+	/* --set NAME=VALUE, as .map = NAME, .type = VALUE */
+	struct gen_event_override *sets;
+	size_t set_count;
 	const char **cflags; /* -I, -D, --cflags, in order */
 	size_t cflag_count;
 	int verbose;

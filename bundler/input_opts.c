@@ -20,6 +20,7 @@ enum {
 	OPT_BTF_DIR,
 	OPT_ROLE,
 	OPT_MAP_SIZE,
+	OPT_SET,
 };
 
 static const struct option long_options[] = {
@@ -32,6 +33,7 @@ static const struct option long_options[] = {
     {"event", required_argument, NULL, OPT_EVENT},
     {"role", required_argument, NULL, OPT_ROLE},
     {"map-size", required_argument, NULL, OPT_MAP_SIZE},
+    {"set", required_argument, NULL, OPT_SET},
     {"oci", required_argument, NULL, OPT_OCI},
     {"btf-dir", required_argument, NULL, OPT_BTF_DIR},
     {"verbose", no_argument, NULL, 'v'},
@@ -73,6 +75,25 @@ static void add_split(struct input_opts *o, const char *arg)
 	     tok = strtok_r(NULL, " \t\n", &save))
 		add_cflag(o, tok);
 	free(copy);
+}
+
+/* NAME=VALUE into a list of pairs; -1 without '=' or NAME. */
+static int add_pair(struct gen_event_override **list, size_t *count,
+		    const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	struct gen_event_override *grown;
+
+	if (!eq || eq == arg)
+		return -1;
+	grown = realloc(*list, (*count + 1) * sizeof(*grown));
+	if (!grown)
+		return -1;
+	*list = grown;
+	grown[*count].map = strndup(arg, (size_t)(eq - arg));
+	grown[*count].type = strdup(eq + 1);
+	(*count)++;
+	return 0;
 }
 
 /* --event MAP=STRUCT (also MAP=struct STRUCT) */
@@ -225,6 +246,16 @@ int input_opts_parse(int argc, char **argv, const char *cmd, int takes,
 			if (add_event(o, optarg))
 				return EXIT_USAGE;
 			break;
+		case OPT_SET:
+			if (!(takes & TAKES_EVENT))
+				return refuse(cmd, "--set");
+			if (add_pair(&o->sets, &o->set_count, optarg)) {
+				err("--set takes NAME=VALUE, as in --set "
+				    "targ_pid=42, not '%s'",
+				    optarg);
+				return EXIT_USAGE;
+			}
+			break;
 		case OPT_MAP_SIZE:
 			if (!(takes & TAKES_EVENT))
 				return refuse(cmd, "--map-size");
@@ -298,6 +329,13 @@ void input_opts_free(struct input_opts *o)
 	free(o->map_sizes);
 	o->map_sizes = NULL;
 	o->map_size_count = 0;
+	for (size_t i = 0; i < o->set_count; i++) {
+		free((char *)o->sets[i].map);
+		free((char *)o->sets[i].type);
+	}
+	free(o->sets);
+	o->sets = NULL;
+	o->set_count = 0;
 }
 
 char *output_path(const struct input_opts *o, const char *fmt)

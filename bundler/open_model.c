@@ -85,6 +85,19 @@ struct gen_model *open_model(const struct input_opts *o, unsigned char **obj,
 		gopts.help_count = docs.count;
 	}
 	m = gen_model_open(*obj, size, &gopts, msg, sizeof(msg));
+	/* --set: into the object, then the model made again from it */
+	for (size_t i = 0; m && i < o->set_count; i++) {
+		if (gen_param_set(*obj, size, m, o->sets[i].map,
+				  o->sets[i].type, msg, sizeof(msg))) {
+			gen_model_free(m);
+			m = NULL;
+			errno = EINVAL;
+		} else if (i + 1 == o->set_count) {
+			gen_model_free(m);
+			m = gen_model_open(*obj, size, &gopts, msg,
+					   sizeof(msg));
+		}
+	}
 	for (unsigned int i = 0; m && i < m->warning_count; i++)
 		warn("%s", m->warnings[i]);
 	if (!m) {

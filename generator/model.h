@@ -163,6 +163,14 @@ struct gen_model *gen_model_open(const unsigned char *obj, size_t size,
 				 size_t errlen);
 void gen_model_free(struct gen_model *m);
 
+/* --set NAME=VALUE: writes VALUE, parsed as parameter NAME of model m
+ * takes it, into obj's .rodata as the parameter's initial value. m was
+ * built from obj[0..size); build it again after. 0, or -EINVAL with a
+ * message for the user in err. */
+int gen_param_set(unsigned char *obj, size_t size, const struct gen_model *m,
+		  const char *name, const char *value, char *err,
+		  size_t errlen);
+
 /* Writes the runner C source for the model. Returns 0 or -errno. */
 int gen_emit_runner(FILE *out, const struct gen_model *m);
 

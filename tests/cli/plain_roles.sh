@@ -2,7 +2,8 @@
 # Roles of maps that name none, inferred from their shapes and the
 # source's calls (slots[] hists, counts created and added to; state and
 # scratch kept out), only for programs that name no roles themselves,
-# and bumble bundle --role MAP=ROLE over them, with its usage errors.
+# and bumble bundle --role MAP=ROLE over them, with its usage errors;
+# --map-size and --set NAME=VALUE (a parameter's default in the object).
 . "$(dirname "$0")/../lib.sh"
 
 F=$FIXTURES/plain_maps.bpf.c
@@ -69,3 +70,26 @@ expect_exit 3 "--role nosuch=...: the program has no map 'nosuch'" \
 expect_exit 2 "'bumble build' takes no --role option" \
 	"build refuses --role" \
 	"$BUMBLE" build "$F" --role calls=none -o "$WORK/x.o"
+
+# --set: the object's initial values, so the tool's defaults
+L=$FIXTURES/layout.bpf.c
+run "$BUMBLE" bundle "$L" --set targ_pid=42 --set chatty=false \
+	--set shade=RED --set label=xyz --set delta=-300 -o "$WORK/layout"
+check "bundle with --set for five kinds of parameter" test "$RC" = 0
+run "$WORK/layout" --help
+for want in "--targ_pid N .*\(default 42\)" "--chatty.*\(default false\)" \
+	"--shade NAME .*\(default RED\)" "--label TEXT .*\(default xyz\)" \
+	"--delta N .*\(default -300\)"; do
+	check "--set: the tool's default: $want" grep -Eq -- "$want" "$WORK/out"
+done
+for bad in targ_pid=-1 delta=40000 chatty=maybe label=abcdefgh shade=PURPLE \
+	targ_pid=0x1g; do
+	expect_exit 3 "--set $bad: not a value of the parameter" \
+		"--set $bad: refused, exit 3" \
+		"$BUMBLE" bundle "$L" --set "$bad" -o "$WORK/x"
+done
+expect_exit 3 "--set nosuch=1: the program has no parameter 'nosuch'" \
+	"--set on a missing parameter: exit 3" \
+	"$BUMBLE" bundle "$L" --set nosuch=1 -o "$WORK/x"
+expect_exit 2 "--set takes NAME=VALUE" "--set without =: exit 2" \
+	"$BUMBLE" bundle "$L" --set targ_pid -o "$WORK/x"
