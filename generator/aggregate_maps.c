@@ -65,6 +65,27 @@ static int slots_value(struct gen_model *m, const struct btf *btf, __u32 vid,
 	return 0;
 }
 
+/* A counter's or gauge's value struct with an integer field (libbpf-
+ * tools' struct data_t { count; total_ns; comm[]; }): a table by key,
+ * a column per field. NULL if it has none. */
+static int fields_value(struct gen_model *m, const struct btf *btf, __u32 vid,
+			struct gen_map *gm, struct gen_event **out)
+{
+	struct gen_event *ev;
+	int err;
+
+	*out = NULL;
+	if (gm->role != BUMBLE_ROLE_COUNTER && gm->role != BUMBLE_ROLE_GAUGE)
+		return 0;
+	err = gen_event_of_type(m, btf, vid, gm->name, &ev);
+	if (err || !ev)
+		return err;
+	for (unsigned int i = 0; i < ev->field_count; i++)
+		if (is_integer(&ev->fields[i]) && !ev->fields[i].bit_size)
+			*out = ev;
+	return 0;
+}
+
 int gen_model_aggregate(struct gen_model *m, const struct btf *btf,
 			struct bpf_map *map, struct gen_map *gm)
 {
@@ -76,6 +97,8 @@ int gen_model_aggregate(struct gen_model *m, const struct btf *btf,
 
 	if (v && btf_is_struct(v) && kid) {
 		err = slots_value(m, btf, vid, gm, &gm->value);
+		if (!err && !gm->value)
+			err = fields_value(m, btf, vid, gm, &gm->value);
 		if (err)
 			return err;
 	}
@@ -89,8 +112,9 @@ int gen_model_aggregate(struct gen_model *m, const struct btf *btf,
 		err = gen_warn(
 		    m,
 		    "map '%s' is a %s but %s; it is not shown (declare "
-		    "__type(key, ...) and an integer __type(value, ...), or "
-		    "for a hist a struct with an integer array slots[])",
+		    "__type(key, ...) and an integer __type(value, ...) or a "
+		    "struct with an integer field, or for a hist a struct "
+		    "with an integer array slots[])",
 		    gm->name, role_name(gm->role),
 		    kid ? "its value is not an integer"
 			: "declares no key type");
@@ -173,6 +197,22 @@ static int has_slots(const struct btf *btf, const struct btf_type *v)
 	return 0;
 }
 
+/* Has the struct value an integer member of its own (not nested)? */
+static int has_int_member(const struct btf *btf, const struct btf_type *v)
+{
+	const struct btf_member *mb = btf_members(v);
+
+	for (unsigned int i = 0; i < btf_vlen(v); i++, mb++) {
+		__u32 id = mb->type;
+		const struct btf_type *m = gen_resolve(btf, &id, NULL);
+
+		if (m && btf_is_int(m) && m->size <= 8 &&
+		    !btf_member_bitfield_size(v, i))
+			return 1;
+	}
+	return 0;
+}
+
 enum bumble_role gen_infer_role(const struct gen_opts *opts,
 				const struct btf *btf, struct bpf_map *map)
 {
@@ -199,10 +239,12 @@ enum bumble_role gen_infer_role(const struct gen_opts *opts,
 		return BUMBLE_ROLE_NONE;
 	if (btf_is_struct(v) && has_slots(btf, v))
 		return BUMBLE_ROLE_HIST;
-	/* an integer the program deletes or replaces is state (pid ->
-	 * start time); a count is only created and added to */
-	if (btf_is_int(v) && v->size <= 8 &&
-	    !is_state(opts, bpf_map__name(map)))
+	/* a value the program deletes or replaces is state (pid -> start
+	 * time); counts are only created and added to */
+	if (is_state(opts, bpf_map__name(map)))
+		return BUMBLE_ROLE_NONE;
+	if ((btf_is_int(v) && v->size <= 8) ||
+	    (btf_is_struct(v) && has_int_member(btf, v)))
 		return BUMBLE_ROLE_COUNTER;
 	return BUMBLE_ROLE_NONE;
 }

@@ -226,6 +226,9 @@ struct aggregate_entry {
 	uint64_t *slots; /* slot hist: each slot summed; else NULL */
 	unsigned int nslots;
 	uint64_t sum, step, min; /* slot hist: those fields, or 0 */
+	/* a counter's value struct: its integer fields summed over the
+	 * CPUs, the others as the first CPU has them; else NULL */
+	unsigned char *fields;
 };
 
 /* An integer field's value as 64 bits, sign-extended when signed; 0

@@ -13,6 +13,8 @@ check "a value struct with slots[]: a hist per key" grep -Eq \
 	"^  hists +hist +hist_key" "$WORK/out"
 check "an integer created with BPF_NOEXIST, added to: a counter" grep -Eq \
 	"^  calls +counter +calls_key" "$WORK/out"
+check "a struct of counts, added to through a function: a counter" grep \
+	-Eq "^  stats +counter +stats_key" "$WORK/out"
 check "pid -> start time, replaced and deleted: state" grep -Eq \
 	"^  start +none +-" "$WORK/out"
 check "an integer only replaced (BPF_ANY): state" grep -Eq \

@@ -32,8 +32,27 @@ block = re.search(r"^  comm=%s\n((?:  \[.*\n)+)" % re.escape(name), text, re.M)
 counts = [int(x) for x in re.findall(r"\) +(\d+) \|", block.group(1))] if block else []
 sys.exit(0 if sum(counts) >= 7 else 1)
 PY
+	check "a struct-valued counter: a column per field, its comm" python3 - \
+		"$WORK/out.txt" "$NAME" <<'PY'
+import re, sys
+text, name = open(sys.argv[1]).read(), sys.argv[2]
+head = re.search(r"^stats:\n +KEY +COUNT +TOTAL_NS +COMM$", text, re.M)
+row = re.search(r"^ +\d+ +(\d+) +(\d+) %s$" % re.escape(name), text, re.M)
+sys.exit(0 if head and row and int(row.group(1)) == 7 and int(row.group(2)) > 0 else 1)
+PY
 	check "the state maps are not shown" sh -c \
 		"! grep -Eq '^(start|last_seen|scratch):' '$WORK/out.txt'"
 else
 	fail "plain_maps attaches" "$(cat "$WORK/err")"
+fi
+
+if start_tool "$WORK/out.json" "$WORK/plain_maps" --json --duration 30; then
+	"$WORK/$NAME" -c 'import os; os.getppid()'
+	sleep 0.3
+	stop_tool INT
+	check "JSON: a struct-valued counter's value is an object" json_has \
+		"$WORK/out.json" \
+		"e.get('map') == 'stats' and e['value']['comm'] == '$NAME' and e['value']['count'] == 1"
+else
+	fail "plain_maps (JSON) attaches" "$(cat "$WORK/err")"
 fi
