@@ -2,7 +2,7 @@
 # How far bumble gets with bcc's libbpf-tools bundled plainly (no flags):
 # for each NAME.bpf.c, does it bundle, attach, and print useful output
 # under a small generated load (execs, opens, file I/O with fsync, TCP
-# connects to localhost, signals, sleeps)? Writes build/libbpf-tools/
+# connects to localhost, signals, sleeps, tmpfs mounts)? Writes build/libbpf-tools/
 # (each tool's output) and prints a table and the totals. Needs root and
 # a libbpf-tools checkout (bcc's libbpf-tools/ directory). Not a test:
 # nothing passes or fails.
@@ -50,23 +50,42 @@ while True:
     c, _ = s.accept(); c.send(b"x" * 4096); c.close()
 ' >"$OUT/load.port" &
 SERVER=$!
-load() {
-	local tmp=$OUT/load.tmp port
-	sleep 0.5
-	port=$(cat "$OUT/load.port")
+# each kind of load in a loop of its own: a slow fsync starves no other
+load_exec() {
+	mkdir -p "$OUT/load.mnt"
 	while :; do
 		/bin/true
+		mount -t tmpfs bench "$OUT/load.mnt" && umount "$OUT/load.mnt"
 		ls / >/dev/null
 		cat /etc/passwd /etc/hostname >/dev/null
-		dd if=/dev/zero of="$tmp" bs=64k count=16 conv=fsync status=none
-		sync
-		python3 -c "
-import socket
-for _ in range(5):
-    s = socket.create_connection(('127.0.0.1', $port)); s.recv(4096); s.close()
-" 2>/dev/null
-		(sleep 0.05 & kill -USR1 $! 2>/dev/null; wait) 2>/dev/null
 		sh -c 'exit 3'
+		sleep 0.05
+	done
+}
+load_io() {
+	while :; do
+		dd if=/dev/zero of="$OUT/load.tmp" bs=64k count=16 conv=fsync \
+			status=none
+		sync
+		sleep 0.1
+	done
+}
+load_tcp() {
+	sleep 0.5
+	exec python3 -c "
+import socket, time
+while True:
+    for _ in range(5):
+        s = socket.create_connection(('127.0.0.1', $(cat "$OUT/load.port")))
+        s.recv(4096); s.close()
+    time.sleep(0.1)
+"
+}
+load_signal() {
+	while :; do
+		sleep 0.05 &
+		kill -USR1 $! 2>/dev/null
+		wait $! 2>/dev/null
 		sleep 0.1
 	done
 }
@@ -80,11 +99,20 @@ run_one() {
 }
 export -f run_one
 export SECS
-load &
-LOAD=$!
+load_exec &
+LOADS="$!"
+load_io &
+LOADS="$LOADS $!"
+load_tcp &
+LOADS="$LOADS $!"
+load_signal &
+LOADS="$LOADS $!"
+sleep 1
 printf '%s\n' "${names[@]}" | xargs -P "$JOBS" -I{} bash -c 'run_one {}'
-kill $LOAD $SERVER 2>/dev/null
-wait $LOAD $SERVER 2>/dev/null
+# shellcheck disable=SC2086
+kill $LOADS $SERVER 2>/dev/null
+# shellcheck disable=SC2086
+wait $LOADS $SERVER 2>/dev/null
 
 # 4. classify. attaches: the tool said it attached and exited 0.
 # useful: it printed at least one line of data (more than a header).
