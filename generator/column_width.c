@@ -34,6 +34,7 @@ static unsigned int natural_width(const struct gen_field *f)
 	case BUMBLE_FORMAT_IPV4:
 		return 15;
 	case BUMBLE_FORMAT_IPV6:
+	case BUMBLE_FORMAT_INET:
 		return 26;
 	case BUMBLE_FORMAT_DURATION:
 	case BUMBLE_FORMAT_SYSCALL:

@@ -25,6 +25,7 @@ struct gen_field {
 	unsigned int enum_count;
 	int enum_unsigned;  /* an enum with no negative value */
 	unsigned int depth; /* the structs it is nested in: dots in name */
+	unsigned int family_offset, family_size; /* inet_addr: as runtime.h */
 };
 
 struct gen_event {

@@ -65,6 +65,21 @@ static int render_name(struct outbuf *o, const char *name, int negative,
 	return 1;
 }
 
+/* An inet_addr's family: its event's family field (p is the field's
+ * bytes in the event, which starts f->offset before), AF_INET6 for any
+ * other value; without one, AF_INET when bytes 4 to 15 are zero. */
+static int inet_family(const struct bumble_field *f, const unsigned char *p)
+{
+	static const unsigned char zero[12];
+	uint32_t fam = 0;
+
+	if (!f->family_offset)
+		return memcmp(p + 4, zero, 12) ? AF_INET6 : AF_INET;
+	memcpy(&fam, p - f->offset + f->family_offset - 1,
+	       f->family_size > 4 ? 4 : f->family_size);
+	return fam == AF_INET ? AF_INET : AF_INET6;
+}
+
 int render_typed(struct outbuf *o, const struct bumble_field *f,
 		 const unsigned char *p, int json)
 {
@@ -80,6 +95,11 @@ int render_typed(struct outbuf *o, const struct bumble_field *f,
 			return 0;
 		inet_ntop(f->size == 4 ? AF_INET : AF_INET6, p, addr,
 			  sizeof(addr));
+		return render_name(o, addr, 0, json);
+	case BUMBLE_FORMAT_INET:
+		if (f->size != 16 || f->bit_size)
+			return 0;
+		inet_ntop(inet_family(f, p), p, addr, sizeof(addr));
 		return render_name(o, addr, 0, json);
 	case BUMBLE_FORMAT_DURATION:
 		if (json)

@@ -360,6 +360,55 @@ static void test_truncated(void)
 	CHECK_STR(text(&t, v, 6), "7 ?\n", "and ? in text");
 }
 
+/* 16 address bytes shown by the family field beside them, or without
+ * one, as IPv4 when bytes 4 to 15 are zero. */
+static void test_inet(void)
+{
+	static const struct bumble_field f[] = {
+	    {.name = "addr",
+	     .offset = 0,
+	     .size = 16,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_BYTES,
+	     .format = BUMBLE_FORMAT_INET,
+	     .width = 1,
+	     .family_offset = 17,
+	     .family_size = 2},
+	    {.name = "family",
+	     .offset = 16,
+	     .size = 2,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_UINT,
+	     .width = 1},
+	};
+	static const struct bumble_field g[] = {
+	    {.name = "addr",
+	     .offset = 0,
+	     .size = 16,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_BYTES,
+	     .format = BUMBLE_FORMAT_INET,
+	     .width = 1},
+	};
+	TYPE(t, f);
+	TYPE(u, g);
+	unsigned char e[18] = {10,   0,	   0,	 1,    0xff, 0xff,
+			       0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+			       0xff, 0xff, 0xff, 0xff, 2,    0};
+	unsigned char six[18] = {0x20, 0x01, 0x0d, 0xb8, [15] = 1, [16] = 10};
+	unsigned char bare[16] = {192, 168, 0, 9};
+
+	CHECK_STR(json(&t, e, sizeof(e)),
+		  "{\"addr\":\"10.0.0.1\",\"family\":2}\n",
+		  "AF_INET: the first 4 bytes, whatever follows them");
+	CHECK_STR(text(&t, six, sizeof(six)), "2001:db8::1 10\n",
+		  "AF_INET6: all 16 bytes");
+	CHECK_STR(text(&u, bare, sizeof(bare)), "192.168.0.9\n",
+		  "no family field: IPv4 when bytes 4 to 15 are zero");
+	bare[15] = 1;
+	CHECK_STR(text(&u, bare, sizeof(bare)), "c0a8:9::1\n", "... else IPv6");
+}
+
 /* A trailing buffer sent only as far as it is filled. */
 static void test_partial_tail(void)
 {
@@ -809,6 +858,7 @@ int main(void)
 	test_formats();
 	test_truncated();
 	test_partial_tail();
+	test_inet();
 	test_named_formats();
 	test_time_and_field();
 	test_utf8_strict();

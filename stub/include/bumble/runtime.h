@@ -41,6 +41,7 @@ enum bumble_exit {
 	X(PLAIN, "plain")                                                      \
 	X(IPV4, "ipv4_addr")	 /* 4 bytes, network order */                  \
 	X(IPV6, "ipv6_addr")	 /* 16 bytes */                                \
+	X(INET, "inet_addr")	 /* 16 bytes: IPv4 or IPv6 by a family */      \
 	X(DURATION, "duration")	 /* nanoseconds */                             \
 	X(PORT, "net_port")	 /* 2 bytes, network order */                  \
 	X(KTIME, "ktime_ns")	 /* CLOCK_MONOTONIC ns */                      \
@@ -95,6 +96,11 @@ struct bumble_field {
 	unsigned char depth;	     /* dots in name: JSON objects it is in */
 	unsigned char enum_unsigned; /* ENUM: no value is negative */
 	const struct bumble_enum_value *enum_values;
+	/* inet_addr: 1 + the offset of the event's address family field
+	 * (AF_INET: the first 4 bytes are the address), and its size;
+	 * 0: none, IPv4 when bytes 4 to 15 are zero */
+	unsigned int family_offset;
+	unsigned char family_size;
 };
 
 struct bumble_event_type {
