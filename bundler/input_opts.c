@@ -99,25 +99,20 @@ static int add_pair(struct gen_event_override **list, size_t *count,
 /* --event MAP=STRUCT (also MAP=struct STRUCT) */
 static int add_event(struct input_opts *o, const char *arg)
 {
-	const char *eq = strchr(arg, '='), *type;
-	struct gen_event_override *grown;
+	const char *eq = strchr(arg, '='), *type = eq ? eq + 1 : NULL;
 
-	type = eq ? eq + 1 : NULL;
 	if (type && !strncmp(type, "struct ", 7))
 		type += 7;
-	if (!eq || eq == arg || !type || !*type) {
+	if (!type || !*type || add_pair(&o->events, &o->event_count, arg)) {
 		err("--event takes MAP=STRUCT, as in --event events=event, not "
 		    "'%s'",
 		    arg);
 		return -1;
 	}
-	grown = realloc(o->events, (o->event_count + 1) * sizeof(*grown));
-	if (!grown)
-		return -1;
-	o->events = grown;
-	o->events[o->event_count].map = strndup(arg, (size_t)(eq - arg));
-	o->events[o->event_count].type = strdup(type);
-	o->event_count++;
+	/* the type without "struct " */
+	memmove((char *)o->events[o->event_count - 1].type,
+		o->events[o->event_count - 1].type + (type - eq - 1),
+		strlen(type) + 1);
 	return 0;
 }
 

@@ -26,13 +26,10 @@ static int apply_inferred(struct gen_model *m, const struct gen_opts *opts,
 			  const struct btf *btf,
 			  const struct gen_event_override *o)
 {
-	struct gen_map *gm = NULL;
+	struct gen_map *gm = gen_find_map(m, o->map);
 	__s32 id;
 	int rc;
 
-	for (unsigned int j = 0; j < m->map_count; j++)
-		if (!strcmp(m->maps[j].name, o->map))
-			gm = &m->maps[j];
 	if (!gm || !gen_is_event_map(gm->type) || gm->event ||
 	    overridden(opts, o->map) || gm->role != BUMBLE_ROLE_NONE)
 		return 0;
@@ -60,13 +57,10 @@ int gen_apply_event_overrides(struct gen_model *m, const struct gen_opts *opts,
 {
 	for (size_t i = 0; i < opts->event_count; i++) {
 		const struct gen_event_override *o = &opts->events[i];
-		struct gen_map *gm = NULL;
+		struct gen_map *gm = gen_find_map(m, o->map);
 		__s32 id;
 		int rc;
 
-		for (unsigned int j = 0; j < m->map_count; j++)
-			if (!strcmp(m->maps[j].name, o->map))
-				gm = &m->maps[j];
 		if (!gm) {
 			gen_seterr(err, errlen,
 				   "--event %s=%s: the program has no map '%s'",

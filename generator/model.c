@@ -52,6 +52,14 @@ void *gen_push(void **array, unsigned int *count, size_t size)
 	return grown;
 }
 
+struct gen_map *gen_find_map(struct gen_model *m, const char *name)
+{
+	for (unsigned int i = 0; i < m->map_count; i++)
+		if (!strcmp(m->maps[i].name, name))
+			return &m->maps[i];
+	return NULL;
+}
+
 const char *gen_help_for(const struct gen_opts *opts, const char *name)
 {
 	for (size_t i = 0; i < opts->help_count; i++)
@@ -176,12 +184,9 @@ static int add_object(struct gen_model *m, const struct gen_opts *opts,
 			return rc;
 	}
 	for (size_t i = 0; i < opts->map_size_count; i++) {
-		unsigned int j = 0;
+		struct gen_map *gm = gen_find_map(m, opts->map_sizes[i].map);
 
-		while (j < m->map_count &&
-		       strcmp(m->maps[j].name, opts->map_sizes[i].map))
-			j++;
-		if (j == m->map_count) {
+		if (!gm) {
 			gen_seterr(
 			    err, errlen,
 			    "--map-size %s=%u: the program has no map '%s'",
@@ -189,15 +194,11 @@ static int add_object(struct gen_model *m, const struct gen_opts *opts,
 			    opts->map_sizes[i].map);
 			return -EINVAL;
 		}
-		m->maps[j].size_override = opts->map_sizes[i].entries;
+		gm->size_override = opts->map_sizes[i].entries;
 	}
 	for (size_t i = 0; i < opts->role_count; i++) {
-		unsigned int j = 0;
-
-		while (j < m->map_count &&
-		       strcmp(m->maps[j].name, opts->roles[i].map))
-			j++;
-		if (opts->roles[i].from_option && j == m->map_count) {
+		if (opts->roles[i].from_option &&
+		    !gen_find_map(m, opts->roles[i].map)) {
 			gen_seterr(err, errlen,
 				   "--role %s=...: the program has no map '%s'",
 				   opts->roles[i].map, opts->roles[i].map);

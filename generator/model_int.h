@@ -97,6 +97,9 @@ int gen_model_aggregate(struct gen_model *m, const struct btf *btf,
 enum bumble_role gen_infer_role(const struct gen_opts *opts,
 				const struct btf *btf, struct bpf_map *map);
 
+/* The map of that name, or NULL. */
+struct gen_map *gen_find_map(struct gen_model *m, const char *name);
+
 int gen_model_ringbuf_metric(struct gen_model *m, struct gen_map *gm);
 
 /* event_override.c */
