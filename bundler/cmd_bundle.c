@@ -14,8 +14,9 @@ static const char usage[] =
     "                     [--version VER] [--description TEXT]\n"
     "                     [--runner runner.c] [-I DIR] [-D DEF]\n"
     "                     [--cflags FLAGS]\n"
-    "                     [--event MAP=STRUCT] [--oci DIR] [--btf-dir DIR]\n"
-    "                     [-v]\n\n"
+    "                     [--event MAP=STRUCT] [--role MAP=ROLE]\n"
+    "                     [--map-size MAP=N] [--set NAME=VALUE]\n"
+    "                     [--oci DIR] [--btf-dir DIR] [-v]\n\n"
     "Builds TOOL (default: ./NAME), a static executable that carries the\n"
     "program's bytecode, loads and attaches it, and prints its events.\n"
     "--runner links a runner written by 'bumble gen' (maybe edited)\n"
@@ -25,7 +26,11 @@ static const char usage[] =
     "types the program needs, for hosts without /sys/kernel/btf/vmlinux.\n"
     "NAME (lowercase letters and digits, joined by '.', '_' or '-') and\n"
     "VER (letters, digits, '_', '.', '-') become the image's name and\n"
-    "tag; TOOL must be a new path or a regular file, not the input.\n";
+    "tag; TOOL must be a new path or a regular file, not the input.\n"
+    "For programs written for their own user space: --event and --role\n"
+    "set a map's event type and role (print, counter, gauge, hist, none)\n"
+    "where the source's calls tell none or the wrong one, --map-size a\n"
+    "map's max_entries, --set a parameter's default (docs/cli.md).\n";
 
 static int write_runner(const struct gen_model *m, const char *dir,
 			char **runner)

@@ -9,7 +9,8 @@
 static const char usage[] =
     "Usage: bumble inspect PROG.bpf.c|PROG.bpf.o [-I DIR] [-D DEF]\n"
     "                      [--cflags FLAGS]\n"
-    "                     [--event MAP=STRUCT] [-v]\n\n"
+    "                     [--event MAP=STRUCT] [--role MAP=ROLE]\n"
+    "                     [--map-size MAP=N] [--set NAME=VALUE] [-v]\n\n"
     "Lists programs with their sections, maps with their roles (print,\n"
     "counter, gauge, hist) and the decoded layout of each event struct.\n";
 
