@@ -83,6 +83,8 @@ static int run_clang(const struct input_opts *o, const char *clang,
 		     const char *out, const char *event_header)
 {
 	int ast = !strcmp(mode, "-fsyntax-only");
+	/* before src is made ./src below */
+	int preprocessed = strcmp(src, o->input) != 0;
 	char *srcdir = strdup(o->input), *slash, *maps[4] = {0};
 	char *dotted = NULL;
 	const char **argv;
@@ -122,7 +124,7 @@ static int run_clang(const struct input_opts *o, const char *clang,
 	argv[n++] = incdir;
 	for (size_t i = 0; i < 4; i++)
 		argv[n++] = maps[i];
-	if (strcmp(src, o->input)) /* preprocessed: -I and -D are moot */
+	if (preprocessed) /* -I and -D are moot */
 		argv[n++] = "-Wno-unused-command-line-argument";
 	else if (event_header) {
 		argv[n++] = "-include";

@@ -11,6 +11,9 @@ check "perf output of a struct pointer: its struct inferred" grep -Eq \
 	"^  events +print +exec_event" "$WORK/out"
 check "the scratch map it is built in stays out" grep -Eq \
 	"^  scratch +none " "$WORK/out"
+run sh -c "cd '$FIXTURES' && '$BUMBLE' inspect plain_execs.bpf.c"
+check "the same by a bare file name (its header included all the same)" \
+	grep -Eq "^  events +print +exec_event" "$WORK/out"
 run "$BUMBLE" inspect "$FIXTURES/plain_ring.bpf.c"
 check "ringbuf reserved through a function: sizeof(*e) gives its struct" \
 	grep -Eq "^  records +print +call_event" "$WORK/out"
