@@ -41,6 +41,8 @@ static unsigned int natural_width(const struct gen_field *f)
 		return 10;
 	case BUMBLE_FORMAT_PORT:
 		return 5;
+	case BUMBLE_FORMAT_STACK:
+		return 40;
 	case BUMBLE_FORMAT_KTIME:
 		return 15;
 	case BUMBLE_FORMAT_ERRNO:

@@ -243,6 +243,30 @@ static void hint_addresses(struct gen_event *ev)
 	}
 }
 
+void gen_hint_stacks(struct gen_model *m)
+{
+	int stack_map = 0;
+
+	for (unsigned int i = 0; i < m->map_count; i++)
+		stack_map |= m->maps[i].type == BPF_MAP_TYPE_STACK_TRACE;
+	for (unsigned int i = 0; stack_map && i < m->event_count; i++) {
+		struct gen_event *ev = m->events[i];
+
+		for (unsigned int j = 0; j < ev->field_count; j++) {
+			struct gen_field *f = &ev->fields[j];
+
+			if (f->format != BUMBLE_FORMAT_PLAIN || f->count != 1 ||
+			    f->bit_size || (f->size != 4 && f->size != 8) ||
+			    (f->kind != BUMBLE_KIND_INT &&
+			     f->kind != BUMBLE_KIND_UINT) ||
+			    !strstr(f->name, "stack_id"))
+				continue;
+			f->format = BUMBLE_FORMAT_STACK;
+			f->width = gen_column_width(f);
+		}
+	}
+}
+
 int gen_event_of_type(struct gen_model *m, const struct btf *btf, __u32 id,
 		      const char *map_name, struct gen_event **out)
 {

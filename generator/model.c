@@ -205,7 +205,10 @@ static int add_object(struct gen_model *m, const struct gen_opts *opts,
 			return -EINVAL;
 		}
 	}
-	return gen_apply_event_overrides(m, opts, btf, err, errlen);
+	rc = gen_apply_event_overrides(m, opts, btf, err, errlen);
+	if (!rc)
+		gen_hint_stacks(m);
+	return rc;
 }
 
 static char *strdup_or_empty(const char *s)

@@ -97,6 +97,10 @@ int gen_model_aggregate(struct gen_model *m, const struct btf *btf,
 enum bumble_role gen_infer_role(const struct gen_opts *opts,
 				const struct btf *btf, struct bpf_map *map);
 
+/* A program with a stack trace map: the integer members of its events
+ * and keys named *stack_id* are shown as the stacks (stack_id format). */
+void gen_hint_stacks(struct gen_model *m);
+
 /* The map of that name, or NULL. */
 struct gen_map *gen_find_map(struct gen_model *m, const char *name);
 

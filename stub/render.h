@@ -158,6 +158,10 @@ void render_value(struct outbuf *o, const struct bumble_field *f,
  * array, its NUL-separated strings joined by spaces (argv-like). */
 void render_partial(struct outbuf *o, const struct bumble_field *f,
 		    const unsigned char *p, size_t size, int json);
+/* stack_id fields: set by stacks.c once the program's stack trace map
+ * is loaded; NULL (the id shown as a number) until then. 1 if it
+ * rendered the stack, 0 if the id has none. */
+extern int (*render_stack_hook)(struct outbuf *o, int64_t id, int json);
 /* 0x1f, quoted in JSON: pointers and hex_u* fields. */
 void render_hex(struct outbuf *o, uint64_t v, int json);
 

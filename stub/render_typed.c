@@ -1,9 +1,12 @@
 /* Values formatted by their typedef name: IP addresses, durations,
- * ports, monotonic timestamps, errno, syscall and signal names, hex. */
+ * ports, monotonic timestamps, errno, syscall and signal names, hex,
+ * stacks (through stacks.c). */
 #include <arpa/inet.h>
 #include <time.h>
 
 #include "render.h"
+
+int (*render_stack_hook)(struct outbuf *o, int64_t id, int json);
 
 /* CLOCK_REALTIME minus CLOCK_MONOTONIC, to show bpf_ktime_get_ns(). */
 static uint64_t monotonic_to_realtime(uint64_t mono)
@@ -126,6 +129,11 @@ int render_typed(struct outbuf *o, const struct bumble_field *f,
 	case BUMBLE_FORMAT_SIGNAL:
 		return render_name(
 		    o, signal_name(field_signed(f, field_raw(f, p))), 0, json);
+	case BUMBLE_FORMAT_STACK:
+		v = field_signed(f, field_raw(f, p));
+		/* a negative id is an error bpf_get_stackid gave: the number */
+		return v >= 0 && render_stack_hook &&
+		       render_stack_hook(o, v, json);
 	case BUMBLE_FORMAT_HEX:
 		render_hex(o, field_raw(f, p), json);
 		return 1;

@@ -94,6 +94,8 @@ static int run(const struct bumble_tool *t, const struct run_opts *opts)
 	if (btf_fd >= 0)
 		close(btf_fd); /* libbpf has read it */
 	if (!rc)
+		stacks_open(lt.obj);
+	if (!rc)
 		rc = events_open(t, opts, filters, lt.obj, &loop);
 	if (!rc && metrics) {
 		metrics_attach(metrics, lt.obj, loop);
@@ -113,6 +115,7 @@ static int run(const struct bumble_tool *t, const struct run_opts *opts)
 	}
 	metrics_close(metrics); /* a scrape in flight is cut off */
 	events_close(loop);
+	stacks_close();
 	loader_close(&lt);
 	libbpf_log_free();
 	embedded_free(&payload);

@@ -171,6 +171,11 @@ int prog_choose(struct loaded_tool *lt, int rank);
  * warn: say so (once, not again on a second attempt). */
 void prog_skip_absent(struct loaded_tool *lt, const char *btf_path, int warn);
 
+/* stacks.c: stack_id fields of the loaded object shown as stacks from
+ * its stack trace map, until stacks_close. */
+void stacks_open(struct bpf_object *obj);
+void stacks_close(void);
+
 int loader_check_privileges(void);
 /* 0 when the kernel has BTF, or --btf gave a readable file, or the tool
  * embeds BTF for this kernel: then *btf_path is set to it (a memfd in

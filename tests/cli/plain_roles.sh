@@ -24,6 +24,8 @@ check "a one-entry per-CPU array: scratch" grep -Eq \
 check "a hash the program only looks up: user space's filter" grep -Eq \
 	"^  skip_pids +none " "$WORK/out"
 check "a stack trace map: none" grep -Eq "^  stacks +none " "$WORK/out"
+check "a key's *stack_id member: shown as a stack" grep -Eq \
+	"^  kern_stack_id +offset 0 +int32 as stack_id" "$WORK/out"
 
 run "$BUMBLE" build "$F" -o "$WORK/plain_maps.bpf.o"
 run "$BUMBLE" inspect "$WORK/plain_maps.bpf.o"

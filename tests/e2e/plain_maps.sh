@@ -40,6 +40,9 @@ head = re.search(r"^stats:\n +KEY +COUNT +TOTAL_NS +COMM$", text, re.M)
 row = re.search(r"^ +\d+ +(\d+) +(\d+) %s$" % re.escape(name), text, re.M)
 sys.exit(0 if head and row and int(row.group(1)) == 7 and int(row.group(2)) > 0 else 1)
 PY
+	check "a kernel stack id: the stack, root first, by kallsyms names" \
+		grep -Eq "^ +[a-z_0-9.;]*do_syscall_64;[a-zA-Z_0-9.;]+ +[0-9]+$" \
+		"$WORK/out.txt"
 	check "the state maps are not shown" sh -c \
 		"! grep -Eq '^(start|last_seen|scratch):' '$WORK/out.txt'"
 else

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "render.h"
 #include "stub.h"
 
 static struct outbuf out;
@@ -407,6 +408,44 @@ static void test_inet(void)
 		  "no family field: IPv4 when bytes 4 to 15 are zero");
 	bare[15] = 1;
 	CHECK_STR(text(&u, bare, sizeof(bare)), "c0a8:9::1\n", "... else IPv6");
+}
+
+static int fake_stack(struct outbuf *o, int64_t id, int json)
+{
+	if (id != 7)
+		return 0;
+	outbuf_puts(o, json ? "\"main;read\"" : "main;read");
+	return 1;
+}
+
+/* stack_id: the stack the hook renders; a negative id (an error of
+ * bpf_get_stackid), an id it has no stack for, or no hook: the number. */
+static void test_stack(void)
+{
+	static const struct bumble_field f[] = {
+	    {.name = "kern_stack_id",
+	     .offset = 0,
+	     .size = 4,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_INT,
+	     .format = BUMBLE_FORMAT_STACK,
+	     .width = 1},
+	};
+	TYPE(t, f);
+	int32_t id = 7;
+
+	CHECK_STR(text(&t, &id, sizeof(id)), "7\n", "no hook: the id");
+	render_stack_hook = fake_stack;
+	CHECK_STR(text(&t, &id, sizeof(id)), "main;read\n", "the stack");
+	CHECK_STR(json(&t, &id, sizeof(id)),
+		  "{\"kern_stack_id\":\"main;read\"}\n", "in JSON a string");
+	id = -14;
+	CHECK_STR(text(&t, &id, sizeof(id)), "-14\n",
+		  "a negative id: the error number");
+	id = 9;
+	CHECK_STR(json(&t, &id, sizeof(id)), "{\"kern_stack_id\":9}\n",
+		  "an id without a stack: the number");
+	render_stack_hook = NULL;
 }
 
 /* A trailing buffer sent only as far as it is filled. */
@@ -859,6 +898,7 @@ int main(void)
 	test_truncated();
 	test_partial_tail();
 	test_inet();
+	test_stack();
 	test_named_formats();
 	test_time_and_field();
 	test_utf8_strict();

@@ -48,7 +48,8 @@ enum bumble_exit {
 	X(ERRNO, "errno_code")	 /* ENOENT */                                  \
 	X(SYSCALL, "syscall_nr") /* openat */                                  \
 	X(SIGNAL, "signal_nr")	 /* SIGTERM */                                 \
-	X(HEX, "hex")		 /* 0x1f */
+	X(HEX, "hex")		 /* 0x1f */                                    \
+	X(STACK, "stack_id")	 /* bpf_get_stackid(): the stack, by name */
 
 /* What a map is for: by name prefix (print_ ...) or BumbleBee's
  * .maps.print sections. */
