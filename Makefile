@@ -168,11 +168,11 @@ $(OBJ)/generator/%.o: generator/%.c generator/*.h stub/include/bumble/runtime.h 
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -D_GNU_SOURCE -DBUMBLE_VERSION='"$(VERSION)"' $(WARN) $(HOST_INC) -c $< -o $@
 
-$(OBJ)/bundler/%.o: bundler/%.c bundler/*.h generator/*.h stub/*.h $(STAMP_SYSROOT) $(ARCHES_H)
+$(OBJ)/bundler/%.o: bundler/%.c bundler/*.h generator/*.h stub/*.h stub/include/bumble/runtime.h $(STAMP_SYSROOT) $(ARCHES_H)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -D_GNU_SOURCE -DBUMBLE_VERSION='"$(VERSION)"' $(WARN) $(HOST_INC) -c $< -o $@
 
-$(OBJ)/shared/%.o: stub/%.c stub/*.h
+$(OBJ)/shared/%.o: stub/%.c stub/*.h stub/include/bumble/runtime.h
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -D_GNU_SOURCE $(WARN) -Istub -Istub/include -c $< -o $@
 

@@ -109,4 +109,5 @@ void role_hints_free(struct role_hints *h)
 	free(h->hints);
 	h->hints = NULL;
 	h->count = 0;
+	map_usage_free(&h->events);
 }

@@ -79,6 +79,13 @@ struct input_opts {
 	char *clang_version;	/* of the object's compiler, once it is read */
 	struct gen_event_override *events; /* --event MAP=STRUCT */
 	size_t event_count;
+	struct gen_role_hint *roles; /* --role MAP=ROLE */
+	size_t role_count;
+	struct gen_map_size *map_sizes; /* --map-size MAP=N */
+	size_t map_size_count;
+	/* --set NAME=VALUE, as .map = NAME, .type = VALUE */
+	struct gen_event_override *sets;
+	size_t set_count;
 	const char **cflags; /* -I, -D, --cflags, in order */
 	size_t cflag_count;
 	/* --arch, in the order given; the host's when not given */
@@ -94,7 +101,7 @@ enum {
 	TAKES_CFLAGS = 2,
 	TAKES_META = 4, /* --name, --version, --description */
 	TAKES_RUNNER = 8,
-	TAKES_EVENT = 16,  /* --event MAP=STRUCT */
+	TAKES_EVENT = 16,  /* --event, --role, --map-size */
 	TAKES_ARCH = 32,   /* --arch ARCH */
 	TAKES_ARCHES = 64, /* --arch ARCH[,ARCH...] */
 };
@@ -105,10 +112,33 @@ int input_opts_parse(int argc, char **argv, const char *cmd, int takes,
 		     const char *usage, struct input_opts *o);
 void input_opts_free(struct input_opts *o);
 
-/* Map roles learnt while compiling (BumbleBee's map sections). */
+/* What the source's calls tell about its maps (map_usage.c): event types
+ * inferred from the calls that fill a map (a type "" marks a map filled
+ * with more than one struct), and the maps it deletes from. */
+struct map_usage {
+	struct gen_event_override *events;
+	size_t count;
+	char **deleted; /* state: deleted from or replaced */
+	size_t deleted_count;
+	char **updated; /* given entries by the program */
+	size_t updated_count;
+	int read; /* the source was read: the lists say all */
+};
+
+/* Reads clang's text AST dump (modified in place: lines split) for the
+ * structs passed to bpf_perf_event_output, bpf_ringbuf_output and
+ * bpf_ringbuf_reserve, directly or through the program's functions, and
+ * for bpf_map_delete_elem's maps. Adds them to out. Returns 0 or -1 (out
+ * of memory). */
+int map_usage_scan(char *ast, struct map_usage *out);
+void map_usage_free(struct map_usage *e);
+
+/* Map roles learnt while compiling (BumbleBee's map sections), and the
+ * event types inferred from the source. */
 struct role_hints {
 	struct gen_role_hint *hints;
 	size_t count;
+	struct map_usage events;
 };
 
 /* Rewrites SEC(".maps.print") and its kin to ".maps" in preprocessed
@@ -166,6 +196,10 @@ char *require_program(const char *env, const char *const *names,
 
 /* Runs argv, waits; returns its exit status, or -1 if it did not run. */
 int run_command(char *const argv[], int verbose);
+/* The same, its stdout into the file stdout_path and its stderr into
+ * /dev/null. */
+int run_command_quiet_to(char *const argv[], int verbose,
+			 const char *stdout_path);
 
 int read_file(const char *path, unsigned char **data, size_t *size);
 /* Writes data to path via a temporary file in the same directory and a

@@ -16,7 +16,9 @@ static const char usage[] =
     "                     [--version VER] [--description TEXT]\n"
     "                     [--runner runner.c] [-I DIR] [-D DEF]\n"
     "                     [--cflags FLAGS]\n"
-    "                     [--event MAP=STRUCT] [--oci DIR] [--btf-dir DIR]\n"
+    "                     [--event MAP=STRUCT] [--role MAP=ROLE]\n"
+    "                     [--map-size MAP=N] [--set NAME=VALUE]\n"
+    "                     [--oci DIR] [--btf-dir DIR]\n"
     "                     [--arch ARCH[,ARCH...]] [--sign-key KEY.pem]\n"
     "                     [--relink-kit DIR] [-v]\n\n"
     "Builds TOOL (default: ./NAME), a static executable that carries the\n"
@@ -34,7 +36,11 @@ static const char usage[] =
     "changed libbpf or libelf (the LGPL's terms; docs/release.md).\n"
     "--arch (x86_64, aarch64; default: this machine's) builds TOOL for\n"
     "that architecture; with several, TOOL-ARCH for each, and --oci\n"
-    "writes one image index with a manifest per platform.\n";
+    "writes one image index with a manifest per platform.\n"
+    "For programs written for their own user space: --event and --role\n"
+    "set a map's event type and role (print, counter, gauge, hist, none)\n"
+    "where the source's calls tell none or the wrong one, --map-size a\n"
+    "map's max_entries, --set a parameter's default (docs/cli.md).\n";
 
 static int write_runner(const struct gen_model *m, const char *dir,
 			char **runner)

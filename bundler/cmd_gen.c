@@ -11,7 +11,9 @@ static const char usage[] =
     "Usage: bumble gen PROG.bpf.c|PROG.bpf.o [-o runner.c] [--name NAME]\n"
     "                  [--version VER] [--description TEXT] [-I DIR] [-D DEF]\n"
     "                  [--cflags FLAGS]\n"
-    "                     [--event MAP=STRUCT] [--arch ARCH] [-v]\n\n"
+    "                     [--event MAP=STRUCT] [--role MAP=ROLE]\n"
+    "                     [--map-size MAP=N] [--set NAME=VALUE]\n"
+    "                     [--arch ARCH] [-v]\n\n"
     "Writes the runner bumble generates from the program's BTF: event\n"
     "layouts, maps and programs as C tables, and the bytecode. Without -o\n"
     "it goes to standard output.\n";

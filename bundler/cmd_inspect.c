@@ -9,7 +9,9 @@
 static const char usage[] =
     "Usage: bumble inspect PROG.bpf.c|PROG.bpf.o [-I DIR] [-D DEF]\n"
     "                      [--cflags FLAGS]\n"
-    "                     [--event MAP=STRUCT] [--arch ARCH] [-v]\n\n"
+    "                     [--event MAP=STRUCT] [--role MAP=ROLE]\n"
+    "                     [--map-size MAP=N] [--set NAME=VALUE]\n"
+    "                     [--arch ARCH] [-v]\n\n"
     "Lists programs with their sections, maps with their roles (print,\n"
     "counter, gauge, hist) and the decoded layout of each event struct,\n"
     "for --arch (default: this machine's).\n";

@@ -1,6 +1,7 @@
 /* Compiling BPF C with clang: the target (and the arch it is for),
  * that arch's bumble headers, the user's flags, BumbleBee's map sections
- * rewritten and --event types kept. */
+ * rewritten, and --event types and those inferred from the source (its
+ * AST) kept. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,12 +26,15 @@ static int uses_bee_sections(const char *path)
 /* --event types: clang puts into BTF only the types the program's
  * globals, maps and functions use, not those of its locals. A pointer to
  * each such struct, declared before the source, makes it part of BTF. */
-static char *write_event_header(const struct input_opts *o, const char *out)
+static char *write_event_header(const struct input_opts *o,
+				const struct map_usage *inferred,
+				const char *out)
 {
+	size_t n = inferred ? inferred->count : 0;
 	char *path = NULL;
 	FILE *f;
 
-	if (!o->event_count || asprintf(&path, "%s.events.h", out) < 0)
+	if ((!o->event_count && !n) || asprintf(&path, "%s.events.h", out) < 0)
 		return NULL;
 	f = fopen(path, "w");
 	if (!f) {
@@ -40,6 +44,10 @@ static char *write_event_header(const struct input_opts *o, const char *out)
 	for (size_t i = 0; i < o->event_count; i++)
 		fprintf(f, "struct %s *__bumble_event_%zu;\n",
 			o->events[i].type, i);
+	for (size_t i = 0; i < n; i++)
+		if (*inferred->events[i].type)
+			fprintf(f, "struct %s *__bumble_inferred_%zu;\n",
+				inferred->events[i].type, i);
 	fclose(f);
 	return path;
 }
@@ -75,6 +83,9 @@ static int run_clang(const struct input_opts *o, const char *clang,
 		     const char *incdir, const char *mode, const char *src,
 		     const char *out, const char *event_header)
 {
+	int ast = !strcmp(mode, "-fsyntax-only");
+	/* before src is made ./src below */
+	int preprocessed = strcmp(src, o->input) != 0;
 	char *srcdir = strdup(o->input), *slash, *maps[4] = {0};
 	char *dotted = NULL, *target = NULL;
 	const char **argv;
@@ -117,20 +128,31 @@ static int run_clang(const struct input_opts *o, const char *clang,
 	argv[n++] = incdir;
 	for (size_t i = 0; i < 4; i++)
 		argv[n++] = maps[i];
-	if (strcmp(src, o->input)) /* preprocessed: -I and -D are moot */
+	if (preprocessed) /* -I and -D are moot */
 		argv[n++] = "-Wno-unused-command-line-argument";
 	else if (event_header) {
 		argv[n++] = "-include";
 		argv[n++] = event_header;
 	}
+	if (ast) {
+		argv[n++] = "-Xclang";
+		argv[n++] = "-ast-dump";
+		argv[n++] = "-fno-color-diagnostics";
+	}
 	argv[n++] = mode;
 	argv[n++] = src;
-	argv[n++] = "-o";
-	argv[n++] = out;
+	if (!ast) {
+		argv[n++] = "-o";
+		argv[n++] = out;
+	}
 	for (size_t i = 0; i < o->cflag_count; i++)
 		argv[n++] = o->cflags[i];
 	argv[n] = NULL;
-	status = run_command((char *const *)argv, o->verbose);
+	if (ast)
+		status =
+		    run_command_quiet_to((char *const *)argv, o->verbose, out);
+	else
+		status = run_command((char *const *)argv, o->verbose);
 out:
 	for (size_t i = 0; i < 4; i++)
 		free(maps[i]);
@@ -197,6 +219,68 @@ char *clang_find(void)
 	return NULL;
 }
 
+/* The event types of maps that declare none, from the calls that fill
+ * them (map_usage.c). Quiet: a source clang refuses is reported by the
+ * compilation that follows; nothing is inferred from it. */
+static void infer_events(const struct input_opts *o, const char *clang,
+			 const char *incdir, const char *out,
+			 struct map_usage *found)
+{
+	unsigned char *text = NULL, *grown;
+	char *dump = NULL;
+	size_t size;
+
+	if (asprintf(&dump, "%s.ast", out) < 0)
+		return;
+	if (run_clang(o, clang, incdir, "-fsyntax-only", o->input, dump,
+		      NULL) == 0 &&
+	    !read_file(dump, &text, &size) &&
+	    (grown = realloc(text, size + 1))) {
+		text = grown;
+		text[size] = '\0';
+		if (map_usage_scan((char *)text, found))
+			map_usage_free(found);
+	}
+	unlink(dump);
+	free(dump);
+	free(text);
+}
+
+static int compile_once(const struct input_opts *o, const char *clang,
+			const char *incdir, const char *src, const char *out,
+			const char *events)
+{
+	if (run_clang(o, clang, incdir, "-c", src ? src : o->input, out,
+		      events) == 0)
+		return EXIT_OK;
+	err("compiling %s failed (clang's messages are above)", o->input);
+	unlink(out);
+	return EXIT_COMPILE;
+}
+
+static void drop_header(char **events)
+{
+	if (*events)
+		unlink(*events);
+	free(*events);
+	*events = NULL;
+}
+
+static int usage_wanted(const struct input_opts *o, const char *out,
+			int roles_named)
+{
+	unsigned char *obj = NULL;
+	size_t size;
+	int wanted;
+
+	if (read_file(out, &obj, &size))
+		return 1; /* read the source: the next step says what failed */
+	wanted =
+	    gen_usage_wanted(obj, size, o->events, o->event_count, roles_named);
+	free(obj);
+	return wanted;
+}
+
 int compile_bpf(const struct input_opts *o, const char *out,
 		struct role_hints *hints)
 {
@@ -217,20 +301,23 @@ int compile_bpf(const struct input_opts *o, const char *out,
 	}
 	if (hints && uses_bee_sections(o->input))
 		rc = rewrite_bee_source(o, clang, incdir, out, hints, &src);
-	events = write_event_header(o, out);
-	if (rc == EXIT_OK &&
-	    run_clang(o, clang, incdir, "-c", src ? src : o->input, out,
-		      events) != 0) {
-		err("compiling %s failed (clang's messages are above)",
-		    o->input);
-		unlink(out);
-		rc = EXIT_COMPILE;
+	events = write_event_header(o, NULL, out);
+	if (rc == EXIT_OK)
+		rc = compile_once(o, clang, incdir, src, out, events);
+	/* the source's calls, read only where the object leaves something
+	 * open (an AST dump costs more than the compile); the object again
+	 * if they name event types */
+	if (rc == EXIT_OK && hints && usage_wanted(o, out, hints->count > 0)) {
+		infer_events(o, clang, incdir, out, &hints->events);
+		if (hints->events.count) {
+			drop_header(&events);
+			events = write_event_header(o, &hints->events, out);
+			rc = compile_once(o, clang, incdir, src, out, events);
+		}
 	}
 	if (src)
 		unlink(src);
-	if (events)
-		unlink(events);
-	free(events);
+	drop_header(&events);
 	free(src);
 	free(incdir);
 	free(clang);

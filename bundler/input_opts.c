@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "bundler.h"
+#include "enum_names.h"
 
 enum {
 	OPT_NAME = 256,
@@ -20,6 +21,9 @@ enum {
 	OPT_SIGN_KEY,
 	OPT_RELINK_KIT,
 	OPT_ARCH,
+	OPT_ROLE,
+	OPT_MAP_SIZE,
+	OPT_SET,
 };
 
 static const struct option long_options[] = {
@@ -30,6 +34,9 @@ static const struct option long_options[] = {
     {"description", required_argument, NULL, OPT_DESCRIPTION},
     {"runner", required_argument, NULL, OPT_RUNNER},
     {"event", required_argument, NULL, OPT_EVENT},
+    {"role", required_argument, NULL, OPT_ROLE},
+    {"map-size", required_argument, NULL, OPT_MAP_SIZE},
+    {"set", required_argument, NULL, OPT_SET},
     {"oci", required_argument, NULL, OPT_OCI},
     {"btf-dir", required_argument, NULL, OPT_BTF_DIR},
     {"sign-key", required_argument, NULL, OPT_SIGN_KEY},
@@ -76,28 +83,94 @@ static void add_split(struct input_opts *o, const char *arg)
 	free(copy);
 }
 
+/* NAME=VALUE into a list of pairs; -1 without '=' or NAME. */
+static int add_pair(struct gen_event_override **list, size_t *count,
+		    const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	struct gen_event_override *grown;
+
+	if (!eq || eq == arg)
+		return -1;
+	grown = realloc(*list, (*count + 1) * sizeof(*grown));
+	if (!grown)
+		return -1;
+	*list = grown;
+	grown[*count].map = strndup(arg, (size_t)(eq - arg));
+	grown[*count].type = strdup(eq + 1);
+	(*count)++;
+	return 0;
+}
+
 /* --event MAP=STRUCT (also MAP=struct STRUCT) */
 static int add_event(struct input_opts *o, const char *arg)
 {
-	const char *eq = strchr(arg, '='), *type;
-	struct gen_event_override *grown;
+	const char *eq = strchr(arg, '='), *type = eq ? eq + 1 : NULL;
 
-	type = eq ? eq + 1 : NULL;
 	if (type && !strncmp(type, "struct ", 7))
 		type += 7;
-	if (!eq || eq == arg || !type || !*type) {
+	if (!type || !*type || add_pair(&o->events, &o->event_count, arg)) {
 		err("--event takes MAP=STRUCT, as in --event events=event, not "
 		    "'%s'",
 		    arg);
 		return -1;
 	}
-	grown = realloc(o->events, (o->event_count + 1) * sizeof(*grown));
+	/* the type without "struct " */
+	memmove((char *)o->events[o->event_count - 1].type,
+		o->events[o->event_count - 1].type + (type - eq - 1),
+		strlen(type) + 1);
+	return 0;
+}
+
+/* --role MAP=print|counter|gauge|hist|none */
+static int add_role(struct input_opts *o, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	struct gen_role_hint *grown;
+	enum bumble_role role;
+
+	role = eq ? role_by_word(eq + 1, strlen(eq + 1)) : BUMBLE_ROLE_NONE;
+	if (!eq || eq == arg ||
+	    (role == BUMBLE_ROLE_NONE && strcmp(eq + 1, "none"))) {
+		err("--role takes MAP=ROLE, ROLE one of print, counter, gauge, "
+		    "hist or none, as in --role hists=hist, not '%s'",
+		    arg);
+		return -1;
+	}
+	grown = realloc(o->roles, (o->role_count + 1) * sizeof(*grown));
 	if (!grown)
 		return -1;
-	o->events = grown;
-	o->events[o->event_count].map = strndup(arg, (size_t)(eq - arg));
-	o->events[o->event_count].type = strdup(type);
-	o->event_count++;
+	o->roles = grown;
+	o->roles[o->role_count].map = strndup(arg, (size_t)(eq - arg));
+	o->roles[o->role_count].role = role;
+	o->roles[o->role_count].from_option = 1;
+	o->role_count++;
+	return 0;
+}
+
+/* --map-size MAP=N, N from 1 to 2^31 - 1 */
+static int add_map_size(struct input_opts *o, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	struct gen_map_size *grown;
+	unsigned long n = 0;
+	char *end = NULL;
+
+	if (eq && eq[1] >= '0' && eq[1] <= '9')
+		n = strtoul(eq + 1, &end, 10);
+	if (!eq || eq == arg || !end || *end || !n || n > 0x7fffffffUL) {
+		err("--map-size takes MAP=N, N a number of entries from 1 to "
+		    "2147483647, as in --map-size stackmap=16384, not '%s'",
+		    arg);
+		return -1;
+	}
+	grown = realloc(o->map_sizes, (o->map_size_count + 1) * sizeof(*grown));
+	if (!grown)
+		return -1;
+	o->map_sizes = grown;
+	o->map_sizes[o->map_size_count].map = strndup(arg, (size_t)(eq - arg));
+	o->map_sizes[o->map_size_count].entries = (unsigned int)n;
+	o->map_size_count++;
 	return 0;
 }
 
@@ -224,6 +297,28 @@ int input_opts_parse(int argc, char **argv, const char *cmd, int takes,
 			if (add_event(o, optarg))
 				return EXIT_USAGE;
 			break;
+		case OPT_SET:
+			if (!(takes & TAKES_EVENT))
+				return refuse(cmd, "--set");
+			if (add_pair(&o->sets, &o->set_count, optarg)) {
+				err("--set takes NAME=VALUE, as in --set "
+				    "targ_pid=42, not '%s'",
+				    optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case OPT_MAP_SIZE:
+			if (!(takes & TAKES_EVENT))
+				return refuse(cmd, "--map-size");
+			if (add_map_size(o, optarg))
+				return EXIT_USAGE;
+			break;
+		case OPT_ROLE:
+			if (!(takes & TAKES_EVENT))
+				return refuse(cmd, "--role");
+			if (add_role(o, optarg))
+				return EXIT_USAGE;
+			break;
 		case 'v':
 			o->verbose = 1;
 			break;
@@ -278,6 +373,23 @@ void input_opts_free(struct input_opts *o)
 	free(o->clang_version);
 	o->clang_version = NULL;
 	o->event_count = 0;
+	for (size_t i = 0; i < o->role_count; i++)
+		free((char *)o->roles[i].map);
+	free(o->roles);
+	o->roles = NULL;
+	o->role_count = 0;
+	for (size_t i = 0; i < o->map_size_count; i++)
+		free((char *)o->map_sizes[i].map);
+	free(o->map_sizes);
+	o->map_sizes = NULL;
+	o->map_size_count = 0;
+	for (size_t i = 0; i < o->set_count; i++) {
+		free((char *)o->sets[i].map);
+		free((char *)o->sets[i].type);
+	}
+	free(o->sets);
+	o->sets = NULL;
+	o->set_count = 0;
 }
 
 char *output_path(const struct input_opts *o, const char *fmt)

@@ -2,6 +2,7 @@
  * drives: found on PATH, with the Debian package to install if missing,
  * and run. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,7 +91,18 @@ char *require_program(const char *env, const char *const *names,
 	return NULL;
 }
 
-int run_command(char *const argv[], int verbose)
+/* In the child: stdout to path, stderr to /dev/null. */
+static void redirect_quiet(const char *path)
+{
+	int out = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+	if (out < 0 || null < 0 || dup2(out, 1) < 0 || dup2(null, 2) < 0)
+		_exit(127);
+}
+
+static int run_command_redirected(char *const argv[], int verbose,
+				  const char *stdout_path)
 {
 	sigset_t old;
 	pid_t pid;
@@ -110,6 +122,8 @@ int run_command(char *const argv[], int verbose)
 	if (pid == 0) {
 		setpgid(0, 0);
 		cleanup_in_child(&old);
+		if (stdout_path)
+			redirect_quiet(stdout_path);
 		execv(argv[0], argv);
 		err("cannot run %s: %s", argv[0], strerror(errno));
 		_exit(127);
@@ -130,4 +144,15 @@ int run_command(char *const argv[], int verbose)
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);
 	return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+int run_command(char *const argv[], int verbose)
+{
+	return run_command_redirected(argv, verbose, NULL);
+}
+
+int run_command_quiet_to(char *const argv[], int verbose,
+			 const char *stdout_path)
+{
+	return run_command_redirected(argv, verbose, stdout_path);
 }

@@ -1,6 +1,7 @@
 /* Counter, gauge and hist maps: the layout of their keys and the
  * integer under each key, or the event of a ring buffer that feeds a
- * metric; maps that do not fit lose their role. */
+ * metric; maps that do not fit lose their role. The role of a map that
+ * names none, by its shape. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -64,6 +65,27 @@ static int slots_value(struct gen_model *m, const struct btf *btf, __u32 vid,
 	return 0;
 }
 
+/* A counter's or gauge's value struct with an integer field (libbpf-
+ * tools' struct data_t { count; total_ns; comm[]; }): a table by key,
+ * a column per field. NULL if it has none. */
+static int fields_value(struct gen_model *m, const struct btf *btf, __u32 vid,
+			struct gen_map *gm, struct gen_event **out)
+{
+	struct gen_event *ev;
+	int err;
+
+	*out = NULL;
+	if (gm->role != BUMBLE_ROLE_COUNTER && gm->role != BUMBLE_ROLE_GAUGE)
+		return 0;
+	err = gen_event_of_type(m, btf, vid, gm->name, &ev);
+	if (err || !ev)
+		return err;
+	for (unsigned int i = 0; i < ev->field_count; i++)
+		if (is_integer(&ev->fields[i]) && !ev->fields[i].bit_size)
+			*out = ev;
+	return 0;
+}
+
 int gen_model_aggregate(struct gen_model *m, const struct btf *btf,
 			struct bpf_map *map, struct gen_map *gm)
 {
@@ -75,6 +97,8 @@ int gen_model_aggregate(struct gen_model *m, const struct btf *btf,
 
 	if (v && btf_is_struct(v) && kid) {
 		err = slots_value(m, btf, vid, gm, &gm->value);
+		if (!err && !gm->value)
+			err = fields_value(m, btf, vid, gm, &gm->value);
 		if (err)
 			return err;
 	}
@@ -88,8 +112,9 @@ int gen_model_aggregate(struct gen_model *m, const struct btf *btf,
 		err = gen_warn(
 		    m,
 		    "map '%s' is a %s but %s; it is not shown (declare "
-		    "__type(key, ...) and an integer __type(value, ...), or "
-		    "for a hist a struct with an integer array slots[])",
+		    "__type(key, ...) and an integer __type(value, ...) or a "
+		    "struct with an integer field, or for a hist a struct "
+		    "with an integer array slots[])",
 		    gm->name, role_name(gm->role),
 		    kid ? "its value is not an integer"
 			: "declares no key type");
@@ -120,4 +145,106 @@ int gen_model_ringbuf_metric(struct gen_model *m, struct gen_map *gm)
 			"no integer field for its value; its events are only "
 			"printed",
 			gm->name, ev->type_name);
+}
+
+static int listed(const char *const *list, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(list[i], name))
+			return 1;
+	return 0;
+}
+
+static int is_state(const struct gen_opts *opts, const char *name)
+{
+	return listed(opts->state_maps, opts->state_count, name);
+}
+
+/* A hash the source never adds to: user space fills it (a filter). */
+static int filled_outside(const struct gen_opts *opts, struct bpf_map *map)
+{
+	switch (bpf_map__type(map)) {
+	case BPF_MAP_TYPE_HASH:
+	case BPF_MAP_TYPE_PERCPU_HASH:
+	case BPF_MAP_TYPE_LRU_HASH:
+	case BPF_MAP_TYPE_LRU_PERCPU_HASH:
+		return opts->usage_known &&
+		       !listed(opts->updated_maps, opts->updated_count,
+			       bpf_map__name(map));
+	default:
+		return 0;
+	}
+}
+
+/* Has the struct value an integer array slots[]? */
+static int has_slots(const struct btf *btf, const struct btf_type *v)
+{
+	const struct btf_member *mb = btf_members(v);
+
+	for (unsigned int i = 0; i < btf_vlen(v); i++, mb++) {
+		const struct btf_type *m;
+		__u32 id = mb->type;
+
+		if (strcmp(btf__name_by_offset(btf, mb->name_off), "slots"))
+			continue;
+		m = gen_resolve(btf, &id, NULL);
+		if (!m || !btf_is_array(m))
+			return 0;
+		id = btf_array(m)->type;
+		m = gen_resolve(btf, &id, NULL);
+		return m && btf_is_int(m) && m->size <= 8;
+	}
+	return 0;
+}
+
+/* Has the struct value an integer member of its own (not nested)? */
+static int has_int_member(const struct btf *btf, const struct btf_type *v)
+{
+	const struct btf_member *mb = btf_members(v);
+
+	for (unsigned int i = 0; i < btf_vlen(v); i++, mb++) {
+		__u32 id = mb->type;
+		const struct btf_type *m = gen_resolve(btf, &id, NULL);
+
+		if (m && btf_is_int(m) && m->size <= 8 &&
+		    !btf_member_bitfield_size(v, i))
+			return 1;
+	}
+	return 0;
+}
+
+enum bumble_role gen_infer_role(const struct gen_opts *opts,
+				const struct btf *btf, struct bpf_map *map)
+{
+	__u32 vid = bpf_map__btf_value_type_id(map);
+	const struct btf_type *v =
+	    btf && vid ? gen_resolve(btf, &vid, NULL) : NULL;
+
+	switch (bpf_map__type(map)) {
+	case BPF_MAP_TYPE_HASH:
+	case BPF_MAP_TYPE_ARRAY:
+	case BPF_MAP_TYPE_PERCPU_HASH:
+	case BPF_MAP_TYPE_PERCPU_ARRAY:
+	case BPF_MAP_TYPE_LRU_HASH:
+	case BPF_MAP_TYPE_LRU_PERCPU_HASH:
+		break;
+	default:
+		return BUMBLE_ROLE_NONE;
+	}
+	/* one-entry scratch space, libraries' maps (libbpf's usdt.bpf.h:
+	 * __bpf_usdt_...), and hashes user space fills */
+	if (!v || !bpf_map__btf_key_type_id(map) ||
+	    !strncmp(bpf_map__name(map), "__", 2) ||
+	    bpf_map__max_entries(map) == 1 || filled_outside(opts, map))
+		return BUMBLE_ROLE_NONE;
+	if (btf_is_struct(v) && has_slots(btf, v))
+		return BUMBLE_ROLE_HIST;
+	/* a value the program deletes or replaces is state (pid -> start
+	 * time); counts are only created and added to */
+	if (is_state(opts, bpf_map__name(map)))
+		return BUMBLE_ROLE_NONE;
+	if ((btf_is_int(v) && v->size <= 8) ||
+	    (btf_is_struct(v) && has_int_member(btf, v)))
+		return BUMBLE_ROLE_COUNTER;
+	return BUMBLE_ROLE_NONE;
 }

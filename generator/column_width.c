@@ -34,12 +34,15 @@ static unsigned int natural_width(const struct gen_field *f)
 	case BUMBLE_FORMAT_IPV4:
 		return 15;
 	case BUMBLE_FORMAT_IPV6:
+	case BUMBLE_FORMAT_INET:
 		return 26;
 	case BUMBLE_FORMAT_DURATION:
 	case BUMBLE_FORMAT_SYSCALL:
 		return 10;
 	case BUMBLE_FORMAT_PORT:
 		return 5;
+	case BUMBLE_FORMAT_STACK:
+		return 40;
 	case BUMBLE_FORMAT_KTIME:
 		return 15;
 	case BUMBLE_FORMAT_ERRNO:

@@ -188,6 +188,11 @@ static void emit_event(FILE *out, struct enum_tables *et,
 					 f->enum_values, f->enum_count);
 		if (f->enum_unsigned)
 			fputs("\t\t.enum_unsigned = 1,\n", out);
+		if (f->family_offset)
+			fprintf(out,
+				"\t\t.family_offset = %u,\n"
+				"\t\t.family_size = %u,\n",
+				f->family_offset, f->family_size);
 		fputs("\t},\n", out);
 	}
 	fputs("};\n\n", out);
@@ -292,6 +297,9 @@ static void emit_maps(FILE *out, const struct gen_model *m)
 			put_ident(out, gm->value->type_name);
 			fputs("_type", out);
 		}
+		if (gm->size_override)
+			fprintf(out, ",\n\t .max_entries = %u",
+				gm->size_override);
 		fputs("},\n", out);
 	}
 	fputs("};\n\n", out);

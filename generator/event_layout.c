@@ -197,6 +197,76 @@ int gen_model_take_event(struct gen_model *m, struct gen_event *ev, int err,
 	return 0;
 }
 
+/* The address family field of an event: an integer member named family,
+ * af or *_family of at most 4 bytes; NULL if none. */
+static const struct gen_field *family_field(const struct gen_event *ev)
+{
+	for (unsigned int i = 0; i < ev->field_count; i++) {
+		const struct gen_field *f = &ev->fields[i];
+		size_t n = strlen(f->name);
+
+		if (f->count == 1 && f->size <= 4 && !f->bit_size &&
+		    (f->kind == BUMBLE_KIND_UINT ||
+		     f->kind == BUMBLE_KIND_INT) &&
+		    (!strcmp(f->name, "family") || !strcmp(f->name, "af") ||
+		     (n > 7 && !strcmp(f->name + n - 7, "_family"))))
+			return f;
+	}
+	return NULL;
+}
+
+/* libbpf-tools keep IPv4 and IPv6 addresses in 16 bytes (__u8[16],
+ * __u32[4], unsigned __int128) beside a family field: such a plain
+ * member whose name has "addr" in it is shown as an address of that
+ * family (docs/conventions.md). */
+static void hint_addresses(struct gen_event *ev)
+{
+	const struct gen_field *fam = family_field(ev);
+
+	for (unsigned int i = 0; fam && i < ev->field_count; i++) {
+		struct gen_field *f = &ev->fields[i];
+
+		if (f->format != BUMBLE_FORMAT_PLAIN || f->bit_size ||
+		    f->size * f->count != 16 || !strstr(f->name, "addr") ||
+		    (f->kind != BUMBLE_KIND_UINT &&
+		     f->kind != BUMBLE_KIND_INT &&
+		     f->kind != BUMBLE_KIND_BYTES &&
+		     f->kind != BUMBLE_KIND_CHARS))
+			continue;
+		f->kind = BUMBLE_KIND_BYTES;
+		f->size = 16;
+		f->count = 1;
+		f->format = BUMBLE_FORMAT_INET;
+		f->family_offset = fam->offset + 1;
+		f->family_size = fam->size;
+		f->width = gen_column_width(f);
+	}
+}
+
+void gen_hint_stacks(struct gen_model *m)
+{
+	int stack_map = 0;
+
+	for (unsigned int i = 0; i < m->map_count; i++)
+		stack_map |= m->maps[i].type == BPF_MAP_TYPE_STACK_TRACE;
+	for (unsigned int i = 0; stack_map && i < m->event_count; i++) {
+		struct gen_event *ev = m->events[i];
+
+		for (unsigned int j = 0; j < ev->field_count; j++) {
+			struct gen_field *f = &ev->fields[j];
+
+			if (f->format != BUMBLE_FORMAT_PLAIN || f->count != 1 ||
+			    f->bit_size || (f->size != 4 && f->size != 8) ||
+			    (f->kind != BUMBLE_KIND_INT &&
+			     f->kind != BUMBLE_KIND_UINT) ||
+			    !strstr(f->name, "stack_id"))
+				continue;
+			f->format = BUMBLE_FORMAT_STACK;
+			f->width = gen_column_width(f);
+		}
+	}
+}
+
 int gen_event_of_type(struct gen_model *m, const struct btf *btf, __u32 id,
 		      const char *map_name, struct gen_event **out)
 {
@@ -219,6 +289,8 @@ int gen_event_of_type(struct gen_model *m, const struct btf *btf, __u32 id,
 	if (!ev)
 		return -ENOMEM;
 	err = add_members(ev, btf, t, "", 0, 0);
+	if (!err)
+		hint_addresses(ev);
 	return gen_model_take_event(m, ev, err, out);
 }
 

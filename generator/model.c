@@ -52,6 +52,14 @@ void *gen_push(void **array, unsigned int *count, size_t size)
 	return grown;
 }
 
+struct gen_map *gen_find_map(struct gen_model *m, const char *name)
+{
+	for (unsigned int i = 0; i < m->map_count; i++)
+		if (!strcmp(m->maps[i].name, name))
+			return &m->maps[i];
+	return NULL;
+}
+
 const char *gen_help_for(const struct gen_opts *opts, const char *name)
 {
 	for (size_t i = 0; i < opts->help_count; i++)
@@ -78,11 +86,11 @@ static int add_program(struct gen_model *m, struct bpf_program *prog)
  * hist_ ring buffer with an event type keeps both: its events are
  * printed and feed a metric (BumbleBee's ring-buffer metrics). */
 static int add_map(struct gen_model *m, const struct gen_opts *opts,
-		   const struct btf *btf, struct bpf_map *map)
+		   const struct btf *btf, struct bpf_map *map, int infer)
 {
 	__u32 vid = bpf_map__btf_value_type_id(map);
 	struct gen_map *gm;
-	int err;
+	int err, given;
 
 	gm = gen_push((void **)&m->maps, &m->map_count, sizeof(*gm));
 	if (!gm)
@@ -96,9 +104,14 @@ static int add_map(struct gen_model *m, const struct gen_opts *opts,
 	gm->value_size = bpf_map__value_size(map);
 	gm->max_entries = bpf_map__max_entries(map);
 	gm->role = gen_role_from_map_name(gm->name);
+	given = gm->role != BUMBLE_ROLE_NONE;
 	for (size_t i = 0; i < opts->role_count; i++)
-		if (!strcmp(opts->roles[i].map, gm->name))
+		if (!strcmp(opts->roles[i].map, gm->name)) {
 			gm->role = opts->roles[i].role;
+			given = 1;
+		}
+	if (infer && !given && !gen_is_event_map(gm->type))
+		gm->role = gen_infer_role(opts, btf, map);
 	if (btf && vid) {
 		err = gen_event_of_type(m, btf, vid, gm->name, &gm->event);
 		if (err)
@@ -117,6 +130,63 @@ static int add_map(struct gen_model *m, const struct gen_opts *opts,
 	return 0;
 }
 
+/* Does any map name its role (a prefix, a BumbleBee section, --role)?
+ * Then the program is taken at its word and no role is inferred. */
+static int names_roles(const struct gen_opts *opts, struct bpf_object *bobj)
+{
+	struct bpf_map *map;
+
+	bpf_object__for_each_map(map, bobj)
+	{
+		if (gen_role_from_map_name(bpf_map__name(map)) !=
+		    BUMBLE_ROLE_NONE)
+			return 1;
+	}
+	for (size_t i = 0; i < opts->role_count; i++)
+		if (!opts->roles[i].from_option)
+			return 1;
+	return 0;
+}
+
+int gen_usage_wanted(const unsigned char *obj, size_t size,
+		     const struct gen_event_override *given, size_t ngiven,
+		     int roles_named)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, open_opts);
+	struct bpf_object *bobj;
+	struct bpf_map *map;
+	int untyped = 0, guessed = 0;
+
+	if (gen_check_object(obj, size, NULL, 0))
+		return 0; /* the model says what is wrong with it */
+	open_opts.object_name = "usage";
+	bobj = bpf_object__open_mem(obj, size, &open_opts);
+	if (!bobj)
+		return 0;
+	bpf_object__for_each_map(map, bobj)
+	{
+		const char *name = bpf_map__name(map);
+		size_t i;
+
+		if (bpf_map__is_internal(map))
+			continue;
+		if (gen_role_from_map_name(name) != BUMBLE_ROLE_NONE) {
+			roles_named = 1;
+			continue;
+		}
+		if (!gen_is_event_map(bpf_map__type(map))) {
+			guessed = 1;
+			continue;
+		}
+		for (i = 0; i < ngiven && strcmp(given[i].map, name); i++)
+			;
+		if (!bpf_map__btf_value_type_id(map) && i == ngiven)
+			untyped = 1;
+	}
+	bpf_object__close(bobj);
+	return untyped || (guessed && !roles_named);
+}
+
 /* Programs, maps and parameters of the opened object, then --event.
  * 0, -ENOMEM, or -EINVAL with a message in err. */
 static int add_object(struct gen_model *m, const struct gen_opts *opts,
@@ -125,7 +195,7 @@ static int add_object(struct gen_model *m, const struct gen_opts *opts,
 	const struct btf *btf = bpf_object__btf(bobj);
 	struct bpf_program *prog;
 	struct bpf_map *map;
-	int rc;
+	int rc, infer = !names_roles(opts, bobj);
 
 	bpf_object__for_each_program(prog, bobj)
 	{
@@ -144,7 +214,7 @@ static int add_object(struct gen_model *m, const struct gen_opts *opts,
 
 		/* .rodata/.data/.bss globals: params from .rodata */
 		if (!bpf_map__is_internal(map))
-			rc = add_map(m, opts, btf, map);
+			rc = add_map(m, opts, btf, map, infer);
 		else if (dot && !strcmp(dot, ".rodata"))
 			rc = gen_add_params(m, opts, btf, map, err, errlen);
 		else
@@ -152,7 +222,32 @@ static int add_object(struct gen_model *m, const struct gen_opts *opts,
 		if (rc)
 			return rc;
 	}
-	return gen_apply_event_overrides(m, opts, btf, err, errlen);
+	for (size_t i = 0; i < opts->map_size_count; i++) {
+		struct gen_map *gm = gen_find_map(m, opts->map_sizes[i].map);
+
+		if (!gm) {
+			gen_seterr(
+			    err, errlen,
+			    "--map-size %s=%u: the program has no map '%s'",
+			    opts->map_sizes[i].map, opts->map_sizes[i].entries,
+			    opts->map_sizes[i].map);
+			return -EINVAL;
+		}
+		gm->size_override = opts->map_sizes[i].entries;
+	}
+	for (size_t i = 0; i < opts->role_count; i++) {
+		if (opts->roles[i].from_option &&
+		    !gen_find_map(m, opts->roles[i].map)) {
+			gen_seterr(err, errlen,
+				   "--role %s=...: the program has no map '%s'",
+				   opts->roles[i].map, opts->roles[i].map);
+			return -EINVAL;
+		}
+	}
+	rc = gen_apply_event_overrides(m, opts, btf, err, errlen);
+	if (!rc)
+		gen_hint_stacks(m);
+	return rc;
 }
 
 static char *strdup_or_empty(const char *s)

@@ -25,6 +25,7 @@ struct gen_field {
 	unsigned int enum_count;
 	int enum_unsigned;  /* an enum with no negative value */
 	unsigned int depth; /* the structs it is nested in: dots in name */
+	unsigned int family_offset, family_size; /* inet_addr: as runtime.h */
 };
 
 struct gen_event {
@@ -41,7 +42,8 @@ struct gen_map {
 	int type;   /* enum bpf_map_type */
 	enum bumble_role role;
 	unsigned int key_size, value_size, max_entries;
-	struct gen_event *event; /* shared between maps of one type */
+	unsigned int size_override; /* --map-size; 0 if none */
+	struct gen_event *event;    /* shared between maps of one type */
 	/* counter, gauge, hist: key layout; the value is an integer of
 	 * value_size bytes */
 	struct gen_event *key;
@@ -90,16 +92,24 @@ struct gen_model {
 };
 
 /* A role given to a map by other means than its name, e.g. BumbleBee's
- * SEC(".maps.print"). */
+ * SEC(".maps.print"), or bumble bundle --role MAP=ROLE (from_option: it
+ * does not keep the other maps' roles from being inferred). */
 struct gen_role_hint {
 	const char *map;
 	enum bumble_role role;
+	int from_option;
 };
 
 /* Help text for a parameter, found in the program's source. */
 struct gen_param_help {
 	const char *name;
 	const char *help;
+};
+
+/* --map-size MAP=N: max_entries set at bundle time. */
+struct gen_map_size {
+	const char *map;
+	unsigned int entries;
 };
 
 /* --event MAP=STRUCT: the event type of a map that declares none. */
@@ -120,6 +130,22 @@ struct gen_opts {
 	size_t help_count;
 	const struct gen_event_override *events;
 	size_t event_count;
+	/* event types inferred from the source: used for maps that
+	 * declare none and that --event does not name */
+	const struct gen_event_override *inferred;
+	size_t inferred_count;
+	/* maps the source deletes from: internal state, given no role by
+	 * their shape (gen_infer_role) */
+	const char *const *state_maps;
+	size_t state_count;
+	/* usage_known: the source was read, and updated_maps lists every
+	 * map it adds entries to; a hash it does not is filled by user
+	 * space (a filter), not shown */
+	const char *const *updated_maps;
+	size_t updated_count;
+	int usage_known;
+	const struct gen_map_size *map_sizes;
+	size_t map_size_count;
 };
 
 /* Checks that obj[0..size) is a relocatable BPF ELF object; on failure
@@ -137,10 +163,26 @@ int gen_check_attach(const char *name, const char *section, int type, char *err,
 /* Builds the model of the BPF object in obj[0..size). On failure returns
  * NULL with a message for the user in err and errno set: ENOMEM when out
  * of memory, else why the object is refused. Never exits. */
+/* Has the program's source more to tell than its object (what the
+ * calls in it do, map_usage.c)? It has when an event map has no type
+ * and none is given (--event), or when the program names no role (a
+ * prefix, roles_named: a BumbleBee section) and has maps whose role its
+ * use decides. 0 for an object the model would refuse. */
+int gen_usage_wanted(const unsigned char *obj, size_t size,
+		     const struct gen_event_override *given, size_t ngiven,
+		     int roles_named);
 struct gen_model *gen_model_open(const unsigned char *obj, size_t size,
 				 const struct gen_opts *opts, char *err,
 				 size_t errlen);
 void gen_model_free(struct gen_model *m);
+
+/* --set NAME=VALUE: writes VALUE, parsed as parameter NAME of model m
+ * takes it, into obj's .rodata as the parameter's initial value. m was
+ * built from obj[0..size); build it again after. 0, or -EINVAL with a
+ * message for the user in err. */
+int gen_param_set(unsigned char *obj, size_t size, const struct gen_model *m,
+		  const char *name, const char *value, char *err,
+		  size_t errlen);
 
 /* Writes the runner C source for the model. Returns 0 or -errno. */
 int gen_emit_runner(FILE *out, const struct gen_model *m);

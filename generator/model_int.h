@@ -90,6 +90,20 @@ int gen_model_aggregate(struct gen_model *m, const struct btf *btf,
 /* A counter_, gauge_ or hist_ ring buffer: its events are printed and
  * feed a metric. A gauge needs an integer field for its value (else it
  * is only printed, with a warning). 0 or -ENOMEM. */
+/* The role of a map that names none (no prefix, section or --role), by
+ * its shape: a value struct with an integer array slots[] is a hist, an
+ * integer value a counter; state the source deletes from, one-entry
+ * scratch arrays and every other map stay NONE (docs/conventions.md). */
+enum bumble_role gen_infer_role(const struct gen_opts *opts,
+				const struct btf *btf, struct bpf_map *map);
+
+/* A program with a stack trace map: the integer members of its events
+ * and keys named *stack_id* are shown as the stacks (stack_id format). */
+void gen_hint_stacks(struct gen_model *m);
+
+/* The map of that name, or NULL. */
+struct gen_map *gen_find_map(struct gen_model *m, const char *name);
+
 int gen_model_ringbuf_metric(struct gen_model *m, struct gen_map *gm);
 
 /* event_override.c */

@@ -100,6 +100,43 @@ static int sum_slots(const struct bumble_map *desc, const unsigned char *values,
 	return 0;
 }
 
+/* A counter's value struct over the CPUs: integer fields summed, the
+ * rest (a comm) from the first CPU; e->value is its first integer
+ * field, by which the table is sorted. 0, 1 if all zero, or -ENOMEM. */
+static int sum_fields(const struct bumble_map *desc,
+		      const unsigned char *values, int ncpu, size_t stride,
+		      size_t vsize, struct aggregate_entry *e)
+{
+	const struct bumble_event_type *t = desc->value;
+	const struct bumble_field *first = NULL;
+	int zero = 1;
+
+	e->fields = malloc(vsize ? vsize : 1);
+	if (!e->fields)
+		return -ENOMEM;
+	memcpy(e->fields, values, vsize);
+	for (unsigned int i = 0; i < t->field_count; i++) {
+		const struct bumble_field *f = &t->fields[i];
+		uint64_t v = 0;
+
+		if (f->count != 1 || f->bit_size || f->size > 8 ||
+		    f->offset + f->size > vsize ||
+		    (f->kind != BUMBLE_KIND_INT && f->kind != BUMBLE_KIND_UINT))
+			continue;
+		for (int cpu = 0; cpu < ncpu; cpu++)
+			v += field_u64(f, values + (size_t)cpu * stride, vsize);
+		memcpy(e->fields + f->offset, &v, f->size); /* little-endian */
+		if (!first)
+			first = f;
+	}
+	for (int cpu = 0; zero && cpu < ncpu; cpu++)
+		for (size_t b = 0; zero && b < vsize; b++)
+			zero = !values[(size_t)cpu * stride + b];
+	if (first)
+		e->value = field_u64(first, e->fields, vsize);
+	return zero;
+}
+
 /* What one read of a map collects. */
 struct map_reader {
 	const struct bumble_map *desc;
@@ -117,9 +154,18 @@ static int add_entry(struct map_reader *r, const unsigned char *key,
 		     const unsigned char *values)
 {
 	struct aggregate_entry e = {0};
-	int err;
+	int err, zero;
 
-	if (r->desc->value) {
+	if (r->desc->value && r->desc->role != BUMBLE_ROLE_HIST) {
+		zero = sum_fields(r->desc, values, r->ncpu, r->stride, r->vsize,
+				  &e);
+		if (zero < 0)
+			return zero;
+		if (zero) {
+			free(e.fields);
+			return 0;
+		}
+	} else if (r->desc->value) {
 		err = sum_slots(r->desc, values, r->ncpu, r->stride, r->vsize,
 				&e);
 		if (err)
@@ -128,7 +174,7 @@ static int add_entry(struct map_reader *r, const unsigned char *key,
 	for (int cpu = 0; !r->desc->value && cpu < r->ncpu; cpu++)
 		e.value += load_value(values + (size_t)cpu * r->stride,
 				      r->vsize, r->desc->value_signed);
-	if (!e.value) {
+	if (!e.value && !e.fields) {
 		free(e.slots);
 		return 0;
 	}
@@ -139,6 +185,7 @@ static int add_entry(struct map_reader *r, const unsigned char *key,
 
 		if (!grown) {
 			free(e.slots);
+			free(e.fields);
 			return -ENOMEM;
 		}
 		r->entries = grown;
@@ -147,6 +194,7 @@ static int add_entry(struct map_reader *r, const unsigned char *key,
 	e.key = malloc(r->ksize ? r->ksize : 1);
 	if (!e.key) {
 		free(e.slots);
+		free(e.fields);
 		return -ENOMEM;
 	}
 	memcpy(e.key, key, r->ksize);
@@ -256,6 +304,7 @@ void aggregates_free(struct aggregate_entry *e, int n)
 	for (int i = 0; i < n; i++) {
 		free(e[i].key);
 		free(e[i].slots);
+		free(e[i].fields);
 	}
 	free(e);
 }

@@ -206,7 +206,10 @@ void format_json_fields(struct outbuf *o, const struct bumble_event_type *t,
 			open = enter_objects(o, prev, open, f);
 		}
 		prev = f;
-		if (!field_present(f, size)) {
+		if (field_partial(f, size)) {
+			outbuf_reserve(o, field_room(f));
+			render_partial(o, f, p + f->offset, size, 1);
+		} else if (!field_present(f, size)) {
 			outbuf_put(o, "null", 4);
 		} else if (plain_int(f)) {
 			render_int(o, f, p + f->offset, 0);

@@ -90,9 +90,9 @@ static void put_header(struct outbuf *o, const struct bumble_event_type *t,
 }
 
 void format_header_fields(struct outbuf *o, const struct bumble_event_type *t,
-			  const struct bumble_field *skip)
+			  const struct bumble_field *skip, int pad_last)
 {
-	put_header(o, t, skip, 1);
+	put_header(o, t, skip, pad_last);
 }
 
 void format_text(struct outbuf *o, const struct bumble_event_type *t,
@@ -110,9 +110,9 @@ void format_text(struct outbuf *o, const struct bumble_event_type *t,
 
 void format_text_fields(struct outbuf *o, const struct bumble_event_type *t,
 			const struct bumble_field *skip, const void *data,
-			size_t size)
+			size_t size, int pad_last)
 {
-	put_fields(o, t, skip, data, size, 1);
+	put_fields(o, t, skip, data, size, pad_last);
 }
 
 static void put_fields(struct outbuf *o, const struct bumble_event_type *t,
@@ -137,6 +137,8 @@ static void put_fields(struct outbuf *o, const struct bumble_event_type *t,
 		mark = column_begin(o, f);
 		if (field_present(f, size))
 			render_value(o, f, p + f->offset, 0);
+		else if (field_partial(f, size))
+			render_partial(o, f, p + f->offset, size, 0);
 		else
 			outbuf_putc(o, '?');
 		column_end(o, t, i, mark, pad_last);

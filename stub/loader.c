@@ -154,6 +154,28 @@ static void create_ringbuf(struct bpf_map *map)
 	close(fd);
 }
 
+/* What libbpf-tools' user space sets before loading: --map-size from
+ * bundle time, else for a max_entries of 0 MAP_DEFAULT_ENTRIES, and for
+ * a stack trace map without a value size room for MAP_STACK_DEPTH
+ * addresses. */
+#define MAP_DEFAULT_ENTRIES 10240
+#define MAP_STACK_DEPTH	    127
+
+static void size_map(const struct bumble_tool *t, struct bpf_map *map)
+{
+	for (unsigned int i = 0; i < t->map_count; i++)
+		if (t->maps[i].max_entries &&
+		    !strcmp(t->maps[i].name, bpf_map__name(map))) {
+			bpf_map__set_max_entries(map, t->maps[i].max_entries);
+			break;
+		}
+	if (bpf_map__type(map) == BPF_MAP_TYPE_STACK_TRACE &&
+	    !bpf_map__value_size(map))
+		bpf_map__set_value_size(map, MAP_STACK_DEPTH * sizeof(__u64));
+	if (!bpf_map__max_entries(map) && !bpf_map__is_internal(map))
+		bpf_map__set_max_entries(map, MAP_DEFAULT_ENTRIES);
+}
+
 int loader_open(const struct bumble_tool *t, const struct run_opts *opts,
 		const struct embedded *e, struct loaded_tool *lt)
 {
@@ -191,6 +213,7 @@ int loader_open(const struct bumble_tool *t, const struct run_opts *opts,
 			bpf_map__set_key_size(map, sizeof(int));
 			break;
 		default:
+			size_map(t, map);
 			break;
 		}
 	}
@@ -209,7 +232,7 @@ static int needs_tracefs(struct bpf_object *obj)
 	return 0;
 }
 
-int loader_load(const struct bumble_tool *t, struct loaded_tool *lt)
+int loader_load(const struct bumble_tool *t, struct loaded_tool *lt, int quiet)
 {
 	char prog[128];
 	const char *vlog;
@@ -220,6 +243,8 @@ int loader_load(const struct bumble_tool *t, struct loaded_tool *lt)
 	err = bpf_object__load(lt->obj);
 	if (!err)
 		return 0;
+	if (quiet) /* another attempt follows, which will say why */
+		return BUMBLE_EXIT_FAILURE;
 	vlog = libbpf_log_verifier(prog, sizeof(prog));
 	if (vlog) {
 		const char *tail = vlog + strlen(vlog);

@@ -375,7 +375,7 @@ static void put_map(struct metrics *m, struct textbuf *b, unsigned int i,
 		m->cut[i] = (unsigned long long)(n - METRICS_SERIES_MAX);
 	}
 	for (int j = 0; j < n && j < METRICS_SERIES_MAX; j++) {
-		if (desc->value) {
+		if (desc->value && desc->role == BUMBLE_ROLE_HIST) {
 			put_slot_hist(m, b, name, desc, &e[j], ksize);
 			continue;
 		}

@@ -4,9 +4,23 @@
 #ifndef BUMBLE_PROG_KINDS_H
 #define BUMBLE_PROG_KINDS_H
 
+#include <stddef.h>
+
 /* XDP and tc programs: attached on --iface. type: enum bpf_prog_type */
 int prog_is_net(int type);
 /* cgroup programs: attached on --cgroup (default: the root cgroup) */
 int prog_is_cgroup(int type);
+
+/* Programs that are alternatives for one target, as libbpf-tools ship
+ * them for user space to choose: tp_btf/X and raw_tp/X (or
+ * raw_tracepoint/X), fentry/F and kprobe/F, fexit/F and kretprobe/F.
+ * Writes the target ("tp/X", "entry/F", "exit/F") into target and
+ * returns PROG_MODERN (tp_btf, fentry, fexit) or PROG_CLASSIC; -1 for any
+ * other section. */
+enum {
+	PROG_MODERN = 0,
+	PROG_CLASSIC = 1
+};
+int prog_alternative(const char *section, char *target, size_t n);
 
 #endif

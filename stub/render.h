@@ -108,6 +108,14 @@ field_present(const struct bumble_field *f, size_t size)
 	return (size_t)f->offset + span <= size;
 }
 
+/* Part of an array arrived: the event ends inside it (a trailing
+ * buffer of variable length, sent only as long as it is filled). */
+static inline int field_partial(const struct bumble_field *f, size_t size)
+{
+	return f->count > 1 && !f->bit_size && f->offset + f->size <= size &&
+	       !field_present(f, size);
+}
+
 /* Printable ASCII that needs no escaping, copied in runs: bit 1 for
  * text, bit 2 for JSON. A backslash never is: it starts the escapes of
  * text too. A table, since the test runs for every byte of every key
@@ -146,6 +154,14 @@ extern const char render_hexdigits[16];
 /* render_value.c: by kind, arrays in brackets. */
 void render_value(struct outbuf *o, const struct bumble_field *f,
 		  const unsigned char *p, int json);
+/* The elements of a field_partial array that arrived; of a char
+ * array, its NUL-separated strings joined by spaces (argv-like). */
+void render_partial(struct outbuf *o, const struct bumble_field *f,
+		    const unsigned char *p, size_t size, int json);
+/* stack_id fields: set by stacks.c once the program's stack trace map
+ * is loaded; NULL (the id shown as a number) until then. 1 if it
+ * rendered the stack, 0 if the id has none. */
+extern int (*render_stack_hook)(struct outbuf *o, int64_t id, int json);
 /* 0x1f, quoted in JSON: pointers and hex_u* fields. */
 void render_hex(struct outbuf *o, uint64_t v, int json);
 

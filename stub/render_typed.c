@@ -1,9 +1,12 @@
 /* Values formatted by their typedef name: IP addresses, durations,
- * ports, monotonic timestamps, errno, syscall and signal names, hex. */
+ * ports, monotonic timestamps, errno, syscall and signal names, hex,
+ * stacks (through stacks.c). */
 #include <arpa/inet.h>
 #include <time.h>
 
 #include "render.h"
+
+int (*render_stack_hook)(struct outbuf *o, int64_t id, int json);
 
 /* CLOCK_REALTIME minus CLOCK_MONOTONIC, to show bpf_ktime_get_ns(). */
 static uint64_t monotonic_to_realtime(uint64_t mono)
@@ -65,6 +68,21 @@ static int render_name(struct outbuf *o, const char *name, int negative,
 	return 1;
 }
 
+/* An inet_addr's family: its event's family field (p is the field's
+ * bytes in the event, which starts f->offset before), AF_INET6 for any
+ * other value; without one, AF_INET when bytes 4 to 15 are zero. */
+static int inet_family(const struct bumble_field *f, const unsigned char *p)
+{
+	static const unsigned char zero[12];
+	uint32_t fam = 0;
+
+	if (!f->family_offset)
+		return memcmp(p + 4, zero, 12) ? AF_INET6 : AF_INET;
+	memcpy(&fam, p - f->offset + f->family_offset - 1,
+	       f->family_size > 4 ? 4 : f->family_size);
+	return fam == AF_INET ? AF_INET : AF_INET6;
+}
+
 int render_typed(struct outbuf *o, const struct bumble_field *f,
 		 const unsigned char *p, int json)
 {
@@ -80,6 +98,11 @@ int render_typed(struct outbuf *o, const struct bumble_field *f,
 			return 0;
 		inet_ntop(f->size == 4 ? AF_INET : AF_INET6, p, addr,
 			  sizeof(addr));
+		return render_name(o, addr, 0, json);
+	case BUMBLE_FORMAT_INET:
+		if (f->size != 16 || f->bit_size)
+			return 0;
+		inet_ntop(inet_family(f, p), p, addr, sizeof(addr));
 		return render_name(o, addr, 0, json);
 	case BUMBLE_FORMAT_DURATION:
 		if (json)
@@ -106,6 +129,11 @@ int render_typed(struct outbuf *o, const struct bumble_field *f,
 	case BUMBLE_FORMAT_SIGNAL:
 		return render_name(
 		    o, signal_name(field_signed(f, field_raw(f, p))), 0, json);
+	case BUMBLE_FORMAT_STACK:
+		v = field_signed(f, field_raw(f, p));
+		/* a negative id is an error bpf_get_stackid gave: the number */
+		return v >= 0 && render_stack_hook &&
+		       render_stack_hook(o, v, json);
 	case BUMBLE_FORMAT_HEX:
 		render_hex(o, field_raw(f, p), json);
 		return 1;

@@ -119,6 +119,33 @@ void render_value(struct outbuf *o, const struct bumble_field *f,
 	outbuf_putc(o, ']');
 }
 
+void render_partial(struct outbuf *o, const struct bumble_field *f,
+		    const unsigned char *p, size_t size, int json)
+{
+	struct bumble_field part = *f;
+	size_t n = size - f->offset, i = 0;
+
+	part.count = (unsigned int)(n / f->size);
+	if (f->kind != BUMBLE_KIND_CHARS) {
+		render_value(o, &part, p, json);
+		return;
+	}
+	while (n && !p[n - 1])
+		n--;
+	if (json)
+		outbuf_putc(o, '"');
+	while (i < n) {
+		size_t len = strnlen((const char *)p + i, n - i);
+
+		if (i)
+			outbuf_putc(o, ' ');
+		render_string(o, p + i, len, json);
+		i += len + 1;
+	}
+	if (json)
+		outbuf_putc(o, '"');
+}
+
 void format_field(struct outbuf *o, const struct bumble_field *f,
 		  const void *data, size_t size)
 {

@@ -10,6 +10,7 @@
 
 #include <bpf/libbpf.h>
 
+#include "prog_kinds.h"
 #include "stub.h"
 
 static void status_line(const struct loaded_tool *lt,
@@ -26,6 +27,41 @@ static void status_line(const struct loaded_tool *lt,
 		diag_info("attached %u program%s; no event map to print, "
 			  "running until stopped",
 			  lt->attached, lt->attached == 1 ? "" : "s");
+}
+
+/* Opens the object and loads it: of alternative programs for one target
+ * the tp_btf/fentry/fexit ones first, and if the kernel takes those not,
+ * once more with their raw_tp/kprobe/kretprobe alternatives. */
+static int open_and_load(const struct bumble_tool *t,
+			 const struct run_opts *opts,
+			 const struct embedded *payload, const char *btf_path,
+			 struct loaded_tool *lt)
+{
+	struct run_opts with_btf = *opts;
+	int rc, rank = PROG_MODERN, chosen;
+
+	if (btf_path)
+		with_btf.btf_path = btf_path;
+	for (;;) {
+		rc = loader_open(t, &with_btf, payload, lt);
+		if (rc)
+			return rc;
+		prog_skip_absent(lt, with_btf.btf_path, rank == PROG_MODERN);
+		chosen = prog_choose(lt, rank);
+		rc = attach_check_targets(opts, lt);
+		if (!rc)
+			rc = params_apply(t, opts, lt->obj);
+		if (!rc)
+			rc = loader_load(t, lt, rank == PROG_MODERN && chosen);
+		if (!rc || rank != PROG_MODERN || !chosen)
+			return rc;
+		diag_info("the tp_btf/fentry/fexit programs did not load on "
+			  "this kernel; loading their raw_tp/kprobe/kretprobe "
+			  "alternatives instead");
+		loader_close(lt);
+		libbpf_log_free();
+		rank = PROG_CLASSIC;
+	}
 }
 
 /* Load, attach, print until stopped, detach. */
@@ -52,21 +88,13 @@ static int run(const struct bumble_tool *t, const struct run_opts *opts)
 	if (!rc)
 		rc = loader_check_btf(opts, &payload, btf_path,
 				      sizeof(btf_path), &btf_fd);
-	if (!rc) {
-		struct run_opts with_btf = *opts;
-
-		if (btf_fd >= 0)
-			with_btf.btf_path = btf_path;
-		rc = loader_open(t, &with_btf, &payload, &lt);
-	}
 	if (!rc)
-		rc = attach_check_targets(opts, &lt);
-	if (!rc)
-		rc = params_apply(t, opts, lt.obj);
-	if (!rc)
-		rc = loader_load(t, &lt);
+		rc = open_and_load(t, opts, &payload,
+				   btf_fd >= 0 ? btf_path : NULL, &lt);
 	if (btf_fd >= 0)
 		close(btf_fd); /* libbpf has read it */
+	if (!rc)
+		stacks_open(lt.obj);
 	if (!rc)
 		rc = events_open(t, opts, filters, lt.obj, &loop);
 	if (!rc && metrics) {
@@ -87,6 +115,7 @@ static int run(const struct bumble_tool *t, const struct run_opts *opts)
 	}
 	metrics_close(metrics); /* a scrape in flight is cut off */
 	events_close(loop);
+	stacks_close();
 	loader_close(&lt);
 	libbpf_log_free();
 	embedded_free(&payload);

@@ -86,7 +86,7 @@ static void table_head(struct view *v, const struct bumble_event_type *t,
 	if (v->json)
 		return;
 	outbuf_puts(v->o, "  ");
-	format_header_fields(v->o, t, skip);
+	format_header_fields(v->o, t, skip, 1);
 	outbuf_puts(v->o, "  ");
 	outbuf_reserve(v->o, VALUE_WIDTH); /* no flush moves the mark */
 	mark = outbuf_mark(v->o);
@@ -110,12 +110,47 @@ static void table_row(struct view *v, const struct bumble_event_type *t,
 		return;
 	}
 	outbuf_puts(o, "  ");
-	format_text_fields(o, t, skip, labels, size);
+	format_text_fields(o, t, skip, labels, size, 1);
 	outbuf_puts(o, "  ");
 	if (is_signed && (int64_t)value < 0)
 		outbuf_decimal(o, (uint64_t)0 - value, 1, VALUE_WIDTH);
 	else
 		outbuf_decimal(o, value, 0, VALUE_WIDTH);
+	outbuf_putc(o, '\n');
+}
+
+/* A counter whose value is a struct: its integer fields summed, each a
+ * column after the key's (JSON: "value" an object of them), sorted by
+ * the first. */
+static void struct_head(struct view *v, const struct bumble_map *desc)
+{
+	if (v->json)
+		return;
+	outbuf_puts(v->o, "  ");
+	format_header_fields(v->o, desc->key, NULL, 1);
+	outbuf_puts(v->o, "  ");
+	format_header_fields(v->o, desc->value, NULL, 0);
+	outbuf_putc(v->o, '\n');
+}
+
+static void struct_row(struct view *v, const struct bumble_map *desc,
+		       const struct aggregate_entry *e, unsigned int ksize,
+		       unsigned int vsize)
+{
+	struct outbuf *o = v->o;
+
+	if (v->json) {
+		entry_begin(v);
+		format_json_fields(o, desc->key, NULL, e->key, ksize);
+		outbuf_puts(o, "},\"value\":{");
+		format_json_fields(o, desc->value, NULL, e->fields, vsize);
+		outbuf_puts(o, "}}");
+		return;
+	}
+	outbuf_puts(o, "  ");
+	format_text_fields(o, desc->key, NULL, e->key, ksize, 1);
+	outbuf_puts(o, "  ");
+	format_text_fields(o, desc->value, NULL, e->fields, vsize, 0);
 	outbuf_putc(o, '\n');
 }
 
@@ -340,7 +375,8 @@ static int put_kernel_map(struct view *v, const struct bumble_map *desc,
 	aggregates_sort(desc, e, n);
 	shown = (unsigned long long)n - past_top(v, (unsigned long long)n);
 	map_begin(v, desc);
-	if (desc->value) { /* slots[]: a histogram per key, largest first */
+	if (desc->value && desc->role == BUMBLE_ROLE_HIST) {
+		/* slots[]: a histogram per key, largest first */
 		for (unsigned long long i = 0; i < shown; i++) {
 			struct bucket proto = {.step = e[i].step,
 					       .min = e[i].min};
@@ -359,6 +395,11 @@ static int put_kernel_map(struct view *v, const struct bumble_map *desc,
 	} else if (desc->role == BUMBLE_ROLE_HIST) {
 		shown = (unsigned long long)n; /* one histogram */
 		rc = put_slot_keyed(v, desc, e, n, ksize);
+	} else if (desc->value) { /* a value struct: a column each */
+		struct_head(v, desc);
+		for (unsigned long long i = 0; i < shown; i++)
+			struct_row(v, desc, &e[i], ksize,
+				   bpf_map__value_size(map));
 	} else {
 		table_head(v, desc->key, NULL);
 		for (unsigned long long i = 0; i < shown; i++)

@@ -43,12 +43,13 @@ void format_json(struct outbuf *o, const struct bumble_event_type *t,
 		 const void *data, size_t size, const struct format_line *l);
 /* The same without the time and the line's end (text) or braces (JSON),
  * for lines that add columns of their own; field skip (NULL: none) left
- * out. */
+ * out; the last column padded to its width when more follow
+ * (pad_last). */
 void format_header_fields(struct outbuf *o, const struct bumble_event_type *t,
-			  const struct bumble_field *skip);
+			  const struct bumble_field *skip, int pad_last);
 void format_text_fields(struct outbuf *o, const struct bumble_event_type *t,
 			const struct bumble_field *skip, const void *data,
-			size_t size);
+			size_t size, int pad_last);
 void format_json_fields(struct outbuf *o, const struct bumble_event_type *t,
 			const struct bumble_field *skip, const void *data,
 			size_t size);
@@ -174,6 +175,21 @@ struct loaded_tool {
 	unsigned int attached; /* programs attached */
 };
 
+/* prog_choice.c: of each pair of alternatives for one target (tp_btf or
+ * raw_tp, fentry or kprobe, fexit or kretprobe), only the one of rank
+ * (PROG_MODERN, PROG_CLASSIC) loads; returns how many were turned off. */
+int prog_choose(struct loaded_tool *lt, int rank);
+/* Turns off, with a warning, programs whose attach point this kernel
+ * lacks (a function not in its BTF or kallsyms, a tracepoint not in
+ * tracefs), unless that would leave none. btf_path: --btf, or NULL;
+ * warn: say so (once, not again on a second attempt). */
+void prog_skip_absent(struct loaded_tool *lt, const char *btf_path, int warn);
+
+/* stacks.c: stack_id fields of the loaded object shown as stacks from
+ * its stack trace map, until stacks_close. */
+void stacks_open(struct bpf_object *obj);
+void stacks_close(void);
+
 int loader_check_privileges(void);
 /* 0 when the kernel has BTF, or --btf gave a readable file, or the tool
  * embeds BTF for this kernel: then *btf_path is set to it (a memfd in
@@ -186,7 +202,7 @@ int kbtf_select(const struct embedded *e, const char *release, char *path,
 /* Each returns 0 or an enum bumble_exit code, having said why. */
 int loader_open(const struct bumble_tool *t, const struct run_opts *opts,
 		const struct embedded *e, struct loaded_tool *lt);
-int loader_load(const struct bumble_tool *t, struct loaded_tool *lt);
+int loader_load(const struct bumble_tool *t, struct loaded_tool *lt, int quiet);
 void loader_close(struct loaded_tool *lt);
 
 /* Attaching (attach.c). attach_check_targets runs before load: --iface
@@ -229,6 +245,9 @@ struct aggregate_entry {
 	uint64_t *slots; /* slot hist: each slot summed; else NULL */
 	unsigned int nslots;
 	uint64_t sum, step, min; /* slot hist: those fields, or 0 */
+	/* a counter's value struct: its integer fields summed over the
+	 * CPUs, the others as the first CPU has them; else NULL */
+	unsigned char *fields;
 };
 
 /* An integer field's value as 64 bits, sign-extended when signed; 0

@@ -76,6 +76,8 @@ part_unit() {
 			-o "$TESTOUT/test_oci_layout" &&
 		gcc $SAN $CFLAGS tests/unit/test_kprobe_check.c \
 			stub/kprobe_check.c -o "$TESTOUT/test_kprobe_check" &&
+		gcc $SAN $CFLAGS tests/unit/test_prog_kinds.c \
+			stub/prog_kinds.c -o "$TESTOUT/test_prog_kinds" &&
 		build/bin/bumble build tests/fixtures/layout.bpf.c -o "$TESTOUT/layout.bpf.o" &&
 		build/bin/bumble build tests/fixtures/noprog.bpf.c -o "$TESTOUT/noprog.bpf.o"; then
 		unit format "$TESTOUT/test_format"
@@ -83,6 +85,7 @@ part_unit() {
 			tests/fixtures/layout.bpf.c
 		unit oci_layout "$TESTOUT/test_oci_layout"
 		unit kprobe_check "$TESTOUT/test_kprobe_check"
+		unit prog_kinds "$TESTOUT/test_prog_kinds"
 	else
 		fail "building the unit tests"
 	fi

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Event plumbing: a libbpf-tools perf buffer map typed at bundle time with
-# --event, and events lost to a full ring buffer counted (bumble.h) and
+# --event (or from the source's calls), and events lost to a full ring buffer counted (bumble.h) and
 # reported on exit, in text and JSON; two print maps of different structs
 # told apart, and hostile file names, nested structs, an anonymous union,
 # unsigned 1- and 2-byte enums and a member named time decoded.
@@ -11,9 +11,13 @@ getppid_from() { # NAME: a process called NAME makes one getppid call
 	"$WORK/$1" -c 'import os; os.getppid()'
 }
 
+run "$BUMBLE" build "$FIXTURES/perfsnoop.bpf.c" -o "$WORK/perfsnoop.bpf.o"
+run "$BUMBLE" inspect "$WORK/perfsnoop.bpf.o"
+check "without --event the untyped perf map of an object has no role" \
+	grep -Eq "^  events +none +-" "$WORK/out"
 run "$BUMBLE" inspect "$FIXTURES/perfsnoop.bpf.c"
-check "without --event the untyped perf map has no role" grep -Eq \
-	"^  events +none +-" "$WORK/out"
+check "from source, its type is inferred from bpf_perf_event_output" \
+	grep -Eq "^  events +print +event" "$WORK/out"
 run "$BUMBLE" inspect "$FIXTURES/perfsnoop.bpf.c" --event events=event
 check "--event events=event: printed, decoded as struct event" grep -Eq \
 	"^  events +print +event" "$WORK/out"

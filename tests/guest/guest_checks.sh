@@ -446,6 +446,30 @@ else
 fi
 needs -
 
+# --- fixtures/plain_kprobe_pair: fentry and kprobe of tcp_v4_connect ------
+# unannotated (the event type inferred); only the fentry one may run, and
+# the kprobe on a function no kernel has is skipped with a warning
+SCRIPT=fixtures/plain_kprobe_pair
+if ! have plain_kprobe_pair; then
+	fail "the tool is in the image"
+elif start plain_kprobe_pair; then
+	pass "fentry/kprobe pair attached"
+	nc -l -p 5560 >/dev/null &
+	l1=$!
+	wait_listen 5560 || detail "nc did not listen on 5560"
+	echo hello | nc 127.0.0.1 5560 &
+	c1=$!
+	reap $c1 $l1
+	stopped
+	check "the connect seen once, by the fentry program" \
+		has "$OUT" pid=$c1 via=1
+	check "... not by the kprobe too" none "$OUT" "\"pid\":$c1,\"via\":2"
+	check "the missing function: skipped with a warning" grep -q \
+		"program 'nowhere' is skipped" "$ERR"
+else
+	fail "fentry/kprobe pair attached"
+fi
+
 # --- syscount, runqlat, tcpconns: --metrics, scraped with busybox wget ----
 # scrape FILE: GET /metrics of the tool started with --metrics 9435
 scrape() {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "render.h"
 #include "stub.h"
 
 static struct outbuf out;
@@ -358,6 +359,132 @@ static void test_truncated(void)
 	CHECK_STR(json(&t, v, 6), "{\"a\":7,\"b\":null}\n",
 		  "a field past the event's end is null in JSON");
 	CHECK_STR(text(&t, v, 6), "7 ?\n", "and ? in text");
+}
+
+/* 16 address bytes shown by the family field beside them, or without
+ * one, as IPv4 when bytes 4 to 15 are zero. */
+static void test_inet(void)
+{
+	static const struct bumble_field f[] = {
+	    {.name = "addr",
+	     .offset = 0,
+	     .size = 16,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_BYTES,
+	     .format = BUMBLE_FORMAT_INET,
+	     .width = 1,
+	     .family_offset = 17,
+	     .family_size = 2},
+	    {.name = "family",
+	     .offset = 16,
+	     .size = 2,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_UINT,
+	     .width = 1},
+	};
+	static const struct bumble_field g[] = {
+	    {.name = "addr",
+	     .offset = 0,
+	     .size = 16,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_BYTES,
+	     .format = BUMBLE_FORMAT_INET,
+	     .width = 1},
+	};
+	TYPE(t, f);
+	TYPE(u, g);
+	unsigned char e[18] = {10,   0,	   0,	 1,    0xff, 0xff,
+			       0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+			       0xff, 0xff, 0xff, 0xff, 2,    0};
+	unsigned char six[18] = {0x20, 0x01, 0x0d, 0xb8, [15] = 1, [16] = 10};
+	unsigned char bare[16] = {192, 168, 0, 9};
+
+	CHECK_STR(json(&t, e, sizeof(e)),
+		  "{\"addr\":\"10.0.0.1\",\"family\":2}\n",
+		  "AF_INET: the first 4 bytes, whatever follows them");
+	CHECK_STR(text(&t, six, sizeof(six)), "2001:db8::1 10\n",
+		  "AF_INET6: all 16 bytes");
+	CHECK_STR(text(&u, bare, sizeof(bare)), "192.168.0.9\n",
+		  "no family field: IPv4 when bytes 4 to 15 are zero");
+	bare[15] = 1;
+	CHECK_STR(text(&u, bare, sizeof(bare)), "c0a8:9::1\n", "... else IPv6");
+}
+
+static int fake_stack(struct outbuf *o, int64_t id, int json)
+{
+	if (id != 7)
+		return 0;
+	outbuf_puts(o, json ? "\"main;read\"" : "main;read");
+	return 1;
+}
+
+/* stack_id: the stack the hook renders; a negative id (an error of
+ * bpf_get_stackid), an id it has no stack for, or no hook: the number. */
+static void test_stack(void)
+{
+	static const struct bumble_field f[] = {
+	    {.name = "kern_stack_id",
+	     .offset = 0,
+	     .size = 4,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_INT,
+	     .format = BUMBLE_FORMAT_STACK,
+	     .width = 1},
+	};
+	TYPE(t, f);
+	int32_t id = 7;
+
+	CHECK_STR(text(&t, &id, sizeof(id)), "7\n", "no hook: the id");
+	render_stack_hook = fake_stack;
+	CHECK_STR(text(&t, &id, sizeof(id)), "main;read\n", "the stack");
+	CHECK_STR(json(&t, &id, sizeof(id)),
+		  "{\"kern_stack_id\":\"main;read\"}\n", "in JSON a string");
+	id = -14;
+	CHECK_STR(text(&t, &id, sizeof(id)), "-14\n",
+		  "a negative id: the error number");
+	id = 9;
+	CHECK_STR(json(&t, &id, sizeof(id)), "{\"kern_stack_id\":9}\n",
+		  "an id without a stack: the number");
+	render_stack_hook = NULL;
+}
+
+/* A trailing buffer sent only as far as it is filled. */
+static void test_partial_tail(void)
+{
+	static const struct bumble_field f[] = {
+	    {.name = "n",
+	     .offset = 0,
+	     .size = 4,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_UINT,
+	     .width = 1},
+	    {.name = "args",
+	     .offset = 4,
+	     .size = 1,
+	     .count = 32,
+	     .kind = BUMBLE_KIND_CHARS,
+	     .width = 1},
+	};
+	static const struct bumble_field g[] = {
+	    {.name = "v",
+	     .offset = 0,
+	     .size = 2,
+	     .count = 8,
+	     .kind = BUMBLE_KIND_UINT,
+	     .width = 1},
+	};
+	TYPE(t, f);
+	TYPE(u, g);
+	unsigned char e[36] = {3, 0, 0, 0, 'l', 's', 0, '-', 'l', 0, '/', 0};
+	uint16_t w[8] = {1, 2, 3};
+
+	CHECK_STR(text(&t, e, 4 + 10), "3 ls -l /\n",
+		  "a char array cut short: its strings joined by spaces");
+	CHECK_STR(json(&t, e, 4 + 12), "{\"n\":3,\"args\":\"ls -l /\"}\n",
+		  "and in JSON, trailing NULs dropped");
+	CHECK_STR(json(&u, w, 5), "{\"v\":[1,2]}\n",
+		  "an integer array cut short: the elements that arrived");
+	CHECK_STR(text(&t, e, 2), "? ?\n", "nothing of it arrived: ?");
 }
 
 static void test_named_formats(void)
@@ -783,6 +910,9 @@ int main(void)
 	test_strings();
 	test_formats();
 	test_truncated();
+	test_partial_tail();
+	test_inet();
+	test_stack();
 	test_named_formats();
 	test_time_and_field();
 	test_utf8_strict();

@@ -41,13 +41,15 @@ enum bumble_exit {
 	X(PLAIN, "plain")                                                      \
 	X(IPV4, "ipv4_addr")	 /* 4 bytes, network order */                  \
 	X(IPV6, "ipv6_addr")	 /* 16 bytes */                                \
+	X(INET, "inet_addr")	 /* 16 bytes: IPv4 or IPv6 by a family */      \
 	X(DURATION, "duration")	 /* nanoseconds */                             \
 	X(PORT, "net_port")	 /* 2 bytes, network order */                  \
 	X(KTIME, "ktime_ns")	 /* CLOCK_MONOTONIC ns */                      \
 	X(ERRNO, "errno_code")	 /* ENOENT */                                  \
 	X(SYSCALL, "syscall_nr") /* openat */                                  \
 	X(SIGNAL, "signal_nr")	 /* SIGTERM */                                 \
-	X(HEX, "hex")		 /* 0x1f */
+	X(HEX, "hex")		 /* 0x1f */                                    \
+	X(STACK, "stack_id")	 /* bpf_get_stackid(): the stack, by name */
 
 /* What a map is for: by name prefix (print_ ...) or BumbleBee's
  * .maps.print sections. */
@@ -95,6 +97,11 @@ struct bumble_field {
 	unsigned char depth;	     /* dots in name: JSON objects it is in */
 	unsigned char enum_unsigned; /* ENUM: no value is negative */
 	const struct bumble_enum_value *enum_values;
+	/* inet_addr: 1 + the offset of the event's address family field
+	 * (AF_INET: the first 4 bytes are the address), and its size;
+	 * 0: none, IPv4 when bytes 4 to 15 are zero */
+	unsigned int family_offset;
+	unsigned char family_size;
 };
 
 struct bumble_event_type {
@@ -118,6 +125,9 @@ struct bumble_map {
 	 * sum, the total of what was counted; NULL for an integer value */
 	const struct bumble_event_type *value;
 	const char *help; /* the comment before its declaration, or NULL */
+	/* bumble bundle --map-size: its max_entries; 0: the object's (a
+	 * max_entries of 0 there gets the default, docs/conventions.md) */
+	unsigned int max_entries;
 };
 
 struct bumble_program {

@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# How far bumble gets with bcc's libbpf-tools bundled plainly (no flags):
+# for each NAME.bpf.c, does it bundle, attach, and print useful output
+# under a small generated load (execs, opens, file I/O with fsync, TCP
+# connects to localhost, signals, sleeps, tmpfs mounts)? Writes build/libbpf-tools/
+# (each tool's output) and prints a table and the totals. Needs root and
+# a libbpf-tools checkout (bcc's libbpf-tools/ directory). Not a test:
+# nothing passes or fails.
+#
+#   bench/libbpf_tools.sh DIR [NAME...]
+#   LIBBPF_TOOLS_SECS  seconds each tool runs (4)
+#   LIBBPF_TOOLS_JOBS  tools run at once (6)
+set -uo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+SRC=${1:?usage: bench/libbpf_tools.sh LIBBPF_TOOLS_DIR [NAME...]}
+shift
+SECS=${LIBBPF_TOOLS_SECS:-4}
+JOBS=${LIBBPF_TOOLS_JOBS:-6}
+OUT=$ROOT/build/libbpf-tools
+BUMBLE=$ROOT/build/bin/bumble
+[ "$(id -u)" = 0 ] || { echo "libbpf_tools: needs root" >&2; exit 1; }
+[ -x "$BUMBLE" ] || { echo "libbpf_tools: build bumble first (make)" >&2; exit 1; }
+rm -rf "$OUT"
+mkdir -p "$OUT"
+if [ $# -gt 0 ]; then
+	names=("$@")
+else
+	names=()
+	for f in "$SRC"/*.bpf.c; do
+		n=${f##*/}
+		names+=("${n%.bpf.c}")
+	done
+fi
+
+# 1. bundle, two at a time
+bundle_one() {
+	"$BUMBLE" bundle "$SRC/$1.bpf.c" -o "$OUT/$1" >"$OUT/$1.bundle" 2>&1
+	echo $? >"$OUT/$1.bundle_rc"
+}
+export -f bundle_one
+export BUMBLE SRC OUT
+printf '%s\n' "${names[@]}" | xargs -P 2 -I{} bash -c 'bundle_one {}'
+
+# 2. the load: everything a tracing tool of the set watches for
+python3 -c '
+import socket, sys
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(64)
+print(s.getsockname()[1]); sys.stdout.flush()
+while True:
+    c, _ = s.accept(); c.send(b"x" * 4096); c.close()
+' >"$OUT/load.port" &
+SERVER=$!
+# each kind of load in a loop of its own: a slow fsync starves no other
+load_exec() {
+	mkdir -p "$OUT/load.mnt"
+	while :; do
+		/bin/true
+		mount -t tmpfs bench "$OUT/load.mnt" && umount "$OUT/load.mnt"
+		ls / >/dev/null
+		cat /etc/passwd /etc/hostname >/dev/null
+		sh -c 'exit 3'
+		sleep 0.05
+	done
+}
+load_io() {
+	while :; do
+		dd if=/dev/zero of="$OUT/load.tmp" bs=64k count=16 conv=fsync \
+			status=none
+		sync
+		sleep 0.1
+	done
+}
+load_tcp() {
+	sleep 0.5
+	exec python3 -c "
+import socket, time
+while True:
+    for _ in range(5):
+        s = socket.create_connection(('127.0.0.1', $(cat "$OUT/load.port")))
+        s.recv(4096); s.close()
+    time.sleep(0.1)
+"
+}
+load_signal() {
+	while :; do
+		sleep 0.05 &
+		kill -USR1 $! 2>/dev/null
+		wait $! 2>/dev/null
+		sleep 0.1
+	done
+}
+
+# 3. run each tool that bundled, JOBS at once, under the load
+run_one() {
+	[ "$(cat "$OUT/$1.bundle_rc")" = 0 ] || return 0
+	timeout -s INT $((SECS + 10)) "$OUT/$1" --duration "$SECS" \
+		>"$OUT/$1.out" 2>"$OUT/$1.err"
+	echo $? >"$OUT/$1.run_rc"
+}
+export -f run_one
+export SECS
+load_exec &
+LOADS="$!"
+load_io &
+LOADS="$LOADS $!"
+load_tcp &
+LOADS="$LOADS $!"
+load_signal &
+LOADS="$LOADS $!"
+sleep 1
+printf '%s\n' "${names[@]}" | xargs -P "$JOBS" -I{} bash -c 'run_one {}'
+# shellcheck disable=SC2086
+kill $LOADS $SERVER 2>/dev/null
+# shellcheck disable=SC2086
+wait $LOADS $SERVER 2>/dev/null
+
+# 4. classify. attaches: the tool said it attached and exited 0.
+# useful: it printed at least one line of data (more than a header).
+bundled=0 attached=0 useful=0
+useful_list=()
+printf '%-16s %-8s %-8s %-7s %s\n' tool bundles attaches useful first-error
+for n in "${names[@]}"; do
+	b=no a=no u=no why=
+	if [ "$(cat "$OUT/$n.bundle_rc")" = 0 ]; then
+		b=yes bundled=$((bundled + 1))
+		if [ "$(cat "$OUT/$n.run_rc" 2>/dev/null)" = 0 ] &&
+			grep -q 'attached' "$OUT/$n.err"; then
+			a=yes attached=$((attached + 1))
+			lines=$(grep -c '[^[:space:]]' "$OUT/$n.out")
+			if [ "$lines" -ge 2 ]; then
+				u=yes useful=$((useful + 1))
+				useful_list+=("$n")
+			fi
+		fi
+		why=$(grep -m1 -E 'error|warning' "$OUT/$n.err")
+	else
+		why=$(grep -m1 -E 'error' "$OUT/$n.bundle")
+	fi
+	printf '%-16s %-8s %-8s %-7s %.90s\n' "$n" "$b" "$a" "$u" "$why"
+done
+echo
+echo "libbpf-tools: ${#names[@]} tools, $bundled bundle, $attached attach, $useful print useful output"
+echo "useful: ${useful_list[*]}"
