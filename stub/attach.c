@@ -299,6 +299,21 @@ static const char *missing_syscall(const char *section)
 	return NULL;
 }
 
+int attach_say_no_syscall(struct bpf_program *prog)
+{
+	const char *section = bpf_program__section_name(prog);
+	const char *call = missing_syscall(section);
+
+	if (call)
+		diag_info("skipped program '%s': no '%s' system call on %s, "
+			  "so no tracepoint '%s'",
+			  bpf_program__name(prog), call,
+			  bumble_bundle.arch ? bumble_bundle.arch
+					     : "this architecture",
+			  section);
+	return call != NULL;
+}
+
 int attach_all(const struct run_opts *opts, struct loaded_tool *lt)
 {
 	unsigned int skipped = 0;
@@ -319,14 +334,11 @@ int attach_all(const struct run_opts *opts, struct loaded_tool *lt)
 			lt->attached++;
 			continue;
 		}
-		if (err == ENOENT && missing_syscall(section)) {
-			diag_info(
-			    "skipped program '%s': no '%s' system call on "
-			    "%s, so no tracepoint '%s'",
-			    bpf_program__name(prog), missing_syscall(section),
-			    bumble_bundle.arch ? bumble_bundle.arch
-					       : "this architecture",
-			    section);
+		if (err == KERNEL_ENOTSUPP && lt->rank == PROG_MODERN &&
+		    lt->chosen &&
+		    prog_alternative(section, fn, sizeof(fn)) == PROG_MODERN)
+			return ATTACH_RETRY_CLASSIC;
+		if (err == ENOENT && attach_say_no_syscall(prog)) {
 			skipped++;
 			continue;
 		}

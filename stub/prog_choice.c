@@ -103,7 +103,7 @@ void prog_skip_absent(struct loaded_tool *lt, const char *btf_path, int warn)
 	if (n == loading) /* nothing would be left: let it fail plainly */
 		return;
 	for (unsigned int i = 0; i < n; i++) {
-		if (warn)
+		if (warn && !attach_say_no_syscall(absent[i]))
 			diag_info(
 			    "warning: program '%s' is skipped: this kernel has "
 			    "no attach point '%s'",

@@ -35,10 +35,10 @@ static void status_line(const struct loaded_tool *lt,
 static int open_and_load(const struct bumble_tool *t,
 			 const struct run_opts *opts,
 			 const struct embedded *payload, const char *btf_path,
-			 struct loaded_tool *lt)
+			 int rank, struct loaded_tool *lt)
 {
 	struct run_opts with_btf = *opts;
-	int rc, rank = PROG_MODERN, chosen;
+	int rc, chosen;
 
 	if (btf_path)
 		with_btf.btf_path = btf_path;
@@ -53,6 +53,8 @@ static int open_and_load(const struct bumble_tool *t,
 			rc = params_apply(t, opts, lt->obj);
 		if (!rc)
 			rc = loader_load(t, lt, rank == PROG_MODERN && chosen);
+		lt->rank = rank;
+		lt->chosen = chosen;
 		if (!rc || rank != PROG_MODERN || !chosen)
 			return rc;
 		diag_info("the tp_btf/fentry/fexit programs did not load on "
@@ -88,21 +90,37 @@ static int run(const struct bumble_tool *t, const struct run_opts *opts)
 	if (!rc)
 		rc = loader_check_btf(opts, &payload, btf_path,
 				      sizeof(btf_path), &btf_fd);
-	if (!rc)
+	for (int rank = PROG_MODERN; !rc;) {
 		rc = open_and_load(t, opts, &payload,
-				   btf_fd >= 0 ? btf_path : NULL, &lt);
+				   btf_fd >= 0 ? btf_path : NULL, rank, &lt);
+		if (!rc)
+			stacks_open(lt.obj);
+		if (!rc)
+			rc = events_open(t, opts, filters, lt.obj, &loop);
+		if (!rc && metrics) {
+			metrics_attach(metrics, lt.obj, loop);
+			rc = events_serve(loop, metrics);
+		}
+		if (!rc)
+			rc = attach_all(opts, &lt);
+		if (rc != ATTACH_RETRY_CLASSIC)
+			break;
+		/* loaded, but the kernel cannot attach them: again, with
+		 * the alternatives */
+		diag_info("the tp_btf/fentry/fexit programs do not attach on "
+			  "this kernel; loading their raw_tp/kprobe/kretprobe "
+			  "alternatives instead");
+		events_close(loop);
+		loop = NULL;
+		stacks_close();
+		loader_close(&lt);
+		libbpf_log_free();
+		lt.attached = 0;
+		rank = PROG_CLASSIC;
+		rc = 0;
+	}
 	if (btf_fd >= 0)
 		close(btf_fd); /* libbpf has read it */
-	if (!rc)
-		stacks_open(lt.obj);
-	if (!rc)
-		rc = events_open(t, opts, filters, lt.obj, &loop);
-	if (!rc && metrics) {
-		metrics_attach(metrics, lt.obj, loop);
-		rc = events_serve(loop, metrics);
-	}
-	if (!rc)
-		rc = attach_all(opts, &lt);
 	if (!rc) {
 		status_line(&lt, loop);
 		events_header(loop);

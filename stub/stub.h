@@ -173,7 +173,20 @@ struct loaded_tool {
 	int ifindex;	       /* --iface, resolved */
 	int cgroup_fd;	       /* --cgroup, opened; -1 when none */
 	unsigned int attached; /* programs attached */
+	int rank;	       /* the alternatives loaded: PROG_MODERN, ... */
+	int chosen;	       /* programs turned off for their alternative */
 };
+
+/* attach_all's answer when a tp_btf/fentry/fexit program that has a
+ * raw_tp/kprobe/kretprobe alternative loaded but cannot attach here
+ * (ENOTSUPP: no BPF trampolines, as on arm64 before Linux 6.4): load
+ * the alternatives instead. */
+#define ATTACH_RETRY_CLASSIC (-1)
+/* For a syscalls/sys_enter_X or sys_exit_X tracepoint of a call this
+ * arch lacks: says the program is skipped, and why; returns 1. Else 0,
+ * saying nothing. */
+struct bpf_program;
+int attach_say_no_syscall(struct bpf_program *prog);
 
 /* prog_choice.c: of each pair of alternatives for one target (tp_btf or
  * raw_tp, fentry or kprobe, fexit or kretprobe), only the one of rank
