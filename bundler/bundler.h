@@ -164,7 +164,11 @@ char *require_program(const char *env, const char *const *names,
 /* Runs argv, waits; returns its exit status, or -1 if it did not run. */
 int run_command(char *const argv[], int verbose);
 
+/* The whole regular file at path, malloc'ed: 0, or -errno (-EINVAL for
+ * a device, FIFO or socket, which is not waited on or read). */
 int read_file(const char *path, unsigned char **data, size_t *size);
+/* What read_file's error e says, for a message. */
+const char *file_error(int e);
 /* Writes data to path via a temporary file in the same directory and a
  * rename, so readers never see half a file. */
 int write_file_atomic(const char *path, const void *data, size_t size,

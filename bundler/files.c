@@ -19,11 +19,19 @@ int read_file(const char *path, unsigned char **data, size_t *size)
 	struct stat st;
 	unsigned char *buf;
 	size_t done = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO with no writer must not wait for one;
+	 * a regular file's reads ignore it */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+	if (fstat(fd, &st)) {
+		int e = errno;
+
+		close(fd);
+		return -e;
+	}
+	if (!S_ISREG(st.st_mode)) {
 		close(fd);
 		return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
 	}
@@ -50,6 +58,13 @@ int read_file(const char *path, unsigned char **data, size_t *size)
 	*data = buf;
 	*size = done;
 	return 0;
+}
+
+const char *file_error(int e)
+{
+	if (e == -EINVAL)
+		return "not a regular file (a device, a FIFO or a socket)";
+	return strerror(-e);
 }
 
 int check_output_dir(const char *path)
@@ -94,6 +109,10 @@ int check_output(const char *path, const char *const *inputs)
 {
 	struct stat st, in;
 
+	if (!*path) {
+		err("an empty output path; give a file name");
+		return -1;
+	}
 	if (check_output_dir(path))
 		return -1;
 	if (lstat(path, &st) != 0) {
@@ -104,9 +123,9 @@ int check_output(const char *path, const char *const *inputs)
 	}
 	/* a symbolic link is followed, as cp does, to a regular file */
 	if (S_ISLNK(st.st_mode) && stat(path, &st) != 0) {
-		err("cannot write '%s': it is a symbolic link to nothing; "
-		    "remove it or give another path",
-		    path);
+		err("cannot write '%s': it is a symbolic link %s; remove it or "
+		    "give another path",
+		    path, errno == ELOOP ? "in a loop of links" : "to nothing");
 		return -1;
 	}
 	if (!S_ISREG(st.st_mode)) {
