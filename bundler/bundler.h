@@ -184,6 +184,10 @@ int check_output(const char *path, const char *const *inputs);
 /* An OCI layout goes into a new directory or an existing one: 0, or -1
  * having said why (cmd_export.c). */
 int check_layout_dir(const char *dir);
+/* The same, the directory new or empty, for what (bundle's --oci and
+ * --relink-kit, which write nothing into a full one): 0, or -1 having
+ * said why. */
+int check_empty_dir(const char *dir, const char *what);
 
 /* What a stop signal removes before bumble dies of it (cleanup.c):
  * temporary directories (add 1, or 0 when removed), the temporary file
@@ -191,6 +195,10 @@ int check_layout_dir(const char *dir);
  * being run (0: none). cleanup_install sets the handlers, once. */
 void cleanup_install(void);
 void cleanup_dir(const char *dir, int add);
+/* The first temporary directory registered, or NULL: the programs bumble
+ * runs keep their own temporary files there (TMPDIR), so that a stop
+ * signal that kills them mid-way leaves none behind. */
+const char *cleanup_first_dir(void);
 void cleanup_tmpfile(const char *path);
 void cleanup_child(pid_t pid);
 /* bumble's own child processes (a bundle per arch): on a stop signal
@@ -244,11 +252,9 @@ int btf_embed(const struct gen_model *m, const char *dir,
 int release_files(const struct gen_model *m, const struct input_opts *o,
 		  struct gen_files *files);
 
-/* bundle --relink-kit DIR (relink_kit.c): DIR may be written (new or
- * empty): 0, or -1 having said why. relink_kit_make writes the kit and
- * links the tool with its relink.sh at linked, payload appended. An
- * exit code. */
-int relink_kit_check(const char *dir);
+/* bundle --relink-kit DIR (relink_kit.c), DIR checked by check_empty_dir:
+ * relink_kit_make writes the kit and links the tool with its relink.sh
+ * at linked, payload appended. An exit code. */
 int relink_kit_make(const char *dir, const struct bumble_arch *arch,
 		    const char *cc, const char *inc, const char *runner,
 		    const char *bundle_src, const struct gen_model *m,

@@ -400,8 +400,9 @@ int cmd_bundle(int argc, char **argv)
 		goto done;
 	}
 	out = output_path(&o, "./%s");
-	if (!out || (o.oci_dir && check_layout_dir(o.oci_dir)) ||
-	    (o.relink_kit && relink_kit_check(o.relink_kit))) {
+	if (!out ||
+	    (o.oci_dir && check_empty_dir(o.oci_dir, "the OCI layout")) ||
+	    (o.relink_kit && check_empty_dir(o.relink_kit, "the relink kit"))) {
 		rc = EXIT_USAGE;
 		goto done;
 	}

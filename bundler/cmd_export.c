@@ -2,6 +2,7 @@
  * written as an OCI image layout, an OCI archive (oci_layout.c) or a
  * docker-archive (export_docker.c), or its deployment on a fleet (fleet.c:
  * a Kubernetes DaemonSet or a systemd service). Works from the tool alone. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -230,7 +231,12 @@ static int layout_tar(const struct export_layout *l, uint64_t epoch,
 int check_layout_dir(const char *dir)
 {
 	struct stat st;
+	int e;
 
+	if (!*dir) {
+		err("an empty directory path; give a directory");
+		return -1;
+	}
 	if (stat(dir, &st) == 0) {
 		if (!S_ISDIR(st.st_mode)) {
 			err("'%s' exists and is not a directory", dir);
@@ -238,14 +244,47 @@ int check_layout_dir(const char *dir)
 		}
 		return 0;
 	}
+	/* a symbolic link that names no directory cannot be made one */
+	e = errno;
+	if (lstat(dir, &st) == 0) {
+		err("'%s' is a symbolic link %s; remove it or give another "
+		    "directory",
+		    dir, e == ELOOP ? "in a loop of links" : "to nothing");
+		return -1;
+	}
 	return check_output_dir(dir);
+}
+
+int check_empty_dir(const char *dir, const char *what)
+{
+	struct dirent *e;
+	int entries = 0;
+	DIR *d;
+
+	if (check_layout_dir(dir))
+		return -1;
+	d = opendir(dir);
+	if (!d && errno != ENOENT) {
+		err("cannot read the directory '%s': %s", dir, strerror(errno));
+		return -1;
+	}
+	while (d && (e = readdir(d)))
+		entries += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	if (d)
+		closedir(d);
+	if (entries) {
+		err("'%s' is not empty; give a new or empty directory for %s",
+		    dir, what);
+		return -1;
+	}
+	return 0;
 }
 
 static int write_layout_dir(const struct export_layout *l, const char *dir,
 			    int force)
 {
 	struct stat st;
-	int rc, dirfd;
+	int rc, dirfd, made;
 
 	if (stat(dir, &st) == 0) {
 		if (!force && rmdir(dir) != 0) {
@@ -255,12 +294,21 @@ static int write_layout_dir(const struct export_layout *l, const char *dir,
 			return EXIT_USAGE;
 		}
 	}
-	if (mkdir(dir, 0755) && errno != EEXIST)
+	made = mkdir(dir, 0755) == 0;
+	if (!made && errno != EEXIST) {
+		err("cannot create the directory '%s': %s", dir,
+		    strerror(errno));
 		return EXIT_FAIL;
+	}
+	/* a directory of bumble's own goes on a stop signal, half written */
+	if (made)
+		cleanup_dir(dir, 1);
 	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	rc = dirfd < 0 ? -errno : oci_layout_write_dir(&l->layout, dirfd);
 	if (dirfd >= 0)
 		close(dirfd);
+	if (made)
+		cleanup_dir(dir, 0);
 	if (rc) {
 		err("writing the OCI layout in '%s' failed: %s", dir,
 		    strerror(-rc));
@@ -533,6 +581,13 @@ int cmd_export(int argc, char **argv)
 					 dir || oci_archive || docker || tag ||
 					     key_path || with_sbom,
 					 force);
+	if (fleet.output || fleet.image || fleet.privileged ||
+	    fleet.sys_admin || fleet.install_path) {
+		err("-o, --image, --privileged, --sys-admin and --install-path "
+		    "go with --k8s or --systemd; an image is written with "
+		    "--oci DIR, --oci-archive FILE or --docker-archive FILE");
+		return EXIT_USAGE;
+	}
 	if (!dir && !oci_archive && !docker) {
 		err("say where: --oci DIR, --oci-archive FILE or "
 		    "--docker-archive FILE");

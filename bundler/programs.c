@@ -108,7 +108,11 @@ int run_command(char *const argv[], int verbose)
 	cleanup_block(&old);
 	pid = fork();
 	if (pid == 0) {
+		const char *tmp = cleanup_first_dir();
+
 		setpgid(0, 0);
+		if (tmp)
+			setenv("TMPDIR", tmp, 1);
 		cleanup_in_child(&old);
 		execv(argv[0], argv);
 		err("cannot run %s: %s", argv[0], strerror(errno));

@@ -3,7 +3,6 @@
  * bumble's runtime and the libraries as archives, the eBPF payload, and
  * relink.sh, the exact commands. bumble links the tool with that very
  * script, so the kit rebuilds the tool byte for byte. */
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,28 +93,6 @@ static int copy_into(const char *dir, const char *name, const char *from)
 	free(path);
 	free(data);
 	return e ? EXIT_FAIL : EXIT_OK;
-}
-
-int relink_kit_check(const char *dir)
-{
-	DIR *d;
-	struct dirent *e;
-	int entries = 0;
-
-	if (check_layout_dir(dir))
-		return -1;
-	d = opendir(dir);
-	while (d && (e = readdir(d)))
-		entries += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
-	if (d)
-		closedir(d);
-	if (entries) {
-		err("'%s' is not empty; give a new or empty directory for the "
-		    "relink kit",
-		    dir);
-		return -1;
-	}
-	return 0;
 }
 
 int relink_kit_make(const char *dir, const struct bumble_arch *arch,

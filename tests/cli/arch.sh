@@ -100,6 +100,11 @@ expect_exit 2 "names 'arm64' twice" "--arch aarch64,arm64: one arch twice, exit 
 	"$BUMBLE" bundle "$EXAMPLES/execsnoop.bpf.c" --arch aarch64,arm64 -o "$WORK/x"
 expect_exit 2 "--arch takes ARCH" "--arch ',': nothing named, exit 2" \
 	"$BUMBLE" bundle "$EXAMPLES/execsnoop.bpf.c" --arch , -o "$WORK/x"
+for list in x86_64,,aarch64 ,x86_64 x86_64, ""; do
+	expect_exit 2 "--arch takes ARCH\[,ARCH...\] .*no name empty, not '$list'" \
+		"--arch '$list': an empty name in the list, exit 2" \
+		"$BUMBLE" bundle "$EXAMPLES/execsnoop.bpf.c" --arch "$list" -o "$WORK/x"
+done
 expect_exit 2 "builds for one architecture" "build --arch with two: exit 2" \
 	"$BUMBLE" build "$EXAMPLES/execsnoop.bpf.c" --arch x86_64,aarch64 -o "$WORK/x.o"
 step "$BUMBLE" gen "$EXAMPLES/execsnoop.bpf.c" -o "$WORK/runner.c" 2>/dev/null

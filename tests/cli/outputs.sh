@@ -54,6 +54,31 @@ expect_exit 2 "'$WORK/fifo' exists and is not a directory" \
 	"bundle --oci onto a FIFO: refused before bundling, exit 2" \
 	"$BUMBLE" bundle "$SRC" -o "$WORK/never" --oci "$WORK/fifo"
 check "bundle --oci onto a FIFO: no tool written" test ! -e "$WORK/never"
+# Directories (--oci, --relink-kit) that cannot be written are refused
+# before any work: a link to nothing, a loop of links, an empty path; and
+# for bundle, which has no --force, a directory with files in it.
+ln -s "$WORK/nothing-here" "$WORK/dir-dangling"
+ln -s "$WORK/dir-loop-b" "$WORK/dir-loop-a"
+ln -s "$WORK/dir-loop-a" "$WORK/dir-loop-b"
+mkdir -p "$WORK/full-dir" && : >"$WORK/full-dir/file"
+for dir in "dir-dangling:a symbolic link to nothing" \
+	"dir-loop-a:a symbolic link in a loop of links" \
+	"full-dir:is not empty; give a new or empty directory" ":an empty directory path"; do
+	name=${dir%%:*} why=${dir#*:} path=$WORK/${dir%%:*}
+	[ -n "$name" ] || path=
+	for opt in --oci --relink-kit; do
+		expect_exit 2 "$why" "bundle $opt '$name': refused before bundling, exit 2" \
+			"$BUMBLE" bundle "$SRC" -o "$WORK/never" "$opt" "$path"
+		check "bundle $opt '$name': no tool written" test ! -e "$WORK/never"
+	done
+	[ "$name" = full-dir ] && continue
+	expect_exit 2 "$why" "export --oci '$name': refused, exit 2" \
+		"$BUMBLE" export "$WORK/tool" --oci "$path"
+done
+check "the full directory is left as it was" test "$(ls -A "$WORK/full-dir")" = file
+expect_exit 2 "go with --k8s or --systemd" "export --oci with -o: -o is for --k8s/--systemd, exit 2" \
+	"$BUMBLE" export "$WORK/tool" --oci "$WORK/never-oci" -o "$WORK/never"
+check "... and nothing is written" test ! -e "$WORK/never" -a ! -e "$WORK/never-oci"
 # An output that is an input (the same file, by name or hard link).
 cp "$SRC" "$WORK/keep.bpf.c"
 ln "$SRC" "$WORK/hard.bpf.c"
@@ -167,6 +192,8 @@ unset SOURCE_DATE_EPOCH
 mkdir -p "$WORK/tmp" "$WORK/bin"
 cat >"$WORK/bin/slow" <<'SLOW'
 #!/bin/sh
+# a temporary file of its own, as gcc's cc1 writes ccXXXXXX.s
+: >"${TMPDIR:-/tmp}/cc-slow.s"
 sleep 60 &
 echo $! >"$PIDFILE"
 wait
@@ -197,8 +224,25 @@ os.execvp(sys.argv[1], sys.argv[1:])' \
 		test "$RC" = $((128 + $(kill -l "$sig")))
 	check "SIG$sig while $var runs: no temporary directory left" \
 		test -z "$(ls -A "$WORK/tmp")"
+	check "SIG$sig while $var runs: nor its temporary file (its TMPDIR is bumble's)" \
+		test ! -e "$WORK/tmp/cc-slow.s"
 	check "SIG$sig while $var runs: its children stopped too" \
 		sh -c "sleep 0.2; ps -o stat= -p '$child' | grep -qv Z && exit 1; exit 0"
 	check "SIG$sig while $var runs: no output" test ! -e "$WORK/stopped"
 	[ -n "$child" ] && kill "$child" 2>/dev/null
 done
+
+# SIGTERM while export writes a new OCI layout (strace delivers it as
+# bumble makes blobs/sha256): the half-written layout goes with bumble.
+prereq STRACE "strace is not installed (toolchain/deps.sh installs it)" \
+	command -v strace
+needs STRACE
+rm -rf "$WORK/half-oci"
+# (strace dies of the signal too; the shell's "Terminated" is not shown)
+{ run strace -o /dev/null -e trace=mkdir,mkdirat -e signal=none \
+	-e inject=mkdir,mkdirat:signal=SIGTERM:when=2 \
+	"$BUMBLE" export "$WORK/tool" --oci "$WORK/half-oci"; } 2>/dev/null
+check "SIGTERM while export writes its layout: bumble dies of it" test "$RC" = 143
+check "SIGTERM while export writes its layout: no half layout left" \
+	test ! -e "$WORK/half-oci"
+needs -
