@@ -501,6 +501,7 @@ int cmd_export(int argc, char **argv)
 	struct sign_key *key = NULL;
 	struct fleet_opts fleet = {0};
 	int c, force = 0, with_sbom = 0, systemd = 0, dashes = argc, rc;
+	int deployment;
 
 	/* the tool's own arguments follow "--", untouched */
 	for (int i = 1; i < argc; i++)
@@ -567,15 +568,17 @@ int cmd_export(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+	deployment = fleet.k8s || systemd || dashes < argc;
 	if (optind >= dashes) {
-		err("give a tool to export; see 'bumble export --help'");
+		err("give %s to export; see 'bumble export --help'",
+		    deployment ? "one tool" : "a tool");
 		return EXIT_USAGE;
 	}
-	if ((fleet.k8s || systemd || dashes < argc) && optind + 1 != dashes) {
+	if (deployment && optind + 1 != dashes) {
 		err("give one tool to export; see 'bumble export --help'");
 		return EXIT_USAGE;
 	}
-	if (fleet.k8s || systemd || dashes < argc)
+	if (deployment)
 		return export_deployment(&fleet, systemd, argv[optind],
 					 argv + dashes, argc - dashes,
 					 dir || oci_archive || docker || tag ||
