@@ -83,6 +83,11 @@ int cmd_pull(int argc, char **argv)
 	}
 	if (key_path && !(key = sign_key_public(key_path, &rc)))
 		return rc;
+	/* -o checked before any network */
+	if (out && check_output(out, NULL)) {
+		sign_key_free(key);
+		return EXIT_USAGE;
+	}
 	if (reg_ref_parse(argv[optind], &ref)) {
 		sign_key_free(key);
 		return EXIT_USAGE;

@@ -4,9 +4,11 @@
  * own payload digests, then by its own --verify before it is written. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -293,11 +295,17 @@ static int self_check(const char *path)
 
 int pulled_tool_write(const struct pulled_tool *t, const char *path)
 {
-	char *tmp = NULL;
+	char *tmp = NULL, target[PATH_MAX];
+	struct stat st;
 	int rc, status;
 
-	if (check_output_dir(path))
+	/* never renamed over a device, a FIFO or a directory */
+	if (check_output(path, NULL))
 		return EXIT_USAGE;
+	/* through a symbolic link: the file it names, as every output */
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode) &&
+	    realpath(path, target))
+		path = target;
 	/* the tool checks itself where it will live, then takes its name */
 	if (asprintf(&tmp, "%s.pull.%d", path, (int)getpid()) < 0)
 		return EXIT_FAIL;
@@ -307,22 +315,21 @@ int pulled_tool_write(const struct pulled_tool *t, const char *path)
 		free(tmp);
 		return EXIT_FAIL;
 	}
+	cleanup_tmpfile(tmp); /* a stop signal during the check removes it */
 	status = self_check(tmp);
+	rc = EXIT_OK;
 	if (status) {
 		err("the pulled %s failed its own --verify (exit %d); not "
 		    "written",
 		    t->name, status);
 		unlink(tmp);
-		free(tmp);
-		return EXIT_INPUT;
-	}
-	if (rename(tmp, path)) {
-		rc = errno;
-		err("cannot write %s: %s", path, strerror(rc));
+		rc = EXIT_INPUT;
+	} else if (rename(tmp, path)) {
+		err("cannot write %s: %s", path, strerror(errno));
 		unlink(tmp);
-		free(tmp);
-		return EXIT_FAIL;
+		rc = EXIT_FAIL;
 	}
+	cleanup_tmpfile(NULL);
 	free(tmp);
-	return EXIT_OK;
+	return rc;
 }

@@ -50,6 +50,13 @@ run "$BUMBLE" pull "$R/tools/execsnoop:1.0" --plain-http -o "$WORK/pulled"
 check "pull: exit 0" test "$RC" = 0
 check "pull gives the tool byte-identical" cmp "$TOOL" "$WORK/pulled"
 check "the pulled tool is executable" test -x "$WORK/pulled"
+# -o a symbolic link: the file it names is replaced and the link stays,
+# as for every output (a rename onto the link replaced the link itself)
+step sh -c "echo old >'$WORK/link-target' && ln -sf '$WORK/link-target' '$WORK/pull-link'"
+run "$BUMBLE" pull "$R/tools/execsnoop:1.0" --plain-http -o "$WORK/pull-link"
+check "pull -o LINK: exit 0, the file the link names is the tool" \
+	sh -c "test $RC = 0 && cmp '$TOOL' '$WORK/link-target'"
+check "... and the link is still a link" test -L "$WORK/pull-link"
 run "$BUMBLE" pull "${IMAGE}" --plain-http -o "$WORK/by-digest"
 check "pull by digest" cmp "$TOOL" "$WORK/by-digest"
 run "$BUMBLE" images
