@@ -4,6 +4,7 @@
  * relink.sh, the exact commands. bumble links the tool with that very
  * script, so the kit rebuilds the tool byte for byte. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +25,10 @@ static const char relink_sh[] =
     "# made the tool with this very script.\n"
     "#   usage: sh relink.sh [OUTPUT]   (default ./%s; CC: musl-gcc)\n"
     "set -eu\n"
-    "kit=$(cd \"$(dirname \"$0\")\" && pwd)\n"
+    "# (an x after each, so that a name ending in a newline keeps it)\n"
+    "kit=$(dirname -- \"$0\"; echo x)\n"
+    "kit=$(cd -- \"${kit%%?x}\" && pwd; echo x)\n"
+    "kit=${kit%%?x}\n"
     "out=${1:-%s}\n"
     "${CC:-musl-gcc} -static -Os -s -Wl,--gc-sections -o \"$out.relink\" \\\n"
     "\t\"$kit/runner.o\" -Wl,--start-group \"$kit/libbumble-runtime.a\" \\\n"
@@ -95,6 +99,28 @@ static int copy_into(const char *dir, const char *name, const char *from)
 	return e ? EXIT_FAIL : EXIT_OK;
 }
 
+/* A kit that failed half way: its files go, and the directory if bumble
+ * made it (check_empty_dir let only a new or empty one through). */
+static void kit_remove(const char *dir, int made)
+{
+	static const char *const files[] = {"runner.o",	 "runner.c",
+					    "bundle.c",	 "payload.bin",
+					    "relink.sh", "README"};
+	char path[PATH_MAX];
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(*files); i++)
+		if (snprintf(path, sizeof(path), "%s/%s", dir, files[i]) <
+		    (int)sizeof(path))
+			unlink(path);
+	for (size_t i = 0; i < sizeof(kit_archives) / sizeof(*kit_archives);
+	     i++)
+		if (snprintf(path, sizeof(path), "%s/%s", dir,
+			     kit_archives[i]) < (int)sizeof(path))
+			unlink(path);
+	if (made)
+		rmdir(dir);
+}
+
 int relink_kit_make(const char *dir, const struct bumble_arch *arch,
 		    const char *cc, const char *inc, const char *runner,
 		    const char *bundle_src, const struct gen_model *m,
@@ -103,12 +129,15 @@ int relink_kit_make(const char *dir, const struct bumble_arch *arch,
 {
 	unsigned char *payload = NULL;
 	char *obj = NULL, *script = NULL, *text = NULL, *from = NULL;
-	int rc = EXIT_FAIL, e;
+	int rc = EXIT_FAIL, e, made;
 
-	if (mkdir(dir, 0755) && errno != EEXIST) {
+	made = mkdir(dir, 0755) == 0;
+	if (!made && errno != EEXIST) {
 		err("cannot create %s: %s", dir, strerror(errno));
 		return EXIT_FAIL;
 	}
+	/* a stop signal removes a half-made kit, as a failure below does */
+	cleanup_dir(dir, 1);
 	if (asprintf(&obj, "%s/runner.o", dir) < 0 ||
 	    asprintf(&script, "%s/relink.sh", dir) < 0)
 		goto out;
@@ -198,6 +227,9 @@ int relink_kit_make(const char *dir, const struct bumble_arch *arch,
 		}
 	}
 out:
+	cleanup_dir(dir, 0);
+	if (rc)
+		kit_remove(dir, made);
 	free(text);
 	free(from);
 	free(payload);
