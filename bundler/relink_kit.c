@@ -136,8 +136,10 @@ int relink_kit_make(const char *dir, const struct bumble_arch *arch,
 		err("cannot create %s: %s", dir, strerror(errno));
 		return EXIT_FAIL;
 	}
-	/* a stop signal removes a half-made kit, as a failure below does */
-	cleanup_dir(dir, 1);
+	/* a stop signal removes a half-made kit in a directory of bumble's
+	 * own (one given may be a link, which the handler would remove) */
+	if (made)
+		cleanup_dir(dir, 1);
 	if (asprintf(&obj, "%s/runner.o", dir) < 0 ||
 	    asprintf(&script, "%s/relink.sh", dir) < 0)
 		goto out;
@@ -227,7 +229,8 @@ int relink_kit_make(const char *dir, const struct bumble_arch *arch,
 		}
 	}
 out:
-	cleanup_dir(dir, 0);
+	if (made)
+		cleanup_dir(dir, 0);
 	if (rc)
 		kit_remove(dir, made);
 	free(text);

@@ -73,6 +73,32 @@ check "... a new kit directory is removed" test ! -e "$WORK/kit-new"
 check "... an empty one given stays, empty" \
 	sh -c "test -d '$WORK/kit-empty' && test -z \"\$(ls -A '$WORK/kit-empty')\""
 check "... and no tool is written" test ! -e "$WORK/failed"
+# SIGTERM while the kit is made (a musl-gcc that waits once the kit has
+# files): the kit directory bumble made goes, and no tool is written.
+cat >"$WORK/bin/slow-cc" <<'CC'
+#!/bin/sh
+case "$*" in *.relink*) echo $$ >"$PIDFILE"; sleep 60; exit 1 ;; esac
+exec musl-gcc "$@"
+CC
+chmod +x "$WORK/bin/slow-cc"
+rm -f "$WORK/slow.pid"
+env PIDFILE="$WORK/slow.pid" BUMBLE_MUSL_GCC="$WORK/bin/slow-cc" \
+	"$BUMBLE" bundle "$EXAMPLES/execsnoop.bpf.c" -o "$WORK/stopped" \
+	--relink-kit "$WORK/kit-stopped" 2>/dev/null &
+pid=$!
+for _ in $(seq 1 200); do
+	[ -s "$WORK/slow.pid" ] && break
+	sleep 0.05
+done
+check "SIGTERM while the kit is made: the kit's link was running" \
+	test -s "$WORK/kit-stopped/relink.sh"
+kill -TERM "$pid"
+{ wait "$pid"; } 2>/dev/null
+RC=$?
+check "SIGTERM while the kit is made: bumble dies of it" test "$RC" = 143
+check "SIGTERM while the kit is made: the kit directory is gone" \
+	test ! -e "$WORK/kit-stopped"
+check "SIGTERM while the kit is made: no tool" test ! -e "$WORK/stopped"
 
 needs ROOT # the relinked tool loads into the kernel
 MARK=$WORK/bmark$$
