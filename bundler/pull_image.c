@@ -198,6 +198,24 @@ int image_descriptors(struct pulled_image *img, const char *where)
 	return rc;
 }
 
+/* --arch given for an image of one platform: its config must say that
+ * platform (an image without the field, BumbleBee's, is taken). */
+static int check_arch(const struct reg_buf *config, const char *arch,
+		      const char *where)
+{
+	json_t *c = json_loadb((char *)config->data, config->len, 0, NULL);
+	const char *has = json_string_value(json_object_get(c, "architecture"));
+	int rc = EXIT_OK;
+
+	if (has && strcmp(has, oci_arch(arch))) {
+		err("%s is an image for linux/%s, not linux/%s", where, has,
+		    oci_arch(arch));
+		rc = EXIT_INPUT;
+	}
+	json_decref(c);
+	return rc;
+}
+
 int pull_image(const struct reg_ref *ref, const struct reg_opts *o,
 	       const char *arch, struct pulled_image *img)
 {
@@ -215,6 +233,8 @@ int pull_image(const struct reg_ref *ref, const struct reg_opts *o,
 	if (!rc)
 		rc = registry_blob_get(r, ref->repo, img->desc[0].digest,
 				       img->desc[0].size, &img->config);
+	if (!rc && arch)
+		rc = check_arch(&img->config, arch, where);
 	if (!rc)
 		rc = registry_blob_get(r, ref->repo, img->desc[1].digest,
 				       img->desc[1].size, &img->layer);

@@ -135,6 +135,16 @@ expect_exit 3 "has no image for linux/arm64" "pull --arch arm64 of an index with
 	"$BUMBLE" pull "$R/indexed/execsnoop:multi" --plain-http --arch arm64 -o "$WORK/none"
 expect_exit 3 "has no image for linux/arm64" "pull --arch aarch64 (bumble's name) is linux/arm64" \
 	"$BUMBLE" pull "$R/indexed/execsnoop:multi" --plain-http --arch aarch64 -o "$WORK/none"
+# --arch of an image of one platform (no index): its config must say it
+needs REGISTRY,X86_64
+expect_exit 3 "is an image for linux/amd64, not linux/arm64" \
+	"pull --arch aarch64 of an amd64 image (no index): refused, exit 3" \
+	"$BUMBLE" pull "$R/tools/execsnoop:1.0" --plain-http --arch aarch64 -o "$WORK/none"
+check "... and nothing is written" test ! -e "$WORK/none"
+run "$BUMBLE" pull "$R/tools/execsnoop:1.0" --plain-http --arch x86_64 -o "$WORK/x86-tool"
+check "pull --arch x86_64 of it: exit 0, the tool" \
+	sh -c "test $RC = 0 && cmp '$TOOL' '$WORK/x86-tool'"
+needs REGISTRY
 
 # Faults: nothing is written on any failure.
 expect_exit 1 "not found" "pull of a missing tag" \
