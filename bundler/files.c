@@ -150,7 +150,8 @@ int write_file_atomic(const char *path, const void *data, size_t size, int mode)
 	char tmp[PATH_MAX], target[PATH_MAX];
 	const unsigned char *p = data;
 	struct stat st;
-	int fd;
+	sigset_t old;
+	int fd, e;
 
 	/* through a symbolic link: replace the file it names, not it */
 	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode) &&
@@ -159,18 +160,22 @@ int write_file_atomic(const char *path, const void *data, size_t size, int mode)
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path) >=
 	    (int)sizeof(tmp))
 		return -ENAMETOOLONG;
+	/* made and registered with no stop signal between the two */
+	cleanup_block(&old);
 	fd = mkstemp(tmp);
+	e = errno;
+	if (fd >= 0)
+		cleanup_tmpfile(tmp);
+	cleanup_unblock(&old);
 	if (fd < 0)
-		return -errno;
-	cleanup_tmpfile(tmp);
+		return -e;
 	while (size > 0) {
 		ssize_t n = write(fd, p, size);
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			int e = errno;
-
+			e = errno;
 			close(fd);
 			unlink(tmp);
 			cleanup_tmpfile(NULL);
@@ -181,8 +186,7 @@ int write_file_atomic(const char *path, const void *data, size_t size, int mode)
 	}
 	if (fchmod(fd, (mode_t)mode) || fsync(fd) || close(fd) ||
 	    rename(tmp, path)) {
-		int e = errno;
-
+		e = errno;
 		unlink(tmp);
 		cleanup_tmpfile(NULL);
 		return -e;
@@ -194,19 +198,27 @@ int write_file_atomic(const char *path, const void *data, size_t size, int mode)
 char *tmpdir_make(void)
 {
 	const char *base = getenv("TMPDIR");
+	sigset_t old;
 	char *dir;
+	int made, e;
 
 	if (!base || !*base)
 		base = "/tmp";
 	if (asprintf(&dir, "%s/bumble.XXXXXX", base) < 0)
 		return NULL;
-	if (!mkdtemp(dir)) {
+	/* made and registered with no stop signal between the two */
+	cleanup_block(&old);
+	made = mkdtemp(dir) != NULL;
+	e = errno;
+	if (made)
+		cleanup_dir(dir, 1);
+	cleanup_unblock(&old);
+	if (!made) {
 		err("cannot create a temporary directory in %s: %s", base,
-		    strerror(errno));
+		    strerror(e));
 		free(dir);
 		return NULL;
 	}
-	cleanup_dir(dir, 1);
 	return dir;
 }
 

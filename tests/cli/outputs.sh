@@ -245,4 +245,23 @@ rm -rf "$WORK/half-oci"
 check "SIGTERM while export writes its layout: bumble dies of it" test "$RC" = 143
 check "SIGTERM while export writes its layout: no half layout left" \
 	test ! -e "$WORK/half-oci"
+# A stop signal the moment a temporary directory or file is made, before
+# bumble could note it: held off until it is noted, then it is removed.
+rm -rf "$WORK/tmp" && mkdir -p "$WORK/tmp"
+{ run env TMPDIR="$WORK/tmp" strace -o /dev/null -e trace=mkdir -e signal=none \
+	-e inject=mkdir:signal=SIGTERM:when=1 \
+	"$BUMBLE" bundle "$SRC" -o "$WORK/stopped"; } 2>/dev/null
+check "SIGTERM as bumble makes its temporary directory: dies of it, none left" \
+	sh -c "test $RC = 143 && test -z \"\$(ls -A '$WORK/tmp')\""
+# which openat makes the export's temporary file, then the signal there
+step rm -f "$WORK/s.tar"
+step strace -o "$WORK/opens" -e trace=openat \
+	"$BUMBLE" export "$WORK/tool" --oci-archive "$WORK/s.tar"
+n=$(grep -n 's\.tar\.tmp\.' "$WORK/opens" | head -n 1 | cut -d: -f1)
+step rm -f "$WORK/s.tar"
+{ run strace -o /dev/null -e trace=openat -e signal=none \
+	-e inject=openat:signal=SIGTERM:when="${n:-1}" \
+	"$BUMBLE" export "$WORK/tool" --oci-archive "$WORK/s.tar"; } 2>/dev/null
+check "SIGTERM as export makes its temporary file: dies of it, the file gone" \
+	sh -c "test -n '$n' && test $RC = 143 && ! ls '$WORK'/s.tar* >/dev/null 2>&1"
 needs -
