@@ -253,6 +253,12 @@ rm -rf "$WORK/tmp" && mkdir -p "$WORK/tmp"
 	"$BUMBLE" bundle "$SRC" -o "$WORK/stopped"; } 2>/dev/null
 check "SIGTERM as bumble makes its temporary directory: dies of it, none left" \
 	sh -c "test $RC = 143 && test -z \"\$(ls -A '$WORK/tmp')\""
+rm -rf "$WORK/new-oci"
+{ run strace -o /dev/null -e trace=mkdir -e signal=none \
+	-e inject=mkdir:signal=SIGTERM:when=1 \
+	"$BUMBLE" export "$WORK/tool" --oci "$WORK/new-oci"; } 2>/dev/null
+check "SIGTERM as export makes its layout directory: dies of it, none left" \
+	sh -c "test $RC = 143 && test ! -e '$WORK/new-oci'"
 # which openat makes the export's temporary file, then the signal there
 step rm -f "$WORK/s.tar"
 step strace -o "$WORK/opens" -e trace=openat \
