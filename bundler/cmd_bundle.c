@@ -1,6 +1,7 @@
 /* bumble bundle: BPF C program -> one static executable. Compiles with
  * clang, generates the runner from BTF, links it with the musl stub. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -287,12 +288,14 @@ done:
 /* Several arches: each a whole bundle of its own, so one child process
  * per arch, at the same time. Their messages go to a file each and are
  * shown in --arch order once all are done; the first failure's exit
- * code is the command's. */
+ * code is the command's, and then the tools the others wrote go too:
+ * all of them or none. */
 static int bundle_arches(struct input_opts *o, char *const *paths,
 			 struct sign_key *key)
 {
 	FILE *logs[BUMBLE_ARCH_MAX] = {0};
 	pid_t pids[BUMBLE_ARCH_MAX];
+	int codes[BUMBLE_ARCH_MAX];
 	int rc = EXIT_OK;
 	char buf[4096];
 	size_t n;
@@ -314,6 +317,7 @@ static int bundle_arches(struct input_opts *o, char *const *paths,
 		}
 		if (pids[i] > 0)
 			cleanup_helper(pids[i], 1);
+		codes[i] = pids[i] < 0 ? errno : 0; /* why, said below */
 		cleanup_unblock(&old);
 	}
 	for (size_t i = 0; i < o->arch_count; i++) {
@@ -335,9 +339,20 @@ static int bundle_arches(struct input_opts *o, char *const *paths,
 		}
 		if (pids[i] < 0)
 			err("cannot start the bundle for %s: %s",
-			    o->arches[i]->name, strerror(errno));
+			    o->arches[i]->name, strerror(codes[i]));
 		if (code && !rc)
 			rc = code;
+		codes[i] = code;
+	}
+	for (size_t i = 0; rc && i < o->arch_count; i++) {
+		char sig[PATH_MAX];
+
+		if (codes[i])
+			continue;
+		unlink(paths[i]);
+		if (key && snprintf(sig, sizeof(sig), "%s.sig", paths[i]) <
+			       (int)sizeof(sig))
+			unlink(sig);
 	}
 	return rc;
 }
