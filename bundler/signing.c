@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <openssl/bio.h>
@@ -66,15 +67,27 @@ static int check_p256(EVP_PKEY *pkey, const char *path)
 	return 0;
 }
 
+/* A PEM EC key is a few hundred bytes; OpenSSL's BIO takes an int. */
+#define KEY_FILE_MAX (1 << 20)
+
 static struct sign_key *key_load(const char *path, int private, int *rc)
 {
 	unsigned char *text = NULL;
 	struct sign_key *k = NULL;
 	EVP_PKEY *pkey = NULL;
+	struct stat st;
 	size_t size;
 	BIO *bio;
 	int e;
 
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_size > KEY_FILE_MAX) {
+		err("'%s' is not a PEM key: %lld bytes, where a key is a few "
+		    "hundred",
+		    path, (long long)st.st_size);
+		*rc = EXIT_KEY;
+		return NULL;
+	}
 	e = read_file(path, &text, &size);
 	if (e) {
 		err("cannot read the key '%s': %s", path, file_error(e));

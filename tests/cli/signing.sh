@@ -129,6 +129,11 @@ expect_exit 7 "cannot read the signature 'fifo': not a regular file" \
 expect_exit 3 "cannot read 'fifo': not a regular file" \
 	"a FIFO as the file to sign: exit 3 at once" \
 	timeout 10 "$BUMBLE" sign fifo --key key.pem -o fifo.sig
+# a key, then 3 GB (sparse): refused by its size, never read into memory
+step sh -c 'cp key.pem huge.pem && truncate -s 3G huge.pem'
+expect_exit 6 "'huge.pem' is not a PEM key: 3221225472 bytes" \
+	"a 3 GB key file: exit 6 at once" timeout 20 "$BUMBLE" sign tool --key huge.pem -o huge-key.sig
+step rm -f huge.pem
 step sh -c 'head -c 100 key.pem >cut.pem'
 expect_exit 6 "cannot read the private key in 'cut.pem' .*damaged or cut short" \
 	"a key cut short: exit 6, saying so" "$BUMBLE" sign tool --key cut.pem
