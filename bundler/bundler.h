@@ -181,6 +181,8 @@ int check_output_dir(const char *path);
  * not the same file as any of inputs (NULL-terminated, may be NULL).
  * 0, or -1 having said why (a usage error). */
 int check_output(const char *path, const char *const *inputs);
+/* Do two outputs name one path (their directories resolved)? */
+int same_output(const char *a, const char *b);
 /* An OCI layout goes into a new directory or an existing one: 0, or -1
  * having said why (cmd_export.c). */
 int check_layout_dir(const char *dir);

@@ -357,6 +357,23 @@ static int bundle_arches(struct input_opts *o, char *const *paths,
 	return rc;
 }
 
+/* An output that is --oci's or --relink-kit's directory too: one of
+ * them would fail after the other was written. */
+static int output_clash(const struct input_opts *o, const char *path)
+{
+	const char *const dirs[] = {o->oci_dir, o->relink_kit};
+	const char *const opts[] = {"--oci", "--relink-kit"};
+
+	for (int i = 0; i < 2; i++)
+		if (dirs[i] && same_output(path, dirs[i])) {
+			err("'%s' is both an output and the directory of %s; "
+			    "give each its own path",
+			    path, opts[i]);
+			return -1;
+		}
+	return 0;
+}
+
 /* The tools' paths: out itself for one arch, OUT-ARCH for several,
  * each checked before any work, and with --sign-key OUT.sig too. */
 static int tool_paths(const struct input_opts *o, const char *out,
@@ -364,6 +381,13 @@ static int tool_paths(const struct input_opts *o, const char *out,
 {
 	const char *const inputs[] = {o->input, o->runner, o->sign_key, NULL};
 
+	if (o->oci_dir && o->relink_kit &&
+	    same_output(o->oci_dir, o->relink_kit)) {
+		err("--oci and --relink-kit name one directory, '%s'; give "
+		    "each its own",
+		    o->oci_dir);
+		return EXIT_USAGE;
+	}
 	for (size_t i = 0; i < o->arch_count; i++) {
 		char *sig = NULL;
 		int bad;
@@ -375,13 +399,14 @@ static int tool_paths(const struct input_opts *o, const char *out,
 			paths[i] = NULL;
 		if (!paths[i])
 			return EXIT_FAIL;
-		if (o->arch_count > 1 && check_output(paths[i], inputs))
+		if ((o->arch_count > 1 && check_output(paths[i], inputs)) ||
+		    output_clash(o, paths[i]))
 			return EXIT_USAGE;
 		if (!o->sign_key)
 			continue;
 		if (asprintf(&sig, "%s.sig", paths[i]) < 0)
 			return EXIT_FAIL;
-		bad = check_output(sig, inputs);
+		bad = check_output(sig, inputs) || output_clash(o, sig);
 		free(sig);
 		if (bad)
 			return EXIT_USAGE;

@@ -145,6 +145,33 @@ int check_output(const char *path, const char *const *inputs)
 	return 0;
 }
 
+/* path with its directory resolved: what two spellings of one output
+ * (./x, dir/../x) both come to; malloc'ed, NULL if the directory is
+ * not there. */
+static char *resolved_output(const char *path)
+{
+	char *d = strdup(path), *b = strdup(path), *dir = NULL, *out = NULL;
+
+	if (d && b)
+		dir = realpath(dirname(d), NULL);
+	if (dir && asprintf(&out, "%s/%s", dir, basename(b)) < 0)
+		out = NULL;
+	free(dir);
+	free(b);
+	free(d);
+	return out;
+}
+
+int same_output(const char *a, const char *b)
+{
+	char *ra = resolved_output(a), *rb = resolved_output(b);
+	int same = ra && rb ? !strcmp(ra, rb) : !strcmp(a, b);
+
+	free(ra);
+	free(rb);
+	return same;
+}
+
 int write_file_atomic(const char *path, const void *data, size_t size, int mode)
 {
 	char tmp[PATH_MAX], target[PATH_MAX];

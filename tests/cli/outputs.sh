@@ -76,6 +76,21 @@ for dir in "dir-dangling:a symbolic link to nothing" \
 		"$BUMBLE" export "$WORK/tool" --oci "$path"
 done
 check "the full directory is left as it was" test "$(ls -A "$WORK/full-dir")" = file
+# Two outputs on one path (however spelled): refused before any work,
+# not found when the second is written over the first.
+cd "$WORK" || exit 1
+step openssl ecparam -name prime256v1 -genkey -noout -out "$WORK/key.pem"
+up=../${WORK##*/}
+for clash in "-o and --oci:-o clash --oci ./clash" \
+	"-o and --relink-kit:-o clash --relink-kit clash/" \
+	"--oci and --relink-kit:-o clash-tool --oci clash --relink-kit $up/clash" \
+	"-o's signature and --oci:-o clash --sign-key key.pem --oci clash.sig"; do
+	# shellcheck disable=SC2086
+	expect_exit 2 "both an output and the directory of|name one directory" \
+		"bundle ${clash%%:*} on one path: refused before bundling, exit 2" \
+		"$BUMBLE" bundle "$SRC" ${clash#*:}
+done
+check "... no output of theirs is written" sh -c "! ls -d '$WORK'/clash* >/dev/null 2>&1"
 expect_exit 2 "go with --k8s or --systemd" "export --oci with -o: -o is for --k8s/--systemd, exit 2" \
 	"$BUMBLE" export "$WORK/tool" --oci "$WORK/never-oci" -o "$WORK/never"
 check "... and nothing is written" test ! -e "$WORK/never" -a ! -e "$WORK/never-oci"
