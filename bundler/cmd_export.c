@@ -381,7 +381,23 @@ int export_tools(const char *const *tools, size_t n, const char *oci_dir,
 		    "its own, or use --oci / --oci-archive for one index");
 		return EXIT_USAGE;
 	}
-	/* every output checked before anything is written */
+	/* every output checked before anything is written, each on a path
+	 * of its own */
+	{
+		const char *outs[] = {oci_dir, oci_archive, docker_archive};
+		const char *names[] = {"--oci", "--oci-archive",
+				       "--docker-archive"};
+
+		for (int a = 0; a < 3; a++)
+			for (int b = a + 1; b < 3; b++)
+				if (outs[a] && outs[b] &&
+				    same_output(outs[a], outs[b])) {
+					err("%s and %s name one path, '%s'; "
+					    "give each its own",
+					    names[a], names[b], outs[b]);
+					return EXIT_USAGE;
+				}
+	}
 	for (size_t i = 0; i < n; i++) {
 		const char *const inputs[] = {tools[i], NULL};
 

@@ -91,6 +91,13 @@ for clash in "-o and --oci:-o clash --oci ./clash" \
 		"$BUMBLE" bundle "$SRC" ${clash#*:}
 done
 check "... no output of theirs is written" sh -c "! ls -d '$WORK'/clash* >/dev/null 2>&1"
+for clash in "--oci-archive clash.tar --docker-archive ./clash.tar" \
+	"--oci clash --oci-archive clash"; do
+	# shellcheck disable=SC2086
+	expect_exit 2 "name one path" "export $clash: refused, exit 2" \
+		"$BUMBLE" export "$WORK/tool" $clash
+done
+check "... nothing of theirs is written" sh -c "! ls -d '$WORK'/clash* >/dev/null 2>&1"
 expect_exit 2 "go with --k8s or --systemd" "export --oci with -o: -o is for --k8s/--systemd, exit 2" \
 	"$BUMBLE" export "$WORK/tool" --oci "$WORK/never-oci" -o "$WORK/never"
 check "... and nothing is written" test ! -e "$WORK/never" -a ! -e "$WORK/never-oci"
