@@ -213,6 +213,11 @@ void cleanup_unblock(const sigset_t *old);
 /* In a child about to exec: bumble's handlers off, signals unblocked. */
 void cleanup_in_child(const sigset_t *old);
 
+/* An output directory: made when missing (*made 1, and noted for the
+ * stop-signal handler until cleanup_dir(dir, 0)), or there already (*made
+ * 0). 0, or -errno having said why. */
+int mkdir_noted(const char *dir, int *made);
+
 /* A private temporary directory, removed with its files by tmpdir_rm. */
 char *tmpdir_make(void);
 void tmpdir_rm(char *dir);

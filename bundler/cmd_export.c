@@ -284,8 +284,7 @@ static int write_layout_dir(const struct export_layout *l, const char *dir,
 			    int force)
 {
 	struct stat st;
-	sigset_t old;
-	int rc, dirfd, made, e;
+	int rc, dirfd, made;
 
 	if (stat(dir, &st) == 0) {
 		if (!force && rmdir(dir) != 0) {
@@ -295,18 +294,9 @@ static int write_layout_dir(const struct export_layout *l, const char *dir,
 			return EXIT_USAGE;
 		}
 	}
-	/* a directory of bumble's own goes on a stop signal, half written:
-	 * made and registered with no stop signal between the two */
-	cleanup_block(&old);
-	made = mkdir(dir, 0755) == 0;
-	e = errno;
-	if (made)
-		cleanup_dir(dir, 1);
-	cleanup_unblock(&old);
-	if (!made && e != EEXIST) {
-		err("cannot create the directory '%s': %s", dir, strerror(e));
+	/* a directory of bumble's own goes on a stop signal, half written */
+	if (mkdir_noted(dir, &made))
 		return EXIT_FAIL;
-	}
 	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	rc = dirfd < 0 ? -errno : oci_layout_write_dir(&l->layout, dirfd);
 	if (dirfd >= 0)

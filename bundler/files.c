@@ -222,6 +222,25 @@ int write_file_atomic(const char *path, const void *data, size_t size, int mode)
 	return 0;
 }
 
+int mkdir_noted(const char *dir, int *made)
+{
+	sigset_t old;
+	int e;
+
+	/* made and registered with no stop signal between the two */
+	cleanup_block(&old);
+	*made = mkdir(dir, 0755) == 0;
+	e = errno;
+	if (*made)
+		cleanup_dir(dir, 1);
+	cleanup_unblock(&old);
+	if (!*made && e != EEXIST) {
+		err("cannot create the directory '%s': %s", dir, strerror(e));
+		return -e;
+	}
+	return 0;
+}
+
 char *tmpdir_make(void)
 {
 	const char *base = getenv("TMPDIR");

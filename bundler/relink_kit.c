@@ -130,21 +130,11 @@ int relink_kit_make(const char *dir, const struct bumble_arch *arch,
 	unsigned char *payload = NULL;
 	char *obj = NULL, *script = NULL, *text = NULL, *from = NULL;
 	int rc = EXIT_FAIL, e, made;
-	sigset_t old;
 
 	/* a stop signal removes a half-made kit in a directory of bumble's
-	 * own (one given may be a link, which the handler would remove),
-	 * made and registered with no stop signal between the two */
-	cleanup_block(&old);
-	made = mkdir(dir, 0755) == 0;
-	e = errno;
-	if (made)
-		cleanup_dir(dir, 1);
-	cleanup_unblock(&old);
-	if (!made && e != EEXIST) {
-		err("cannot create %s: %s", dir, strerror(e));
+	 * own (one given may be a link, which the handler would remove) */
+	if (mkdir_noted(dir, &made))
 		return EXIT_FAIL;
-	}
 	if (asprintf(&obj, "%s/runner.o", dir) < 0 ||
 	    asprintf(&script, "%s/relink.sh", dir) < 0)
 		goto out;
