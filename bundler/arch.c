@@ -52,15 +52,19 @@ const char *arch_names(void)
 
 int arch_list_parse(const char *arg, const struct bumble_arch **out, size_t max)
 {
-	char *copy = strdup(arg), *save = NULL;
+	char *copy = strdup(arg), *rest = copy, *tok;
 	int n = 0;
 
 	if (!copy)
 		return -1;
-	for (char *tok = strtok_r(copy, ",", &save); tok;
-	     tok = strtok_r(NULL, ",", &save)) {
+	/* strsep, not strtok: "x86_64,,aarch64" has an empty name in it */
+	while ((tok = strsep(&rest, ","))) {
 		const struct bumble_arch *a = arch_find(tok);
 
+		if (!*tok) {
+			n = 0; /* said below */
+			break;
+		}
 		if (!a) {
 			err("--arch: unknown architecture '%s' (known: %s)",
 			    tok, arch_names());
@@ -80,7 +84,8 @@ int arch_list_parse(const char *arg, const struct bumble_arch **out, size_t max)
 		out[n++] = a;
 	}
 	if (n == 0) {
-		err("--arch takes ARCH[,ARCH...] (known: %s), not '%s'",
+		err("--arch takes ARCH[,ARCH...] (known: %s), no name "
+		    "empty, not '%s'",
 		    arch_names(), arg);
 		n = -1;
 	}

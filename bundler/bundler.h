@@ -201,7 +201,11 @@ int run_command(char *const argv[], int verbose);
 int run_command_quiet_to(char *const argv[], int verbose,
 			 const char *stdout_path);
 
+/* The whole regular file at path, malloc'ed: 0, or -errno (-EINVAL for
+ * a device, FIFO or socket, which is not waited on or read). */
 int read_file(const char *path, unsigned char **data, size_t *size);
+/* What read_file's error e says, for a message. */
+const char *file_error(int e);
 /* Writes data to path via a temporary file in the same directory and a
  * rename, so readers never see half a file. */
 int write_file_atomic(const char *path, const void *data, size_t size,
@@ -214,9 +218,15 @@ int check_output_dir(const char *path);
  * not the same file as any of inputs (NULL-terminated, may be NULL).
  * 0, or -1 having said why (a usage error). */
 int check_output(const char *path, const char *const *inputs);
+/* Do two outputs name one path (their directories resolved)? */
+int same_output(const char *a, const char *b);
 /* An OCI layout goes into a new directory or an existing one: 0, or -1
  * having said why (cmd_export.c). */
 int check_layout_dir(const char *dir);
+/* The same, the directory new or empty, for what (bundle's --oci and
+ * --relink-kit, which write nothing into a full one): 0, or -1 having
+ * said why. */
+int check_empty_dir(const char *dir, const char *what);
 
 /* What a stop signal removes before bumble dies of it (cleanup.c):
  * temporary directories (add 1, or 0 when removed), the temporary file
@@ -224,6 +234,10 @@ int check_layout_dir(const char *dir);
  * being run (0: none). cleanup_install sets the handlers, once. */
 void cleanup_install(void);
 void cleanup_dir(const char *dir, int add);
+/* The first temporary directory registered, or NULL: the programs bumble
+ * runs keep their own temporary files there (TMPDIR), so that a stop
+ * signal that kills them mid-way leaves none behind. */
+const char *cleanup_first_dir(void);
 void cleanup_tmpfile(const char *path);
 void cleanup_child(pid_t pid);
 /* bumble's own child processes (a bundle per arch): on a stop signal
@@ -235,6 +249,11 @@ void cleanup_block(sigset_t *old);
 void cleanup_unblock(const sigset_t *old);
 /* In a child about to exec: bumble's handlers off, signals unblocked. */
 void cleanup_in_child(const sigset_t *old);
+
+/* An output directory: made when missing (*made 1, and noted for the
+ * stop-signal handler until cleanup_dir(dir, 0)), or there already (*made
+ * 0). 0, or -errno having said why. */
+int mkdir_noted(const char *dir, int *made);
 
 /* A private temporary directory, removed with its files by tmpdir_rm. */
 char *tmpdir_make(void);
@@ -277,11 +296,9 @@ int btf_embed(const struct gen_model *m, const char *dir,
 int release_files(const struct gen_model *m, const struct input_opts *o,
 		  struct gen_files *files);
 
-/* bundle --relink-kit DIR (relink_kit.c): DIR may be written (new or
- * empty): 0, or -1 having said why. relink_kit_make writes the kit and
- * links the tool with its relink.sh at linked, payload appended. An
- * exit code. */
-int relink_kit_check(const char *dir);
+/* bundle --relink-kit DIR (relink_kit.c), DIR checked by check_empty_dir:
+ * relink_kit_make writes the kit and links the tool with its relink.sh
+ * at linked, payload appended. An exit code. */
 int relink_kit_make(const char *dir, const struct bumble_arch *arch,
 		    const char *cc, const char *inc, const char *runner,
 		    const char *bundle_src, const struct gen_model *m,

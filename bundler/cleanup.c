@@ -66,6 +66,14 @@ void cleanup_dir(const char *dir, int add)
 	}
 }
 
+const char *cleanup_first_dir(void)
+{
+	for (int i = 0; i < MAX_DIRS; i++)
+		if (dirs[i][0])
+			return dirs[i];
+	return NULL;
+}
+
 void cleanup_tmpfile(const char *path)
 {
 	set_path(partial_file, path);

@@ -1,6 +1,7 @@
 /* bumble bundle: BPF C program -> one static executable. Compiles with
  * clang, generates the runner from BTF, links it with the musl stub. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -293,12 +294,14 @@ done:
 /* Several arches: each a whole bundle of its own, so one child process
  * per arch, at the same time. Their messages go to a file each and are
  * shown in --arch order once all are done; the first failure's exit
- * code is the command's. */
+ * code is the command's, and then the tools the others wrote go too:
+ * all of them or none. */
 static int bundle_arches(struct input_opts *o, char *const *paths,
 			 struct sign_key *key)
 {
 	FILE *logs[BUMBLE_ARCH_MAX] = {0};
 	pid_t pids[BUMBLE_ARCH_MAX];
+	int codes[BUMBLE_ARCH_MAX];
 	int rc = EXIT_OK;
 	char buf[4096];
 	size_t n;
@@ -320,6 +323,7 @@ static int bundle_arches(struct input_opts *o, char *const *paths,
 		}
 		if (pids[i] > 0)
 			cleanup_helper(pids[i], 1);
+		codes[i] = pids[i] < 0 ? errno : 0; /* why, said below */
 		cleanup_unblock(&old);
 	}
 	for (size_t i = 0; i < o->arch_count; i++) {
@@ -341,11 +345,39 @@ static int bundle_arches(struct input_opts *o, char *const *paths,
 		}
 		if (pids[i] < 0)
 			err("cannot start the bundle for %s: %s",
-			    o->arches[i]->name, strerror(errno));
+			    o->arches[i]->name, strerror(codes[i]));
 		if (code && !rc)
 			rc = code;
+		codes[i] = code;
+	}
+	for (size_t i = 0; rc && i < o->arch_count; i++) {
+		char sig[PATH_MAX];
+
+		if (codes[i])
+			continue;
+		unlink(paths[i]);
+		if (key && snprintf(sig, sizeof(sig), "%s.sig", paths[i]) <
+			       (int)sizeof(sig))
+			unlink(sig);
 	}
 	return rc;
+}
+
+/* An output that is --oci's or --relink-kit's directory too: one of
+ * them would fail after the other was written. */
+static int output_clash(const struct input_opts *o, const char *path)
+{
+	const char *const dirs[] = {o->oci_dir, o->relink_kit};
+	const char *const opts[] = {"--oci", "--relink-kit"};
+
+	for (int i = 0; i < 2; i++)
+		if (dirs[i] && same_output(path, dirs[i])) {
+			err("'%s' is both an output and the directory of %s; "
+			    "give each its own path",
+			    path, opts[i]);
+			return -1;
+		}
+	return 0;
 }
 
 /* The tools' paths: out itself for one arch, OUT-ARCH for several,
@@ -355,6 +387,13 @@ static int tool_paths(const struct input_opts *o, const char *out,
 {
 	const char *const inputs[] = {o->input, o->runner, o->sign_key, NULL};
 
+	if (o->oci_dir && o->relink_kit &&
+	    same_output(o->oci_dir, o->relink_kit)) {
+		err("--oci and --relink-kit name one directory, '%s'; give "
+		    "each its own",
+		    o->oci_dir);
+		return EXIT_USAGE;
+	}
 	for (size_t i = 0; i < o->arch_count; i++) {
 		char *sig = NULL;
 		int bad;
@@ -366,13 +405,14 @@ static int tool_paths(const struct input_opts *o, const char *out,
 			paths[i] = NULL;
 		if (!paths[i])
 			return EXIT_FAIL;
-		if (o->arch_count > 1 && check_output(paths[i], inputs))
+		if ((o->arch_count > 1 && check_output(paths[i], inputs)) ||
+		    output_clash(o, paths[i]))
 			return EXIT_USAGE;
 		if (!o->sign_key)
 			continue;
 		if (asprintf(&sig, "%s.sig", paths[i]) < 0)
 			return EXIT_FAIL;
-		bad = check_output(sig, inputs);
+		bad = check_output(sig, inputs) || output_clash(o, sig);
 		free(sig);
 		if (bad)
 			return EXIT_USAGE;
@@ -406,8 +446,9 @@ int cmd_bundle(int argc, char **argv)
 		goto done;
 	}
 	out = output_path(&o, "./%s");
-	if (!out || (o.oci_dir && check_layout_dir(o.oci_dir)) ||
-	    (o.relink_kit && relink_kit_check(o.relink_kit))) {
+	if (!out ||
+	    (o.oci_dir && check_empty_dir(o.oci_dir, "the OCI layout")) ||
+	    (o.relink_kit && check_empty_dir(o.relink_kit, "the relink kit"))) {
 		rc = EXIT_USAGE;
 		goto done;
 	}

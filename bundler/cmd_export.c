@@ -2,6 +2,7 @@
  * written as an OCI image layout, an OCI archive (oci_layout.c) or a
  * docker-archive (export_docker.c), or its deployment on a fleet (fleet.c:
  * a Kubernetes DaemonSet or a systemd service). Works from the tool alone. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -230,7 +231,12 @@ static int layout_tar(const struct export_layout *l, uint64_t epoch,
 int check_layout_dir(const char *dir)
 {
 	struct stat st;
+	int e;
 
+	if (!*dir) {
+		err("an empty directory path; give a directory");
+		return -1;
+	}
 	if (stat(dir, &st) == 0) {
 		if (!S_ISDIR(st.st_mode)) {
 			err("'%s' exists and is not a directory", dir);
@@ -238,14 +244,47 @@ int check_layout_dir(const char *dir)
 		}
 		return 0;
 	}
+	/* a symbolic link that names no directory cannot be made one */
+	e = errno;
+	if (lstat(dir, &st) == 0) {
+		err("'%s' is a symbolic link %s; remove it or give another "
+		    "directory",
+		    dir, e == ELOOP ? "in a loop of links" : "to nothing");
+		return -1;
+	}
 	return check_output_dir(dir);
+}
+
+int check_empty_dir(const char *dir, const char *what)
+{
+	struct dirent *e;
+	int entries = 0;
+	DIR *d;
+
+	if (check_layout_dir(dir))
+		return -1;
+	d = opendir(dir);
+	if (!d && errno != ENOENT) {
+		err("cannot read the directory '%s': %s", dir, strerror(errno));
+		return -1;
+	}
+	while (d && (e = readdir(d)))
+		entries += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	if (d)
+		closedir(d);
+	if (entries) {
+		err("'%s' is not empty; give a new or empty directory for %s",
+		    dir, what);
+		return -1;
+	}
+	return 0;
 }
 
 static int write_layout_dir(const struct export_layout *l, const char *dir,
 			    int force)
 {
 	struct stat st;
-	int rc, dirfd;
+	int rc, dirfd, made;
 
 	if (stat(dir, &st) == 0) {
 		if (!force && rmdir(dir) != 0) {
@@ -255,12 +294,15 @@ static int write_layout_dir(const struct export_layout *l, const char *dir,
 			return EXIT_USAGE;
 		}
 	}
-	if (mkdir(dir, 0755) && errno != EEXIST)
+	/* a directory of bumble's own goes on a stop signal, half written */
+	if (mkdir_noted(dir, &made))
 		return EXIT_FAIL;
 	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	rc = dirfd < 0 ? -errno : oci_layout_write_dir(&l->layout, dirfd);
 	if (dirfd >= 0)
 		close(dirfd);
+	if (made)
+		cleanup_dir(dir, 0);
 	if (rc) {
 		err("writing the OCI layout in '%s' failed: %s", dir,
 		    strerror(-rc));
@@ -329,7 +371,23 @@ int export_tools(const char *const *tools, size_t n, const char *oci_dir,
 		    "its own, or use --oci / --oci-archive for one index");
 		return EXIT_USAGE;
 	}
-	/* every output checked before anything is written */
+	/* every output checked before anything is written, each on a path
+	 * of its own */
+	{
+		const char *outs[] = {oci_dir, oci_archive, docker_archive};
+		const char *names[] = {"--oci", "--oci-archive",
+				       "--docker-archive"};
+
+		for (int a = 0; a < 3; a++)
+			for (int b = a + 1; b < 3; b++)
+				if (outs[a] && outs[b] &&
+				    same_output(outs[a], outs[b])) {
+					err("%s and %s name one path, '%s'; "
+					    "give each its own",
+					    names[a], names[b], outs[b]);
+					return EXIT_USAGE;
+				}
+	}
 	for (size_t i = 0; i < n; i++) {
 		const char *const inputs[] = {tools[i], NULL};
 
@@ -453,6 +511,7 @@ int cmd_export(int argc, char **argv)
 	struct sign_key *key = NULL;
 	struct fleet_opts fleet = {0};
 	int c, force = 0, with_sbom = 0, systemd = 0, dashes = argc, rc;
+	int deployment;
 
 	/* the tool's own arguments follow "--", untouched */
 	for (int i = 1; i < argc; i++)
@@ -519,20 +578,29 @@ int cmd_export(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if ((fleet.k8s || systemd || dashes < argc) && optind + 1 != dashes) {
+	deployment = fleet.k8s || systemd || dashes < argc;
+	if (optind >= dashes) {
+		err("give %s to export; see 'bumble export --help'",
+		    deployment ? "one tool" : "a tool");
+		return EXIT_USAGE;
+	}
+	if (deployment && optind + 1 != dashes) {
 		err("give one tool to export; see 'bumble export --help'");
 		return EXIT_USAGE;
 	}
-	if (optind >= dashes) {
-		err("give a tool to export; see 'bumble export --help'");
-		return EXIT_USAGE;
-	}
-	if (fleet.k8s || systemd || dashes < argc)
+	if (deployment)
 		return export_deployment(&fleet, systemd, argv[optind],
 					 argv + dashes, argc - dashes,
 					 dir || oci_archive || docker || tag ||
 					     key_path || with_sbom,
 					 force);
+	if (fleet.output || fleet.image || fleet.privileged ||
+	    fleet.sys_admin || fleet.install_path) {
+		err("-o, --image, --privileged, --sys-admin and --install-path "
+		    "go with --k8s or --systemd; an image is written with "
+		    "--oci DIR, --oci-archive FILE or --docker-archive FILE");
+		return EXIT_USAGE;
+	}
 	if (!dir && !oci_archive && !docker) {
 		err("say where: --oci DIR, --oci-archive FILE or "
 		    "--docker-archive FILE");

@@ -18,7 +18,8 @@ static const char usage[] =
     "against its digest and size, then the tool's payload, and for -o the\n"
     "tool's own --verify, before anything is written (TOOL atomically;\n"
     "nothing on a failure). An image index is resolved to this host's\n"
-    "architecture, or --arch (amd64 or x86_64, arm64 or aarch64). A\n"
+    "architecture, or --arch (amd64 or x86_64, arm64 or aarch64), which\n"
+    "an image of one platform must be for too. A\n"
     "BumbleBee image is bundled into a tool here. TLS options as for\n"
     "'bumble push'. --verify-key PUB refuses (exit 7) an image without a\n"
     "cosign signature (tag sha256-HEX.sig) that the EC P-256 public key\n"
@@ -83,6 +84,11 @@ int cmd_pull(int argc, char **argv)
 	}
 	if (key_path && !(key = sign_key_public(key_path, &rc)))
 		return rc;
+	/* -o checked before any network */
+	if (out && check_output(out, NULL)) {
+		sign_key_free(key);
+		return EXIT_USAGE;
+	}
 	if (reg_ref_parse(argv[optind], &ref)) {
 		sign_key_free(key);
 		return EXIT_USAGE;

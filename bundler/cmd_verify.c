@@ -34,13 +34,14 @@ int cmd_verify(int argc, char **argv)
 		goto out;
 	e = read_file(o.file, &data, &size);
 	if (e) {
-		err("cannot read '%s': %s", o.file, strerror(-e));
+		err("cannot read '%s': %s", o.file, file_error(e));
 		rc = EXIT_INPUT;
 		goto out;
 	}
 	e = read_file(o.sig, &sig, &sig_size);
 	if (e) {
-		err("cannot read the signature '%s': %s%s", o.sig, strerror(-e),
+		err("cannot read the signature '%s': %s%s", o.sig,
+		    file_error(e),
 		    e == -ENOENT ? " (sign with bumble sign, or give "
 				   "--signature SIG)"
 				 : "");

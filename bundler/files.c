@@ -19,11 +19,19 @@ int read_file(const char *path, unsigned char **data, size_t *size)
 	struct stat st;
 	unsigned char *buf;
 	size_t done = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO with no writer must not wait for one;
+	 * a regular file's reads ignore it */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+	if (fstat(fd, &st)) {
+		int e = errno;
+
+		close(fd);
+		return -e;
+	}
+	if (!S_ISREG(st.st_mode)) {
 		close(fd);
 		return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
 	}
@@ -50,6 +58,13 @@ int read_file(const char *path, unsigned char **data, size_t *size)
 	*data = buf;
 	*size = done;
 	return 0;
+}
+
+const char *file_error(int e)
+{
+	if (e == -EINVAL)
+		return "not a regular file (a device, a FIFO or a socket)";
+	return strerror(-e);
 }
 
 int check_output_dir(const char *path)
@@ -94,6 +109,10 @@ int check_output(const char *path, const char *const *inputs)
 {
 	struct stat st, in;
 
+	if (!*path) {
+		err("an empty output path; give a file name");
+		return -1;
+	}
 	if (check_output_dir(path))
 		return -1;
 	if (lstat(path, &st) != 0) {
@@ -104,9 +123,9 @@ int check_output(const char *path, const char *const *inputs)
 	}
 	/* a symbolic link is followed, as cp does, to a regular file */
 	if (S_ISLNK(st.st_mode) && stat(path, &st) != 0) {
-		err("cannot write '%s': it is a symbolic link to nothing; "
-		    "remove it or give another path",
-		    path);
+		err("cannot write '%s': it is a symbolic link %s; remove it or "
+		    "give another path",
+		    path, errno == ELOOP ? "in a loop of links" : "to nothing");
 		return -1;
 	}
 	if (!S_ISREG(st.st_mode)) {
@@ -126,12 +145,40 @@ int check_output(const char *path, const char *const *inputs)
 	return 0;
 }
 
+/* path with its directory resolved: what two spellings of one output
+ * (./x, dir/../x) both come to; malloc'ed, NULL if the directory is
+ * not there. */
+static char *resolved_output(const char *path)
+{
+	char *d = strdup(path), *b = strdup(path), *dir = NULL, *out = NULL;
+
+	if (d && b)
+		dir = realpath(dirname(d), NULL);
+	if (dir && asprintf(&out, "%s/%s", dir, basename(b)) < 0)
+		out = NULL;
+	free(dir);
+	free(b);
+	free(d);
+	return out;
+}
+
+int same_output(const char *a, const char *b)
+{
+	char *ra = resolved_output(a), *rb = resolved_output(b);
+	int same = ra && rb ? !strcmp(ra, rb) : !strcmp(a, b);
+
+	free(ra);
+	free(rb);
+	return same;
+}
+
 int write_file_atomic(const char *path, const void *data, size_t size, int mode)
 {
 	char tmp[PATH_MAX], target[PATH_MAX];
 	const unsigned char *p = data;
 	struct stat st;
-	int fd;
+	sigset_t old;
+	int fd, e;
 
 	/* through a symbolic link: replace the file it names, not it */
 	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode) &&
@@ -140,18 +187,22 @@ int write_file_atomic(const char *path, const void *data, size_t size, int mode)
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path) >=
 	    (int)sizeof(tmp))
 		return -ENAMETOOLONG;
+	/* made and registered with no stop signal between the two */
+	cleanup_block(&old);
 	fd = mkstemp(tmp);
+	e = errno;
+	if (fd >= 0)
+		cleanup_tmpfile(tmp);
+	cleanup_unblock(&old);
 	if (fd < 0)
-		return -errno;
-	cleanup_tmpfile(tmp);
+		return -e;
 	while (size > 0) {
 		ssize_t n = write(fd, p, size);
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			int e = errno;
-
+			e = errno;
 			close(fd);
 			unlink(tmp);
 			cleanup_tmpfile(NULL);
@@ -162,8 +213,7 @@ int write_file_atomic(const char *path, const void *data, size_t size, int mode)
 	}
 	if (fchmod(fd, (mode_t)mode) || fsync(fd) || close(fd) ||
 	    rename(tmp, path)) {
-		int e = errno;
-
+		e = errno;
 		unlink(tmp);
 		cleanup_tmpfile(NULL);
 		return -e;
@@ -172,22 +222,49 @@ int write_file_atomic(const char *path, const void *data, size_t size, int mode)
 	return 0;
 }
 
+int mkdir_noted(const char *dir, int *made)
+{
+	sigset_t old;
+	int e;
+
+	/* made and registered with no stop signal between the two */
+	cleanup_block(&old);
+	*made = mkdir(dir, 0755) == 0;
+	e = errno;
+	if (*made)
+		cleanup_dir(dir, 1);
+	cleanup_unblock(&old);
+	if (!*made && e != EEXIST) {
+		err("cannot create the directory '%s': %s", dir, strerror(e));
+		return -e;
+	}
+	return 0;
+}
+
 char *tmpdir_make(void)
 {
 	const char *base = getenv("TMPDIR");
+	sigset_t old;
 	char *dir;
+	int made, e;
 
 	if (!base || !*base)
 		base = "/tmp";
 	if (asprintf(&dir, "%s/bumble.XXXXXX", base) < 0)
 		return NULL;
-	if (!mkdtemp(dir)) {
+	/* made and registered with no stop signal between the two */
+	cleanup_block(&old);
+	made = mkdtemp(dir) != NULL;
+	e = errno;
+	if (made)
+		cleanup_dir(dir, 1);
+	cleanup_unblock(&old);
+	if (!made) {
 		err("cannot create a temporary directory in %s: %s", base,
-		    strerror(errno));
+		    strerror(e));
 		free(dir);
 		return NULL;
 	}
-	cleanup_dir(dir, 1);
 	return dir;
 }
 

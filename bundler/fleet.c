@@ -143,6 +143,10 @@ static unsigned long long map_bytes(const struct bpf_map *map)
 	}
 }
 
+/* "name (kind)" added to the list the deployments print in a comment.
+ * A name is the object's symbol and may hold any byte: a control
+ * character (a newline would end the comment and write a line of YAML
+ * or of the unit) and a non-ASCII byte print as '?'. */
 static int append(char **s, const char *name, const char *kind)
 {
 	size_t len = *s ? strlen(*s) : 0;
@@ -152,6 +156,9 @@ static int append(char **s, const char *name, const char *kind)
 	if (!grown)
 		return -ENOMEM;
 	snprintf(grown + len, add, "%s%s (%s)", len ? ", " : "", name, kind);
+	for (unsigned char *p = (unsigned char *)grown + len; *p; p++)
+		if (*p < 0x20 || *p >= 0x7f)
+			*p = '?';
 	*s = grown;
 	return 0;
 }

@@ -32,16 +32,20 @@ static json_t *descriptor(const struct oci_blob *b)
 			 (json_int_t)b->size, "digest", b->digest);
 }
 
-/* An image manifest of a's config and layer (annotated, when given),
- * with artifactType and subject for a referrer. */
+/* An image manifest of a's config and layer (annotated with layer_notes,
+ * whose reference it takes, when given), with artifactType and subject
+ * for a referrer. */
 static int attachment_manifest(struct attachment *a, json_t *layer_notes,
 			       const struct oci_blob *subject)
 {
 	json_t *layer = descriptor(&a->layer), *m;
 	char *text;
 
+	/* the notes are the layer's now, or freed with nothing to own them */
 	if (layer && layer_notes)
-		json_object_set(layer, "annotations", layer_notes);
+		json_object_set_new(layer, "annotations", layer_notes);
+	else
+		json_decref(layer_notes);
 	m = json_pack("{s:i, s:s}", "schemaVersion", 2, "mediaType",
 		      OCI_MANIFEST_TYPE);
 	if (!m || !layer) {

@@ -120,7 +120,11 @@ static int run_command_redirected(char *const argv[], int verbose,
 	cleanup_block(&old);
 	pid = fork();
 	if (pid == 0) {
+		const char *tmp = cleanup_first_dir();
+
 		setpgid(0, 0);
+		if (tmp)
+			setenv("TMPDIR", tmp, 1);
 		cleanup_in_child(&old);
 		if (stdout_path)
 			redirect_quiet(stdout_path);

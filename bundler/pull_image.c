@@ -4,9 +4,11 @@
  * own payload digests, then by its own --verify before it is written. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -196,6 +198,24 @@ int image_descriptors(struct pulled_image *img, const char *where)
 	return rc;
 }
 
+/* --arch given for an image of one platform: its config must say that
+ * platform (an image without the field, BumbleBee's, is taken). */
+static int check_arch(const struct reg_buf *config, const char *arch,
+		      const char *where)
+{
+	json_t *c = json_loadb((char *)config->data, config->len, 0, NULL);
+	const char *has = json_string_value(json_object_get(c, "architecture"));
+	int rc = EXIT_OK;
+
+	if (has && strcmp(has, oci_arch(arch))) {
+		err("%s is an image for linux/%s, not linux/%s", where, has,
+		    oci_arch(arch));
+		rc = EXIT_INPUT;
+	}
+	json_decref(c);
+	return rc;
+}
+
 int pull_image(const struct reg_ref *ref, const struct reg_opts *o,
 	       const char *arch, struct pulled_image *img)
 {
@@ -213,6 +233,8 @@ int pull_image(const struct reg_ref *ref, const struct reg_opts *o,
 	if (!rc)
 		rc = registry_blob_get(r, ref->repo, img->desc[0].digest,
 				       img->desc[0].size, &img->config);
+	if (!rc && arch)
+		rc = check_arch(&img->config, arch, where);
 	if (!rc)
 		rc = registry_blob_get(r, ref->repo, img->desc[1].digest,
 				       img->desc[1].size, &img->layer);
@@ -293,11 +315,17 @@ static int self_check(const char *path)
 
 int pulled_tool_write(const struct pulled_tool *t, const char *path)
 {
-	char *tmp = NULL;
+	char *tmp = NULL, target[PATH_MAX];
+	struct stat st;
 	int rc, status;
 
-	if (check_output_dir(path))
+	/* never renamed over a device, a FIFO or a directory */
+	if (check_output(path, NULL))
 		return EXIT_USAGE;
+	/* through a symbolic link: the file it names, as every output */
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode) &&
+	    realpath(path, target))
+		path = target;
 	/* the tool checks itself where it will live, then takes its name */
 	if (asprintf(&tmp, "%s.pull.%d", path, (int)getpid()) < 0)
 		return EXIT_FAIL;
@@ -307,22 +335,21 @@ int pulled_tool_write(const struct pulled_tool *t, const char *path)
 		free(tmp);
 		return EXIT_FAIL;
 	}
+	cleanup_tmpfile(tmp); /* a stop signal during the check removes it */
 	status = self_check(tmp);
+	rc = EXIT_OK;
 	if (status) {
 		err("the pulled %s failed its own --verify (exit %d); not "
 		    "written",
 		    t->name, status);
 		unlink(tmp);
-		free(tmp);
-		return EXIT_INPUT;
-	}
-	if (rename(tmp, path)) {
-		rc = errno;
-		err("cannot write %s: %s", path, strerror(rc));
+		rc = EXIT_INPUT;
+	} else if (rename(tmp, path)) {
+		err("cannot write %s: %s", path, strerror(errno));
 		unlink(tmp);
-		free(tmp);
-		return EXIT_FAIL;
+		rc = EXIT_FAIL;
 	}
+	cleanup_tmpfile(NULL);
 	free(tmp);
-	return EXIT_OK;
+	return rc;
 }

@@ -147,7 +147,7 @@ int release_files(const struct gen_model *m, const struct input_opts *o,
 	}
 	e = read_file(o->input, &src, &src_size);
 	if (e) {
-		err("cannot read '%s': %s", o->input, strerror(-e));
+		err("cannot read '%s': %s", o->input, file_error(e));
 		goto out;
 	}
 	sha256_digest_string(src, src_size, digest);

@@ -3,8 +3,8 @@
  * bumble's runtime and the libraries as archives, the eBPF payload, and
  * relink.sh, the exact commands. bumble links the tool with that very
  * script, so the kit rebuilds the tool byte for byte. */
-#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +25,10 @@ static const char relink_sh[] =
     "# made the tool with this very script.\n"
     "#   usage: sh relink.sh [OUTPUT]   (default ./%s; CC: musl-gcc)\n"
     "set -eu\n"
-    "kit=$(cd \"$(dirname \"$0\")\" && pwd)\n"
+    "# (an x after each, so that a name ending in a newline keeps it)\n"
+    "kit=$(dirname -- \"$0\"; echo x)\n"
+    "kit=$(cd -- \"${kit%%?x}\" && pwd; echo x)\n"
+    "kit=${kit%%?x}\n"
     "out=${1:-%s}\n"
     "${CC:-musl-gcc} -static -Os -s -Wl,--gc-sections -o \"$out.relink\" \\\n"
     "\t\"$kit/runner.o\" -Wl,--start-group \"$kit/libbumble-runtime.a\" \\\n"
@@ -96,26 +99,26 @@ static int copy_into(const char *dir, const char *name, const char *from)
 	return e ? EXIT_FAIL : EXIT_OK;
 }
 
-int relink_kit_check(const char *dir)
+/* A kit that failed half way: its files go, and the directory if bumble
+ * made it (check_empty_dir let only a new or empty one through). */
+static void kit_remove(const char *dir, int made)
 {
-	DIR *d;
-	struct dirent *e;
-	int entries = 0;
+	static const char *const files[] = {"runner.o",	 "runner.c",
+					    "bundle.c",	 "payload.bin",
+					    "relink.sh", "README"};
+	char path[PATH_MAX];
 
-	if (check_layout_dir(dir))
-		return -1;
-	d = opendir(dir);
-	while (d && (e = readdir(d)))
-		entries += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
-	if (d)
-		closedir(d);
-	if (entries) {
-		err("'%s' is not empty; give a new or empty directory for the "
-		    "relink kit",
-		    dir);
-		return -1;
-	}
-	return 0;
+	for (size_t i = 0; i < sizeof(files) / sizeof(*files); i++)
+		if (snprintf(path, sizeof(path), "%s/%s", dir, files[i]) <
+		    (int)sizeof(path))
+			unlink(path);
+	for (size_t i = 0; i < sizeof(kit_archives) / sizeof(*kit_archives);
+	     i++)
+		if (snprintf(path, sizeof(path), "%s/%s", dir,
+			     kit_archives[i]) < (int)sizeof(path))
+			unlink(path);
+	if (made)
+		rmdir(dir);
 }
 
 int relink_kit_make(const char *dir, const struct bumble_arch *arch,
@@ -126,12 +129,12 @@ int relink_kit_make(const char *dir, const struct bumble_arch *arch,
 {
 	unsigned char *payload = NULL;
 	char *obj = NULL, *script = NULL, *text = NULL, *from = NULL;
-	int rc = EXIT_FAIL, e;
+	int rc = EXIT_FAIL, e, made;
 
-	if (mkdir(dir, 0755) && errno != EEXIST) {
-		err("cannot create %s: %s", dir, strerror(errno));
+	/* a stop signal removes a half-made kit in a directory of bumble's
+	 * own (one given may be a link, which the handler would remove) */
+	if (mkdir_noted(dir, &made))
 		return EXIT_FAIL;
-	}
 	if (asprintf(&obj, "%s/runner.o", dir) < 0 ||
 	    asprintf(&script, "%s/relink.sh", dir) < 0)
 		goto out;
@@ -221,6 +224,10 @@ int relink_kit_make(const char *dir, const struct bumble_arch *arch,
 		}
 	}
 out:
+	if (made)
+		cleanup_dir(dir, 0);
+	if (rc)
+		kit_remove(dir, made);
 	free(text);
 	free(from);
 	free(payload);

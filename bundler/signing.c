@@ -5,10 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <openssl/bio.h>
 #include <openssl/core_names.h>
+#include <openssl/ecdsa.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -65,18 +67,30 @@ static int check_p256(EVP_PKEY *pkey, const char *path)
 	return 0;
 }
 
+/* A PEM EC key is a few hundred bytes; OpenSSL's BIO takes an int. */
+#define KEY_FILE_MAX (1 << 20)
+
 static struct sign_key *key_load(const char *path, int private, int *rc)
 {
 	unsigned char *text = NULL;
 	struct sign_key *k = NULL;
 	EVP_PKEY *pkey = NULL;
+	struct stat st;
 	size_t size;
 	BIO *bio;
 	int e;
 
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_size > KEY_FILE_MAX) {
+		err("'%s' is not a PEM key: %lld bytes, where a key is a few "
+		    "hundred",
+		    path, (long long)st.st_size);
+		*rc = EXIT_KEY;
+		return NULL;
+	}
 	e = read_file(path, &text, &size);
 	if (e) {
-		err("cannot read the key '%s': %s", path, strerror(-e));
+		err("cannot read the key '%s': %s", path, file_error(e));
 		*rc = EXIT_KEY;
 		return NULL;
 	}
@@ -124,7 +138,9 @@ static struct sign_key *key_load(const char *path, int private, int *rc)
 				? "no passphrase given"
 				: "wrong passphrase");
 		else
-			err("cannot read the %s key in '%s': %s",
+			err("cannot read the %s key in '%s' (OpenSSL: %s): "
+			    "its PEM is damaged or cut short; give the whole "
+			    "key as openssl wrote it",
 			    private ? "private" : "public", path,
 			    ERR_reason_error_string(code)
 				? ERR_reason_error_string(code)
@@ -198,6 +214,13 @@ out:
 	return b64;
 }
 
+#define BASE64_ALPHABET                                                        \
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
+/* A DER ECDSA P-256 signature is at most 72 bytes, its base64 96
+ * characters: more than this, even with white space, is no signature. */
+#define SIGNATURE_TEXT_MAX 4096
+
 /* base64 text (white space around and inside lines allowed) to bytes;
  * the length, or -1 if it is not base64. */
 static long base64_decode(const char *text, size_t len, unsigned char **out)
@@ -218,6 +241,12 @@ static long base64_decode(const char *text, size_t len, unsigned char **out)
 		return -1;
 	}
 	pad = (clean[n - 1] == '=') + (clean[n - 2] == '=');
+	/* the alphabet only, and '=' only as the padding at the end */
+	if (strspn(clean, BASE64_ALPHABET) != n - pad ||
+	    (pad == 1 && clean[n - 2] == '=')) {
+		free(clean);
+		return -1;
+	}
 	*out = malloc(n / 4 * 3);
 	got = *out ? EVP_DecodeBlock(*out, (unsigned char *)clean, (int)n) : -1;
 	free(clean);
@@ -233,12 +262,26 @@ int verify_blob(struct sign_key *k, const void *data, size_t n, const char *sig,
 		size_t sig_len)
 {
 	unsigned char *der;
-	long der_len = base64_decode(sig, sig_len, &der);
+	const unsigned char *at;
+	long der_len;
+	ECDSA_SIG *parsed;
 	EVP_MD_CTX *ctx;
 	int rc = -1;
 
+	if (sig_len > SIGNATURE_TEXT_MAX)
+		return -1;
+	der_len = base64_decode(sig, sig_len, &der);
 	if (der_len <= 0)
 		return -1;
+	/* one DER ECDSA-Sig-Value and nothing after it, or not a signature */
+	at = der;
+	parsed = d2i_ECDSA_SIG(NULL, &at, der_len);
+	ECDSA_SIG_free(parsed);
+	if (!parsed || at != der + der_len) {
+		ERR_clear_error();
+		free(der);
+		return -1;
+	}
 	ctx = EVP_MD_CTX_new();
 	if (ctx &&
 	    EVP_DigestVerifyInit(ctx, NULL, EVP_sha256(), NULL, k->pkey) == 1) {
@@ -262,7 +305,7 @@ int sign_file(struct sign_key *k, const char *path, const char *sig_path)
 
 	e = read_file(path, &data, &size);
 	if (e) {
-		err("cannot read '%s': %s", path, strerror(-e));
+		err("cannot read '%s': %s", path, file_error(e));
 		return EXIT_INPUT;
 	}
 	sig = sign_blob(k, data, size);

@@ -71,7 +71,7 @@ int payload_read(const char *tool, struct tool_payload *p)
 	memset(p, 0, sizeof(*p));
 	rc = read_file(tool, &file, &size);
 	if (rc) {
-		err("cannot read '%s': %s", tool, strerror(-rc));
+		err("cannot read '%s': %s", tool, file_error(rc));
 		return EXIT_INPUT;
 	}
 	tail = size < PAYLOAD_APPENDED_MAX ? size : PAYLOAD_APPENDED_MAX;

@@ -53,15 +53,33 @@ static int for_release(const char *path, const char *release)
 	       !strcmp(base + 1 + n, ".btf.gz");
 }
 
+/* All of data[0..n) to fd: 0, or -errno. */
+static int write_all(int fd, const unsigned char *data, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, data, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -errno;
+		data += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
 int gz_inflate_to_fd(const unsigned char *gz, size_t n, int fd)
 {
 	unsigned char out[65536];
 	z_stream z;
-	int rc;
+	int rc, e = 0;
 
 	memset(&z, 0, sizeof(z));
-	if (inflateInit2(&z, 15 + 16) != Z_OK)
-		return -1;
+	if (inflateInit2(&z, 15 + 16) != Z_OK) {
+		errno = ENOMEM;
+		return -ENOMEM;
+	}
 	z.next_in = (unsigned char *)gz;
 	z.avail_in = (unsigned int)n;
 	do {
@@ -70,13 +88,14 @@ int gz_inflate_to_fd(const unsigned char *gz, size_t n, int fd)
 		rc = inflate(&z, Z_NO_FLUSH);
 		if (rc != Z_OK && rc != Z_STREAM_END)
 			break;
-		if (write(fd, out, sizeof(out) - z.avail_out) < 0) {
-			rc = Z_ERRNO;
-			break;
-		}
-	} while (rc != Z_STREAM_END);
+		e = write_all(fd, out, sizeof(out) - z.avail_out);
+	} while (!e && rc != Z_STREAM_END);
 	inflateEnd(&z);
-	return rc == Z_STREAM_END ? 0 : -1;
+	if (!e && rc != Z_STREAM_END)
+		e = -EBADMSG;
+	if (e)
+		errno = -e;
+	return e;
 }
 
 static void list_embedded(const struct embedded *e)

@@ -1,6 +1,7 @@
 /* The tool's release documents: --sbom prints the CycloneDX SBOM and
  * --licenses the license texts that bumble bundle put, gzip'd, into the
  * embedded artifact's layer (checked with the rest of the payload). */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -26,11 +27,16 @@ int embedded_print_gz(const struct bumble_tool *t, const char *path)
 			 "without it; bundle it again",
 			 path);
 		rc = BUMBLE_EXIT_PAYLOAD;
-	} else if (gz_inflate_to_fd(data, size, STDOUT_FILENO)) {
-		diag_err("cannot write %s: the embedded copy is damaged, or "
-			 "stdout is closed",
-			 path);
-		rc = BUMBLE_EXIT_PAYLOAD;
+	} else if ((rc = gz_inflate_to_fd(data, size, STDOUT_FILENO))) {
+		/* damaged data is the payload's fault; a full disk is not */
+		if (rc == -EBADMSG)
+			diag_err(
+			    "the embedded %s is damaged; get or bundle the "
+			    "tool again",
+			    path);
+		else
+			diag_err("cannot write the output: %s", strerror(-rc));
+		rc = rc == -EBADMSG ? BUMBLE_EXIT_PAYLOAD : BUMBLE_EXIT_FAILURE;
 	}
 	embedded_free(&e);
 	return rc;

@@ -158,7 +158,8 @@ int embedded_extract(const struct bumble_tool *t, const char *dir, int force);
 /* --sbom and --licenses: the gzip'd file path of the artifact's layer,
  * inflated to stdout (release_docs.c); exit code. */
 int embedded_print_gz(const struct bumble_tool *t, const char *path);
-/* Inflates gzip data[0..n) into fd (kbtf.c); 0 or -1. */
+/* Inflates gzip data[0..n) into fd (kbtf.c): 0, or -errno (also in
+ * errno): -EBADMSG for damaged data, else the write's error. */
 int gz_inflate_to_fd(const unsigned char *gz, size_t n, int fd);
 
 /* Loading: privilege and environment checks, open, load, attach. */

@@ -100,6 +100,11 @@ expect_exit 2 "names 'arm64' twice" "--arch aarch64,arm64: one arch twice, exit 
 	"$BUMBLE" bundle "$EXAMPLES/execsnoop.bpf.c" --arch aarch64,arm64 -o "$WORK/x"
 expect_exit 2 "--arch takes ARCH" "--arch ',': nothing named, exit 2" \
 	"$BUMBLE" bundle "$EXAMPLES/execsnoop.bpf.c" --arch , -o "$WORK/x"
+for list in x86_64,,aarch64 ,x86_64 x86_64, ""; do
+	expect_exit 2 "--arch takes ARCH\[,ARCH...\] .*no name empty, not '$list'" \
+		"--arch '$list': an empty name in the list, exit 2" \
+		"$BUMBLE" bundle "$EXAMPLES/execsnoop.bpf.c" --arch "$list" -o "$WORK/x"
+done
 expect_exit 2 "builds for one architecture" "build --arch with two: exit 2" \
 	"$BUMBLE" build "$EXAMPLES/execsnoop.bpf.c" --arch x86_64,aarch64 -o "$WORK/x.o"
 step "$BUMBLE" gen "$EXAMPLES/execsnoop.bpf.c" -o "$WORK/runner.c" 2>/dev/null
@@ -117,6 +122,20 @@ expect_exit 4 "^bumble: for aarch64:" \
 check "... x86_64's first, then aarch64's" sh -c \
 	"grep -n '^bumble: for' '$WORK/err' | cut -d: -f3 | tr -d ' ' | paste -sd, | grep -qx 'forx86_64,foraarch64'"
 check "no tool written for either" test ! -e "$WORK/broken-x86_64" -a ! -e "$WORK/broken-aarch64"
+# One arch fails, the other bundles: all the tools or none, signatures too.
+{
+	echo '#ifdef __TARGET_ARCH_arm64'
+	echo '#error "this program is for x86_64 only"'
+	echo '#endif'
+	cat "$EXAMPLES/execsnoop.bpf.c"
+} >"$WORK/x86only.bpf.c"
+step openssl ecparam -name prime256v1 -genkey -noout -out "$WORK/key.pem"
+expect_exit 4 "^bumble: for aarch64:" \
+	"a compile error on aarch64 only: exit 4" \
+	"$BUMBLE" bundle "$WORK/x86only.bpf.c" -I "$EXAMPLES" --arch x86_64,aarch64 \
+	-o "$WORK/half" --sign-key "$WORK/key.pem"
+check "... and x86_64's tool and signature go too: none written" \
+	sh -c "! ls '$WORK'/half-* >/dev/null 2>&1"
 
 # SIGTERM while both arches compile: each bundle stops its clang and
 # removes its files, and bumble dies of the signal (as tests/cli/outputs.sh

@@ -238,3 +238,21 @@ expect_exit 1 "cannot write the output: No space left on device" \
 	sh -c '"$0" export "$1" --k8s >/dev/full' "$BUMBLE" "$EXEC"
 expect_exit 2 "character device" "-o a device: exit 2" \
 	"$BUMBLE" export "$EXEC" --k8s -o /dev/full --force
+
+# A tool from a crafted object: a program named "x\nExecStart=/bin/evil"
+# (a symbol may hold any byte). Its name, in the comment that lists the
+# programs, must not end the comment and write a line of its own.
+step "$BUMBLE" build "$EXAMPLES/execsnoop.bpf.c" -o "$WORK/exec.bpf.o"
+step python3 -c '
+import sys
+d = open(sys.argv[1], "rb").read()
+old, new = b"execve_exit\0", b"x\nExecS=1;z\0"
+assert len(old) == len(new) and old in d
+open(sys.argv[2], "wb").write(d.replace(old, new))' "$WORK/exec.bpf.o" "$WORK/crafted.bpf.o"
+step "$BUMBLE" bundle "$WORK/crafted.bpf.o" -o "$WORK/crafted"
+for kind in systemd k8s; do
+	run "$BUMBLE" export "$WORK/crafted" "--$kind"
+	check "--$kind: a program name with a newline: exit 0, no line of its own" \
+		sh -c "test $RC = 0 && ! grep -q '^ExecS=1' '$WORK/out' &&
+			grep -q '^# Programs: .*x?ExecS=1;z (tracepoint)' '$WORK/out'"
+done

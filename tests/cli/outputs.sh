@@ -54,6 +54,53 @@ expect_exit 2 "'$WORK/fifo' exists and is not a directory" \
 	"bundle --oci onto a FIFO: refused before bundling, exit 2" \
 	"$BUMBLE" bundle "$SRC" -o "$WORK/never" --oci "$WORK/fifo"
 check "bundle --oci onto a FIFO: no tool written" test ! -e "$WORK/never"
+# Directories (--oci, --relink-kit) that cannot be written are refused
+# before any work: a link to nothing, a loop of links, an empty path; and
+# for bundle, which has no --force, a directory with files in it.
+ln -s "$WORK/nothing-here" "$WORK/dir-dangling"
+ln -s "$WORK/dir-loop-b" "$WORK/dir-loop-a"
+ln -s "$WORK/dir-loop-a" "$WORK/dir-loop-b"
+mkdir -p "$WORK/full-dir" && : >"$WORK/full-dir/file"
+for dir in "dir-dangling:a symbolic link to nothing" \
+	"dir-loop-a:a symbolic link in a loop of links" \
+	"full-dir:is not empty; give a new or empty directory" ":an empty directory path"; do
+	name=${dir%%:*} why=${dir#*:} path=$WORK/${dir%%:*}
+	[ -n "$name" ] || path=
+	for opt in --oci --relink-kit; do
+		expect_exit 2 "$why" "bundle $opt '$name': refused before bundling, exit 2" \
+			"$BUMBLE" bundle "$SRC" -o "$WORK/never" "$opt" "$path"
+		check "bundle $opt '$name': no tool written" test ! -e "$WORK/never"
+	done
+	[ "$name" = full-dir ] && continue
+	expect_exit 2 "$why" "export --oci '$name': refused, exit 2" \
+		"$BUMBLE" export "$WORK/tool" --oci "$path"
+done
+check "the full directory is left as it was" test "$(ls -A "$WORK/full-dir")" = file
+# Two outputs on one path (however spelled): refused before any work,
+# not found when the second is written over the first.
+cd "$WORK" || exit 1
+step openssl ecparam -name prime256v1 -genkey -noout -out "$WORK/key.pem"
+up=../${WORK##*/}
+for clash in "-o and --oci:-o clash --oci ./clash" \
+	"-o and --relink-kit:-o clash --relink-kit clash/" \
+	"--oci and --relink-kit:-o clash-tool --oci clash --relink-kit $up/clash" \
+	"-o's signature and --oci:-o clash --sign-key key.pem --oci clash.sig"; do
+	# shellcheck disable=SC2086
+	expect_exit 2 "both an output and the directory of|name one directory" \
+		"bundle ${clash%%:*} on one path: refused before bundling, exit 2" \
+		"$BUMBLE" bundle "$SRC" ${clash#*:}
+done
+check "... no output of theirs is written" sh -c "! ls -d '$WORK'/clash* >/dev/null 2>&1"
+for clash in "--oci-archive clash.tar --docker-archive ./clash.tar" \
+	"--oci clash --oci-archive clash"; do
+	# shellcheck disable=SC2086
+	expect_exit 2 "name one path" "export $clash: refused, exit 2" \
+		"$BUMBLE" export "$WORK/tool" $clash
+done
+check "... nothing of theirs is written" sh -c "! ls -d '$WORK'/clash* >/dev/null 2>&1"
+expect_exit 2 "go with --k8s or --systemd" "export --oci with -o: -o is for --k8s/--systemd, exit 2" \
+	"$BUMBLE" export "$WORK/tool" --oci "$WORK/never-oci" -o "$WORK/never"
+check "... and nothing is written" test ! -e "$WORK/never" -a ! -e "$WORK/never-oci"
 # An output that is an input (the same file, by name or hard link).
 cp "$SRC" "$WORK/keep.bpf.c"
 ln "$SRC" "$WORK/hard.bpf.c"
@@ -167,6 +214,8 @@ unset SOURCE_DATE_EPOCH
 mkdir -p "$WORK/tmp" "$WORK/bin"
 cat >"$WORK/bin/slow" <<'SLOW'
 #!/bin/sh
+# a temporary file of its own, as gcc's cc1 writes ccXXXXXX.s
+: >"${TMPDIR:-/tmp}/cc-slow.s"
 sleep 60 &
 echo $! >"$PIDFILE"
 wait
@@ -197,8 +246,50 @@ os.execvp(sys.argv[1], sys.argv[1:])' \
 		test "$RC" = $((128 + $(kill -l "$sig")))
 	check "SIG$sig while $var runs: no temporary directory left" \
 		test -z "$(ls -A "$WORK/tmp")"
+	check "SIG$sig while $var runs: nor its temporary file (its TMPDIR is bumble's)" \
+		test ! -e "$WORK/tmp/cc-slow.s"
 	check "SIG$sig while $var runs: its children stopped too" \
 		sh -c "sleep 0.2; ps -o stat= -p '$child' | grep -qv Z && exit 1; exit 0"
 	check "SIG$sig while $var runs: no output" test ! -e "$WORK/stopped"
 	[ -n "$child" ] && kill "$child" 2>/dev/null
 done
+
+# SIGTERM while export writes a new OCI layout (strace delivers it as
+# bumble makes blobs/sha256): the half-written layout goes with bumble.
+prereq STRACE "strace is not installed (toolchain/deps.sh installs it)" \
+	command -v strace
+needs STRACE
+rm -rf "$WORK/half-oci"
+# (strace dies of the signal too; the shell's "Terminated" is not shown)
+{ run strace -o /dev/null -e trace=mkdir,mkdirat -e signal=none \
+	-e inject=mkdir,mkdirat:signal=SIGTERM:when=2 \
+	"$BUMBLE" export "$WORK/tool" --oci "$WORK/half-oci"; } 2>/dev/null
+check "SIGTERM while export writes its layout: bumble dies of it" test "$RC" = 143
+check "SIGTERM while export writes its layout: no half layout left" \
+	test ! -e "$WORK/half-oci"
+# A stop signal the moment a temporary directory or file is made, before
+# bumble could note it: held off until it is noted, then it is removed.
+rm -rf "$WORK/tmp" && mkdir -p "$WORK/tmp"
+{ run env TMPDIR="$WORK/tmp" strace -o /dev/null -e trace=mkdir -e signal=none \
+	-e inject=mkdir:signal=SIGTERM:when=1 \
+	"$BUMBLE" bundle "$SRC" -o "$WORK/stopped"; } 2>/dev/null
+check "SIGTERM as bumble makes its temporary directory: dies of it, none left" \
+	sh -c "test $RC = 143 && test -z \"\$(ls -A '$WORK/tmp')\""
+rm -rf "$WORK/new-oci"
+{ run strace -o /dev/null -e trace=mkdir -e signal=none \
+	-e inject=mkdir:signal=SIGTERM:when=1 \
+	"$BUMBLE" export "$WORK/tool" --oci "$WORK/new-oci"; } 2>/dev/null
+check "SIGTERM as export makes its layout directory: dies of it, none left" \
+	sh -c "test $RC = 143 && test ! -e '$WORK/new-oci'"
+# which openat makes the export's temporary file, then the signal there
+step rm -f "$WORK/s.tar"
+step strace -o "$WORK/opens" -e trace=openat \
+	"$BUMBLE" export "$WORK/tool" --oci-archive "$WORK/s.tar"
+n=$(grep -n 's\.tar\.tmp\.' "$WORK/opens" | head -n 1 | cut -d: -f1)
+step rm -f "$WORK/s.tar"
+{ run strace -o /dev/null -e trace=openat -e signal=none \
+	-e inject=openat:signal=SIGTERM:when="${n:-1}" \
+	"$BUMBLE" export "$WORK/tool" --oci-archive "$WORK/s.tar"; } 2>/dev/null
+check "SIGTERM as export makes its temporary file: dies of it, the file gone" \
+	sh -c "test -n '$n' && test $RC = 143 && ! ls '$WORK'/s.tar* >/dev/null 2>&1"
+needs -

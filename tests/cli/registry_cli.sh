@@ -42,6 +42,15 @@ expect_exit 1 "no image docker.io/x/y:1 in the store" "rmi of a missing image" "
 PORT=$(free_port)
 expect_exit 1 "cannot reach 127.0.0.1:$PORT" "pull from a closed port" \
 	"$BUMBLE" pull "127.0.0.1:$PORT/x/y:1" --plain-http -o "$WORK/none"
+# pull -o is checked like every output, before any network: a FIFO or a
+# directory would otherwise be renamed over (and /dev/null, as root)
+mkfifo "$WORK/pull-fifo" && mkdir -p "$WORK/pull-dir"
+for out in pull-fifo:FIFO pull-dir:directory; do
+	expect_exit 2 "will not write '$WORK/${out%%:*}': it is a ${out#*:}" \
+		"pull -o a ${out#*:}: refused before any network, exit 2" \
+		"$BUMBLE" pull "127.0.0.1:$PORT/x/y:1" --plain-http -o "$WORK/${out%%:*}"
+done
+check "... the FIFO is still one" test -p "$WORK/pull-fifo"
 run sh -c "echo hunter2-secret | '$BUMBLE' login 127.0.0.1:$PORT -u a --password-stdin --plain-http"
 check "login to a closed port fails, saves nothing" test "$RC" = 1 -a ! -e "$XDG_CONFIG_HOME/bumble/auth.json"
 check "and does not show the password" sh -c "! grep -q hunter2 '$WORK/err' '$WORK/out'"

@@ -95,6 +95,12 @@ step sh -c "echo x >>'$WORK/damaged'"
 expect_exit 3 "appended to this tool" "--sbom of a tool with bytes appended: refused (exit 3)" \
 	"$WORK/damaged" --sbom
 expect_exit 3 "appended to this tool" "--licenses too" "$WORK/damaged" --licenses
+# A full disk is no damaged payload: exit 1 with the reason, as --manifest
+for opt in --sbom --licenses; do
+	expect_exit 1 "cannot write the output: No space left on device" \
+		"$opt to a full disk: exit 1, saying why" \
+		sh -c '"$0" "$1" >/dev/full' "$WORK/tool" "$opt"
+done
 
 # bumble's release data missing or damaged: a clear error, no tool.
 P=$WORK/prefix

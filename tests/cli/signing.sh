@@ -112,3 +112,57 @@ check "and nothing is written" test ! -e pulled
 expect_exit 6 "'rsa.pem' is not an EC key" "export --sign-key with an RSA key: exit 6" \
 	"$BUMBLE" export tool --oci layout --sign-key rsa.pem
 check "and no layout is written" test ! -e layout
+
+# Hostile paths and bytes: a FIFO or a device as the key, the signature
+# or the file is refused at once (no wait for a writer, no endless
+# read); base64 that is no DER ECDSA signature, or far too long to be
+# one, is "not a signature", not a signature that "does not hold".
+step mkfifo fifo
+expect_exit 6 "cannot read the key 'fifo': not a regular file" \
+	"a FIFO as the key: exit 6 at once, no wait for a writer" \
+	timeout 10 "$BUMBLE" sign tool --key fifo -o fifo-key.sig
+expect_exit 6 "cannot read the key '/dev/zero': not a regular file" \
+	"/dev/zero as the key: exit 6" "$BUMBLE" verify tool --key /dev/zero
+expect_exit 7 "cannot read the signature 'fifo': not a regular file" \
+	"a FIFO as the signature: exit 7 at once" \
+	timeout 10 "$BUMBLE" verify tool --key pub.pem --signature fifo
+expect_exit 3 "cannot read 'fifo': not a regular file" \
+	"a FIFO as the file to sign: exit 3 at once" \
+	timeout 10 "$BUMBLE" sign fifo --key key.pem -o fifo.sig
+# a key, then 3 GB (sparse): refused by its size, never read into memory
+step sh -c 'cp key.pem huge.pem && truncate -s 3G huge.pem'
+expect_exit 6 "'huge.pem' is not a PEM key: 3221225472 bytes" \
+	"a 3 GB key file: exit 6 at once" timeout 20 "$BUMBLE" sign tool --key huge.pem -o huge-key.sig
+step rm -f huge.pem
+step sh -c 'head -c 100 key.pem >cut.pem'
+expect_exit 6 "cannot read the private key in 'cut.pem' .*damaged or cut short" \
+	"a key cut short: exit 6, saying so" "$BUMBLE" sign tool --key cut.pem
+step sh -c 'base64 -d tool.sig | head -c 20 | base64 -w0 >cut-der.b64'
+step sh -c '(base64 -d tool.sig; printf x) | base64 -w0 >trailing-der.b64'
+for bad in "====" "QQ=A" "A===" "AAAAAAAA" "cut DER:$(cat cut-der.b64)" \
+	"DER and a byte:$(cat trailing-der.b64)"; do
+	printf '%s' "${bad#*:}" >bad.sig
+	expect_exit 7 "'bad.sig' is not a signature" \
+		"'${bad%%:*}' as the signature: not a signature (exit 7)" \
+		"$BUMBLE" verify tool --key pub.pem --signature bad.sig
+done
+step sh -c "head -c 10000000 /dev/zero | tr '\\0' A >huge.sig"
+expect_exit 7 "'huge.sig' is not a signature" \
+	"10 MB of base64 as the signature: not a signature (exit 7)" \
+	"$BUMBLE" verify tool --key pub.pem --signature huge.sig
+step sh -c '(cat tool.sig; printf "\n\n") >lines.sig'
+expect_exit 0 "" "a signature with newlines after it still holds" \
+	"$BUMBLE" verify tool --key pub.pem --signature lines.sig
+expect_exit 2 "an empty output path" "sign -o '': usage (exit 2)" \
+	"$BUMBLE" sign tool --key key.pem -o ''
+step ln -s loop-b loop-a && step ln -s loop-a loop-b
+expect_exit 2 "a symbolic link in a loop of links" "sign -o onto a loop of links: exit 2" \
+	"$BUMBLE" sign tool --key key.pem -o loop-a
+
+# Signed images written whole, under ASan: every manifest and its notes
+# freed (a leak is ASan's exit 86).
+step rm -rf signed-layout
+expect_exit 0 "" "export --sign-key --oci: exit 0, nothing leaked" \
+	"$BUMBLE" export tool --oci signed-layout --sign-key key.pem
+check "... the signatures are in the layout" \
+	sh -c "grep -c '\\.sig\"' signed-layout/index.json | grep -qv '^0$'"

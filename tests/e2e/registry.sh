@@ -50,6 +50,13 @@ run "$BUMBLE" pull "$R/tools/execsnoop:1.0" --plain-http -o "$WORK/pulled"
 check "pull: exit 0" test "$RC" = 0
 check "pull gives the tool byte-identical" cmp "$TOOL" "$WORK/pulled"
 check "the pulled tool is executable" test -x "$WORK/pulled"
+# -o a symbolic link: the file it names is replaced and the link stays,
+# as for every output (a rename onto the link replaced the link itself)
+step sh -c "echo old >'$WORK/link-target' && ln -sf '$WORK/link-target' '$WORK/pull-link'"
+run "$BUMBLE" pull "$R/tools/execsnoop:1.0" --plain-http -o "$WORK/pull-link"
+check "pull -o LINK: exit 0, the file the link names is the tool" \
+	sh -c "test $RC = 0 && cmp '$TOOL' '$WORK/link-target'"
+check "... and the link is still a link" test -L "$WORK/pull-link"
 run "$BUMBLE" pull "${IMAGE}" --plain-http -o "$WORK/by-digest"
 check "pull by digest" cmp "$TOOL" "$WORK/by-digest"
 run "$BUMBLE" images
@@ -128,6 +135,16 @@ expect_exit 3 "has no image for linux/arm64" "pull --arch arm64 of an index with
 	"$BUMBLE" pull "$R/indexed/execsnoop:multi" --plain-http --arch arm64 -o "$WORK/none"
 expect_exit 3 "has no image for linux/arm64" "pull --arch aarch64 (bumble's name) is linux/arm64" \
 	"$BUMBLE" pull "$R/indexed/execsnoop:multi" --plain-http --arch aarch64 -o "$WORK/none"
+# --arch of an image of one platform (no index): its config must say it
+needs REGISTRY,X86_64
+expect_exit 3 "is an image for linux/amd64, not linux/arm64" \
+	"pull --arch aarch64 of an amd64 image (no index): refused, exit 3" \
+	"$BUMBLE" pull "$R/tools/execsnoop:1.0" --plain-http --arch aarch64 -o "$WORK/none"
+check "... and nothing is written" test ! -e "$WORK/none"
+run "$BUMBLE" pull "$R/tools/execsnoop:1.0" --plain-http --arch x86_64 -o "$WORK/x86-tool"
+check "pull --arch x86_64 of it: exit 0, the tool" \
+	sh -c "test $RC = 0 && cmp '$TOOL' '$WORK/x86-tool'"
+needs REGISTRY
 
 # Faults: nothing is written on any failure.
 expect_exit 1 "not found" "pull of a missing tag" \
