@@ -170,6 +170,16 @@ static int add_entry(struct map_reader *r, const unsigned char *key,
 				&e);
 		if (err)
 			return err;
+		/* no slot counted: its other fields, as a counter's are
+		 * (hardirqs' struct info { count; slots[]; } counting) */
+		zero = e.value ? 0
+			       : sum_fields(r->desc, values, r->ncpu, r->stride,
+					    r->vsize, &e);
+		if (zero) {
+			free(e.slots);
+			free(e.fields);
+			return zero < 0 ? zero : 0;
+		}
 	}
 	for (int cpu = 0; !r->desc->value && cpu < r->ncpu; cpu++)
 		e.value += load_value(values + (size_t)cpu * r->stride,
@@ -266,6 +276,29 @@ static int read_batched(struct map_reader *r, int fd, unsigned int max)
 	return err;
 }
 
+/* A slot hist's entries without a counted slot stay only when no entry
+ * has one: then the map shows as a table of their other fields. The
+ * count of entries kept. */
+static int drop_slotless(struct aggregate_entry *e, int n)
+{
+	int kept = 0, counted = 0;
+
+	for (int i = 0; i < n && !counted; i++)
+		counted = e[i].slots && !e[i].fields;
+	if (!counted)
+		return n;
+	for (int i = 0; i < n; i++) {
+		if (e[i].fields) {
+			free(e[i].key);
+			free(e[i].slots);
+			free(e[i].fields);
+			continue;
+		}
+		e[kept++] = e[i];
+	}
+	return kept;
+}
+
 int aggregates_read(const struct bumble_map *desc, struct bpf_map *map,
 		    struct aggregate_entry **out)
 {
@@ -296,7 +329,7 @@ int aggregates_read(const struct bumble_map *desc, struct bpf_map *map,
 		return err;
 	}
 	*out = r.entries;
-	return r.n;
+	return drop_slotless(r.entries, r.n);
 }
 
 void aggregates_free(struct aggregate_entry *e, int n)

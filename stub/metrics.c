@@ -376,7 +376,8 @@ static void put_map(struct metrics *m, struct textbuf *b, unsigned int i,
 	}
 	for (int j = 0; j < n && j < METRICS_SERIES_MAX; j++) {
 		if (desc->value && desc->role == BUMBLE_ROLE_HIST) {
-			put_slot_hist(m, b, name, desc, &e[j], ksize);
+			if (!e[j].fields) /* not a slot counted */
+				put_slot_hist(m, b, name, desc, &e[j], ksize);
 			continue;
 		}
 		textbuf_puts(b, name);

@@ -25,7 +25,9 @@ static unsigned long long past_top(const struct view *v, unsigned long long n)
 	return v->top && n > v->top ? n - v->top : 0;
 }
 
-static void map_begin(struct view *v, const struct bumble_map *desc)
+/* role: as the map shows, which for a hist may be a table (counter) */
+static void map_begin(struct view *v, const struct bumble_map *desc,
+		      enum bumble_role role)
 {
 	struct outbuf *o = v->o;
 
@@ -40,7 +42,7 @@ static void map_begin(struct view *v, const struct bumble_map *desc)
 	outbuf_putc(o, '"');
 	outbuf_puts(o, desc->name); /* a C identifier: nothing to escape */
 	outbuf_puts(o, "\":{\"role\":\"");
-	outbuf_puts(o, role_name(desc->role));
+	outbuf_puts(o, role_name(role));
 	outbuf_puts(o, "\",\"entries\":[");
 }
 
@@ -122,18 +124,20 @@ static void table_row(struct view *v, const struct bumble_event_type *t,
 /* A counter whose value is a struct: its integer fields summed, each a
  * column after the key's (JSON: "value" an object of them), sorted by
  * the first. */
-static void struct_head(struct view *v, const struct bumble_map *desc)
+static void struct_head(struct view *v, const struct bumble_map *desc,
+			const struct bumble_field *skip)
 {
 	if (v->json)
 		return;
 	outbuf_puts(v->o, "  ");
 	format_header_fields(v->o, desc->key, NULL, 1);
 	outbuf_puts(v->o, "  ");
-	format_header_fields(v->o, desc->value, NULL, 0);
+	format_header_fields(v->o, desc->value, skip, 0);
 	outbuf_putc(v->o, '\n');
 }
 
 static void struct_row(struct view *v, const struct bumble_map *desc,
+		       const struct bumble_field *skip,
 		       const struct aggregate_entry *e, unsigned int ksize,
 		       unsigned int vsize)
 {
@@ -143,14 +147,14 @@ static void struct_row(struct view *v, const struct bumble_map *desc,
 		entry_begin(v);
 		format_json_fields(o, desc->key, NULL, e->key, ksize);
 		outbuf_puts(o, "},\"value\":{");
-		format_json_fields(o, desc->value, NULL, e->fields, vsize);
+		format_json_fields(o, desc->value, skip, e->fields, vsize);
 		outbuf_puts(o, "}}");
 		return;
 	}
 	outbuf_puts(o, "  ");
 	format_text_fields(o, desc->key, NULL, e->key, ksize, 1);
 	outbuf_puts(o, "  ");
-	format_text_fields(o, desc->value, NULL, e->fields, vsize, 0);
+	format_text_fields(o, desc->value, skip, e->fields, vsize, 0);
 	outbuf_putc(o, '\n');
 }
 
@@ -365,7 +369,7 @@ static int put_kernel_map(struct view *v, const struct bumble_map *desc,
 	unsigned int ksize = bpf_map__key_size(map);
 	struct aggregate_entry *e = NULL;
 	unsigned long long shown;
-	int n = aggregates_read(desc, map, &e), rc = 0;
+	int n = aggregates_read(desc, map, &e), rc = 0, slotless;
 
 	if (n < 0) {
 		diag_err("reading map '%s' failed: %s", desc->name,
@@ -374,8 +378,18 @@ static int put_kernel_map(struct view *v, const struct bumble_map *desc,
 	}
 	aggregates_sort(desc, e, n);
 	shown = (unsigned long long)n - past_top(v, (unsigned long long)n);
-	map_begin(v, desc);
-	if (desc->value && desc->role == BUMBLE_ROLE_HIST) {
+	/* a slot hist with no slot counted: a table of its other fields */
+	slotless = n && e[0].slots && e[0].fields;
+	map_begin(v, desc, slotless ? BUMBLE_ROLE_COUNTER : desc->role);
+	if (slotless) {
+		const struct bumble_field *slots =
+		    aggregates_field(desc->value, "slots");
+
+		struct_head(v, desc, slots);
+		for (unsigned long long i = 0; i < shown; i++)
+			struct_row(v, desc, slots, &e[i], ksize,
+				   bpf_map__value_size(map));
+	} else if (desc->value && desc->role == BUMBLE_ROLE_HIST) {
 		/* slots[]: a histogram per key, largest first */
 		for (unsigned long long i = 0; i < shown; i++) {
 			struct bucket proto = {.step = e[i].step,
@@ -396,9 +410,9 @@ static int put_kernel_map(struct view *v, const struct bumble_map *desc,
 		shown = (unsigned long long)n; /* one histogram */
 		rc = put_slot_keyed(v, desc, e, n, ksize);
 	} else if (desc->value) { /* a value struct: a column each */
-		struct_head(v, desc);
+		struct_head(v, desc, NULL);
 		for (unsigned long long i = 0; i < shown; i++)
-			struct_row(v, desc, &e[i], ksize,
+			struct_row(v, desc, NULL, &e[i], ksize,
 				   bpf_map__value_size(map));
 	} else {
 		table_head(v, desc->key, NULL);
@@ -454,7 +468,7 @@ static int put_ring_map(struct view *v, const struct bumble_map *desc,
 	}
 	qsort(r, n, sizeof(*r), by_rank_desc);
 	shown = n - past_top(v, n);
-	map_begin(v, desc);
+	map_begin(v, desc, desc->role);
 	if (desc->role != BUMBLE_ROLE_HIST)
 		table_head(v, desc->event, value);
 	for (unsigned long long i = 0; i < shown; i++) {

@@ -259,8 +259,10 @@ struct aggregate_entry {
 	uint64_t *slots; /* slot hist: each slot summed; else NULL */
 	unsigned int nslots;
 	uint64_t sum, step, min; /* slot hist: those fields, or 0 */
-	/* a counter's value struct: its integer fields summed over the
-	 * CPUs, the others as the first CPU has them; else NULL */
+	/* a counter's value struct, or a slot hist's with no slot
+	 * counted (value: its first integer field): its integer fields
+	 * summed over the CPUs, the others as the first CPU has them;
+	 * else NULL */
 	unsigned char *fields;
 };
 
@@ -271,7 +273,9 @@ uint64_t field_u64(const struct bumble_field *f, const void *data, size_t size);
 const struct bumble_field *aggregates_field(const struct bumble_event_type *t,
 					    const char *name);
 
-/* Every key of the map with its value; zero values left out. Returns
+/* Every key of the map with its value; zero values left out. A slot
+ * hist's entry whose slots are all zero has its fields (as a counter's)
+ * and is kept only if no entry has a counted slot. Returns
  * the number of entries, or -errno. */
 int aggregates_read(const struct bumble_map *desc, struct bpf_map *map,
 		    struct aggregate_entry **out);

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Aggregates libbpf-tools keep in less common shapes, shown plainly on a
+# real kernel: a value struct with a count and slots[] whose slots stay 0
+# (a table of its count), and the same filling its slots (a histogram).
+. "$(dirname "$0")/../lib.sh"
+
+run "$BUMBLE" bundle "$FIXTURES/plain_counts.bpf.c" -o "$WORK/plain_counts"
+check "bundle plain_counts with no flags" test "$RC" = 0
+
+needs ROOT # the checks below load the fixtures into the kernel
+
+NAME=pcount$$
+cp "$(python3 -c 'import sys; print(sys.executable)')" "$WORK/$NAME"
+getppid_7() {
+	"$WORK/$NAME" -c 'import os
+for _ in range(7): os.getppid()'
+	sleep 0.3
+}
+
+if start_tool "$WORK/out.txt" "$WORK/plain_counts" --duration 30; then
+	getppid_7
+	stop_tool INT
+	check "slots all 0: a table of the other fields, slots left out" \
+		python3 - "$WORK/out.txt" "$NAME" <<'PY'
+import re, sys
+text, name = open(sys.argv[1]).read(), sys.argv[2]
+head = re.search(r"^infos:\n +COMM +COUNT +TOTAL_NS$", text, re.M)
+row = re.search(r"^ +%s +7 +\d+$" % re.escape(name), text, re.M)
+sys.exit(0 if head and row else 1)
+PY
+else
+	fail "plain_counts attaches" "$(cat "$WORK/err")"
+fi
+
+if start_tool "$WORK/out.json" "$WORK/plain_counts" --json --duration 30; then
+	getppid_7
+	stop_tool INT
+	check "JSON: shown as a counter, the value an object without slots" \
+		python3 - "$WORK/out.json" "$NAME" <<'PY'
+import json, sys
+snap = json.loads(open(sys.argv[1]).read().splitlines()[-1])
+m = snap["maps"]["infos"]
+ok = m["role"] == "counter" and any(
+    e["labels"]["comm"] == sys.argv[2] and e["value"]["count"] == 7
+    and "slots" not in e["value"] for e in m["entries"])
+sys.exit(0 if ok else 1)
+PY
+else
+	fail "plain_counts (JSON) attaches" "$(cat "$WORK/err")"
+fi
+
+if start_tool "$WORK/slots.json" "$WORK/plain_counts" --with-slots --json \
+	--duration 30; then
+	getppid_7
+	stop_tool INT
+	check "slots counted: a histogram under the name, 7 in its buckets" \
+		snapshot_has "$WORK/slots.json" infos \
+		"l['comm'] == '$NAME' and e['count'] == 7"
+else
+	fail "plain_counts --with-slots attaches" "$(cat "$WORK/err")"
+fi
