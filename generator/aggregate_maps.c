@@ -1,7 +1,7 @@
 /* Counter, gauge and hist maps: the layout of their keys and the
  * integer under each key, or the event of a ring buffer that feeds a
  * metric; maps that do not fit lose their role. The role of a map that
- * names none, by its shape. */
+ * names none, by its shape; global arrays shown as such maps. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -247,4 +247,89 @@ enum bumble_role gen_infer_role(const struct gen_opts *opts,
 	    (btf_is_struct(v) && has_int_member(btf, v)))
 		return BUMBLE_ROLE_COUNTER;
 	return BUMBLE_ROLE_NONE;
+}
+
+/* The key of a global array: its index, of the array's index type. */
+static int index_key(struct gen_model *m, const struct btf *btf, __u32 id,
+		     const char *var_name, struct gen_event **out)
+{
+	char name[256];
+	struct gen_event *ev;
+	int err;
+
+	snprintf(name, sizeof(name), "%s_key", var_name);
+	ev = gen_event_new(name, 0, (unsigned int)btf__resolve_size(btf, id));
+	if (!ev)
+		return -ENOMEM;
+	err = gen_event_add_member(ev, btf, id, "", "index", 0, 0, 0);
+	return gen_model_take_event(m, ev, err, out);
+}
+
+/* One global of the section: an array (two elements or more) of
+ * structs with slots[] is a hist by index, of integers wider than a
+ * byte a counter by index; anything else is not shown. 0 or -ENOMEM. */
+static int add_global(struct gen_model *m, const struct gen_opts *opts,
+		      const struct btf *btf, const char *section,
+		      const struct btf_var_secinfo *vs)
+{
+	const struct btf_type *var = btf__type_by_id(btf, vs->type);
+	const char *name = btf__name_by_offset(btf, var->name_off);
+	__u32 id = var->type, eid;
+	const struct btf_type *t = gen_resolve(btf, &id, NULL), *e;
+	enum bumble_role role;
+	struct gen_map *gm;
+	int err;
+
+	if (!btf_is_var(var) || !t || !btf_is_array(t) ||
+	    btf_array(t)->nelems < 2 || !strncmp(name, "__", 2))
+		return 0;
+	eid = btf_array(t)->type;
+	e = gen_resolve(btf, &eid, NULL);
+	if (e && btf_is_struct(e) && has_slots(btf, e))
+		role = BUMBLE_ROLE_HIST;
+	else if (e && btf_is_int(e) && e->size > 1 && e->size <= 8)
+		role = BUMBLE_ROLE_COUNTER;
+	else
+		return 0;
+	gm = gen_push((void **)&m->maps, &m->map_count, sizeof(*gm));
+	if (!gm)
+		return -ENOMEM;
+	gm->name = strdup(name);
+	gm->help = strdup(gen_help_for(opts, name));
+	gm->global_section = strdup(section);
+	if (!gm->name || !gm->help || !gm->global_section)
+		return -ENOMEM;
+	gm->type = BPF_MAP_TYPE_ARRAY;
+	gm->role = role;
+	gm->key_size = sizeof(__u32);
+	gm->value_size = e->size;
+	gm->max_entries = btf_array(t)->nelems;
+	gm->global_offset = vs->offset;
+	err = index_key(m, btf, btf_array(t)->index_type, name, &gm->key);
+	if (!err && role == BUMBLE_ROLE_HIST)
+		err = slots_value(m, btf, eid, gm, &gm->value);
+	else if (!err)
+		gm->value_signed = !!(btf_int_encoding(e) & BTF_INT_SIGNED);
+	return err;
+}
+
+int gen_add_global_aggregates(struct gen_model *m, const struct gen_opts *opts,
+			      const struct btf *btf, struct bpf_map *map)
+{
+	const char *section = strrchr(bpf_map__name(map), '.');
+	const struct btf_type *sec;
+	const struct btf_var_secinfo *vs;
+	int id, err = 0;
+
+	if (!btf || !section ||
+	    (strcmp(section, ".bss") && strcmp(section, ".data")))
+		return 0;
+	id = btf__find_by_name_kind(btf, section, BTF_KIND_DATASEC);
+	sec = id > 0 ? btf__type_by_id(btf, (__u32)id) : NULL;
+	if (!sec)
+		return 0;
+	vs = btf_var_secinfos(sec);
+	for (unsigned int i = 0; !err && i < btf_vlen(sec); i++, vs++)
+		err = add_global(m, opts, btf, section, vs);
+	return err;
 }

@@ -300,6 +300,15 @@ static void emit_maps(FILE *out, const struct gen_model *m)
 		if (gm->size_override)
 			fprintf(out, ",\n\t .max_entries = %u",
 				gm->size_override);
+		if (gm->global_section) {
+			fputs(",\n\t .global = ", out);
+			gen_put_cstr(out, gm->global_section);
+			fprintf(out,
+				", .global_offset = %u,\n"
+				"\t .global_size = %u, .global_count = %u",
+				gm->global_offset, gm->value_size,
+				gm->max_entries);
+		}
 		fputs("},\n", out);
 	}
 	fputs("};\n\n", out);

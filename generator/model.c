@@ -217,6 +217,8 @@ static int add_object(struct gen_model *m, const struct gen_opts *opts,
 			rc = add_map(m, opts, btf, map, infer);
 		else if (dot && !strcmp(dot, ".rodata"))
 			rc = gen_add_params(m, opts, btf, map, err, errlen);
+		else if (infer)
+			rc = gen_add_global_aggregates(m, opts, btf, map);
 		else
 			rc = 0;
 		if (rc)
@@ -345,6 +347,7 @@ void gen_model_free(struct gen_model *m)
 	for (unsigned int i = 0; i < m->map_count; i++) {
 		free(m->maps[i].name);
 		free(m->maps[i].help);
+		free(m->maps[i].global_section);
 	}
 	for (unsigned int i = 0; i < m->event_count; i++)
 		gen_event_free(m->events[i]);

@@ -51,6 +51,11 @@ struct gen_map {
 	/* hist: a value struct with an integer array slots[] (bcc's
 	 * tools' shape), and optional step, min and sum; else NULL */
 	struct gen_event *value;
+	/* a global array shown as a counter or hist: its section (".bss"
+	 * or ".data"), where it starts there; max_entries elements of
+	 * value_size bytes; NULL for a map */
+	char *global_section;
+	unsigned int global_offset;
 };
 
 struct gen_program {

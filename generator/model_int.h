@@ -87,6 +87,11 @@ int gen_add_params(struct gen_model *m, const struct gen_opts *opts,
  * -ENOMEM. */
 int gen_model_aggregate(struct gen_model *m, const struct btf *btf,
 			struct bpf_map *map, struct gen_map *gm);
+/* Globals in a .bss or .data map, in a program that names no role:
+ * each array of slots[] structs a hist by index, each integer array a
+ * counter by index (docs/conventions.md). 0 or -ENOMEM. */
+int gen_add_global_aggregates(struct gen_model *m, const struct gen_opts *opts,
+			      const struct btf *btf, struct bpf_map *map);
 /* A counter_, gauge_ or hist_ ring buffer: its events are printed and
  * feed a metric. A gauge needs an integer field for its value (else it
  * is only printed, with a warning). 0 or -ENOMEM. */

@@ -91,8 +91,9 @@ char *oci_maps_label(const struct gen_model *m)
 	jw_init(&j);
 	jw_object(&j);
 	for (unsigned int i = 0; i < m->map_count; i++)
-		jw_kv_string(&j, m->maps[i].name,
-			     map_type_name(m->maps[i].type));
+		if (!m->maps[i].global_section) /* a global, not a map */
+			jw_kv_string(&j, m->maps[i].name,
+				     map_type_name(m->maps[i].type));
 	jw_end(&j, '}');
 	return jw_finish(&j, NULL);
 }

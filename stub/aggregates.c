@@ -299,6 +299,45 @@ static int drop_slotless(struct aggregate_entry *e, int n)
 	return kept;
 }
 
+/* A global array: the section's one value read, an entry per element
+ * keyed by its index. 0 or -errno. */
+static int read_global(struct map_reader *r, struct bpf_map *map)
+{
+	size_t size = bpf_map__value_size(map);
+	unsigned char *sec = calloc(1, size ? size : 1);
+	const struct bumble_map *desc = r->desc;
+	__u32 zero = 0;
+	int err = 0;
+
+	if (!sec)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(bpf_map__fd(map), &zero, sec))
+		err = -errno;
+	for (__u32 i = 0; !err && i < desc->global_count; i++) {
+		size_t at = desc->global_offset + (size_t)i * desc->global_size;
+
+		if (at + desc->global_size > size)
+			break;
+		err = add_entry(r, (const unsigned char *)&i, sec + at);
+	}
+	free(sec);
+	return err;
+}
+
+struct bpf_map *aggregates_map(const struct bumble_map *desc,
+			       struct bpf_object *obj)
+{
+	/* libbpf finds an internal map by its section's name */
+	return bpf_object__find_map_by_name(obj, desc->global ? desc->global
+							      : desc->name);
+}
+
+unsigned int aggregates_value_size(const struct bumble_map *desc,
+				   struct bpf_map *map)
+{
+	return desc->global ? desc->global_size : bpf_map__value_size(map);
+}
+
 int aggregates_read(const struct bumble_map *desc, struct bpf_map *map,
 		    struct aggregate_entry **out)
 {
@@ -314,7 +353,13 @@ int aggregates_read(const struct bumble_map *desc, struct bpf_map *map,
 	if (r.ncpu <= 0)
 		return -ENOMEM;
 	r.stride = percpu ? (r.vsize + 7) / 8 * 8 : r.vsize;
-	err = read_batched(&r, fd, bpf_map__max_entries(map));
+	if (desc->global) {
+		r.ksize = sizeof(__u32);
+		r.vsize = r.stride = desc->global_size;
+		err = read_global(&r, map);
+	} else {
+		err = read_batched(&r, fd, bpf_map__max_entries(map));
+	}
 	if (err == -EOPNOTSUPP || err == -ENOSPC) {
 		/* no batches here, or a hash bucket fuller than a batch:
 		 * start again a key at a time */

@@ -351,7 +351,7 @@ static void put_map(struct metrics *m, struct textbuf *b, unsigned int i,
 		    const char *name)
 {
 	const struct bumble_map *desc = &m->tool->maps[i];
-	struct bpf_map *map = bpf_object__find_map_by_name(m->obj, desc->name);
+	struct bpf_map *map = aggregates_map(desc, m->obj);
 	struct aggregate_entry *e = NULL;
 	size_t ksize;
 	int n;

@@ -388,7 +388,7 @@ static int put_kernel_map(struct view *v, const struct bumble_map *desc,
 		struct_head(v, desc, slots);
 		for (unsigned long long i = 0; i < shown; i++)
 			struct_row(v, desc, slots, &e[i], ksize,
-				   bpf_map__value_size(map));
+				   aggregates_value_size(desc, map));
 	} else if (desc->value && desc->role == BUMBLE_ROLE_HIST) {
 		/* slots[]: a histogram per key, largest first */
 		for (unsigned long long i = 0; i < shown; i++) {
@@ -413,7 +413,7 @@ static int put_kernel_map(struct view *v, const struct bumble_map *desc,
 		struct_head(v, desc, NULL);
 		for (unsigned long long i = 0; i < shown; i++)
 			struct_row(v, desc, NULL, &e[i], ksize,
-				   bpf_map__value_size(map));
+				   aggregates_value_size(desc, map));
 	} else {
 		table_head(v, desc->key, NULL);
 		for (unsigned long long i = 0; i < shown; i++)
@@ -507,7 +507,7 @@ static struct bpf_map *kernel_map(const struct bumble_map *desc,
 {
 	if (desc->role < BUMBLE_ROLE_COUNTER || !desc->key)
 		return NULL;
-	return bpf_object__find_map_by_name(obj, desc->name);
+	return aggregates_map(desc, obj);
 }
 
 int snapshot_count(const struct bumble_tool *t, const struct metrics *m)

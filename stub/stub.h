@@ -280,6 +280,12 @@ const struct bumble_field *aggregates_field(const struct bumble_event_type *t,
 int aggregates_read(const struct bumble_map *desc, struct bpf_map *map,
 		    struct aggregate_entry **out);
 void aggregates_free(struct aggregate_entry *e, int n);
+/* The BPF map desc reads (for a global, its section's), or NULL; the
+ * size of one value there. */
+struct bpf_map *aggregates_map(const struct bumble_map *desc,
+			       struct bpf_object *obj);
+unsigned int aggregates_value_size(const struct bumble_map *desc,
+				   struct bpf_map *map);
 /* Largest value first, signed or unsigned as the map declares. */
 void aggregates_sort(const struct bumble_map *desc, struct aggregate_entry *e,
 		     int n);

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Aggregates libbpf-tools keep in less common shapes, shown plainly on a
 # real kernel: a value struct with a count and slots[] whose slots stay 0
-# (a table of its count), and the same filling its slots (a histogram).
+# (a table of its count), and the same filling its slots (a histogram);
+# histograms and counts in global arrays (.bss, .data) by index.
 . "$(dirname "$0")/../lib.sh"
 
 run "$BUMBLE" bundle "$FIXTURES/plain_counts.bpf.c" -o "$WORK/plain_counts"
 check "bundle plain_counts with no flags" test "$RC" = 0
+run "$BUMBLE" bundle "$FIXTURES/plain_globals.bpf.c" -o "$WORK/plain_globals"
+check "bundle plain_globals with no flags" test "$RC" = 0
 
 needs ROOT # the checks below load the fixtures into the kernel
 
@@ -58,4 +61,44 @@ if start_tool "$WORK/slots.json" "$WORK/plain_counts" --with-slots --json \
 		"l['comm'] == '$NAME' and e['count'] == 7"
 else
 	fail "plain_counts --with-slots attaches" "$(cat "$WORK/err")"
+fi
+
+if start_tool "$WORK/globals.txt" "$WORK/plain_globals" --which 2 \
+	--duration 30; then
+	getppid_7
+	stop_tool INT
+	check "a global array of struct hist: a histogram under its index" \
+		python3 - "$WORK/globals.txt" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+block = re.search(r"^hists:\n  index=2\n((?:  \[.*\n)+)", text, re.M)
+counts = [int(x) for x in re.findall(r"\) +(\d+) \|", block.group(1))] if block else []
+sys.exit(0 if sum(counts) >= 7 else 1)
+PY
+	check "global integer arrays (.bss, .data): a table by index" \
+		python3 - "$WORK/globals.txt" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+c = re.search(r"^counts:\n +INDEX +VALUE\n +2 +(\d+)\n(?! +\d)", text, re.M)
+b = re.search(r"^balance:\n +INDEX +VALUE\n +3 +5\n +2 +(-\d+)$", text, re.M)
+sys.exit(0 if c and int(c.group(1)) >= 7 and b and int(b.group(1)) <= -7 else 1)
+PY
+	check "no parameter, byte array or lone integer shown" sh -c \
+		"! grep -Eq '^(which|name|total):' '$WORK/globals.txt'"
+else
+	fail "plain_globals attaches" "$(cat "$WORK/err")"
+fi
+
+if start_tool "$WORK/globals.json" "$WORK/plain_globals" --json \
+	--duration 30; then
+	getppid_7
+	stop_tool INT
+	check "JSON: a global counter's entry labelled by its index" \
+		snapshot_has "$WORK/globals.json" counts \
+		"l == {'index': 1} and e['value'] >= 7"
+	check "JSON: a global hist's entry labelled by its index" \
+		snapshot_has "$WORK/globals.json" hists \
+		"l == {'index': 1} and e['count'] >= 7"
+else
+	fail "plain_globals (JSON) attaches" "$(cat "$WORK/err")"
 fi

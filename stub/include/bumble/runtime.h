@@ -128,6 +128,11 @@ struct bumble_map {
 	/* bumble bundle --map-size: its max_entries; 0: the object's (a
 	 * max_entries of 0 there gets the default, docs/conventions.md) */
 	unsigned int max_entries;
+	/* a global array shown as a counter or hist, keyed by its index:
+	 * the section holding it (".bss" or ".data"), its offset there,
+	 * the size of an element and their count; NULL for a map */
+	const char *global;
+	unsigned int global_offset, global_size, global_count;
 };
 
 struct bumble_program {
