@@ -9,6 +9,24 @@
 #include "enum_names.h"
 #include "model_int.h"
 
+/* A key of one scalar field of type id, named field. 0 or -ENOMEM. */
+static int scalar_key(struct gen_model *m, const struct btf *btf, __u32 id,
+		      const char *map_name, const char *field,
+		      struct gen_event **out)
+{
+	struct gen_event *ev;
+	char name[256];
+	int err;
+
+	snprintf(name, sizeof(name), "%s_key", map_name);
+	/* type id 0: never shared */
+	ev = gen_event_new(name, 0, (unsigned int)btf__resolve_size(btf, id));
+	if (!ev)
+		return -ENOMEM;
+	err = gen_event_add_member(ev, btf, id, "", field, 0, 0, 0);
+	return gen_model_take_event(m, ev, err, out);
+}
+
 /* The key of a counter, gauge or hist map: a struct's members, or one
  * field "key" for a scalar (so a syscall_nr key shows by name). *out is
  * NULL if the key has no layout. 0 or -ENOMEM. */
@@ -17,22 +35,13 @@ static int event_for_key(struct gen_model *m, const struct btf *btf, __u32 id,
 {
 	__u32 rid = id;
 	const struct btf_type *t = gen_resolve(btf, &rid, NULL);
-	struct gen_event *ev;
-	char name[256];
-	int err;
 
 	*out = NULL;
 	if (!t)
 		return 0;
 	if (btf_is_struct(t))
 		return gen_event_of_type(m, btf, id, map_name, out);
-	snprintf(name, sizeof(name), "%s_key", map_name);
-	/* type id 0: never shared */
-	ev = gen_event_new(name, 0, (unsigned int)btf__resolve_size(btf, id));
-	if (!ev)
-		return -ENOMEM;
-	err = gen_event_add_member(ev, btf, id, "", "key", 0, 0, 0);
-	return gen_model_take_event(m, ev, err, out);
+	return scalar_key(m, btf, id, map_name, "key", out);
 }
 
 static int is_integer(const struct gen_field *f)
@@ -249,22 +258,6 @@ enum bumble_role gen_infer_role(const struct gen_opts *opts,
 	return BUMBLE_ROLE_NONE;
 }
 
-/* The key of a global array: its index, of the array's index type. */
-static int index_key(struct gen_model *m, const struct btf *btf, __u32 id,
-		     const char *var_name, struct gen_event **out)
-{
-	char name[256];
-	struct gen_event *ev;
-	int err;
-
-	snprintf(name, sizeof(name), "%s_key", var_name);
-	ev = gen_event_new(name, 0, (unsigned int)btf__resolve_size(btf, id));
-	if (!ev)
-		return -ENOMEM;
-	err = gen_event_add_member(ev, btf, id, "", "index", 0, 0, 0);
-	return gen_model_take_event(m, ev, err, out);
-}
-
 /* One global of the section: an array (two elements or more) of
  * structs with slots[] is a hist by index, of integers wider than a
  * byte a counter by index; anything else is not shown. 0 or -ENOMEM. */
@@ -305,7 +298,9 @@ static int add_global(struct gen_model *m, const struct gen_opts *opts,
 	gm->value_size = e->size;
 	gm->max_entries = btf_array(t)->nelems;
 	gm->global_offset = vs->offset;
-	err = index_key(m, btf, btf_array(t)->index_type, name, &gm->key);
+	/* the key: its index, of the array's index type */
+	err = scalar_key(m, btf, btf_array(t)->index_type, name, "index",
+			 &gm->key);
 	if (!err && role == BUMBLE_ROLE_HIST)
 		err = slots_value(m, btf, eid, gm, &gm->value);
 	else if (!err)
