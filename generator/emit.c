@@ -394,10 +394,13 @@ void gen_describe(FILE *out, const struct gen_model *m)
 	for (unsigned int i = 0; i < m->map_count; i++) {
 		const struct gen_map *gm = &m->maps[i];
 
-		fprintf(out, "  %-28s %-8s %s\n", gm->name, role_name(gm->role),
+		fprintf(out, "  %-28s %-8s %s", gm->name, role_name(gm->role),
 			gm->event ? gm->event->type_name
 			: gm->key ? gm->key->type_name
 				  : "-");
+		if (gm->global_section)
+			fprintf(out, " (a global in %s)", gm->global_section);
+		fputc('\n', out);
 	}
 	if (m->param_count)
 		fputs("\nparameters:\n", out);

@@ -9,6 +9,11 @@ run "$BUMBLE" bundle "$FIXTURES/plain_counts.bpf.c" -o "$WORK/plain_counts"
 check "bundle plain_counts with no flags" test "$RC" = 0
 run "$BUMBLE" bundle "$FIXTURES/plain_globals.bpf.c" -o "$WORK/plain_globals"
 check "bundle plain_globals with no flags" test "$RC" = 0
+run "$BUMBLE" inspect "$FIXTURES/plain_globals.bpf.c"
+check "inspect names each global aggregate and its section" sh -c \
+	"grep -Eq '^  hists +hist +hists_key \(a global in \.bss\)$' '$WORK/out' &&
+	 grep -Eq '^  balance +counter +balance_key \(a global in \.data\)$' '$WORK/out' &&
+	 ! grep -Eq '^  (which|name|total) ' '$WORK/out'"
 
 needs ROOT # the checks below load the fixtures into the kernel
 
@@ -101,4 +106,21 @@ if start_tool "$WORK/globals.json" "$WORK/plain_globals" --json \
 		"l == {'index': 1} and e['count'] >= 7"
 else
 	fail "plain_globals (JSON) attaches" "$(cat "$WORK/err")"
+fi
+
+if start_tool "$WORK/globals.out" "$WORK/plain_globals" \
+	--metrics 127.0.0.1:0 --duration 30; then
+	getppid_7
+	curl -s "http://127.0.0.1:$(metrics_port)/metrics" >"$WORK/globals.prom"
+	stop_tool INT
+	check "/metrics: a global counter and hist by index" python3 - \
+		"$WORK/globals.prom" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+c = re.search(r'^plain_globals_counts_total\{index="1"\} (\d+)$', text, re.M)
+h = re.search(r'^plain_globals_hists_count\{index="1"\} (\d+)$', text, re.M)
+sys.exit(0 if c and int(c.group(1)) >= 7 and h and int(h.group(1)) >= 7 else 1)
+PY
+else
+	fail "plain_globals (--metrics) attaches" "$(cat "$WORK/err")"
 fi
