@@ -52,13 +52,35 @@ int prog_choose(struct loaded_tool *lt, int rank)
 	return (int)n;
 }
 
+/* The kernel's BTF, parsed the first time a program needs it (several
+ * MiB: not for tools without tp_btf/fentry/fexit programs); NULL when it
+ * cannot be read. */
+struct kernel_btf {
+	const char *path; /* --btf, or NULL: the running kernel's */
+	struct btf *btf;
+	int tried;
+};
+
+static const struct btf *kernel_btf(struct kernel_btf *k)
+{
+	if (!k->tried) {
+		k->tried = 1;
+		k->btf = k->path ? btf__parse(k->path, NULL)
+				 : btf__load_vmlinux_btf();
+		if (libbpf_get_error(k->btf))
+			k->btf = NULL;
+	}
+	return k->btf;
+}
+
 /* Does this kernel have the program's attach point? 1 when it cannot
  * tell: only the kinds whose target can be looked up are checked. */
-static int target_exists(const char *section, const struct btf *vmlinux)
+static int target_exists(const char *section, struct kernel_btf *k)
 {
 	char name[160], path[320];
 	const char *slash = strchr(section, '/');
 	int r = prog_alternative(section, name, sizeof(name));
+	const struct btf *vmlinux = r == PROG_MODERN ? kernel_btf(k) : NULL;
 
 	if (r == PROG_MODERN && vmlinux) {
 		const char *fn = strchr(name, '/') + 1;
@@ -85,8 +107,7 @@ static int target_exists(const char *section, const struct btf *vmlinux)
 
 void prog_skip_absent(struct loaded_tool *lt, const char *btf_path, int warn)
 {
-	struct btf *vmlinux =
-	    btf_path ? btf__parse(btf_path, NULL) : btf__load_vmlinux_btf();
+	struct kernel_btf vmlinux = {.path = btf_path};
 	struct bpf_program *prog, *absent[64];
 	unsigned int n = 0, loading = 0;
 
@@ -95,11 +116,11 @@ void prog_skip_absent(struct loaded_tool *lt, const char *btf_path, int warn)
 		if (!bpf_program__autoload(prog))
 			continue;
 		loading++;
-		if (!target_exists(bpf_program__section_name(prog), vmlinux) &&
+		if (!target_exists(bpf_program__section_name(prog), &vmlinux) &&
 		    n < sizeof(absent) / sizeof(absent[0]))
 			absent[n++] = prog;
 	}
-	btf__free(vmlinux);
+	btf__free(vmlinux.btf);
 	if (n == loading) /* nothing would be left: let it fail plainly */
 		return;
 	for (unsigned int i = 0; i < n; i++) {
