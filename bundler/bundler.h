@@ -189,8 +189,10 @@ const char *libdir(void);
 
 /* Finds a program on PATH; returns a malloc'ed path or NULL. */
 char *find_program(const char *name);
-/* Finds the first of names on PATH (env overrides first); on failure
- * says which Debian package provides it. */
+/* The program env names when set, else the first of names on PATH;
+ * malloc'ed, NULL (saying nothing) if none. */
+char *find_first_program(const char *env, const char *const *names);
+/* The same; on failure says which Debian package provides it. */
 char *require_program(const char *env, const char *const *names,
 		      const char *package);
 

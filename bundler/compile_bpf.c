@@ -206,17 +206,7 @@ static const char *const clangs[] = {"clang", "clang-19", "clang-16",
 
 char *clang_find(void)
 {
-	const char *override = getenv("BUMBLE_CLANG");
-
-	if (override && *override)
-		return find_program(override);
-	for (const char *const *c = clangs; *c; c++) {
-		char *found = find_program(*c);
-
-		if (found)
-			return found;
-	}
-	return NULL;
+	return find_first_program("BUMBLE_CLANG", clangs);
 }
 
 /* The event types of maps that declare none, from the calls that fill

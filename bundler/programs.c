@@ -67,27 +67,31 @@ char *find_program(const char *name)
 	return NULL;
 }
 
+char *find_first_program(const char *env, const char *const *names)
+{
+	const char *override = env ? getenv(env) : NULL;
+	char *found = NULL;
+
+	if (override && *override)
+		return find_program(override);
+	for (; *names && !found; names++)
+		found = find_program(*names);
+	return found;
+}
+
 char *require_program(const char *env, const char *const *names,
 		      const char *package)
 {
 	const char *override = env ? getenv(env) : NULL;
-	const char *first = names[0];
-	char *found;
+	char *found = find_first_program(env, names);
 
-	if (override && *override) {
-		found = find_program(override);
-		if (!found)
-			err("%s=%s is not an executable program", env,
-			    override);
+	if (found)
 		return found;
-	}
-	for (; *names; names++) {
-		found = find_program(*names);
-		if (found)
-			return found;
-	}
-	err("%s is not installed; install it with: apt-get install %s", first,
-	    package);
+	if (override && *override)
+		err("%s=%s is not an executable program", env, override);
+	else
+		err("%s is not installed; install it with: apt-get install %s",
+		    names[0], package);
 	return NULL;
 }
 
