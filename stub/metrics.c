@@ -399,10 +399,7 @@ static const char *const type_names[] = {
  * buffer with a series table. */
 static int exported(const struct metrics *m, unsigned int i)
 {
-	const struct bumble_map *desc = &m->tool->maps[i];
-
-	return desc->role >= BUMBLE_ROLE_COUNTER &&
-	       desc->role < BUMBLE_ROLE_COUNT && (desc->key || m->tables[i]);
+	return snapshot_shows(&m->tool->maps[i], m);
 }
 
 static void put_maps(struct metrics *m, struct textbuf *b)

@@ -510,15 +510,19 @@ static struct bpf_map *kernel_map(const struct bumble_map *desc,
 	return aggregates_map(desc, obj);
 }
 
+int snapshot_shows(const struct bumble_map *desc, const struct metrics *m)
+{
+	return desc->role >= BUMBLE_ROLE_COUNTER &&
+	       desc->role < BUMBLE_ROLE_COUNT &&
+	       (desc->key || metrics_table(m, desc));
+}
+
 int snapshot_count(const struct bumble_tool *t, const struct metrics *m)
 {
 	int n = 0;
 
 	for (unsigned int i = 0; i < t->map_count; i++)
-		if ((t->maps[i].role >= BUMBLE_ROLE_COUNTER &&
-		     t->maps[i].key) ||
-		    metrics_table(m, &t->maps[i]))
-			n++;
+		n += snapshot_shows(&t->maps[i], m);
 	return n;
 }
 

@@ -301,6 +301,9 @@ struct snapshot_opts {
 	unsigned long long top; /* entries per map; 0: all */
 };
 
+/* Does a snapshot (and /metrics) show desc: a counter, gauge or hist
+ * map with a key, or a ring buffer whose series m keeps? */
+int snapshot_shows(const struct bumble_map *desc, const struct metrics *m);
 /* How many maps a snapshot shows: 0, and there is none. */
 int snapshot_count(const struct bumble_tool *t, const struct metrics *m);
 /* 0, or an exit code having said why. */
