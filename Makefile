@@ -30,7 +30,9 @@ HOST_CFLAGS ?= -O2 -g
 STUB_CFLAGS := -Os -ffunction-sections -fdata-sections \
 	       -fno-asynchronous-unwind-tables -fno-unwind-tables
 
-STUB_SRCS  := $(wildcard stub/*.c)
+# the runtime archive's sources; the prelinked stub adds its own main
+STUB_MAIN  := stub/prelinked_main.c
+STUB_SRCS  := $(filter-out $(STUB_MAIN),$(wildcard stub/*.c))
 GEN_SRCS   := $(wildcard generator/*.c)
 CLI_SRCS   := $(wildcard bundler/*.c)
 # bumble init's templates: real programs, embedded as C strings
@@ -40,7 +42,7 @@ INIT_TEMPLATES_C := $(OBJ)/gen/init_templates.c
 # OCI layout writer, the tool's option and name tables): compiled into both
 SHARED_SRCS := stub/sha256.c stub/payload.c stub/oci_layout.c stub/beneath.c \
 	       stub/tool_options.c stub/enum_names.c stub/prog_kinds.c \
-	       stub/metrics_addr.c
+	       stub/metrics_addr.c stub/tables_codec.c
 GEN_OBJS   := $(patsubst generator/%.c,$(OBJ)/generator/%.o,$(GEN_SRCS))
 CLI_OBJS   := $(patsubst bundler/%.c,$(OBJ)/bundler/%.o,$(CLI_SRCS))
 # the system libraries bumble links: libbpf's, and libcurl and jansson
@@ -102,6 +104,7 @@ SYSROOT_$(1)       := $(BUILD)$$(SUB_$(1))/sysroot
 LIBDIR_$(1)        := $(LIBDIR)$$(SUB_$(1))
 OBJ_$(1)           := $(OBJ)$$(SUB_$(1))
 STUB_LIB_$(1)      := $$(LIBDIR_$(1))/stub/libbumble-stub.a
+STUB_EXE_$(1)      := $$(LIBDIR_$(1))/stub/bumble-stub
 STUB_OBJS_$(1)     := $$(patsubst stub/%.c,$$(OBJ_$(1))/stub/%.o,$(STUB_SRCS))
 STAMP_SYSROOT_$(1) := $$(SYSROOT_$(1))/.built
 STAMP_HEADERS_$(1) := $$(LIBDIR_$(1))/include/.installed
@@ -143,6 +146,12 @@ $$(STUB_LIB_$(1)): $$(STUB_OBJS_$(1)) $$(STAMP_SYSROOT_$(1)) stub/include/bumble
 	  for l in libbpf libelf libz; do echo "ADDLIB $$(SYSROOT_$(1))/lib/$$$$l.a"; done; \
 	  echo SAVE; echo END; } | ar -M
 
+# The prelinked stub: the runtime linked once into an executable whose
+# tables come from the payload. A plain bundle copies it, fills its slot
+# and appends the payload; no linker runs (bundler/prelinked.c).
+$$(STUB_EXE_$(1)): $$(OBJ_$(1))/stub/prelinked_main.o $$(STUB_LIB_$(1))
+	$(call arch_col,$(1),cc) -static -Os -s -Wl,--gc-sections -o $$@ $$^
+
 # the same, unmerged, for a tool's LGPL relink kit (bundle --relink-kit):
 # bumble's runtime alone, and libbpf, libelf and zlib as built
 KIT_LIBS_$(1) := $$(LIBDIR_$(1))/stub/kit/libbumble-runtime.a \
@@ -160,7 +169,7 @@ endef
 $(foreach a,$(sort $(ARCHES) x86_64),$(eval $(call arch_rules,$(a))))
 
 all: $(BUMBLE) $(RELEASE_DATA) \
-	$(foreach a,$(ARCHES),$(STUB_LIB_$(a)) $(KIT_LIBS_$(a)) $(STAMP_HEADERS_$(a)))
+	$(foreach a,$(ARCHES),$(STUB_LIB_$(a)) $(STUB_EXE_$(a)) $(KIT_LIBS_$(a)) $(STAMP_HEADERS_$(a)))
 
 # The CLI runs on the build host: glibc, libbpf built static from the
 # same source as the stub's, system libelf and zlib.
@@ -245,7 +254,7 @@ install: all
 	install -m 755 $(BUMBLE) $(DESTDIR)$(PREFIX)/bin/bumble
 	cp -R $(LIBDIR)/. $(DESTDIR)$(PREFIX)/lib/bumble/
 
-FORMAT_FILES := $(STUB_SRCS) $(GEN_SRCS) $(CLI_SRCS) $(wildcard stub/*.h \
+FORMAT_FILES := $(STUB_SRCS) $(STUB_MAIN) $(GEN_SRCS) $(CLI_SRCS) $(wildcard stub/*.h \
 	stub/include/bumble/*.h generator/*.h bundler/*.h tests/unit/*.[ch] \
 	tests/fuzz/*.c) toolchain/btf2c.c
 
@@ -298,6 +307,7 @@ FUZZ_SRCS_manifest := stub/payload.c stub/sha256.c
 FUZZ_SRCS_filter   := stub/filter.c stub/diag.c $(FUZZ_FORMAT_SRCS)
 FUZZ_SRCS_format   := $(FUZZ_FORMAT_SRCS)
 FUZZ_SRCS_params   := stub/params.c stub/diag.c
+FUZZ_SRCS_tables   := stub/tables_codec.c
 FUZZ_LIBS_params   := $(HOST)/lib/libbpf.a -lelf -lz
 
 fuzz-build: $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)

@@ -319,6 +319,12 @@ int gunzip_buffer(const void *data, size_t n, unsigned char **out, size_t *len);
  * (tool_payload.c). Returns an exit code, having said why. */
 int payload_write_tool(const char *linked, const struct gen_artifact *a,
 		       const char *out);
+/* The tool at out made from bumble's prelinked stub for an arch (no
+ * linker): the stub's bytes, its slot filled with a's manifest digest,
+ * version and arch, then a's payload. An exit code. */
+int payload_write_prelinked(const char *stub, const struct gen_artifact *a,
+			    const char *version, const char *arch,
+			    const char *out);
 /* The payload's bytes: the artifact and the trailer, payload_size(a)
  * of them written at p. */
 size_t payload_size(const struct gen_artifact *a);

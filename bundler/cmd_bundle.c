@@ -43,6 +43,17 @@ static const char usage[] =
     "where the source's calls tell none or the wrong one, --map-size a\n"
     "map's max_entries, --set a parameter's default (docs/cli.md).\n";
 
+/* What the tables will lack, said before they are written. */
+static void warn_undecodable(const struct gen_model *m)
+{
+	for (unsigned int i = 0; i < m->map_count; i++)
+		if (m->maps[i].role == BUMBLE_ROLE_PRINT && !m->maps[i].event)
+			warn("map '%s' is to be printed but declares no event "
+			     "type, so the tool cannot decode it; add "
+			     "__type(value, struct NAME) to the map",
+			     m->maps[i].name);
+}
+
 static int write_runner(const struct gen_model *m, const char *dir,
 			char **runner)
 {
@@ -53,12 +64,6 @@ static int write_runner(const struct gen_model *m, const char *dir,
 		*runner = NULL;
 		return EXIT_FAIL;
 	}
-	for (unsigned int i = 0; i < m->map_count; i++)
-		if (m->maps[i].role == BUMBLE_ROLE_PRINT && !m->maps[i].event)
-			warn("map '%s' is to be printed but declares no event "
-			     "type, so the tool cannot decode it; add "
-			     "__type(value, struct NAME) to the map",
-			     m->maps[i].name);
 	f = fopen(*runner, "w");
 	if (!f || gen_emit_runner(f, m) || fclose(f)) {
 		err("cannot write %s: %s", *runner, strerror(errno));
@@ -201,6 +206,21 @@ static int link_tool(const struct input_opts *o, const struct gen_model *m,
 	return rc;
 }
 
+/* The tool at out from the arch's prelinked stub: its tables are in the
+ * artifact's layer (runner.tables), so nothing is compiled or linked. */
+static int prelinked_tool(const struct input_opts *o, const struct gen_model *m,
+			  const struct gen_artifact *a, const char *out)
+{
+	char *stub = arch_path(o->arch, "stub/bumble-stub");
+	int rc;
+
+	if (!stub)
+		return EXIT_FAIL;
+	rc = payload_write_prelinked(stub, a, m->version, o->arch->name, out);
+	free(stub);
+	return rc;
+}
+
 /* A complete tool (linked by the relink kit) written to out atomically. */
 static int install_tool(const char *from, const char *out)
 {
@@ -246,6 +266,13 @@ static int bundle_one(struct input_opts *o, const char *out,
 		rc = EXIT_FAIL;
 		goto done;
 	}
+	if (!o->runner)
+		warn_undecodable(m);
+	if (!o->runner && !o->relink_kit) {
+		/* the usual case: no runner to compile, no linker */
+		rc = prelinked_tool(o, m, &artifact, out);
+		goto signed_tool;
+	}
 	if (o->runner) {
 		rc = check_runner(o->runner, m);
 		runner = strdup(o->runner);
@@ -268,6 +295,7 @@ static int bundle_one(struct input_opts *o, const char *out,
 		rc = install_tool(linked, out);
 	else if (!rc)
 		rc = payload_write_tool(linked, &artifact, out);
+signed_tool:
 	if (!rc && key) {
 		if (asprintf(&sig, "%s.sig", out) < 0) {
 			sig = NULL;

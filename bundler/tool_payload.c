@@ -8,6 +8,7 @@
 
 #include "bundler.h"
 #include "payload.h"
+#include "prelinked_slot.h"
 #include "sha256.h"
 
 size_t payload_size(const struct gen_artifact *a)
@@ -29,21 +30,14 @@ void payload_put(const struct gen_artifact *a, unsigned char *p)
 	payload_trailer_make(p, sizes);
 }
 
-int payload_write_tool(const char *linked, const struct gen_artifact *a,
-		       const char *out)
+/* exe[0..exe_size) (malloc'ed; taken) with a's payload after it, at out. */
+static int write_exe_payload(unsigned char *exe, size_t exe_size,
+			     const struct gen_artifact *a, const char *out)
 {
-	unsigned char *exe = NULL, *tool;
-	size_t exe_size, total;
+	size_t total = exe_size + payload_size(a);
+	unsigned char *tool = realloc(exe, total);
 	int rc;
 
-	rc = read_file(linked, &exe, &exe_size);
-	if (rc) {
-		err("cannot read the linked tool %s: %s", linked,
-		    strerror(-rc));
-		return EXIT_FAIL;
-	}
-	total = exe_size + payload_size(a);
-	tool = realloc(exe, total);
 	if (!tool) {
 		free(exe);
 		err("out of memory");
@@ -57,6 +51,72 @@ int payload_write_tool(const char *linked, const struct gen_artifact *a,
 	}
 	free(tool);
 	return rc;
+}
+
+int payload_write_tool(const char *linked, const struct gen_artifact *a,
+		       const char *out)
+{
+	unsigned char *exe = NULL;
+	size_t exe_size;
+	int rc;
+
+	rc = read_file(linked, &exe, &exe_size);
+	if (rc) {
+		err("cannot read the linked tool %s: %s", linked,
+		    strerror(-rc));
+		return EXIT_FAIL;
+	}
+	return write_exe_payload(exe, exe_size, a, out);
+}
+
+/* s into the slot's field of size bytes at at, NUL-filled; -1 if it
+ * does not fit. */
+static int slot_put(unsigned char *slot, size_t at, size_t size, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n >= size)
+		return -1;
+	memset(slot + at, 0, size);
+	memcpy(slot + at, s, n);
+	return 0;
+}
+
+int payload_write_prelinked(const char *stub, const struct gen_artifact *a,
+			    const char *version, const char *arch,
+			    const char *out)
+{
+	unsigned char *exe = NULL, *slot;
+	size_t size;
+	int rc;
+
+	rc = read_file(stub, &exe, &size);
+	if (rc) {
+		err("bumble's prelinked stub %s cannot be read (%s); rebuild "
+		    "or reinstall bumble",
+		    stub, strerror(-rc));
+		return EXIT_FAIL;
+	}
+	slot = memmem(exe, size, SLOT_MARKER, sizeof(SLOT_MARKER));
+	if (!slot || (size_t)(exe + size - slot) < SLOT_SIZE ||
+	    memmem(slot + 1, size - (size_t)(slot + 1 - exe), SLOT_MARKER,
+		   sizeof(SLOT_MARKER))) {
+		free(exe);
+		err("bumble's prelinked stub %s has %s slot for the bundle; "
+		    "rebuild or reinstall bumble",
+		    stub, slot ? "more than one" : "no");
+		return EXIT_FAIL;
+	}
+	if (slot_put(slot, SLOT_DIGEST_AT, SLOT_DIGEST_SIZE,
+		     a->manifest_digest) ||
+	    slot_put(slot, SLOT_VERSION_AT, SLOT_VERSION_SIZE, version) ||
+	    slot_put(slot, SLOT_ARCH_AT, SLOT_ARCH_SIZE, arch)) {
+		free(exe);
+		err("the version '%s' does not fit the tool's %d bytes",
+		    version, SLOT_VERSION_SIZE - 1);
+		return EXIT_USAGE;
+	}
+	return write_exe_payload(exe, size, a, out);
 }
 
 int payload_read(const char *tool, struct tool_payload *p)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "artifact.h"
+#include "tables_codec.h"
 #include "oci.h"
 #include "sha256.h"
 #include "tar.h"
@@ -44,33 +45,40 @@ static int by_path(const void *a, const void *b)
 	return strcmp((*fa)->path, (*fb)->path);
 }
 
-/* The layer: NAME.bpf.o and the files, every entry in name order. */
+/* The layer: NAME.bpf.o, the runner's tables (what the prelinked stub
+ * runs by) and the files, every entry in name order. */
 static int build_layer(const struct gen_model *m, const struct gen_files *files,
 		       struct tar *layer)
 {
 	unsigned int n = files ? files->count : 0;
 	struct gen_file object = {.data = (unsigned char *)m->bytecode,
 				  .size = m->bytecode_size};
+	struct gen_file tables = {.path = TABLES_LAYER_PATH};
 	const struct gen_file **order;
 	char name[256];
-	int rc = 0;
+	int rc;
 
 	snprintf(name, sizeof(name), "%s.bpf.o", m->name);
 	object.path = name;
-	order = calloc(n + 1, sizeof(*order));
-	if (!order)
-		return -ENOMEM;
+	order = calloc(n + 2, sizeof(*order));
+	rc = order ? gen_tables_blob(m, &tables.data, &tables.size) : -ENOMEM;
+	if (rc) {
+		free(order);
+		return rc;
+	}
 	for (unsigned int i = 0; i < n; i++)
 		order[i] = &files->files[i];
 	order[n] = &object;
-	qsort(order, n + 1, sizeof(*order), by_path);
+	order[n + 1] = &tables;
+	qsort(order, n + 2, sizeof(*order), by_path);
 	layer->mtime = oci_epoch();
-	for (unsigned int i = 0; i <= n && !rc; i++)
+	for (unsigned int i = 0; i <= n + 1 && !rc; i++)
 		if (tar_add_file(layer, order[i]->path, order[i]->data,
 				 order[i]->size, 0644))
 			rc = -EINVAL;
 	if (!rc && tar_finish(layer))
 		rc = -ENOMEM;
+	free(tables.data);
 	free(order);
 	return rc;
 }

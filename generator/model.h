@@ -194,6 +194,10 @@ int gen_emit_runner(FILE *out, const struct gen_model *m);
 
 /* A C string literal for s (NULL: ""), escaped. */
 void gen_put_cstr(FILE *out, const char *s);
+/* The tables gen_emit_runner writes, as the bytes the prelinked stub
+ * reads (stub/tables_codec.h) in a malloc'ed buffer: 0 or -ENOMEM. */
+int gen_tables_blob(const struct gen_model *m, unsigned char **out,
+		    size_t *size);
 
 /* Human-readable summary: programs, maps, roles, event layouts. */
 void gen_describe(FILE *out, const struct gen_model *m);

@@ -31,22 +31,41 @@ static int read_all(int fd, void *buf, size_t n, off_t at)
 	return 0;
 }
 
+/* A payload loaded and verified before the tables were known (the
+ * prelinked stub's main): the next embedded_load takes it. */
+static struct embedded kept;
+
+void embedded_keep(struct embedded *e)
+{
+	embedded_free(&kept);
+	kept = *e;
+	memset(e, 0, sizeof(*e));
+}
+
 void embedded_free(struct embedded *e)
 {
 	free(e->data);
 	memset(e, 0, sizeof(*e));
 }
 
+static int embedded_check_object(const struct bumble_tool *t,
+				 const struct embedded *e);
+
 int embedded_load(const struct bumble_tool *t, struct embedded *e)
 {
 	unsigned char *tail;
 	uint64_t start, sizes[3], total, appended = 0;
-	char msg[256], digest[72];
+	char msg[256];
 	struct stat st;
 	size_t n;
 	int fd, found;
 
 	memset(e, 0, sizeof(*e));
+	if (kept.data) {
+		*e = kept;
+		memset(&kept, 0, sizeof(kept));
+		return embedded_check_object(t, e);
+	}
 	fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st)) {
 		diag_err("cannot read the tool's own file (/proc/self/exe): "
@@ -106,7 +125,15 @@ int embedded_load(const struct bumble_tool *t, struct embedded *e)
 		    e->view.manifest_digest, bumble_bundle.manifest_digest);
 		return BUMBLE_EXIT_PAYLOAD;
 	}
-	/* Intact, but the runner describes another build of the program. */
+	return embedded_check_object(t, e);
+}
+
+/* Intact, but the runner describes another build of the program? */
+static int embedded_check_object(const struct bumble_tool *t,
+				 const struct embedded *e)
+{
+	char digest[72];
+
 	sha256_digest_string(e->view.bytecode, e->view.bytecode_size, digest);
 	if (t->bytecode_digest && strcmp(digest, t->bytecode_digest)) {
 		diag_err("this tool's runner was generated for another build "

@@ -152,6 +152,9 @@ struct embedded {
 
 int embedded_load(const struct bumble_tool *t, struct embedded *e);
 void embedded_free(struct embedded *e);
+/* e, loaded and verified, for the next embedded_load to take instead of
+ * reading the file again; e is left empty. */
+void embedded_keep(struct embedded *e);
 int embedded_verify(const struct bumble_tool *t);	  /* 0 or 1 */
 int embedded_print_manifest(const struct bumble_tool *t); /* exit code */
 int embedded_extract(const struct bumble_tool *t, const char *dir, int force);

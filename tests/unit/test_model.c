@@ -17,6 +17,7 @@
 #include "check.h"
 #include "model.h"
 #include "oci.h"
+#include "tables_codec.h"
 
 /* Fault injection: the test is linked with -Wl,--wrap=malloc and kin, so
  * every allocation the generator (and libbpf) makes comes here. While
@@ -433,6 +434,166 @@ static long open_failing(const unsigned char *obj, size_t size, long fail_at,
  * NULL with a message and ENOMEM, or (where libbpf carries on without
  * what it could not allocate) a model; it never exits, and under ASan
  * no failure leaks. */
+/* A decoded event type against the model's: every member the runtime
+ * reads. */
+static int same_type(const struct bumble_event_type *t,
+		     const struct gen_event *ev)
+{
+	if (!t || !ev)
+		return !t && !ev;
+	if (strcmp(t->name, ev->type_name) || t->size != ev->size ||
+	    t->field_count != ev->field_count)
+		return 0;
+	for (unsigned int i = 0; i < ev->field_count; i++) {
+		const struct bumble_field *f = &t->fields[i];
+		const struct gen_field *g = &ev->fields[i];
+
+		if (strcmp(f->name, g->name) || f->offset != g->offset ||
+		    f->size != g->size || f->count != g->count ||
+		    f->bit_shift != g->bit_shift ||
+		    f->bit_size != g->bit_size || f->kind != g->kind ||
+		    f->format != g->format || f->width != g->width ||
+		    f->depth != g->depth || f->enum_count != g->enum_count ||
+		    f->family_offset != g->family_offset)
+			return 0;
+		for (unsigned int j = 0; j < g->enum_count; j++)
+			if (f->enum_values[j].value !=
+				g->enum_values[j].value ||
+			    strcmp(f->enum_values[j].name,
+				   g->enum_values[j].name))
+				return 0;
+	}
+	return 1;
+}
+
+static int same_tables(const struct bumble_tool *t, const struct gen_model *m)
+{
+	if (strcmp(t->name, m->name) ||
+	    strcmp(t->bytecode_digest, m->bytecode_digest) ||
+	    t->map_count != m->map_count ||
+	    t->program_count != m->program_count ||
+	    t->param_count != m->param_count)
+		return 0;
+	for (unsigned int i = 0; i < m->map_count; i++) {
+		const struct gen_map *g = &m->maps[i];
+		const struct bumble_map *b = &t->maps[i];
+		int shown = g->role != BUMBLE_ROLE_NONE;
+
+		if (strcmp(b->name, g->name) || b->role != g->role ||
+		    !same_type(b->event, shown ? g->event : NULL) ||
+		    !same_type(b->key, shown ? g->key : NULL) ||
+		    !same_type(b->value, shown ? g->value : NULL))
+			return 0;
+	}
+	for (unsigned int i = 0; i < m->program_count; i++)
+		if (strcmp(t->programs[i].name, m->programs[i].name) ||
+		    strcmp(t->programs[i].section, m->programs[i].section))
+			return 0;
+	for (unsigned int i = 0; i < m->param_count; i++) {
+		const struct gen_param *g = &m->params[i];
+		const struct bumble_param *p = &t->params[i];
+
+		if (strcmp(p->name, g->name) || strcmp(p->help, g->help) ||
+		    strcmp(p->default_text, g->default_text) ||
+		    p->offset != g->offset || p->size != g->size ||
+		    p->count != g->count || p->kind != g->kind ||
+		    p->enum_count != g->enum_count)
+			return 0;
+		for (unsigned int j = 0; j < g->enum_count; j++)
+			if (strcmp(p->enum_values[j].name,
+				   g->enum_values[j].name))
+				return 0;
+	}
+	return 1;
+}
+
+/* The tables the prelinked stub reads: what the model says, bytes that
+ * encode again to the same bytes; cut, damaged or padded bytes and a
+ * failed allocation refused without a crash or a leak. */
+static void test_tables(const unsigned char *obj, size_t size)
+{
+	struct gen_opts opts = {.name = "layout"};
+	unsigned char *blob = NULL, *again = NULL, *copy;
+	size_t n = 0, n2 = 0;
+	long accepted = 0, allocs;
+	struct tables t;
+	struct gen_model *m;
+	char err[256];
+	int rc;
+
+	m = gen_model_open(obj, size, &opts, err, sizeof(err));
+	CHECK(m != NULL, "model for the tables opens");
+	if (!m)
+		return;
+	CHECK(gen_tables_blob(m, &blob, &n) == 0 && n > 100,
+	      "the model's tables encode");
+	rc = tables_decode(blob, n, &t, err, sizeof(err));
+	CHECK(rc == 0, "the tables decode");
+	if (rc) {
+		printf("# %s\n", err);
+		goto out;
+	}
+	CHECK(t.tool.map_count > 2 && t.tool.param_count > 2,
+	      "the fixture's tables have maps and parameters");
+	CHECK(same_tables(&t.tool, m),
+	      "decoded tables hold every map, type, field, enumerator, "
+	      "program and parameter of the model");
+	CHECK(tables_encode(&t.tool, &again, &n2) == 0 && n2 == n &&
+		  !memcmp(again, blob, n),
+	      "decoded tables encode to the same bytes");
+	tables_free(&t);
+	for (size_t cut = 0; cut < n; cut++)
+		if (!tables_decode(blob, cut, &t, err, sizeof(err))) {
+			accepted++;
+			tables_free(&t);
+		}
+	CHECK(accepted == 0, "every cut-short copy of the tables is refused");
+	copy = malloc(n + 1);
+	memcpy(copy, blob, n);
+	copy[n] = 0;
+	CHECK(tables_decode(copy, n + 1, &t, err, sizeof(err)) == -1 &&
+		  strstr(err, "follow the tables"),
+	      "a byte after the tables is refused");
+	accepted = 0;
+	for (size_t i = 0; i < n; i++) {
+		copy[i] ^= 0xa5;
+		if (!tables_decode(copy, n, &t, err, sizeof(err))) {
+			accepted += i < 12;
+			tables_free(&t);
+		}
+		copy[i] ^= 0xa5;
+	}
+	/* the rest is ASan's: no read outside copy, no leak */
+	CHECK(accepted == 0, "each byte damaged in turn is decoded in bounds "
+			     "or refused; a damaged magic or format always");
+	free(copy);
+	alloc_calls = 0;
+	alloc_fail_at = -1;
+	alloc_counting = 1;
+	tables_decode(blob, n, &t, err, sizeof(err));
+	alloc_counting = 0;
+	tables_free(&t);
+	allocs = alloc_calls;
+	accepted = 0;
+	for (long i = 0; i < allocs; i++) {
+		alloc_calls = 0;
+		alloc_fail_at = i;
+		alloc_counting = 1;
+		rc = tables_decode(blob, n, &t, err, sizeof(err));
+		alloc_counting = 0;
+		if (rc != -2 || strcmp(err, "out of memory"))
+			accepted++;
+		if (!rc)
+			tables_free(&t);
+	}
+	CHECK(allocs > 10 && accepted == 0,
+	      "each failed allocation of the decoder is out of memory");
+out:
+	free(again);
+	free(blob);
+	gen_model_free(m);
+}
+
 static void test_alloc_failures(const unsigned char *obj, size_t size)
 {
 	struct gen_model *m;
@@ -521,6 +682,7 @@ int main(int argc, char **argv)
 	obj = slurp(argv[1], &size);
 	test_alloc_failures(obj, size);
 	test_artifact_arch(obj, size);
+	test_tables(obj, size);
 	free(obj);
 
 	expect_refused(garbage, sizeof(garbage), "not an ELF file",
