@@ -51,10 +51,18 @@ ln -s "$(command -v clang)" "$WORK/bin-clang/clang"
 expect_exit 5 "apt-get install clang" "no clang on PATH: exit 5" \
 	env PATH="$WORK/bin-empty" "$BUMBLE" bundle "$FIXTURES/layout.bpf.c" \
 	-o "$WORK/outdir/t"
-expect_exit 5 "apt-get install musl-tools" "no musl-gcc on PATH: exit 5" \
+"$BUMBLE" gen "$FIXTURES/layout.bpf.c" -o "$WORK/runner.c" 2>/dev/null
+expect_exit 5 "apt-get install musl-tools" \
+	"--runner, no musl-gcc on PATH: exit 5" \
 	env PATH="$WORK/bin-clang" "$BUMBLE" bundle \
-	"$FIXTURES/layout.bpf.c" -o "$WORK/outdir/t"
+	"$FIXTURES/layout.bpf.c" --runner "$WORK/runner.c" -o "$WORK/outdir/t"
 check "missing tools: nothing written" test ! -e "$WORK/outdir/t"
+# A plain bundle links nothing: clang alone makes a tool that runs.
+run env PATH="$WORK/bin-clang" "$BUMBLE" bundle "$FIXTURES/layout.bpf.c" \
+	-o "$WORK/outdir/t"
+check "no musl-gcc on PATH: a plain bundle still works" test "$RC" = 0
+check "no musl-gcc: the tool verifies" "$WORK/outdir/t" --verify
+rm -f "$WORK/outdir/t"
 
 # BumbleBee map sections: rewritten from source, refused in an object.
 cp "$FIXTURES"/bee_exitsnoop.* "$WORK/"

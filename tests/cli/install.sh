@@ -29,7 +29,7 @@ run "$WORK/moved/bin/bumble" bundle "$EXAMPLES/exitsnoop.bpf.c" \
 check "moved install bundles a tool" test "$RC" = 0 -a -x "$WORK/exitsnoop"
 
 rm -rf "$WORK/moved/lib/bumble/stub"
-expect_exit 1 "runtime stub is missing.*reinstall" \
+expect_exit 1 "prelinked stub .*cannot be read.*reinstall" \
 	"install without its stub: says so, exit 1" \
 	"$WORK/moved/bin/bumble" bundle "$EXAMPLES/exitsnoop.bpf.c" \
 	-o "$WORK/x"

@@ -209,7 +209,8 @@ unset SOURCE_DATE_EPOCH
 # A stop signal while clang or the linker runs: bumble stops that
 # program and all it started, removes its temporary files, and dies of
 # the signal. Slow stand-ins for clang and musl-gcc (their child writes
-# its pid) show when it is running. The signal's default action is
+# its pid) show when it is running; musl-gcc runs for --runner only (a
+# plain bundle links nothing). The signal's default action is
 # restored first: a background job of a script ignores SIGINT.
 mkdir -p "$WORK/tmp" "$WORK/bin"
 cat >"$WORK/bin/slow" <<'SLOW'
@@ -221,17 +222,20 @@ echo $! >"$PIDFILE"
 wait
 SLOW
 chmod +x "$WORK/bin/slow"
-for case in "INT BUMBLE_CLANG" "TERM BUMBLE_CLANG" "HUP BUMBLE_MUSL_GCC" \
-	"INT BUMBLE_MUSL_GCC"; do
+"$BUMBLE" gen "$SRC" -o "$WORK/signal_runner.c"
+for case in "INT BUMBLE_CLANG" "TERM BUMBLE_CLANG" \
+	"HUP BUMBLE_MUSL_GCC --runner $WORK/signal_runner.c" \
+	"INT BUMBLE_MUSL_GCC --runner $WORK/signal_runner.c"; do
 	set -- $case
 	sig=$1 var=$2
+	shift 2
 	rm -f "$WORK/pid" "$WORK/stopped"
 	env TMPDIR="$WORK/tmp" PIDFILE="$WORK/pid" "$var=$WORK/bin/slow" \
 		python3 -c 'import os, signal, sys
 for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
     signal.signal(s, signal.SIG_DFL)
 os.execvp(sys.argv[1], sys.argv[1:])' \
-		"$BUMBLE" bundle "$SRC" -o "$WORK/stopped" 2>"$WORK/err" &
+		"$BUMBLE" bundle "$SRC" "$@" -o "$WORK/stopped" 2>"$WORK/err" &
 	pid=$!
 	for _ in $(seq 1 200); do
 		[ -s "$WORK/pid" ] && break

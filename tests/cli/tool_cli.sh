@@ -29,7 +29,9 @@ expect_exit 3 "cannot read the runner" "bundle --runner with a missing file" \
 	-o "$WORK/x"
 
 # A runner carries no digest or version of its own: bundled with another
-# --version it verifies, says that version, and equals a plain bundle.
+# --version it verifies, says that version, and behaves as a plain
+# bundle, which runs the same tables from its payload on the prelinked
+# stub: the same payload, help, version and lists.
 run "$BUMBLE" gen "$EXAMPLES/execsnoop.bpf.c" -o "$WORK/exec_runner.c"
 run "$BUMBLE" bundle "$EXAMPLES/execsnoop.bpf.c" --runner \
 	"$WORK/exec_runner.c" --version 1.2.3 -o "$WORK/exec_a"
@@ -41,8 +43,12 @@ check "gen, then bundle --runner --version: the tool says 1.2.3" \
 	grep -q "^execsnoop 1.2.3 " "$WORK/out"
 run "$BUMBLE" bundle "$EXAMPLES/execsnoop.bpf.c" --version 1.2.3 \
 	-o "$WORK/exec_b"
-check "bundle with the generated runner equals a plain bundle" \
-	cmp -s "$WORK/exec_a" "$WORK/exec_b"
+for opt in --manifest --help --version --list; do
+	"$WORK/exec_a" $opt >"$WORK/linked$opt" 2>&1
+	"$WORK/exec_b" $opt >"$WORK/prelinked$opt" 2>&1
+	check "a tool linked with the generated runner and a plain one: same $opt" \
+		cmp -s "$WORK/linked$opt" "$WORK/prelinked$opt"
+done
 # A runner made for another program's object: refused before linking.
 expect_exit 3 "runner '.*exec_runner.c' was generated for another build.*bumble gen" \
 	"bundle --runner for another object: exit 3, says to regenerate" \
