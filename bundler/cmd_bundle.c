@@ -1,5 +1,6 @@
 /* bumble bundle: BPF C program -> one static executable. Compiles with
- * clang, generates the runner from BTF, links it with the musl stub. */
+ * clang, models it from BTF, and appends the artifact (with the runner's
+ * tables) to the prelinked musl stub; --runner and --relink-kit link. */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>

@@ -28,6 +28,17 @@ static int slot_filled(void)
 	       memchr(bumble_slot + SLOT_ARCH_AT, 0, SLOT_ARCH_SIZE);
 }
 
+/* --verify's exit code for a payload that does not check out is 1, as
+ * bumble_main's is (docs/tool.md); the tables are not there to parse
+ * the rest of the command line by. */
+static int payload_failed(int argc, char **argv, int rc)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--verify"))
+			return 1;
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	/* only a name for messages until the tables are read */
@@ -53,7 +64,7 @@ int main(int argc, char **argv)
 	}
 	rc = embedded_load(&bare, &e);
 	if (rc)
-		return rc;
+		return payload_failed(argc, argv, rc);
 	while (!payload_tar_next(e.view.layer, e.view.layer_size, &pos, name,
 				 &data, &size) &&
 	       strcmp(name, TABLES_LAYER_PATH))
@@ -66,7 +77,7 @@ int main(int argc, char **argv)
 			 "bundle it again with this bumble",
 			 msg);
 		embedded_free(&e);
-		return BUMBLE_EXIT_PAYLOAD;
+		return payload_failed(argc, argv, BUMBLE_EXIT_PAYLOAD);
 	}
 	/* verified once: bumble_main's first load takes it as it is */
 	embedded_keep(&e);

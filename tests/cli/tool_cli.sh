@@ -131,3 +131,49 @@ expect_exit 1 "cannot write the output: No space left on device" \
 expect_exit 1 "cannot write the output: No space left on device" \
 	"bumble inspect into a full disk: exit 1" \
 	sh -c '"$0" inspect "$1" >/dev/full' "$BUMBLE" "$FIXTURES/layout.bpf.c"
+
+# The prelinked stub alone is no tool, and says how to make one.
+expect_exit 3 "bumble's prelinked stub, not a tool.*bumble bundle" \
+	"the prelinked stub run as it is: exit 3, says to bundle" \
+	"$ROOT/build/lib/bumble/stub/bumble-stub" --help
+
+# Tables that do not decode, in a payload whose digests all hold (the
+# layer, config and manifest rebuilt around them, and the stub's slot
+# given the new manifest digest): refused, exit 3; --verify exits 1.
+"$BUMBLE" bundle "$EXAMPLES/exitsnoop.bpf.c" -o "$WORK/tables_ok" 2>/dev/null
+python3 - "$WORK/tables_ok" "$WORK/tables_bad" <<'PY'
+import hashlib, io, json, struct, sys, tarfile
+d = open(sys.argv[1], "rb").read()
+sizes = struct.unpack("<3Q", d[-32:-8])
+start = len(d) - 40 - sum(sizes)
+exe = d[:start]
+manifest = json.loads(d[start:start + sizes[0]])
+config = d[start + sizes[0]:start + sizes[0] + sizes[1]]
+layer = d[start + sizes[0] + sizes[1]:start + sum(sizes)]
+src = tarfile.open(fileobj=io.BytesIO(layer))
+out = io.BytesIO()
+dst = tarfile.open(fileobj=out, mode="w", format=tarfile.USTAR_FORMAT)
+for m in src.getmembers():
+    data = src.extractfile(m).read()
+    if m.name == "runner.tables":
+        data = data[:len(data) // 2]  # cut short
+        m.size = len(data)
+    dst.addfile(m, io.BytesIO(data))
+dst.close()
+layer = out.getvalue()
+manifest["layers"][0]["digest"] = "sha256:" + hashlib.sha256(layer).hexdigest()
+manifest["layers"][0]["size"] = len(layer)
+mtext = json.dumps(manifest, separators=(",", ":")).encode()
+digest = b"sha256:" + hashlib.sha256(mtext).hexdigest().encode()
+marker = b"\x7fBUMBLE prelinked stub slot v1\0"
+at = exe.index(marker) + 32
+exe = exe[:at] + digest.ljust(80, b"\0") + exe[at + 80:]
+trailer = b"BUMBLEP1" + struct.pack("<3Q", len(mtext), len(config), len(layer)) + b"BUMBLEP1"
+open(sys.argv[2], "wb").write(exe + mtext + config + layer + trailer)
+PY
+chmod +x "$WORK/tables_bad"
+expect_exit 3 "runner tables cannot be read \(.*\); bundle it again" \
+	"tables cut short inside a consistent payload: refused, exit 3" \
+	"$WORK/tables_bad" --duration 1
+expect_exit 1 "runner tables cannot be read" \
+	"... and --verify on it exits 1" "$WORK/tables_bad" --verify

@@ -50,3 +50,46 @@ check "text: header" grep -Eq "^COMM +PID +PPID +AGE +EXIT_CODE +SIG$" \
 check "text: lifetime in human units, exit code 7" grep -Eq \
 	"^bexit$$ +$pid7 +$$ +[0-9]+(\.[0-9]{3})?(ns|us|ms|s) +7 +0$" \
 	"$WORK/events.txt"
+
+# A plain bundle runs its tables from the payload on the prelinked stub;
+# a tool linked with the generated runner has them compiled in. Running
+# at once over the same exits, both print the same events (but the age,
+# which each tool's own program reads from the clock).
+"$BUMBLE" gen "$EXAMPLES/exitsnoop.bpf.c" -o "$WORK/exit_runner.c"
+run "$BUMBLE" bundle "$EXAMPLES/exitsnoop.bpf.c" --runner \
+	"$WORK/exit_runner.c" -o "$WORK/exitsnoop_linked"
+check "exitsnoop linked with its generated runner" test "$RC" = 0
+SHCMP=$WORK/bcmp$$
+cp "$SH7" "$SHCMP"
+"$WORK/exitsnoop_linked" --json --filter "comm=bcmp$$" \
+	>"$WORK/linked.json" 2>"$WORK/linked.err" </dev/null &
+linked=$!
+for _ in $(seq 1 300); do
+	grep -q attached "$WORK/linked.err" && break
+	sleep 0.1
+done
+if ! start_tool "$WORK/prelinked.json" "$TOOL" --json --filter "comm=bcmp$$"; then
+	fail "prelinked exitsnoop attaches" "$(cat "$WORK/err")"
+fi
+for code in 1 2 3 4 5; do
+	"$SHCMP" -c "exit $code"
+done
+sleep 0.5
+stop_tool TERM
+kill -TERM "$linked"
+wait "$linked"
+check "prelinked and linked tools: five events each, the same but the age" \
+	python3 - "$WORK/prelinked.json" "$WORK/linked.json" <<'PY'
+import json, sys
+def events(path):
+    out = []
+    for line in open(path):
+        e = json.loads(line)
+        e.pop("age")
+        out.append(e)
+    return out
+a, b = events(sys.argv[1]), events(sys.argv[2])
+print(a, b, file=sys.stderr)
+sys.exit(not (len(a) == 5 and a == b and
+              [e["exit_code"] for e in a] == [1, 2, 3, 4, 5]))
+PY
