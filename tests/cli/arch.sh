@@ -46,6 +46,15 @@ check "--extract under qemu-user: a layout whose config says arm64" \
 run "$QEMU" "$WORK/exec-arm64" --duration 1
 check "loading under qemu-user fails cleanly (no BPF there), not a crash" \
 	test "$RC" -gt 0 -a "$RC" -lt 128
+# A plain bundle links nothing: with clang alone on PATH (no cross gcc,
+# no musl), --arch aarch64 still makes a tool that verifies.
+mkdir -p "$WORK/only-clang"
+ln -s "$(command -v clang)" "$WORK/only-clang/clang"
+run env PATH="$WORK/only-clang" "$BUMBLE" bundle --arch aarch64 \
+	"$EXAMPLES/execsnoop.bpf.c" -o "$WORK/exec-clang-only"
+check "only clang on PATH: --arch aarch64 bundles" test "$RC" = 0
+run "$QEMU" "$WORK/exec-clang-only" --verify
+check "... and the arm64 tool verifies under qemu-user" test "$RC" = 0
 
 needs AARCH64
 # every example compiles for aarch64 too (arm64's vmlinux.h has names of
