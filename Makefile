@@ -250,11 +250,17 @@ fuzz: deps all
 # Benchmarks against a hand-written libbpf tool and bpftrace (root, about
 # four minutes): writes bench/RESULTS.md (and METRICS.md, FLEET.md). Not
 # part of the tests.
-.PHONY: bench bench-metrics bench-registry bench-fleet
+.PHONY: bench bench-metrics bench-registry bench-fleet bench-cache
 bench: all
 	@bench/bench.sh
 	@bench/metrics_bench.sh
 	@bench/fleet_bench.sh
+	@bench/cache_bench.sh
+
+# What carrying build/lib/bumble costs: the archive's size, cold and warm
+# bundles (a minute): writes bench/CACHE.md.
+bench-cache: all
+	@bench/cache_bench.sh
 
 # What --metrics costs (a minute): writes bench/METRICS.md.
 bench-metrics: all

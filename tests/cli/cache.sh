@@ -193,13 +193,13 @@ for sig in KILL TERM; do
 	env BUMBLE_CACHE="$K" "$B" bundle "$SRC" -o "$WORK/none" 2>/dev/null &
 	pid=$!
 	for _ in $(seq 200); do
-		ls "$K" 2>/dev/null | grep -q tmp && break
+		compgen -G "$K/*.tmp-*" >/dev/null && break
 		sleep 0.01
 	done
 	kill -$sig $pid
 	wait $pid 2>/dev/null
 	[ $sig = TERM ] && check "SIGTERM mid-unpack: no temporary directory left" \
-		sh -c "! ls '$K' 2>/dev/null | grep -q tmp"
+		sh -c "! ls -d '$K'/*.tmp-* 2>/dev/null"
 	run bundle_with "$K" "$WORK/after-$sig"
 	check "killed by SIG$sig mid-unpack: the next bundle succeeds" \
 		cmp "$WORK/clean" "$WORK/after-$sig"
