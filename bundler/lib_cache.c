@@ -75,7 +75,7 @@ static int parse_index(void)
 	unsigned char sha[32];
 	char *line;
 
-	if (tree.files)
+	if (tree.index)
 		return 0;
 	end = memmem(a, size, "\n\n", 2);
 	if (size < sizeof(TREE_MAGIC) ||
@@ -124,13 +124,20 @@ static char *cache_base(void)
 {
 	const char *env = getenv("BUMBLE_CACHE");
 	const char *home = getenv("HOME");
+	char *dir;
+	size_t n;
 
 	if (env && *env)
-		return strdup(env);
-	if ((!getenv("XDG_CACHE_HOME") || !*getenv("XDG_CACHE_HOME")) &&
-	    (!home || !*home))
+		dir = strdup(env);
+	else if ((!getenv("XDG_CACHE_HOME") || !*getenv("XDG_CACHE_HOME")) &&
+		 (!home || !*home))
 		return NULL;
-	return user_dir(USER_CACHE, "");
+	else
+		dir = user_dir(USER_CACHE, "");
+	n = dir ? strlen(dir) : 0;
+	while (n > 1 && dir[n - 1] == '/')
+		dir[--n] = '\0';
+	return dir;
 }
 
 /* A directory of the cache must be bumble's user's alone: anyone else
@@ -573,7 +580,7 @@ int lib_has(const char *rel)
 		free(path);
 		return has;
 	}
-	if (!tree.files && parse_index())
+	if (parse_index())
 		return 0;
 	for (size_t i = 0; i < tree.count; i++)
 		if (under(tree.files[i].path, rel))
