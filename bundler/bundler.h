@@ -39,6 +39,7 @@ int cmd_bundle(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_version(int argc, char **argv);
+int cmd_cache(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_push(int argc, char **argv);
 int cmd_pull(int argc, char **argv);
@@ -197,6 +198,11 @@ const char *libdir(void);
 char *lib_path(const char *rel);
 /* Does the tree have rel (a file or a directory)? Nothing is unpacked. */
 int lib_has(const char *rel);
+/* Removes from the cache what is not this build's tree (other builds'
+ * trees, damaged ones moved aside, temporary directories of bumbles that
+ * are gone), saying each on stdout. 0, or -1 having said why; nothing
+ * to do with BUMBLE_LIBDIR. */
+int lib_cache_clean(void);
 
 /* Finds a program on PATH; returns a malloc'ed path or NULL. */
 char *find_program(const char *name);

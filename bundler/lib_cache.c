@@ -164,9 +164,30 @@ static int check_private(const char *path, const struct stat *st)
 	return 0;
 }
 
-/* Temporary directories of unpackers that are gone (killed mid-way):
- * NAME.tmp-PID-XXXXXX with no process PID. */
-static void remove_stale(void)
+/* Is name, in the cache, what a bumble left that no bumble uses: a
+ * temporary directory (ID.tmp-PID-XXXXXX) of an unpacker that is gone
+ * (killed mid-way); with all, also another build's tree (ID) or a
+ * damaged one moved aside (ID.broken)? */
+static int leftover(const char *name, int all)
+{
+	const char *t = strstr(name, ".tmp-");
+	size_t hex = strspn(name, "0123456789abcdef");
+	long pid;
+
+	if (t) {
+		pid = strtol(t + 5, NULL, 10);
+		return pid > 0 && kill((pid_t)pid, 0) && errno == ESRCH;
+	}
+	if (!all || hex != 32)
+		return 0;
+	if (!name[32])
+		return strncmp(name, tree.id, 32) != 0;
+	return !strcmp(name + 32, ".broken");
+}
+
+/* Removes the leftovers (all: every kind) from the cache, saying each
+ * when told to. */
+static void remove_leftovers(int all, int say)
 {
 	DIR *d = opendir(tree.base);
 	struct dirent *e;
@@ -174,18 +195,14 @@ static void remove_stale(void)
 	if (!d)
 		return;
 	while ((e = readdir(d))) {
-		const char *t = strstr(e->d_name, ".tmp-");
 		char *path;
-		long pid;
 
-		if (!t)
-			continue;
-		pid = strtol(t + 5, NULL, 10);
-		if (pid <= 0 || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
-			continue;
-		if (asprintf(&path, "%s/%s", tree.base, e->d_name) < 0)
+		if (!leftover(e->d_name, all) ||
+		    asprintf(&path, "%s/%s", tree.base, e->d_name) < 0)
 			continue;
 		cleanup_remove_tree(path);
+		if (say)
+			printf("removed %s\n", path);
 		free(path);
 	}
 	closedir(d);
@@ -321,7 +338,7 @@ static int unpack(void)
 	char *tmp;
 	int e;
 
-	remove_stale();
+	remove_leftovers(0, 0);
 	if (asprintf(&tmp, "%s/%s.tmp-%ld-XXXXXX", tree.base, tree.id,
 		     (long)getpid()) < 0)
 		return -1;
@@ -585,5 +602,14 @@ int lib_has(const char *rel)
 	for (size_t i = 0; i < tree.count; i++)
 		if (under(tree.files[i].path, rel))
 			return 1;
+	return 0;
+}
+
+int lib_cache_clean(void)
+{
+	if (tree_ready())
+		return -1;
+	if (tree.cached)
+		remove_leftovers(1, 1);
 	return 0;
 }

@@ -4,7 +4,8 @@
 # empty cache; a damaged cache (truncated, modified, missing, foreign
 # file) warned about and unpacked again; caches refused (a link, writable
 # by others, another owner) and unusable (nowhere, unwritable, full: exit
-# 8); what a killed bumble leaves; a damaged archive in bumble.
+# 8); what a killed bumble leaves; a damaged archive in bumble; bumble
+# cache [clean].
 . "$(dirname "$0")/../lib.sh"
 
 SRC=$EXAMPLES/execsnoop.bpf.c
@@ -233,3 +234,21 @@ check "BUMBLE_LIBDIR: no cache needed, same tool" \
 run env BUMBLE_LIBDIR="$ROOT/build/lib/bumble" "$B" version
 check "version names it as the libdir" \
 	grep -qx "libdir $ROOT/build/lib/bumble" "$WORK/out"
+
+# --- bumble cache [clean] ----------------------------------------------------
+run env BUMBLE_CACHE="$C" "$B" cache
+check "bumble cache prints this build's tree" test "$RC $(cat "$WORK/out")" = "0 $D"
+O=$C/00112233445566778899aabbccddeeff
+mkdir -p "$O" "$O.broken" "$O.tmp-$dead-abcdef" "$C/run" \
+	"$C/$(basename "$D").tmp-$$-abcdef"
+run env BUMBLE_CACHE="$C" "$B" cache clean
+check "cache clean: exit 0, says what it removed (the damaged tree aside too)" \
+	test "$RC $(LC_ALL=C sort "$WORK/out" | tr '\n' ' ')" = \
+	"0 removed $O removed $O.broken removed $O.tmp-$dead-abcdef removed $D.broken "
+check "cache clean leaves this build's tree, a live unpacker's directory and what is not bumble's data" \
+	test "$(ls -A "$C" | LC_ALL=C sort | tr '\n' ' ')" = \
+	"$(basename "$D") $(basename "$D").tmp-$$-abcdef run "
+expect_exit 2 "takes nothing or 'clean'" "bumble cache with another word: exit 2" \
+	env BUMBLE_CACHE="$C" "$B" cache purge
+expect_exit 8 "writable by others" "bumble cache on a refused cache: exit 8" \
+	env BUMBLE_CACHE="$WORK/ro-open" sh -c 'mkdir -m 777 "$BUMBLE_CACHE" && exec "$0" cache clean' "$B"
