@@ -170,15 +170,15 @@ static int check_private(const char *path, const struct stat *st)
  * damaged one moved aside (ID.broken)? */
 static int leftover(const char *name, int all)
 {
-	const char *t = strstr(name, ".tmp-");
-	size_t hex = strspn(name, "0123456789abcdef");
 	long pid;
 
-	if (t) {
-		pid = strtol(t + 5, NULL, 10);
+	if (strspn(name, "0123456789abcdef") != 32)
+		return 0;
+	if (!strncmp(name + 32, ".tmp-", 5)) {
+		pid = strtol(name + 37, NULL, 10);
 		return pid > 0 && kill((pid_t)pid, 0) && errno == ESRCH;
 	}
-	if (!all || hex != 32)
+	if (!all)
 		return 0;
 	if (!name[32])
 		return strncmp(name, tree.id, 32) != 0;
