@@ -67,6 +67,8 @@ dev_bundle() { BUMBLE_LIBDIR=$LIB "$BUMBLE" bundle "$SRC" -o "$OUT/tool"; }
 version() { BUMBLE_CACHE=$C "$BUMBLE" version; }
 baseline() { "$BENCH_BASELINE" bundle "$SRC" -o "$OUT/tool"; }
 
+# other work on the machine inflates wall times (the CPU times less)
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "bench: warming clang and the page cache" >&2
 bundle >/dev/null 2>&1 || die "bumble bundle $SRC failed"
 dev_bundle >/dev/null 2>&1 || die "bumble bundle $SRC from $LIB failed"
@@ -90,13 +92,12 @@ done
 # What a warm bundle checks: the files of the tree it reads (the host
 # arch's headers, stub and release data), hashed as bumble does
 # (libcrypto's SHA-256)
-checked=$(find "$LIB/include" "$LIB/stub/libbumble-stub.a" \
-	"$LIB/stub/include" "$LIB/release" -type f)
-# shellcheck disable=SC2086
-checked_bytes=$(cat $checked | wc -c)
+find "$LIB/include" "$LIB/stub/libbumble-stub.a" "$LIB/stub/include" \
+	"$LIB/release" -type f >"$OUT/checked"
+checked_bytes=$(xargs cat <"$OUT/checked" | wc -c)
 for i in $(seq "$RUNS"); do
-	# shellcheck disable=SC2086
-	timed hash sh -c "cat $checked | openssl dgst -sha256"
+	# shellcheck disable=SC2016 # $0 is sh's
+	timed hash sh -c 'xargs cat <"$0" | openssl dgst -sha256' "$OUT/checked"
 done
 
 tree_bytes=$(find "$LIB" -type f -printf '%s\n' | awk '{ s += $1 } END { print s }')
@@ -118,6 +119,7 @@ mib() { awk -v b="$1" 'BEGIN { printf "%.2f MiB", b / 1048576 }'; }
 	echo "| CPU | $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1) |"
 	echo "| CPUs | $(nproc) |"
 	echo "| file system of build/ | $(stat -f -c %T "$OUT") |"
+	echo "| load average before, after | $load_before; $(cut -d' ' -f1-3 /proc/loadavg) |"
 	echo "| date | $(date -u '+%Y-%m-%d %H:%M UTC') |"
 	echo "| source | $(git rev-parse --short HEAD 2>/dev/null || echo unknown) |"
 	echo
