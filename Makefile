@@ -168,8 +168,38 @@ $$(LIBDIR_$(1))/stub/kit/%.a: $$(STAMP_SYSROOT_$(1))
 endef
 $(foreach a,$(sort $(ARCHES) x86_64),$(eval $(call arch_rules,$(a))))
 
-all: $(BUMBLE) $(RELEASE_DATA) \
+# build/lib/bumble: every file bumble carries inside itself (below)
+LIB_TREE := $(RELEASE_DATA) \
 	$(foreach a,$(ARCHES),$(STUB_LIB_$(a)) $(STUB_EXE_$(a)) $(KIT_LIBS_$(a)) $(STAMP_HEADERS_$(a)))
+
+all: $(BUMBLE) $(LIB_TREE)
+
+# bumble carries build/lib/bumble, whatever files are in it, as one
+# archive (toolchain/pack-tree.c: an index with each file's SHA-256, one
+# zlib stream) assembled into an object (bundler/lib_tree.S); it unpacks
+# it into a cache at run time (bundler/lib_cache.c). The list of the
+# tree's files changes only when one comes or goes, and the archive is
+# made again when the list or any file changes.
+LIB_TREE_LIST := $(OBJ)/gen/lib_tree.list
+LIB_TREE_PACK := $(OBJ)/lib_tree.pack
+LIB_TREE_OBJ  := $(OBJ)/lib_tree.o
+PACK_TREE     := $(OBJ)/pack-tree
+
+.PHONY: FORCE
+$(PACK_TREE): toolchain/pack-tree.c stub/sha256.c stub/sha256.h
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) $(WARN) -Istub toolchain/pack-tree.c stub/sha256.c -lz -o $@
+
+$(LIB_TREE_LIST): $(LIB_TREE) FORCE
+	@mkdir -p $(@D)
+	@find $(LIBDIR) | LC_ALL=C sort >$@.new
+	@if cmp -s $@.new $@; then rm $@.new; else mv $@.new $@; fi
+
+$(LIB_TREE_PACK): $(PACK_TREE) $(LIB_TREE_LIST) $(shell find $(LIBDIR) -type f 2>/dev/null)
+	$(PACK_TREE) $(LIBDIR) $@
+
+$(LIB_TREE_OBJ): bundler/lib_tree.S $(LIB_TREE_PACK)
+	$(HOST_CC) -c -DLIB_TREE_PACK='"$(LIB_TREE_PACK)"' $< -o $@
 
 # The CLI runs on the build host: glibc, libbpf built static from the
 # same source as the stub's, system libelf and zlib.
@@ -199,9 +229,9 @@ $(INIT_TEMPLATES_C): $(INIT_TEMPLATES)
 $(OBJ)/init_templates.o: $(INIT_TEMPLATES_C)
 	$(HOST_CC) $(HOST_CFLAGS) $(WARN) -c $< -o $@
 
-$(BUMBLE): $(CLI_OBJS) $(GEN_OBJS) $(SHARED_OBJS) $(OBJ)/init_templates.o $(STAMP_SYSROOT)
+$(BUMBLE): $(CLI_OBJS) $(GEN_OBJS) $(SHARED_OBJS) $(OBJ)/init_templates.o $(LIB_TREE_OBJ) $(STAMP_SYSROOT)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) -o $@ $(CLI_OBJS) $(GEN_OBJS) $(SHARED_OBJS) $(OBJ)/init_templates.o $(HOST)/lib/libbpf.a $(CLI_LIBS)
+	$(HOST_CC) $(HOST_CFLAGS) -o $@ $(CLI_OBJS) $(GEN_OBJS) $(SHARED_OBJS) $(OBJ)/init_templates.o $(LIB_TREE_OBJ) $(HOST)/lib/libbpf.a $(CLI_LIBS)
 
 demo: deps all
 	@tests/demo.sh
@@ -229,11 +259,17 @@ fuzz: deps all
 # Benchmarks against a hand-written libbpf tool and bpftrace (root, about
 # four minutes): writes bench/RESULTS.md (and METRICS.md, FLEET.md). Not
 # part of the tests.
-.PHONY: bench bench-metrics bench-registry bench-fleet
+.PHONY: bench bench-metrics bench-registry bench-fleet bench-cache
 bench: all
 	@bench/bench.sh
 	@bench/metrics_bench.sh
 	@bench/fleet_bench.sh
+	@bench/cache_bench.sh
+
+# What carrying build/lib/bumble costs: the archive's size, cold and warm
+# bundles (a minute): writes bench/CACHE.md.
+bench-cache: all
+	@bench/cache_bench.sh
 
 # What --metrics costs (a minute): writes bench/METRICS.md.
 bench-metrics: all
@@ -249,14 +285,14 @@ bench-fleet: all
 bench-registry: all
 	@bench/registry_bench.sh
 
+# bumble alone: it carries its data tree (lib/bumble) inside itself
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/bumble
+	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(BUMBLE) $(DESTDIR)$(PREFIX)/bin/bumble
-	cp -R $(LIBDIR)/. $(DESTDIR)$(PREFIX)/lib/bumble/
 
 FORMAT_FILES := $(STUB_SRCS) $(STUB_MAIN) $(GEN_SRCS) $(CLI_SRCS) $(wildcard stub/*.h \
 	stub/include/bumble/*.h generator/*.h bundler/*.h tests/unit/*.[ch] \
-	tests/fuzz/*.c) toolchain/btf2c.c
+	tests/fuzz/*.c) toolchain/btf2c.c toolchain/pack-tree.c
 
 format:
 	clang-format -i $(FORMAT_FILES)

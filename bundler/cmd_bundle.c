@@ -174,7 +174,7 @@ static int link_tool(const struct input_opts *o, const struct gen_model *m,
 		free(stub);
 		free(inc);
 		free(cc);
-		return EXIT_FAIL;
+		return EXIT_CACHE;
 	}
 	if (access(stub, R_OK) != 0) {
 		err("bumble's runtime stub is missing (%s); rebuild or "
@@ -216,7 +216,7 @@ static int prelinked_tool(const struct input_opts *o, const struct gen_model *m,
 	int rc;
 
 	if (!stub)
-		return EXIT_FAIL;
+		return EXIT_CACHE;
 	rc = payload_write_prelinked(stub, a, m->version, o->arch->name, out);
 	free(stub);
 	return rc;

@@ -18,17 +18,15 @@ int cmd_version(int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	const struct bumble_arch *a;
+	const char *dir;
 	char *clang;
 
+	dir = libdir();
 	printf("bumble %s\nlibbpf %s\nlibdir %s\narches", BUMBLE_VERSION,
-	       libbpf_version_string(), libdir());
-	for (size_t i = 0; (a = arch_at(i)); i++) {
-		char *stub = arch_path(a, "stub/libbumble-stub.a");
-
-		if (stub && access(stub, R_OK) == 0)
+	       libbpf_version_string(), dir ? dir : "unusable (see above)");
+	for (size_t i = 0; (a = arch_at(i)); i++)
+		if (arch_has(a, "stub/libbumble-stub.a"))
 			printf(" %s", a->name);
-		free(stub);
-	}
 	putchar('\n');
 	clang = clang_find();
 	if (clang)
