@@ -73,9 +73,11 @@ static void walk(const char *top, const char *rel)
 
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
-		snprintf(sub, sizeof(sub), "%s%s%s", rel, *rel ? "/" : "",
-			 e->d_name);
-		snprintf(path, sizeof(path), "%s/%s", top, sub);
+		if ((size_t)snprintf(sub, sizeof(sub), "%s%s%s", rel,
+				     *rel ? "/" : "", e->d_name) >= sizeof(sub) ||
+		    (size_t)snprintf(path, sizeof(path), "%s/%s", top, sub) >=
+			sizeof(path))
+			die("a path too long", e->d_name);
 		if (strchr(sub, '\n') || strchr(sub, ' '))
 			die("a space or newline in a file name", path);
 		if (stat(path, &st))
