@@ -74,7 +74,8 @@ static void walk(const char *top, const char *rel)
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
 		if ((size_t)snprintf(sub, sizeof(sub), "%s%s%s", rel,
-				     *rel ? "/" : "", e->d_name) >= sizeof(sub) ||
+				     *rel ? "/" : "",
+				     e->d_name) >= sizeof(sub) ||
 		    (size_t)snprintf(path, sizeof(path), "%s/%s", top, sub) >=
 			sizeof(path))
 			die("a path too long", e->d_name);
