@@ -2,7 +2,8 @@
 # How far bumble gets with bcc's libbpf-tools bundled plainly (no flags):
 # for each NAME.bpf.c, does it bundle, attach, and print useful output
 # under a small generated load (execs, opens, file I/O with fsync, TCP
-# connects to localhost, signals, sleeps, tmpfs mounts)? Writes build/libbpf-tools/
+# connects to localhost, signals, sleeps, tmpfs mounts, binds, files
+# created and removed)? Writes build/libbpf-tools/
 # (each tool's output) and prints a table and the totals. Needs root and
 # a libbpf-tools checkout (bcc's libbpf-tools/ directory). Not a test:
 # nothing passes or fails.
@@ -81,6 +82,15 @@ while True:
     time.sleep(0.1)
 "
 }
+# binds and short-lived files (bindsnoop, filelife)
+load_bind() {
+	while :; do
+		python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(1)'
+		echo x >"$OUT/load.short"
+		sleep 0.1
+		rm -f "$OUT/load.short"
+	done
+}
 load_signal() {
 	while :; do
 		sleep 0.05 &
@@ -106,6 +116,8 @@ LOADS="$LOADS $!"
 load_tcp &
 LOADS="$LOADS $!"
 load_signal &
+LOADS="$LOADS $!"
+load_bind &
 LOADS="$LOADS $!"
 sleep 1
 printf '%s\n' "${names[@]}" | xargs -P "$JOBS" -I{} bash -c 'run_one {}'
