@@ -3,7 +3,8 @@
 # for each NAME.bpf.c, does it bundle, attach, and print useful output
 # under a small generated load (execs, opens, file I/O with fsync, TCP
 # connects to localhost, signals, sleeps, tmpfs mounts, binds, files
-# created and removed)? Writes build/libbpf-tools/
+# created and removed, contended futexes, out-of-memory kills in a
+# memory cgroup of its own)? Writes build/libbpf-tools/
 # (each tool's output) and prints a table and the totals. Needs root and
 # a libbpf-tools checkout (bcc's libbpf-tools/ directory). Not a test:
 # nothing passes or fails.
@@ -91,6 +92,31 @@ load_bind() {
 		rm -f "$OUT/load.short"
 	done
 }
+# contended futexes (futexctn): threads taking one lock in turn
+load_futex() {
+	exec python3 -c '
+import threading, time
+lock = threading.Lock()
+def spin():
+    while True:
+        with lock:
+            time.sleep(0.001)
+for _ in range(4):
+    threading.Thread(target=spin, daemon=True).start()
+time.sleep(1e9)
+'
+}
+# an out-of-memory kill a second, inside a 16 MiB memory cgroup (oomkill)
+OOM_CG=/sys/fs/cgroup/bumble-bench-oom
+load_oom() {
+	echo +memory >/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null
+	mkdir -p "$OOM_CG" && echo 16M >"$OOM_CG/memory.max" || return
+	echo 0 >"$OOM_CG/memory.swap.max" 2>/dev/null
+	while :; do
+		sh -c "echo \$\$ >$OOM_CG/cgroup.procs; exec python3 -c 'x = bytearray(64 << 20)'" 2>/dev/null
+		sleep 1
+	done
+}
 load_signal() {
 	while :; do
 		sleep 0.05 &
@@ -119,12 +145,17 @@ load_signal &
 LOADS="$LOADS $!"
 load_bind &
 LOADS="$LOADS $!"
+load_futex &
+LOADS="$LOADS $!"
+load_oom &
+LOADS="$LOADS $!"
 sleep 1
 printf '%s\n' "${names[@]}" | xargs -P "$JOBS" -I{} bash -c 'run_one {}'
 # shellcheck disable=SC2086
 kill $LOADS $SERVER 2>/dev/null
 # shellcheck disable=SC2086
 wait $LOADS $SERVER 2>/dev/null
+rmdir "$OOM_CG" 2>/dev/null
 
 # 4. classify. attaches: the tool said it attached and exited 0.
 # useful: it printed at least one line of data (more than a header).

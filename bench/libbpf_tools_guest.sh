@@ -3,9 +3,9 @@
 # libbpf-tools bundled plainly (no flags) for an arch, booted with one of
 # Debian's kernels under qemu (tcg) and run one after another under a
 # load made inside the guest (execs, tmpfs mounts, writes with fsync,
-# HTTP over loopback, signals, binds, short-lived files; no block I/O:
-# Debian's kernels have their disk drivers as modules, which the guest
-# does not carry). One CPU: with two, tcg crashed a 6.12 guest in
+# HTTP over loopback, signals, binds, short-lived files, and block I/O on
+# a virtio disk when toolchain/fetch-kernels.sh kept the kernel's
+# virtio_blk.ko: Debian builds disk drivers as modules). One CPU: with two, tcg crashed a 6.12 guest in
 # syscall_trace_enter's int3 text patching. These
 # kernels have kprobes and, but for arm64 before 6.4, fentry, which the
 # development host lacks. Prints a table and the totals in the same
@@ -76,6 +76,19 @@ mount -t bpf bpf /sys/fs/bpf 2>/dev/null
 ip link set lo up
 echo "LT-START \$(uname -r) \$(nproc) cpu"
 mkdir -p /tmp/www /tmp/mnt
+[ -f /lib/virtio_blk.ko ] && insmod /lib/virtio_blk.ko
+echo "LT-DISK \$(ls /sys/block | tr '\\n' ' ')"
+[ -b /dev/vda ] && (while :; do dd if=/dev/zero of=/dev/vda bs=64k count=16 \
+	conv=fsync 2>/dev/null; echo 3 >/proc/sys/vm/drop_caches;
+	dd if=/dev/vda of=/dev/null bs=64k count=16 2>/dev/null; sleep 0.1;
+	done) &
+# an out-of-memory kill a second, inside a 16 MiB memory cgroup (oomkill)
+mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null
+echo +memory >/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null
+mkdir -p /sys/fs/cgroup/oom && echo 16M >/sys/fs/cgroup/oom/memory.max &&
+	(while :; do sh -c 'echo \$\$ >/sys/fs/cgroup/oom/cgroup.procs;
+	exec dd if=/dev/zero of=/dev/null bs=64M count=1' 2>/dev/null;
+	sleep 1; done) &
 echo hello >/tmp/www/index.html
 httpd -p 127.0.0.1:8080 -h /tmp/www
 (while :; do /bin/true; mount -t tmpfs x /tmp/mnt && umount /tmp/mnt;
@@ -105,7 +118,8 @@ EOF
 # shellcheck disable=SC2046
 env ${BUSYBOX:+BUMBLE_BUSYBOX="$BUSYBOX"} "$ROOT/toolchain/initramfs.sh" \
 	"$OUT/initrd.gz" "$OUT/init" || exit 1
-# the tools in /bin/lt/, a second archive after initramfs.sh's
+# the tools in /bin/lt/, a second archive after initramfs.sh's (and the
+# kernel's virtio_blk.ko in /lib/, a third, for each kernel)
 (cd "$OUT" && find bin/lt | LC_ALL=C sort | cpio -o -H newc -R 0:0 \
 	--quiet | gzip -9n) >>"$OUT/initrd.gz"
 
@@ -116,12 +130,23 @@ for k in $KERNELS; do
 		continue
 	}
 	D=$OUT/$k
-	mkdir -p "$D"
+	mkdir -p "$D/lib"
+	cp "$OUT/initrd.gz" "$D/initrd.gz"
+	if [ -s "$KDIR/$k/modules/virtio_blk.ko" ]; then
+		cp "$KDIR/$k/modules/virtio_blk.ko" "$D/lib/"
+		(cd "$D" && find lib | LC_ALL=C sort | cpio -o -H newc -R 0:0 \
+			--quiet | gzip -9n) >>"$D/initrd.gz"
+	else
+		echo "kernel $k: no virtio_blk.ko kept (fetch it again:" \
+			"toolchain/fetch-kernels.sh): no block I/O"
+	fi
+	truncate -s 64M "$D/disk.img"
 	start=$EPOCHREALTIME
 	# shellcheck disable=SC2086 # the machine's flags
 	timeout -k 5 1800 "$ARCH_QEMU" $ARCH_MACHINE -m 2G \
-		-kernel "$KDIR/$k/vmlinuz" -initrd "$OUT/initrd.gz" \
+		-kernel "$KDIR/$k/vmlinuz" -initrd "$D/initrd.gz" \
 		-append "console=$ARCH_CONSOLE quiet panic=-1" \
+		-drive "file=$D/disk.img,if=virtio,format=raw" \
 		-nodefaults -serial stdio -display none -no-reboot \
 		</dev/null 2>"$D/qemu.err" | tr -d '\r' >"$D/console"
 	secs=$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", b - a }')

@@ -334,11 +334,26 @@ int attach_all(const struct run_opts *opts, struct loaded_tool *lt)
 			lt->attached++;
 			continue;
 		}
-		if (err == KERNEL_ENOTSUPP && lt->rank == PROG_MODERN &&
-		    lt->chosen &&
+		/* no trampolines (ENOTSUPP), or a function whose entry is
+		 * no ftrace site, so none can be put there (EBUSY) */
+		if ((err == KERNEL_ENOTSUPP || err == EBUSY) &&
+		    lt->rank == PROG_MODERN && lt->chosen &&
 		    prog_alternative(section, fn, sizeof(fn)) == PROG_MODERN)
 			return ATTACH_RETRY_CLASSIC;
 		if (err == ENOENT && attach_say_no_syscall(prog)) {
+			skipped++;
+			continue;
+		}
+		/* a function in the kernel's BTF whose entry cannot take a
+		 * trampoline (no ftrace site: inlined into its callers, or
+		 * notrace): the tool's other programs may still serve, as
+		 * with a function the kernel lacks */
+		if (err == EBUSY && (!strncmp(section, "fentry/", 7) ||
+				     !strncmp(section, "fexit/", 6))) {
+			diag_info("warning: program '%s' is skipped: the "
+				  "kernel cannot attach '%s' (its function "
+				  "takes no trampoline here)",
+				  bpf_program__name(prog), section);
 			skipped++;
 			continue;
 		}
@@ -368,8 +383,8 @@ int attach_all(const struct run_opts *opts, struct loaded_tool *lt)
 		return BUMBLE_EXIT_ATTACH;
 	}
 	if (skipped && !lt->attached) {
-		diag_err("no program attached: every one is for a system call "
-			 "this architecture lacks");
+		diag_err("no program attached: every one was skipped (the "
+			 "reasons are above)");
 		return BUMBLE_EXIT_ATTACH;
 	}
 	return 0;

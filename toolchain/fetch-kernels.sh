@@ -3,7 +3,10 @@
 # test-kernels) into OUTDIR/SERIES/vmlinuz (+ config, version), through
 # a private apt configuration under OUTDIR/apt: the system's sources and
 # state stay untouched, and `apt-get download` checks every .deb against
-# the signed indexes. Only the kernel image (and its config) is kept.
+# the signed indexes. Only the kernel image (and its config) is kept, and
+# one module, virtio_blk.ko (decompressed), in SERIES/modules/: Debian
+# builds its disk drivers as modules, and a guest that loads it has a
+# block device (bench/libbpf_tools_guest.sh's block I/O).
 #
 #   toolchain/fetch-kernels.sh OUTDIR [SERIES...]     # default: 5.10 6.1 6.12
 #
@@ -72,7 +75,10 @@ for s in "${SERIES[@]}"; do
 	pattern "$s" >/dev/null || die "unknown kernel series '$s' (known: 5.10 6.1 6.12)"
 done
 
-have() { [ -s "$OUT/$1/vmlinuz" ] && [ -s "$OUT/$1/version" ]; }
+have() {
+	[ -s "$OUT/$1/vmlinuz" ] && [ -s "$OUT/$1/version" ] &&
+		[ -d "$OUT/$1/modules" ]
+}
 
 todo=()
 for s in "${SERIES[@]}"; do
@@ -197,15 +203,30 @@ for s in "${todo[@]}"; do
 		continue
 	fi
 	deb=$(find "$dl" -maxdepth 1 -name "*.deb" | head -n 1)
-	if [ -z "$deb" ] || ! dpkg-deb --fsys-tarfile "$deb" |
-		tar -x -C "$dl" --wildcards './boot/vmlinuz-*' './boot/config-*'; then
+	# one pass; tar's status is not looked at, since a kernel without
+	# the module is no error: the files are
+	if [ -n "$deb" ]; then
+		dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$dl" --wildcards \
+			'./boot/vmlinuz-*' './boot/config-*' \
+			'./lib/modules/*/kernel/drivers/block/virtio_blk.ko*' \
+			2>/dev/null || true
+	fi
+	if [ -z "$deb" ] || ! ls "$dl"/boot/vmlinuz-* "$dl"/boot/config-* >/dev/null 2>&1; then
 		fail "$s" "could not extract the kernel image from ${deb:-the .deb of $pkg}"
 		continue
 	fi
 	rm -rf "${OUT:?}/$s"
-	mkdir -p "$OUT/$s"
+	mkdir -p "$OUT/$s/modules"
 	mv "$dl"/boot/vmlinuz-* "$OUT/$s/vmlinuz"
 	mv "$dl"/boot/config-* "$OUT/$s/config"
+	for m in "$dl"/lib/modules/*/kernel/drivers/block/virtio_blk.ko*; do
+		case $m in
+		*.ko) cp "$m" "$OUT/$s/modules/virtio_blk.ko" ;;
+		*.ko.xz) xz -dc "$m" >"$OUT/$s/modules/virtio_blk.ko" ;;
+		*.ko.gz) gzip -dc "$m" >"$OUT/$s/modules/virtio_blk.ko" ;;
+		*) [ -e "$m" ] && note "kernel $s: $m: a compression not read here" ;;
+		esac
+	done
 	echo "$pkg $ver" >"$OUT/$s/version"
 	rm -rf "$dl" "$dl.log"
 	note "kernel $s: $pkg $ver -> $OUT/$s/vmlinuz"

@@ -94,9 +94,9 @@ damaged "a modified header" sed -i 's/u32/u64/' "$D/include/bpf/bpf_helpers.h"
 check "it says what was wrong" \
 	grep -q "include/bpf/bpf_helpers.h modified" "$WORK/err"
 damaged "a modified stub (same size)" \
-	dd if=/dev/zero of="$D/stub/libbumble-stub.a" bs=1 count=8 seek=100 \
+	dd if=/dev/zero of="$D/stub/bumble-stub" bs=1 count=8 seek=100 \
 	conv=notrunc status=none
-damaged "a missing stub" rm "$D/stub/libbumble-stub.a"
+damaged "a missing stub" rm "$D/stub/bumble-stub"
 damaged "a header not bumble's" touch "$D/include/linux_types_shadow.h"
 damaged "a file made executable" chmod +x "$D/include/bumble.h"
 damaged "an empty tree (left by a crash)" sh -c "rm -rf '$D' && mkdir -m 700 '$D'"
