@@ -39,15 +39,17 @@ BOOT_TIMEOUT=${BUMBLE_BOOT_TIMEOUT:-120}
 # every example but bashreadline (a uretprobe on /bin/bash: the guest has
 # no bash; the guest says so as a skip), and four fixtures: fentry +
 # fexit programs, an atomic fetch (Linux 5.12+, rejected before), a
-# kprobe on a function no kernel has (the error names it), and an
-# unannotated fentry/kprobe pair of one function (one of them runs)
+# kprobe on a function no kernel has (the error names it), an
+# unannotated fentry/kprobe pair of one function (one of them runs), and
+# fentry on a function that may take no trampoline (skipped, said)
 SOURCES=(examples/execsnoop.bpf.c examples/exitsnoop.bpf.c
 	examples/opensnoop.bpf.c examples/tcpstates.bpf.c
 	examples/tcpconnect.bpf.c examples/xdpcount.bpf.c
 	examples/syscount.bpf.c examples/runqlat.bpf.c examples/tcpconns.bpf.c
 	tests/fixtures/fentry.bpf.c tests/fixtures/atomic_fetch.bpf.c
 	tests/fixtures/kprobe_missing.bpf.c
-	tests/fixtures/plain_kprobe_pair.bpf.c)
+	tests/fixtures/plain_kprobe_pair.bpf.c
+	tests/fixtures/fentry_untraceable.bpf.c)
 
 # elapsed START: seconds since START (an $EPOCHREALTIME), as 12.3
 elapsed() {

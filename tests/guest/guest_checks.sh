@@ -483,6 +483,30 @@ else
 	fail "fentry/kprobe pair attached"
 fi
 
+# --- fixtures/fentry_untraceable: fentry where no trampoline goes ---------
+# Debian's 6.12 x86_64 has blk_account_io_start in its BTF but refuses a
+# trampoline on it (EBUSY): that program is skipped with a warning and the
+# tool runs on its tracepoint; elsewhere both attach
+SCRIPT=fixtures/fentry_untraceable
+needs TRAMPOLINES
+if ! have fentry_untraceable; then
+	fail "the tool is in the image"
+elif start fentry_untraceable; then
+	pass "attached"
+	/bin/true
+	sleep 0.3
+	stopped
+	check "its tracepoint program runs: the exec of true seen" \
+		grep -q '"comm":"true"' "$OUT"
+	if [ "$(uname -m)" = x86_64 ] && [ "$version" -ge 612 ]; then
+		check "6.12 x86_64: the fentry program skipped, with a warning" \
+			grep -q "program 'io_start' is skipped: the kernel cannot attach 'fentry/blk_account_io_start'" "$ERR"
+	fi
+else
+	fail "attached"
+fi
+needs -
+
 # --- syscount, runqlat, tcpconns: --metrics, scraped with busybox wget ----
 # scrape FILE: GET /metrics of the tool started with --metrics 9435
 scrape() {
