@@ -83,6 +83,8 @@ struct input_opts {
 	size_t role_count;
 	struct gen_map_size *map_sizes; /* --map-size MAP=N */
 	size_t map_size_count;
+	struct gen_format_hint *formats; /* --format FIELD=NAME */
+	size_t format_count;
 	/* --set NAME=VALUE, as .map = NAME, .type = VALUE */
 	struct gen_event_override *sets;
 	size_t set_count;
@@ -122,6 +124,10 @@ struct map_usage {
 	size_t deleted_count;
 	char **updated; /* given entries by the program */
 	size_t updated_count;
+	/* keys and struct members only ever filled with values of one
+	 * known meaning (a syscall tracepoint's id, ...) */
+	struct gen_format_hint *formats;
+	size_t format_count;
 	int read; /* the source was read: the lists say all */
 };
 

@@ -24,6 +24,7 @@ enum {
 	OPT_ROLE,
 	OPT_MAP_SIZE,
 	OPT_SET,
+	OPT_FORMAT,
 };
 
 static const struct option long_options[] = {
@@ -37,6 +38,7 @@ static const struct option long_options[] = {
     {"role", required_argument, NULL, OPT_ROLE},
     {"map-size", required_argument, NULL, OPT_MAP_SIZE},
     {"set", required_argument, NULL, OPT_SET},
+    {"format", required_argument, NULL, OPT_FORMAT},
     {"oci", required_argument, NULL, OPT_OCI},
     {"btf-dir", required_argument, NULL, OPT_BTF_DIR},
     {"sign-key", required_argument, NULL, OPT_SIGN_KEY},
@@ -145,6 +147,34 @@ static int add_role(struct input_opts *o, const char *arg)
 	o->roles[o->role_count].role = role;
 	o->roles[o->role_count].from_option = 1;
 	o->role_count++;
+	return 0;
+}
+
+/* --format FIELD=NAME, NAME a format of bumble/runtime.h */
+static int add_format(struct input_opts *o, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	struct gen_format_hint *grown;
+	enum bumble_format format;
+
+	if (!eq || eq == arg || format_by_name(eq + 1, &format)) {
+		err("--format takes FIELD=NAME or MAP.FIELD=NAME, as in "
+		    "--format data.key=syscall_nr, not '%s'; NAME is one of:",
+		    arg);
+		for (unsigned int f = 0; f < BUMBLE_FORMAT_COUNT; f++)
+			fprintf(stderr, "%s%s", f ? ", " : "  ",
+				format_name((enum bumble_format)f));
+		fputc('\n', stderr);
+		return -1;
+	}
+	grown = realloc(o->formats, (o->format_count + 1) * sizeof(*grown));
+	if (!grown)
+		return -1;
+	o->formats = grown;
+	memset(&grown[o->format_count], 0, sizeof(*grown));
+	grown[o->format_count].field = strndup(arg, (size_t)(eq - arg));
+	grown[o->format_count].format = format;
+	o->format_count++;
 	return 0;
 }
 
@@ -313,6 +343,12 @@ int input_opts_parse(int argc, char **argv, const char *cmd, int takes,
 			if (add_map_size(o, optarg))
 				return EXIT_USAGE;
 			break;
+		case OPT_FORMAT:
+			if (!(takes & TAKES_EVENT))
+				return refuse(cmd, "--format");
+			if (add_format(o, optarg))
+				return EXIT_USAGE;
+			break;
 		case OPT_ROLE:
 			if (!(takes & TAKES_EVENT))
 				return refuse(cmd, "--role");
@@ -390,6 +426,11 @@ void input_opts_free(struct input_opts *o)
 	free(o->sets);
 	o->sets = NULL;
 	o->set_count = 0;
+	for (size_t i = 0; i < o->format_count; i++)
+		free((char *)o->formats[i].field);
+	free(o->formats);
+	o->formats = NULL;
+	o->format_count = 0;
 }
 
 char *output_path(const struct input_opts *o, const char *fmt)

@@ -149,8 +149,17 @@ static void put_enum_members(FILE *out, struct enum_tables *et,
 		t->name);
 }
 
+/* 1 + the index of the parameter named name, 0 if none. */
+static unsigned int param_number(const struct gen_model *m, const char *name)
+{
+	for (unsigned int i = 0; name && i < m->param_count; i++)
+		if (!strcmp(m->params[i].name, name))
+			return i + 1;
+	return 0;
+}
+
 static void emit_event(FILE *out, struct enum_tables *et,
-		       const struct gen_event *ev)
+		       const struct gen_model *m, const struct gen_event *ev)
 {
 	for (unsigned int i = 0; i < ev->field_count; i++) {
 		const struct gen_field *f = &ev->fields[i];
@@ -193,6 +202,12 @@ static void emit_event(FILE *out, struct enum_tables *et,
 				"\t\t.family_offset = %u,\n"
 				"\t\t.family_size = %u,\n",
 				f->family_offset, f->family_size);
+		if (param_number(m, f->format_param))
+			fprintf(out,
+				"\t\t.format_param = %u,\n"
+				"\t\t.format_param_nonzero = %d,\n",
+				param_number(m, f->format_param),
+				f->format_param_nonzero);
 		fputs("\t},\n", out);
 	}
 	fputs("};\n\n", out);
@@ -334,7 +349,7 @@ int gen_emit_runner(FILE *out, const struct gen_model *m)
 
 	for (unsigned int i = 0; i < m->event_count; i++)
 		if (event_used(m, m->events[i]))
-			emit_event(out, &et, m->events[i]);
+			emit_event(out, &et, m, m->events[i]);
 	if (m->map_count)
 		emit_maps(out, m);
 
@@ -429,6 +444,10 @@ void gen_describe(FILE *out, const struct gen_model *m)
 					f->bit_size);
 			if (f->format != BUMBLE_FORMAT_PLAIN)
 				fprintf(out, " as %s", format_name(f->format));
+			if (f->format_param)
+				fprintf(
+				    out, " while --%s is %s", f->format_param,
+				    f->format_param_nonzero ? "not 0" : "0");
 			fputc('\n', out);
 		}
 	}

@@ -249,6 +249,8 @@ static int add_object(struct gen_model *m, const struct gen_opts *opts,
 	rc = gen_apply_event_overrides(m, opts, btf, err, errlen);
 	if (!rc)
 		gen_hint_stacks(m);
+	if (!rc)
+		rc = gen_apply_formats(m, opts, err, errlen);
 	return rc;
 }
 

@@ -26,6 +26,10 @@ struct gen_field {
 	int enum_unsigned;  /* an enum with no negative value */
 	unsigned int depth; /* the structs it is nested in: dots in name */
 	unsigned int family_offset, family_size; /* inet_addr: as runtime.h */
+	/* the format holds only while this parameter is nonzero
+	 * (format_param_nonzero) or zero; NULL: always */
+	char *format_param;
+	int format_param_nonzero;
 };
 
 struct gen_event {
@@ -123,6 +127,20 @@ struct gen_event_override {
 	const char *type;
 };
 
+/* A format for fields by name: --format FIELD=NAME (map and strct
+ * NULL; field "MAP.FIELD" or "FIELD"), or one inferred from the source:
+ * field of map's key (a scalar key's field is "key") or of struct
+ * strct wherever a map shows it. param: the format holds only while
+ * that parameter is nonzero (param_nonzero) or zero. */
+struct gen_format_hint {
+	const char *map;
+	const char *strct;
+	const char *field;
+	enum bumble_format format;
+	const char *param;
+	int param_nonzero;
+};
+
 struct gen_opts {
 	const char *name;
 	const char *version;
@@ -151,6 +169,13 @@ struct gen_opts {
 	int usage_known;
 	const struct gen_map_size *map_sizes;
 	size_t map_size_count;
+	/* --format FIELD=NAME: a field it names nothing, or that cannot
+	 * be shown so, is an error */
+	const struct gen_format_hint *formats;
+	size_t format_count;
+	/* formats inferred from the source: those that fit */
+	const struct gen_format_hint *inferred_formats;
+	size_t inferred_format_count;
 };
 
 /* Checks that obj[0..size) is a relocatable BPF ELF object; on failure

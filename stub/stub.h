@@ -58,12 +58,15 @@ void format_json_fields(struct outbuf *o, const struct bumble_event_type *t,
 void format_field(struct outbuf *o, const struct bumble_field *f,
 		  const void *data, size_t size);
 
-/* Names of the tool's arch's system calls, errnos and signals, or NULL. */
+/* Names of the tool's arch's system calls, errnos, signals, TCP states
+ * and softirq vectors, or NULL. */
 const char *syscall_name(long long nr);
 /* Does the tool's arch have a system call of that name? */
 int syscall_known(const char *name);
 const char *errno_name(long long e);
 const char *signal_name(long long sig);
+const char *tcp_state_name(long long state);
+const char *softirq_name(long long vec);
 
 /* Diagnostics on stderr, prefixed with the tool's name. */
 void diag_set_name(const char *name);
@@ -119,6 +122,9 @@ int param_parse(const struct bumble_param *p, const char *arg,
 const char *param_metavar(const struct bumble_param *p);
 int params_apply(const struct bumble_tool *t, const struct run_opts *opts,
 		 struct bpf_object *obj);
+/* After params_apply: for each parameter, is it nonzero as loaded?
+ * NULL (*count 0) before. */
+const unsigned char *params_nonzero(unsigned int *count);
 void cli_list(const struct bumble_tool *t);
 
 /* libbpf's messages, kept for error reports or streamed with --verbose. */
