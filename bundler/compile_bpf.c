@@ -92,7 +92,7 @@ static int run_clang(const struct input_opts *o, const char *clang,
 	size_t n = 0;
 	int status = -1;
 
-	argv = calloc(o->cflag_count + 24, sizeof(*argv));
+	argv = calloc(o->cflag_count + 25, sizeof(*argv));
 	if (!srcdir || !argv)
 		goto out;
 	slash = strrchr(srcdir, '/');
@@ -120,6 +120,11 @@ static int run_clang(const struct input_opts *o, const char *clang,
 	argv[n++] = "-gdwarf-5";
 	argv[n++] = "-gembed-source";
 	argv[n++] = "-O2";
+	/* BPF ISA v3 (32-bit jumps and ALU; kernels from 5.1, so every
+	 * supported one): with v1's code, long branchy programs such as
+	 * libbpf-tools' softirqs are refused by the verifier. -mcpu in
+	 * --cflags comes later and wins (docs/cli.md). */
+	argv[n++] = "-mcpu=v3";
 	argv[n++] = target;
 	argv[n++] = "-D__BUMBLE__";
 	argv[n++] = "-I";
