@@ -76,6 +76,15 @@ static int prefix_maps(const char *srcdir, const char *out, char *maps[4])
 	return rc;
 }
 
+/* Do the user's flags choose a BPF ISA (-mcpu=...)? */
+static int names_isa(const struct input_opts *o)
+{
+	for (size_t i = 0; i < o->cflag_count; i++)
+		if (!strncmp(o->cflags[i], "-mcpu=", 6))
+			return 1;
+	return 0;
+}
+
 /* Runs clang on src: preprocess only (-E) or compile (-c) to out. The
  * user's flags come last, so that a flag of theirs that takes a value
  * cannot take one of bumble's arguments as it. */
@@ -92,7 +101,7 @@ static int run_clang(const struct input_opts *o, const char *clang,
 	size_t n = 0;
 	int status = -1;
 
-	argv = calloc(o->cflag_count + 25, sizeof(*argv));
+	argv = calloc(o->cflag_count + 29, sizeof(*argv));
 	if (!srcdir || !argv)
 		goto out;
 	slash = strrchr(srcdir, '/');
@@ -120,11 +129,18 @@ static int run_clang(const struct input_opts *o, const char *clang,
 	argv[n++] = "-gdwarf-5";
 	argv[n++] = "-gembed-source";
 	argv[n++] = "-O2";
-	/* BPF ISA v3 (32-bit jumps and ALU; kernels from 5.1, so every
-	 * supported one): with v1's code, long branchy programs such as
-	 * libbpf-tools' softirqs are refused by the verifier. -mcpu in
-	 * --cflags comes later and wins (docs/cli.md). */
-	argv[n++] = "-mcpu=v3";
+	/* BPF ISA v2 with 32-bit ALU, unless the user's flags name an ISA
+	 * (docs/cli.md): the verifier keeps a 32-bit index's bounds that
+	 * v1's 64-bit arithmetic loses (libbpf-tools' softirqs), and the
+	 * bounds of a 64-bit compare that v3's 32-bit jumps lose
+	 * (cpufreq). Every supported kernel takes it. */
+	if (!names_isa(o)) {
+		argv[n++] = "-mcpu=v2";
+		argv[n++] = "-Xclang";
+		argv[n++] = "-target-feature";
+		argv[n++] = "-Xclang";
+		argv[n++] = "+alu32";
+	}
 	argv[n++] = target;
 	argv[n++] = "-D__BUMBLE__";
 	argv[n++] = "-I";
