@@ -85,6 +85,9 @@ struct input_opts {
 	size_t map_size_count;
 	struct gen_format_hint *formats; /* --format FIELD=NAME */
 	size_t format_count;
+	/* --attach PROG=TARGET, as .map = PROG, .type = TARGET */
+	struct gen_event_override *attaches;
+	size_t attach_count;
 	/* --set NAME=VALUE, as .map = NAME, .type = VALUE */
 	struct gen_event_override *sets;
 	size_t set_count;

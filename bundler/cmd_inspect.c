@@ -11,7 +11,7 @@ static const char usage[] =
     "                      [--cflags FLAGS]\n"
     "                     [--event MAP=STRUCT] [--role MAP=ROLE]\n"
     "                     [--map-size MAP=N] [--set NAME=VALUE]\n"
-    "                     [--format FIELD=NAME]\n"
+    "                     [--format FIELD=NAME] [--attach PROG=TARGET]\n"
     "                     [--arch ARCH] [-v]\n\n"
     "Lists programs with their sections, maps with their roles (print,\n"
     "counter, gauge, hist) and the decoded layout of each event struct,\n"

@@ -25,6 +25,7 @@ enum {
 	OPT_MAP_SIZE,
 	OPT_SET,
 	OPT_FORMAT,
+	OPT_ATTACH,
 };
 
 static const struct option long_options[] = {
@@ -39,6 +40,7 @@ static const struct option long_options[] = {
     {"map-size", required_argument, NULL, OPT_MAP_SIZE},
     {"set", required_argument, NULL, OPT_SET},
     {"format", required_argument, NULL, OPT_FORMAT},
+    {"attach", required_argument, NULL, OPT_ATTACH},
     {"oci", required_argument, NULL, OPT_OCI},
     {"btf-dir", required_argument, NULL, OPT_BTF_DIR},
     {"sign-key", required_argument, NULL, OPT_SIGN_KEY},
@@ -343,6 +345,18 @@ int input_opts_parse(int argc, char **argv, const char *cmd, int takes,
 			if (add_map_size(o, optarg))
 				return EXIT_USAGE;
 			break;
+		case OPT_ATTACH:
+			if (!(takes & TAKES_EVENT))
+				return refuse(cmd, "--attach");
+			if (add_pair(&o->attaches, &o->attach_count, optarg) ||
+			    !strchr(optarg, '=')[1]) {
+				err("--attach takes PROG=FUNCTION or "
+				    "PROG=BINARY:FUNCTION, as in --attach "
+				    "probe=/bin/bash:readline, not '%s'",
+				    optarg);
+				return EXIT_USAGE;
+			}
+			break;
 		case OPT_FORMAT:
 			if (!(takes & TAKES_EVENT))
 				return refuse(cmd, "--format");
@@ -426,6 +440,13 @@ void input_opts_free(struct input_opts *o)
 	free(o->sets);
 	o->sets = NULL;
 	o->set_count = 0;
+	for (size_t i = 0; i < o->attach_count; i++) {
+		free((char *)o->attaches[i].map);
+		free((char *)o->attaches[i].type);
+	}
+	free(o->attaches);
+	o->attaches = NULL;
+	o->attach_count = 0;
 	for (size_t i = 0; i < o->format_count; i++)
 		free((char *)o->formats[i].field);
 	free(o->formats);

@@ -359,6 +359,10 @@ int gen_emit_runner(FILE *out, const struct gen_model *m)
 		gen_put_cstr(out, m->programs[i].name);
 		fputs(", .section = ", out);
 		gen_put_cstr(out, m->programs[i].section);
+		if (m->programs[i].attach) {
+			fputs(", .attach = ", out);
+			gen_put_cstr(out, m->programs[i].attach);
+		}
 		fputs("},\n", out);
 	}
 	fputs("};\n\n", out);
@@ -402,9 +406,13 @@ void gen_describe(FILE *out, const struct gen_model *m)
 		"%s %s: %zu bytes of BPF bytecode\narch: %s (OCI %s)\n\n"
 		"programs:\n",
 		m->name, m->version, m->bytecode_size, m->arch, m->oci_arch);
-	for (unsigned int i = 0; i < m->program_count; i++)
-		fprintf(out, "  %-28s %s\n", m->programs[i].name,
+	for (unsigned int i = 0; i < m->program_count; i++) {
+		fprintf(out, "  %-28s %s", m->programs[i].name,
 			m->programs[i].section);
+		if (m->programs[i].attach)
+			fprintf(out, " -> %s", m->programs[i].attach);
+		fputc('\n', out);
+	}
 	fputs("\nmaps:\n", out);
 	for (unsigned int i = 0; i < m->map_count; i++) {
 		const struct gen_map *gm = &m->maps[i];

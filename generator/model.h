@@ -65,7 +65,8 @@ struct gen_map {
 struct gen_program {
 	char *name;
 	char *section;
-	int type; /* enum bpf_prog_type */
+	char *attach; /* --attach: its default target; NULL: its section's */
+	int type;     /* enum bpf_prog_type */
 };
 
 struct gen_param {
@@ -176,6 +177,10 @@ struct gen_opts {
 	/* formats inferred from the source: those that fit */
 	const struct gen_format_hint *inferred_formats;
 	size_t inferred_format_count;
+	/* --attach PROG=TARGET, as .map = PROG, .type = TARGET: the
+	 * tool's default target of a kprobe, fentry or uprobe program */
+	const struct gen_event_override *attaches;
+	size_t attach_count;
 };
 
 /* Checks that obj[0..size) is a relocatable BPF ELF object; on failure

@@ -1,9 +1,12 @@
 /* Checks an object before libelf and libbpf read it: an ELF file, BPF
  * bytecode, relocatable, every table inside the file and consistent, and
  * no BumbleBee map sections libbpf cannot load; then that each program's
- * section names something the tool can attach. */
+ * section names something the tool can attach, and the targets --attach
+ * gives kprobe, fentry and uprobe programs. */
 #include <elf.h>
+#include <errno.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <bpf/libbpf.h>
@@ -375,6 +378,85 @@ static int has_target(enum target_form form, const char *t)
 	}
 }
 
+/* A section that takes its target from --attach BINARY:FUNCTION. */
+static int bare_uprobe(const char *section)
+{
+	return !strcmp(section, "uprobe") || !strcmp(section, "uretprobe") ||
+	       !strcmp(section, "uprobe.s") || !strcmp(section, "uretprobe.s");
+}
+
+/* What --attach gives a program of that section: 'u' BINARY:FUNCTION,
+ * 'k' FUNCTION, 0 nothing (it attaches where its section says). */
+static int attach_form(const char *section)
+{
+	static const char *const kernel[] = {"kprobe",	"kretprobe", "fentry",
+					     "fexit",	"fmod_ret",  "fentry.s",
+					     "fexit.s", "fmod_ret.s"};
+	size_t n = strcspn(section, "/");
+	char prefix[16];
+
+	if (n >= sizeof(prefix))
+		return 0;
+	memcpy(prefix, section, n);
+	prefix[n] = '\0';
+	if (bare_uprobe(prefix))
+		return 'u';
+	for (size_t i = 0; i < sizeof(kernel) / sizeof(kernel[0]); i++)
+		if (!strcmp(prefix, kernel[i]))
+			return 'k';
+	return 0;
+}
+
+int gen_apply_attach(struct gen_model *m, const struct gen_opts *opts,
+		     char *err, size_t errlen)
+{
+	for (size_t i = 0; i < opts->attach_count; i++) {
+		const char *prog = opts->attaches[i].map;
+		const char *target = opts->attaches[i].type;
+		struct gen_program *p = NULL;
+		int form;
+
+		for (unsigned int j = 0; j < m->program_count; j++)
+			if (!strcmp(m->programs[j].name, prog))
+				p = &m->programs[j];
+		if (!p) {
+			gen_seterr(err, errlen,
+				   "--attach %s=%s: there is no program "
+				   "'%s'",
+				   prog, target, prog);
+			return -EINVAL;
+		}
+		form = attach_form(p->section);
+		if (!form || (form == 'u') != (strchr(target, ':') != NULL)) {
+			gen_seterr(err, errlen,
+				   "--attach %s=%s: program '%s' (section "
+				   "'%s') takes %s",
+				   prog, target, prog, p->section,
+				   !form ? "no target: it attaches where its "
+					   "section says"
+				   : form == 'u' ? "BINARY:FUNCTION"
+						 : "a kernel FUNCTION");
+			return -EINVAL;
+		}
+		free(p->attach);
+		p->attach = strdup(target);
+		if (!p->attach)
+			return -ENOMEM;
+	}
+	for (unsigned int j = 0; j < m->program_count; j++)
+		if (bare_uprobe(m->programs[j].section) &&
+		    !m->programs[j].attach &&
+		    gen_warn(m,
+			     "program '%s' has section '%s', which names no "
+			     "binary: run the tool with --attach "
+			     "%s=BINARY:FUNCTION, or give it here as the "
+			     "default",
+			     m->programs[j].name, m->programs[j].section,
+			     m->programs[j].name))
+			return -ENOMEM;
+	return 0;
+}
+
 /* Attached through an option of the tool: --iface, --cgroup, or a
  * sampling event on every CPU (--freq). */
 static int is_attached_with_option(int type)
@@ -405,6 +487,9 @@ int gen_check_attach(const char *name, const char *section, int type, char *err,
 			continue;
 		if (section[n] &&
 		    has_target(auto_attach[i].form, section + n + 1))
+			return 0;
+		/* given a target by --attach: uprobe, uretprobe (.s) */
+		if (!section[n] && bare_uprobe(section))
 			return 0;
 		gen_seterr(err, errlen,
 			   "program '%s' has section '%s', which names no "

@@ -79,8 +79,10 @@ int attach_check_targets(const struct run_opts *opts, struct loaded_tool *lt)
 {
 	struct bpf_program *prog;
 	const char *net = NULL;
-	int cgroup = 0;
+	int cgroup = 0, rc = attach_targets_check(lt);
 
+	if (rc)
+		return rc;
 	bpf_object__for_each_program(prog, lt->obj)
 	{
 		enum bpf_prog_type type = bpf_program__type(prog);
@@ -323,12 +325,22 @@ int attach_all(const struct run_opts *opts, struct loaded_tool *lt)
 	bpf_object__for_each_program(prog, lt->obj)
 	{
 		const char *section = bpf_program__section_name(prog);
+		struct bpf_link *link = NULL;
 		enum kprobe_blame blame;
 		char fn[128];
 		int err;
 
 		if (!bpf_program__autoload(prog))
 			continue;
+		err = attach_to_target(prog, lt, &link);
+		if (!err && add_link(lt, link))
+			return BUMBLE_EXIT_FAILURE;
+		if (!err) {
+			lt->attached++;
+			continue;
+		}
+		if (err != 1)
+			return err;
 		err = -attach_one(prog, opts, lt);
 		if (!err) {
 			lt->attached++;

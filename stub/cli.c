@@ -357,6 +357,16 @@ static enum cli_result parse_one(const struct bumble_tool *t,
 			return usage_error(t, "out of memory%s", "");
 		break;
 	}
+	case TOOL_OPT_ATTACH:
+		if (!strchr(optarg, '=') || optarg[0] == '=' ||
+		    !strchr(optarg, '=')[1])
+			return usage_error(t,
+					   "--attach takes PROG=FUNCTION or "
+					   "PROG=BINARY:FUNCTION, not '%s'",
+					   optarg);
+		if (add_arg(&opts->attaches, &opts->attach_count, optarg))
+			return usage_error(t, "out of memory%s", "");
+		break;
 	case TOOL_OPT_IFACE:
 		opts->iface = optarg;
 		break;
@@ -437,6 +447,8 @@ void cli_free(const struct bumble_tool *t, struct run_opts *opts)
 	free(opts->filters);
 	free(opts->hist_fields);
 	free(opts->hist_buckets);
+	free(opts->attaches);
+	opts->attaches = NULL;
 	opts->param_values = NULL;
 	opts->filters = NULL;
 	opts->hist_fields = NULL;

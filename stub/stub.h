@@ -93,12 +93,14 @@ struct run_opts {
 	int timestamp;
 	const char **filters; /* --filter FIELD=VALUE / FIELD~REGEX */
 	unsigned int filter_count;
-	const char *iface;	  /* --iface IFNAME */
-	const char *cgroup;	  /* --cgroup PATH */
-	unsigned long long freq;  /* --freq HZ */
-	double interval;	  /* --interval SECS: show counters */
-	long long top;		  /* --top N; -1: not given */
-	const char *metrics;	  /* --metrics [ADDR:]PORT */
+	const char *iface;	 /* --iface IFNAME */
+	const char *cgroup;	 /* --cgroup PATH */
+	unsigned long long freq; /* --freq HZ */
+	double interval;	 /* --interval SECS: show counters */
+	long long top;		 /* --top N; -1: not given */
+	const char *metrics;	 /* --metrics [ADDR:]PORT */
+	const char **attaches;	 /* --attach PROG=TARGET */
+	unsigned int attach_count;
 	const char **hist_fields; /* --hist-field MAP=FIELD */
 	unsigned int hist_field_count;
 	const char **hist_buckets; /* --hist-buckets MAP=B1,B2,... */
@@ -182,6 +184,11 @@ struct loaded_tool {
 	unsigned int attached; /* programs attached */
 	int rank;	       /* the alternatives loaded: PROG_MODERN, ... */
 	int chosen;	       /* programs turned off for their alternative */
+	/* where programs attach other than their sections say: the tool's
+	 * table (bumble bundle --attach) and --attach PROG=TARGET */
+	const struct bumble_tool *tool;
+	const char *const *attaches;
+	unsigned int attach_count;
 };
 
 /* attach_all's answer when a tp_btf/fentry/fexit program that has a
@@ -194,6 +201,19 @@ struct loaded_tool {
  * saying nothing. */
 struct bpf_program;
 int attach_say_no_syscall(struct bpf_program *prog);
+
+/* attach_target.c: --attach PROG=TARGET and bumble bundle's defaults.
+ * The target program name attaches to, or NULL for its section's. */
+const char *attach_target(const struct loaded_tool *lt, const char *name);
+/* Before load: every --attach names a program that takes a target, in
+ * the form it takes; every bare uprobe section has one; a BINARY given
+ * as a path exists; fentry/fexit targets are set. 0 or an exit code,
+ * having said why. */
+int attach_targets_check(struct loaded_tool *lt);
+/* Attaches a kprobe or uprobe program to its target: 0, or an exit
+ * code having said why; 1 when prog has no target of its own. */
+int attach_to_target(struct bpf_program *prog, struct loaded_tool *lt,
+		     struct bpf_link **link);
 
 /* prog_choice.c: of each pair of alternatives for one target (tp_btf or
  * raw_tp, fentry or kprobe, fexit or kretprobe), only the one of rank

@@ -33,6 +33,9 @@ const struct tool_option tool_options[TOOL_OPTION_COUNT] = {
 			 "cgroup for cgroup programs (default /sys/fs/cgroup)"},
     [TOOL_OPT_FREQ] = {"freq", "HZ",
 		       "sampling rate of perf_event programs (default 49)"},
+    [TOOL_OPT_ATTACH] = {"attach", "PROG=TARGET",
+			 "attach program PROG to TARGET: FUNCTION (kprobe,\n"
+			 "fentry) or BINARY:FUNCTION (uprobe)"},
     [TOOL_OPT_BTF] = {"btf", "FILE",
 		      "kernel BTF to use where /sys/kernel/btf/vmlinux is "
 		      "missing"},

@@ -148,6 +148,10 @@ struct bumble_map {
 struct bumble_program {
 	const char *name;
 	const char *section;
+	/* bumble bundle --attach: the target a kprobe or fentry program
+	 * (FUNCTION) or uprobe program (BINARY:FUNCTION) attaches to unless
+	 * the tool's --attach names another; NULL: its section's */
+	const char *attach;
 };
 
 /* A `const volatile` global of the program, set with --NAME VALUE before
