@@ -378,11 +378,23 @@ static int has_target(enum target_form form, const char *t)
 	}
 }
 
-/* A section that takes its target from --attach BINARY:FUNCTION. */
+/* A section that takes its target from --attach BINARY:FUNCTION: a
+ * uprobe naming no binary, bare or with a function only
+ * ("uretprobe/readline", its binary left to user space). */
 static int bare_uprobe(const char *section)
 {
-	return !strcmp(section, "uprobe") || !strcmp(section, "uretprobe") ||
-	       !strcmp(section, "uprobe.s") || !strcmp(section, "uretprobe.s");
+	static const char *const kinds[] = {"uprobe", "uretprobe", "uprobe.s",
+					    "uretprobe.s"};
+	size_t n = strcspn(section, "/");
+
+	/* a function has no '/': "uretprobe//bin/bash" is a binary */
+	if (strchr(section, ':') ||
+	    (section[n] && strchr(section + n + 1, '/')))
+		return 0;
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strlen(kinds[i]) == n && !strncmp(section, kinds[i], n))
+			return 1;
+	return 0;
 }
 
 /* What --attach gives a program of that section: 'u' BINARY:FUNCTION,
@@ -399,7 +411,7 @@ static int attach_form(const char *section)
 		return 0;
 	memcpy(prefix, section, n);
 	prefix[n] = '\0';
-	if (bare_uprobe(prefix))
+	if (bare_uprobe(prefix)) /* a kind of uprobe */
 		return 'u';
 	for (size_t i = 0; i < sizeof(kernel) / sizeof(kernel[0]); i++)
 		if (!strcmp(prefix, kernel[i]))
@@ -489,7 +501,7 @@ int gen_check_attach(const char *name, const char *section, int type, char *err,
 		    has_target(auto_attach[i].form, section + n + 1))
 			return 0;
 		/* given a target by --attach: uprobe, uretprobe (.s) */
-		if (!section[n] && bare_uprobe(section))
+		if (bare_uprobe(section))
 			return 0;
 		gen_seterr(err, errlen,
 			   "program '%s' has section '%s', which names no "

@@ -150,7 +150,7 @@ int attach_targets_check(struct loaded_tool *lt)
 
 		if (!bpf_program__autoload(prog))
 			continue;
-		if (!target && is_uprobe(kind) && !strchr(section, '/')) {
+		if (!target && is_uprobe(kind) && !strchr(section, ':')) {
 			diag_err("program '%s' has section '%s', which names "
 				 "no binary: give one with --attach "
 				 "%s=BINARY:FUNCTION (as in --attach "

@@ -11,6 +11,10 @@ check "bare uprobe and uretprobe sections: taken" test "$RC" = 0
 check "... each with a warning naming --attach" grep -q \
 	"program 'on_call' has section 'uprobe', which names no binary: run the tool with --attach on_call=BINARY:FUNCTION" \
 	"$WORK/err"
+expect_exit 0 "program 'handle' has section 'uretprobe/readline', which names no binary: run the tool with --attach handle=BINARY:FUNCTION" \
+	"a uretprobe naming a function but no binary: taken, the same warning" \
+	"$BUMBLE" inspect "$FIXTURES/section.bpf.c" \
+	-D 'SECTION="uretprobe/readline"'
 run "$BUMBLE" inspect "$F" --attach on_call=/bin/true:main
 check "--attach at bundle time: shown as the program's target" grep -Eq \
 	"^  on_call +uprobe -> /bin/true:main$" "$WORK/out"
