@@ -108,7 +108,8 @@ STAMP_HEADERS_$(1) := $$(LIBDIR_$(1))/include/.installed
 NAMES_H_$(1)       := $$(OBJ_$(1))/gen/names.h
 KERNELS_$(1)       := $(BUILD)/kernels$$(SUB_$(1))
 
-$$(STAMP_SYSROOT_$(1)): $(STAMP_SRC) toolchain/build-sysroot.sh toolchain/arches
+$$(STAMP_SYSROOT_$(1)): $(STAMP_SRC) toolchain/build-sysroot.sh toolchain/arches \
+		toolchain/btf2c.c
 	BUMBLE_ARCH=$(1) toolchain/build-sysroot.sh $(SRC) $$(SYSROOT_$(1)) \
 		$(if $(filter x86_64,$(1)),$(HOST))
 	@touch $$@
