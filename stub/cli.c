@@ -367,6 +367,9 @@ static enum cli_result parse_one(const struct bumble_tool *t,
 		if (add_arg(&opts->attaches, &opts->attach_count, optarg))
 			return usage_error(t, "out of memory%s", "");
 		break;
+	case TOOL_OPT_FOLDED:
+		opts->folded = 1;
+		break;
 	case TOOL_OPT_IFACE:
 		opts->iface = optarg;
 		break;
@@ -412,6 +415,21 @@ static enum cli_result parse_one(const struct bumble_tool *t,
 	return CLI_RUN;
 }
 
+/* --folded: with no --json, and for a tool with a map keyed by stacks */
+static enum cli_result check_folded(const struct bumble_tool *t,
+				    const struct run_opts *opts)
+{
+	if (opts->json)
+		return usage_error(t, "--folded and --json: choose one%s", "");
+	for (unsigned int i = 0; i < t->map_count; i++)
+		if (snapshot_folds(&t->maps[i]))
+			return CLI_RUN;
+	return usage_error(t,
+			   "--folded: no map of this tool is keyed by a stack "
+			   "(a stack_id member; docs/conventions.md)%s",
+			   "");
+}
+
 enum cli_result cli_parse(int argc, char **argv, const struct bumble_tool *t,
 			  struct run_opts *opts)
 {
@@ -435,6 +453,8 @@ enum cli_result cli_parse(int argc, char **argv, const struct bumble_tool *t,
 		rc = parse_one(t, opts, c, argc, argv);
 	if (rc == CLI_RUN && optind < argc)
 		rc = usage_error(t, "unexpected argument '%s'", argv[optind]);
+	if (rc == CLI_RUN && opts->folded)
+		rc = check_folded(t, opts);
 	free_options(t, options, dashed);
 	return rc;
 }

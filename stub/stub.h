@@ -99,6 +99,7 @@ struct run_opts {
 	double interval;	 /* --interval SECS: show counters */
 	long long top;		 /* --top N; -1: not given */
 	const char *metrics;	 /* --metrics [ADDR:]PORT */
+	int folded;		 /* --folded */
 	const char **attaches;	 /* --attach PROG=TARGET */
 	unsigned int attach_count;
 	const char **hist_fields; /* --hist-field MAP=FIELD */
@@ -322,6 +323,7 @@ struct metrics;
 
 struct snapshot_opts {
 	int json;		/* one JSON object, else text */
+	int folded;		/* --folded: stack-keyed maps, folded */
 	int final;		/* the one on exit */
 	int stamp;		/* text: a time line first */
 	unsigned long long top; /* entries per map; 0: all */
@@ -330,6 +332,8 @@ struct snapshot_opts {
 /* Does a snapshot (and /metrics) show desc: a counter, gauge or hist
  * map with a key, or a ring buffer whose series m keeps? */
 int snapshot_shows(const struct bumble_map *desc, const struct metrics *m);
+/* Can --folded show desc: a counter or gauge keyed by a stack_id? */
+int snapshot_folds(const struct bumble_map *desc);
 /* How many maps a snapshot shows: 0, and there is none. */
 int snapshot_count(const struct bumble_tool *t, const struct metrics *m);
 /* 0, or an exit code having said why. */

@@ -18,6 +18,9 @@ const struct tool_option tool_options[TOOL_OPTION_COUNT] = {
     [TOOL_OPT_TOP] = {"top", "N",
 		      "show the N largest entries of each map (text: 20,\n"
 		      "JSON: all unless given; 0: all)"},
+    [TOOL_OPT_FOLDED] = {"folded", NULL,
+			 "show maps keyed by stacks as folded stacks\n"
+			 "(NAME;frame;... COUNT), for flame graph tools"},
     [TOOL_OPT_METRICS] = {"metrics", "[ADDR:]PORT",
 			  "serve the maps on http://ADDR:PORT/metrics for\n"
 			  "Prometheus (ADDR 127.0.0.1 unless given)"},
