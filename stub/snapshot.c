@@ -103,6 +103,7 @@ static void table_row(struct view *v, const struct bumble_event_type *t,
 {
 	struct outbuf *o = v->o;
 
+	stacks_set_pid(t, labels, size);
 	if (v->json) {
 		entry_begin(v);
 		format_json_fields(o, t, skip, labels, size);
@@ -143,6 +144,7 @@ static void struct_row(struct view *v, const struct bumble_map *desc,
 {
 	struct outbuf *o = v->o;
 
+	stacks_set_pid(desc->key, e->key, ksize);
 	if (v->json) {
 		entry_begin(v);
 		format_json_fields(o, desc->key, NULL, e->key, ksize);
@@ -520,6 +522,7 @@ static int put_folded(struct view *v, const struct bumble_map *desc,
 	for (int i = 0; i < n; i++) {
 		unsigned int nf = desc->key->field_count, parts = 0;
 
+		stacks_set_pid(desc->key, e[i].key, ksize);
 		/* the names first, then the stacks in the key's order */
 		for (unsigned int j = 0; j < 2 * nf; j++) {
 			const struct bumble_field *f =

@@ -230,6 +230,10 @@ void prog_skip_absent(struct loaded_tool *lt, const char *btf_path, int warn);
  * its stack trace map, until stacks_close. */
 void stacks_open(struct bpf_object *obj);
 void stacks_close(void);
+/* The process whose user stacks are shown next: the tgid (else pid)
+ * member of the entry t lays out in data; none when it has neither. */
+void stacks_set_pid(const struct bumble_event_type *t, const void *data,
+		    size_t size);
 
 int loader_check_privileges(void);
 /* 0 when the kernel has BTF, or --btf gave a readable file, or the tool
