@@ -88,6 +88,9 @@ struct input_opts {
 	/* --attach PROG=TARGET, as .map = PROG, .type = TARGET */
 	struct gen_event_override *attaches;
 	size_t attach_count;
+	/* --perf-event PROG=EVENT, as .map = PROG, .type = EVENT */
+	struct gen_event_override *perf_events;
+	size_t perf_event_count;
 	/* --set NAME=VALUE, as .map = NAME, .type = VALUE */
 	struct gen_event_override *sets;
 	size_t set_count;

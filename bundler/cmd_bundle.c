@@ -20,6 +20,7 @@ static const char usage[] =
     "                     [--event MAP=STRUCT] [--role MAP=ROLE]\n"
     "                     [--map-size MAP=N] [--set NAME=VALUE]\n"
     "                     [--format FIELD=NAME] [--attach PROG=TARGET]\n"
+    "                     [--perf-event PROG=EVENT]\n"
     "                     [--oci DIR] [--btf-dir DIR]\n"
     "                     [--arch ARCH[,ARCH...]] [--sign-key KEY.pem]\n"
     "                     [--relink-kit DIR] [-v]\n\n"

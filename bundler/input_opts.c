@@ -26,6 +26,7 @@ enum {
 	OPT_SET,
 	OPT_FORMAT,
 	OPT_ATTACH,
+	OPT_PERF_EVENT,
 };
 
 static const struct option long_options[] = {
@@ -41,6 +42,7 @@ static const struct option long_options[] = {
     {"set", required_argument, NULL, OPT_SET},
     {"format", required_argument, NULL, OPT_FORMAT},
     {"attach", required_argument, NULL, OPT_ATTACH},
+    {"perf-event", required_argument, NULL, OPT_PERF_EVENT},
     {"oci", required_argument, NULL, OPT_OCI},
     {"btf-dir", required_argument, NULL, OPT_BTF_DIR},
     {"sign-key", required_argument, NULL, OPT_SIGN_KEY},
@@ -357,6 +359,18 @@ int input_opts_parse(int argc, char **argv, const char *cmd, int takes,
 				return EXIT_USAGE;
 			}
 			break;
+		case OPT_PERF_EVENT:
+			if (!(takes & TAKES_EVENT))
+				return refuse(cmd, "--perf-event");
+			if (add_pair(&o->perf_events, &o->perf_event_count,
+				     optarg) ||
+			    !strchr(optarg, '=')[1]) {
+				err("--perf-event takes PROG=EVENT, as in "
+				    "--perf-event do_sample=cycles, not '%s'",
+				    optarg);
+				return EXIT_USAGE;
+			}
+			break;
 		case OPT_FORMAT:
 			if (!(takes & TAKES_EVENT))
 				return refuse(cmd, "--format");
@@ -440,6 +454,13 @@ void input_opts_free(struct input_opts *o)
 	free(o->sets);
 	o->sets = NULL;
 	o->set_count = 0;
+	for (size_t i = 0; i < o->perf_event_count; i++) {
+		free((char *)o->perf_events[i].map);
+		free((char *)o->perf_events[i].type);
+	}
+	free(o->perf_events);
+	o->perf_events = NULL;
+	o->perf_event_count = 0;
 	for (size_t i = 0; i < o->attach_count; i++) {
 		free((char *)o->attaches[i].map);
 		free((char *)o->attaches[i].type);

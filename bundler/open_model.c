@@ -40,6 +40,8 @@ struct gen_model *open_model(struct input_opts *o, unsigned char **obj, int *rc)
 	gopts.oci_arch = o->arch->oci;
 	gopts.map_sizes = o->map_sizes;
 	gopts.map_size_count = o->map_size_count;
+	gopts.perf_events = o->perf_events;
+	gopts.perf_event_count = o->perf_event_count;
 	gopts.attaches = o->attaches;
 	gopts.attach_count = o->attach_count;
 	gopts.formats = o->formats;

@@ -181,6 +181,10 @@ struct gen_opts {
 	 * tool's default target of a kprobe, fentry or uprobe program */
 	const struct gen_event_override *attaches;
 	size_t attach_count;
+	/* --perf-event PROG=EVENT: the event a perf_event program samples
+	 * by default (as .map = PROG, .type = EVENT) */
+	const struct gen_event_override *perf_events;
+	size_t perf_event_count;
 };
 
 /* Checks that obj[0..size) is a relocatable BPF ELF object; on failure

@@ -119,7 +119,8 @@ int gen_model_ringbuf_metric(struct gen_model *m, struct gen_map *gm);
 int gen_apply_formats(struct gen_model *m, const struct gen_opts *opts,
 		      char *err, size_t errlen);
 
-/* object_check.c: --attach PROG=TARGET, the default targets, and a
+/* object_check.c: --attach PROG=TARGET and --perf-event PROG=EVENT,
+ * the default targets, and a
  * warning for each bare uprobe section left without one; 0, -ENOMEM,
  * or -EINVAL with a message in err. */
 int gen_apply_attach(struct gen_model *m, const struct gen_opts *opts,

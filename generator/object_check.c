@@ -419,18 +419,60 @@ static int attach_form(const char *section)
 	return 0;
 }
 
+static struct gen_program *find_program(struct gen_model *m, const char *name)
+{
+	for (unsigned int j = 0; j < m->program_count; j++)
+		if (!strcmp(m->programs[j].name, name))
+			return &m->programs[j];
+	return NULL;
+}
+
+/* --perf-event PROG=EVENT: PROG a perf_event program, EVENT a name */
+static int apply_perf_events(struct gen_model *m, const struct gen_opts *opts,
+			     char *err, size_t errlen)
+{
+	for (size_t i = 0; i < opts->perf_event_count; i++) {
+		const char *prog = opts->perf_events[i].map;
+		const char *event = opts->perf_events[i].type;
+		struct gen_program *p = find_program(m, prog);
+		unsigned long long config;
+		unsigned int type;
+
+		if (!p || p->type != BPF_PROG_TYPE_PERF_EVENT) {
+			gen_seterr(err, errlen,
+				   "--perf-event %s=%s: there is no perf_event "
+				   "program '%s'",
+				   prog, event, prog);
+			return -EINVAL;
+		}
+		if (perf_event_by_name(event, &type, &config)) {
+			gen_seterr(err, errlen,
+				   "--perf-event %s=%s: no event '%s'; the "
+				   "events are: %s",
+				   prog, event, event, perf_event_names());
+			return -EINVAL;
+		}
+		free(p->attach);
+		p->attach = strdup(event);
+		if (!p->attach)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 int gen_apply_attach(struct gen_model *m, const struct gen_opts *opts,
 		     char *err, size_t errlen)
 {
+	int rc = apply_perf_events(m, opts, err, errlen);
+
+	if (rc)
+		return rc;
 	for (size_t i = 0; i < opts->attach_count; i++) {
 		const char *prog = opts->attaches[i].map;
 		const char *target = opts->attaches[i].type;
-		struct gen_program *p = NULL;
+		struct gen_program *p = find_program(m, prog);
 		int form;
 
-		for (unsigned int j = 0; j < m->program_count; j++)
-			if (!strcmp(m->programs[j].name, prog))
-				p = &m->programs[j];
 		if (!p) {
 			gen_seterr(err, errlen,
 				   "--attach %s=%s: there is no program "

@@ -1,7 +1,8 @@
 /* Programs attached where --attach PROG=TARGET (or bumble bundle's
  * --attach, the tool's default) says rather than where their sections
  * do: kprobes and fentry/fexit programs to a FUNCTION, uprobes (bare
- * SEC("uprobe") ones included) to a BINARY:FUNCTION. */
+ * SEC("uprobe") ones included) to a BINARY:FUNCTION; and the event a
+ * perf_event program samples (--perf-event PROG=EVENT). */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -132,11 +133,54 @@ static int check_given(struct loaded_tool *lt, const char *arg)
 	return 0;
 }
 
+const char *attach_perf_event_name(const struct loaded_tool *lt,
+				   const char *name)
+{
+	size_t n = strlen(name);
+
+	for (unsigned int i = lt->perf_event_count; i-- > 0;)
+		if (!strncmp(lt->perf_events[i], name, n) &&
+		    lt->perf_events[i][n] == '=')
+			return lt->perf_events[i] + n + 1;
+	for (unsigned int i = 0; lt->tool && i < lt->tool->program_count; i++)
+		if (!strcmp(lt->tool->programs[i].name, name) &&
+		    lt->tool->programs[i].attach)
+			return lt->tool->programs[i].attach;
+	return "cpu-clock";
+}
+
+/* --perf-event PROG=EVENT: PROG a perf_event program */
+static int check_perf_event(struct loaded_tool *lt, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	struct bpf_program *prog;
+	char name[128], list[512];
+
+	snprintf(name, sizeof(name), "%.*s", (int)(eq - arg), arg);
+	prog = bpf_object__find_program_by_name(lt->obj, name);
+	if (prog && bpf_program__type(prog) == BPF_PROG_TYPE_PERF_EVENT)
+		return 0;
+	list_programs(lt->obj, list, sizeof(list));
+	if (prog)
+		diag_err(
+		    "--perf-event %s: program '%s' (section '%s') is not a "
+		    "perf_event program",
+		    arg, name, bpf_program__section_name(prog));
+	else
+		diag_err("--perf-event %s: the tool has no program '%s'; its "
+			 "programs are: %s",
+			 arg, name, list);
+	return BUMBLE_EXIT_USAGE;
+}
+
 int attach_targets_check(struct loaded_tool *lt)
 {
 	struct bpf_program *prog;
 	int rc;
 
+	for (unsigned int i = 0; i < lt->perf_event_count; i++)
+		if ((rc = check_perf_event(lt, lt->perf_events[i])))
+			return rc;
 	for (unsigned int i = 0; i < lt->attach_count; i++)
 		if ((rc = check_given(lt, lt->attaches[i])))
 			return rc;
@@ -189,7 +233,8 @@ int attach_to_target(struct bpf_program *prog, struct loaded_tool *lt,
 	char binary[4096];
 	int err;
 
-	if (!target || kind == TARGET_NONE || kind == TARGET_FENTRY)
+	if (!target || kind == TARGET_NONE || kind == TARGET_FENTRY ||
+	    bpf_program__type(prog) == BPF_PROG_TYPE_PERF_EVENT)
 		return 1;
 	if (!is_uprobe(kind)) {
 		*link = bpf_program__attach_kprobe(

@@ -9,6 +9,7 @@
 
 #include "enum_names.h"
 #include "metrics.h"
+#include "prog_kinds.h"
 #include "stub.h"
 #include "tool_options.h"
 
@@ -367,6 +368,25 @@ static enum cli_result parse_one(const struct bumble_tool *t,
 		if (add_arg(&opts->attaches, &opts->attach_count, optarg))
 			return usage_error(t, "out of memory%s", "");
 		break;
+	case TOOL_OPT_PERF_EVENT: {
+		const char *eq = strchr(optarg, '=');
+		unsigned int type;
+		unsigned long long config;
+		char msg[768];
+
+		if (!eq || eq == optarg ||
+		    perf_event_by_name(eq + 1, &type, &config)) {
+			snprintf(msg, sizeof(msg),
+				 "--perf-event takes PROG=EVENT, EVENT one of: "
+				 "%s; not '%s'",
+				 perf_event_names(), optarg);
+			return usage_error(t, "%s", msg);
+		}
+		if (add_arg(&opts->perf_events, &opts->perf_event_count,
+			    optarg))
+			return usage_error(t, "out of memory%s", "");
+		break;
+	}
 	case TOOL_OPT_FOLDED:
 		opts->folded = 1;
 		break;
@@ -469,6 +489,8 @@ void cli_free(const struct bumble_tool *t, struct run_opts *opts)
 	free(opts->hist_buckets);
 	free(opts->attaches);
 	opts->attaches = NULL;
+	free(opts->perf_events);
+	opts->perf_events = NULL;
 	opts->param_values = NULL;
 	opts->filters = NULL;
 	opts->hist_fields = NULL;

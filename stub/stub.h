@@ -102,6 +102,8 @@ struct run_opts {
 	int folded;		 /* --folded */
 	const char **attaches;	 /* --attach PROG=TARGET */
 	unsigned int attach_count;
+	const char **perf_events; /* --perf-event PROG=EVENT */
+	unsigned int perf_event_count;
 	const char **hist_fields; /* --hist-field MAP=FIELD */
 	unsigned int hist_field_count;
 	const char **hist_buckets; /* --hist-buckets MAP=B1,B2,... */
@@ -190,6 +192,8 @@ struct loaded_tool {
 	const struct bumble_tool *tool;
 	const char *const *attaches;
 	unsigned int attach_count;
+	const char *const *perf_events; /* --perf-event PROG=EVENT */
+	unsigned int perf_event_count;
 };
 
 /* attach_all's answer when a tp_btf/fentry/fexit program that has a
@@ -215,6 +219,10 @@ int attach_targets_check(struct loaded_tool *lt);
  * code having said why; 1 when prog has no target of its own. */
 int attach_to_target(struct bpf_program *prog, struct loaded_tool *lt,
 		     struct bpf_link **link);
+/* The event a perf_event program samples: --perf-event's, else
+ * bumble bundle --perf-event's, else "cpu-clock". */
+const char *attach_perf_event_name(const struct loaded_tool *lt,
+				   const char *name);
 
 /* prog_choice.c: of each pair of alternatives for one target (tp_btf or
  * raw_tp, fentry or kprobe, fexit or kretprobe), only the one of rank

@@ -39,6 +39,10 @@ const struct tool_option tool_options[TOOL_OPTION_COUNT] = {
     [TOOL_OPT_ATTACH] = {"attach", "PROG=TARGET",
 			 "attach program PROG to TARGET: FUNCTION (kprobe,\n"
 			 "fentry) or BINARY:FUNCTION (uprobe)"},
+    [TOOL_OPT_PERF_EVENT] =
+	{"perf-event", "PROG=EVENT",
+	 "sample EVENT (cycles, cache-misses, page-faults,\n"
+	 "...) with perf_event program PROG, not cpu-clock"},
     [TOOL_OPT_BTF] = {"btf", "FILE",
 		      "kernel BTF to use where /sys/kernel/btf/vmlinux is "
 		      "missing"},

@@ -150,7 +150,10 @@ struct bumble_program {
 	const char *section;
 	/* bumble bundle --attach: the target a kprobe or fentry program
 	 * (FUNCTION) or uprobe program (BINARY:FUNCTION) attaches to unless
-	 * the tool's --attach names another; NULL: its section's */
+	 * the tool's --attach names another; for a perf_event program,
+	 * bumble bundle --perf-event: the event it samples (cycles) unless
+	 * the tool's --perf-event names another; NULL: its section's (a
+	 * perf_event program's: cpu-clock) */
 	const char *attach;
 };
 
