@@ -139,9 +139,10 @@ struct map_usage {
 
 /* Reads clang's text AST dump (modified in place: lines split) for the
  * structs passed to bpf_perf_event_output, bpf_ringbuf_output and
- * bpf_ringbuf_reserve, directly or through the program's functions, and
- * for bpf_map_delete_elem's maps. Adds them to out. Returns 0 or -1 (out
- * of memory). */
+ * bpf_ringbuf_reserve, directly or through the program's functions, for
+ * bpf_map_delete_elem's maps, and for the keys and struct members only
+ * ever filled from a tracepoint member of known meaning. Adds them to
+ * out. Returns 0 or -1 (out of memory). */
 int map_usage_scan(char *ast, struct map_usage *out);
 void map_usage_free(struct map_usage *e);
 

@@ -541,103 +541,99 @@ static int member_formats(const struct scan *s, struct map_usage *out)
 	return 0;
 }
 
-/* The helpers given a map and a key, and the program's functions that
- * pass theirs on (bpf_map_lookup_or_try_init): scalar keys of one
- * known meaning at every use. */
-static int key_formats(const struct scan *s, struct map_usage *out)
+/* A function of the program that passes its map and key arguments on
+ * to a map helper (libbpf-tools' bpf_map_lookup_or_try_init). */
+struct key_wrapper {
+	char func[128];
+	unsigned int map, key;
+};
+
+/* The map and key arguments of c, a call to a map helper or wrapper:
+ * 1, or 0 for any other call. */
+static int key_use(const struct call *c, const struct key_wrapper *w,
+		   unsigned int nw, unsigned int *ms, unsigned int *ks)
 {
 	static const char *const helpers_k[] = {"bpf_map_lookup_elem",
 						"bpf_map_update_elem",
 						"bpf_map_delete_elem"};
-	struct sink *wrap = NULL; /* func, slot: of the map; key next */
-	unsigned int nw = 0, *kslot = NULL;
+
+	*ms = *ks = MAX_ARGS;
+	for (size_t h = 0; h < 3; h++)
+		if (!strcmp(c->callee, helpers_k[h]))
+			*ms = 0, *ks = 1;
+	for (unsigned int i = 0; *ms == MAX_ARGS && i < nw; i++)
+		if (!strcmp(c->callee, w[i].func))
+			*ms = w[i].map, *ks = w[i].key;
+	return *ms < c->argc && *ks < c->argc;
+}
+
+/* Scalar keys of one known meaning at every use of their map, through
+ * the helpers and the program's functions that pass a map and key on. */
+static int key_formats(const struct scan *s, struct map_usage *out)
+{
+	struct key_wrapper *wrap = NULL, *grown;
+	unsigned int nw = 0, ms, ks;
 	int rc = 0, changed = 1;
 
-	for (unsigned int round = 0; changed && round < 8; round++) {
+	for (unsigned int round = 0; changed && !rc && round < 8; round++) {
 		changed = 0;
-		for (unsigned int i = 0; i < s->call_count; i++) {
+		for (unsigned int i = 0; i < s->call_count && !rc; i++) {
 			const struct call *c = &s->calls[i];
-			int ms = -1, ks = -1;
-			void *g1, *g2;
+			int pm, pk, known = 0;
 
-			for (size_t h = 0; h < 3; h++)
-				if (!strcmp(c->callee, helpers_k[h]))
-					ms = 0, ks = 1;
-			for (unsigned int w = 0; ms < 0 && w < nw; w++)
-				if (!strcmp(c->callee, wrap[w].func))
-					ms = (int)wrap[w].slot,
-					ks = (int)kslot[w];
-			if (ms < 0 || (unsigned int)ks >= c->argc ||
+			if (!key_use(c, wrap, nw, &ms, &ks) ||
 			    !c->args[ms].ref_is_parm ||
 			    !c->args[ks].ref_is_parm)
 				continue;
-			ms = param_index(s, c->func, c->args[ms].ref);
-			ks = param_index(s, c->func, c->args[ks].ref);
-			for (unsigned int w = 0; ms >= 0 && w < nw; w++)
-				if (!strcmp(wrap[w].func, c->func))
-					ms = -1;
-			if (ms < 0 || ks < 0)
+			pm = param_index(s, c->func, c->args[ms].ref);
+			pk = param_index(s, c->func, c->args[ks].ref);
+			for (unsigned int w = 0; w < nw; w++)
+				known |= !strcmp(wrap[w].func, c->func);
+			if (pm < 0 || pk < 0 || known)
 				continue;
-			g1 = grow(wrap, nw, sizeof(*wrap));
-			if (g1)
-				wrap = g1;
-			g2 = g1 ? grow(kslot, nw, sizeof(*kslot)) : NULL;
-			if (!g2) {
+			grown = grow(wrap, nw, sizeof(*wrap));
+			if (!grown) {
 				rc = -1;
 				break;
 			}
-			kslot = g2;
+			wrap = grown;
 			copy_word(wrap[nw].func, sizeof(wrap[nw].func), c->func,
 				  strlen(c->func));
-			wrap[nw].slot = (unsigned int)ms;
-			kslot[nw++] = (unsigned int)ks;
+			wrap[nw].map = (unsigned int)pm;
+			wrap[nw++].key = (unsigned int)pk;
 			changed = 1;
 		}
 	}
-	/* each map: the format of its key at every use, else none */
+	/* each map, at its first use: the format of its key at every use */
 	for (unsigned int i = 0; i < s->call_count && !rc; i++) {
 		const struct call *c = &s->calls[i];
-		struct found_format f, g;
-		int ms = -1, ks = -1, ok = 1, first = 1;
+		struct found_format f = {0}, g;
+		const char *map;
+		int ok = 1, seen = 0;
 
-		for (size_t h = 0; h < 3; h++)
-			if (!strcmp(c->callee, helpers_k[h]))
-				ms = 0, ks = 1;
-		for (unsigned int w = 0; ms < 0 && w < nw; w++)
-			if (!strcmp(c->callee, wrap[w].func))
-				ms = (int)wrap[w].slot, ks = (int)kslot[w];
-		if (ms < 0 || (unsigned int)ks >= c->argc ||
+		if (!key_use(c, wrap, nw, &ms, &ks) ||
 		    c->args[ms].ref_is_parm || !*c->args[ms].ref)
 			continue;
+		map = c->args[ms].ref;
 		for (unsigned int j = 0; j < s->call_count && ok; j++) {
 			const struct call *d = &s->calls[j];
-			int dm = -1, dk = -1;
+			unsigned int dm, dk;
 
-			for (size_t h = 0; h < 3; h++)
-				if (!strcmp(d->callee, helpers_k[h]))
-					dm = 0, dk = 1;
-			for (unsigned int w = 0; dm < 0 && w < nw; w++)
-				if (!strcmp(d->callee, wrap[w].func))
-					dm = (int)wrap[w].slot,
-					dk = (int)kslot[w];
-			if (dm < 0 || (unsigned int)dk >= d->argc ||
+			if (!key_use(d, wrap, nw, &dm, &dk) ||
 			    d->args[dm].ref_is_parm ||
-			    strcmp(d->args[dm].ref, c->args[ms].ref))
+			    strcmp(d->args[dm].ref, map))
 				continue;
-			if (j < i)
-				first = 0;
-			ok = !d->args[dk].ref_is_parm && *d->args[dk].ref &&
+			ok = j >= i && !d->args[dk].ref_is_parm &&
+			     *d->args[dk].ref &&
 			     resolve_var(s, d->func, d->args[dk].ref, 0, &g) &&
-			     (j == i || same_format(&f, &g));
-			if (j == i || first)
-				f = g;
+			     (!seen || same_format(&f, &g));
+			f = g;
+			seen = 1;
 		}
-		if (ok && first &&
-		    add_format(out, c->args[ms].ref, NULL, "key", &f))
+		if (ok && seen && add_format(out, map, NULL, "key", &f))
 			rc = -1;
 	}
 	free(wrap);
-	free(kslot);
 	return rc;
 }
 

@@ -49,19 +49,26 @@ static int is_uprobe(enum target_kind k)
 	return k == TARGET_UPROBE || k == TARGET_URETPROBE;
 }
 
-const char *attach_target(const struct loaded_tool *lt, const char *name)
+/* What the last NAME=VALUE of list gives name, else bumble bundle's
+ * default for the program (its attach), or NULL. */
+static const char *given_for(const struct loaded_tool *lt,
+			     const char *const *list, unsigned int count,
+			     const char *name)
 {
 	size_t n = strlen(name);
 
-	/* the last --attach for it wins */
-	for (unsigned int i = lt->attach_count; i-- > 0;)
-		if (!strncmp(lt->attaches[i], name, n) &&
-		    lt->attaches[i][n] == '=')
-			return lt->attaches[i] + n + 1;
+	for (unsigned int i = count; i-- > 0;)
+		if (!strncmp(list[i], name, n) && list[i][n] == '=')
+			return list[i] + n + 1;
 	for (unsigned int i = 0; lt->tool && i < lt->tool->program_count; i++)
 		if (!strcmp(lt->tool->programs[i].name, name))
 			return lt->tool->programs[i].attach;
 	return NULL;
+}
+
+const char *attach_target(const struct loaded_tool *lt, const char *name)
+{
+	return given_for(lt, lt->attaches, lt->attach_count, name);
 }
 
 /* The programs of the tool, for a message: "a, b, c". */
@@ -136,17 +143,10 @@ static int check_given(struct loaded_tool *lt, const char *arg)
 const char *attach_perf_event_name(const struct loaded_tool *lt,
 				   const char *name)
 {
-	size_t n = strlen(name);
+	const char *event =
+	    given_for(lt, lt->perf_events, lt->perf_event_count, name);
 
-	for (unsigned int i = lt->perf_event_count; i-- > 0;)
-		if (!strncmp(lt->perf_events[i], name, n) &&
-		    lt->perf_events[i][n] == '=')
-			return lt->perf_events[i] + n + 1;
-	for (unsigned int i = 0; lt->tool && i < lt->tool->program_count; i++)
-		if (!strcmp(lt->tool->programs[i].name, name) &&
-		    lt->tool->programs[i].attach)
-			return lt->tool->programs[i].attach;
-	return "cpu-clock";
+	return event ? event : "cpu-clock";
 }
 
 /* --perf-event PROG=EVENT: PROG a perf_event program */
