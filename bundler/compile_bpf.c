@@ -101,7 +101,7 @@ static int run_clang(const struct input_opts *o, const char *clang,
 	size_t n = 0;
 	int status = -1;
 
-	argv = calloc(o->cflag_count + 29, sizeof(*argv));
+	argv = calloc(o->cflag_count + 25, sizeof(*argv));
 	if (!srcdir || !argv)
 		goto out;
 	slash = strrchr(srcdir, '/');
@@ -129,18 +129,12 @@ static int run_clang(const struct input_opts *o, const char *clang,
 	argv[n++] = "-gdwarf-5";
 	argv[n++] = "-gembed-source";
 	argv[n++] = "-O2";
-	/* BPF ISA v2 with 32-bit ALU, unless the user's flags name an ISA
-	 * (docs/cli.md): the verifier keeps a 32-bit index's bounds that
-	 * v1's 64-bit arithmetic loses (libbpf-tools' softirqs), and the
-	 * bounds of a 64-bit compare that v3's 32-bit jumps lose
-	 * (cpufreq). Every supported kernel takes it. */
-	if (!names_isa(o)) {
-		argv[n++] = "-mcpu=v2";
-		argv[n++] = "-Xclang";
-		argv[n++] = "-target-feature";
-		argv[n++] = "-Xclang";
-		argv[n++] = "+alu32";
-	}
+	/* BPF ISA v3, unless the user's flags name one (docs/cli.md):
+	 * every supported kernel takes it (v3 needs 5.1), LLVM 20 on
+	 * defaults to it, and with clang 14's v1 the verifier loses a
+	 * 32-bit index's bound (libbpf-tools' softirqs) */
+	if (!names_isa(o))
+		argv[n++] = "-mcpu=v3";
 	argv[n++] = target;
 	argv[n++] = "-D__BUMBLE__";
 	argv[n++] = "-I";
