@@ -32,7 +32,7 @@ expect_exit 3 "program 'on_call' .section 'uprobe'. takes BINARY:FUNCTION" \
 	"$BUMBLE" inspect "$F" --attach on_call=vfs_read
 expect_exit 3 "program 'on_exit' .section 'tracepoint/irq/softirq_exit'. takes no target" \
 	"--attach to a tracepoint program: exit 3" \
-	"$BUMBLE" inspect "$FIXTURES/isa_bounds.bpf.c" --attach on_exit=x
+	"$BUMBLE" inspect "$FIXTURES/isa_index.bpf.c" --attach on_exit=x
 for bad in on_call on_call= =x; do
 	expect_exit 2 "--attach takes PROG=FUNCTION or PROG=BINARY:FUNCTION" \
 		"--attach '$bad': exit 2" "$BUMBLE" inspect "$F" --attach "$bad"

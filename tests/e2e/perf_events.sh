@@ -20,7 +20,7 @@ expect_exit 3 "--perf-event sample=bogus: no event 'bogus'; the events are: cpu-
 	"$BUMBLE" inspect "$F" --perf-event sample=bogus
 expect_exit 3 "--perf-event on_exit=cycles: there is no perf_event program 'on_exit'" \
 	"bundle --perf-event on another kind of program: exit 3" \
-	"$BUMBLE" inspect "$FIXTURES/isa_bounds.bpf.c" --perf-event on_exit=cycles
+	"$BUMBLE" inspect "$FIXTURES/isa_index.bpf.c" --perf-event on_exit=cycles
 expect_exit 2 "--perf-event takes PROG=EVENT, EVENT one of: cpu-clock, .*dTLB-load-misses; not 'sample=bogus'" \
 	"the tool's --perf-event with an unknown event: exit 2, the events listed" \
 	"$WORK/profile" --perf-event sample=bogus
