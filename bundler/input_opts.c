@@ -421,6 +421,18 @@ int input_opts_parse(int argc, char **argv, const char *cmd, int takes,
 	return -1; /* parsed: go on */
 }
 
+/* A list of NAME=VALUE pairs (add_pair), freed and emptied. */
+static void free_pairs(struct gen_event_override **list, size_t *count)
+{
+	for (size_t i = 0; i < *count; i++) {
+		free((char *)(*list)[i].map);
+		free((char *)(*list)[i].type);
+	}
+	free(*list);
+	*list = NULL;
+	*count = 0;
+}
+
 void input_opts_free(struct input_opts *o)
 {
 	for (size_t i = 0; i < o->cflag_count; i++)
@@ -428,15 +440,9 @@ void input_opts_free(struct input_opts *o)
 	free(o->cflags);
 	o->cflags = NULL;
 	o->cflag_count = 0;
-	for (size_t i = 0; i < o->event_count; i++) {
-		free((char *)o->events[i].map);
-		free((char *)o->events[i].type);
-	}
-	free(o->events);
-	o->events = NULL;
+	free_pairs(&o->events, &o->event_count);
 	free(o->clang_version);
 	o->clang_version = NULL;
-	o->event_count = 0;
 	for (size_t i = 0; i < o->role_count; i++)
 		free((char *)o->roles[i].map);
 	free(o->roles);
@@ -447,27 +453,9 @@ void input_opts_free(struct input_opts *o)
 	free(o->map_sizes);
 	o->map_sizes = NULL;
 	o->map_size_count = 0;
-	for (size_t i = 0; i < o->set_count; i++) {
-		free((char *)o->sets[i].map);
-		free((char *)o->sets[i].type);
-	}
-	free(o->sets);
-	o->sets = NULL;
-	o->set_count = 0;
-	for (size_t i = 0; i < o->perf_event_count; i++) {
-		free((char *)o->perf_events[i].map);
-		free((char *)o->perf_events[i].type);
-	}
-	free(o->perf_events);
-	o->perf_events = NULL;
-	o->perf_event_count = 0;
-	for (size_t i = 0; i < o->attach_count; i++) {
-		free((char *)o->attaches[i].map);
-		free((char *)o->attaches[i].type);
-	}
-	free(o->attaches);
-	o->attaches = NULL;
-	o->attach_count = 0;
+	free_pairs(&o->sets, &o->set_count);
+	free_pairs(&o->perf_events, &o->perf_event_count);
+	free_pairs(&o->attaches, &o->attach_count);
 	for (size_t i = 0; i < o->format_count; i++)
 		free((char *)o->formats[i].field);
 	free(o->formats);
