@@ -111,7 +111,8 @@ STAMP_HEADERS_$(1) := $$(LIBDIR_$(1))/include/.installed
 NAMES_H_$(1)       := $$(OBJ_$(1))/gen/names.h
 KERNELS_$(1)       := $(BUILD)/kernels$$(SUB_$(1))
 
-$$(STAMP_SYSROOT_$(1)): $(STAMP_SRC) toolchain/build-sysroot.sh toolchain/arches
+$$(STAMP_SYSROOT_$(1)): $(STAMP_SRC) toolchain/build-sysroot.sh toolchain/arches \
+		toolchain/btf2c.c
 	BUMBLE_ARCH=$(1) toolchain/build-sysroot.sh $(SRC) $$(SYSROOT_$(1)) \
 		$(if $(filter x86_64,$(1)),$(HOST))
 	@touch $$@
@@ -179,7 +180,9 @@ all: $(BUMBLE) $(LIB_TREE)
 # zlib stream) assembled into an object (bundler/lib_tree.S); it unpacks
 # it into a cache at run time (bundler/lib_cache.c). The list of the
 # tree's files changes only when one comes or goes, and the archive is
-# made again when the list or any file changes.
+# made again when the list or any file changes. Dot files (stamps, which
+# the header step replaces while it runs) are no prerequisites: they may
+# be gone by the time make looks, and what they stand for is in LIB_TREE.
 LIB_TREE_LIST := $(OBJ)/gen/lib_tree.list
 LIB_TREE_PACK := $(OBJ)/lib_tree.pack
 LIB_TREE_OBJ  := $(OBJ)/lib_tree.o
@@ -195,7 +198,7 @@ $(LIB_TREE_LIST): $(LIB_TREE) FORCE
 	@find $(LIBDIR) | LC_ALL=C sort >$@.new
 	@if cmp -s $@.new $@; then rm $@.new; else mv $@.new $@; fi
 
-$(LIB_TREE_PACK): $(PACK_TREE) $(LIB_TREE_LIST) $(shell find $(LIBDIR) -type f 2>/dev/null)
+$(LIB_TREE_PACK): $(PACK_TREE) $(LIB_TREE_LIST) $(shell find $(LIBDIR) -type f ! -name ".*" 2>/dev/null)
 	$(PACK_TREE) $(LIBDIR) $@
 
 $(LIB_TREE_OBJ): bundler/lib_tree.S $(LIB_TREE_PACK)

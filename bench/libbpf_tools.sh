@@ -73,7 +73,8 @@ load_io() {
 	done
 }
 load_tcp() {
-	sleep 0.5
+	# the server writes its port once it listens (slow on a busy host)
+	while [ ! -s "$OUT/load.port" ]; do sleep 0.1; done
 	exec python3 -c "
 import socket, time
 while True:

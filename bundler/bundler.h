@@ -85,6 +85,14 @@ struct input_opts {
 	size_t role_count;
 	struct gen_map_size *map_sizes; /* --map-size MAP=N */
 	size_t map_size_count;
+	struct gen_format_hint *formats; /* --format FIELD=NAME */
+	size_t format_count;
+	/* --attach PROG=TARGET, as .map = PROG, .type = TARGET */
+	struct gen_event_override *attaches;
+	size_t attach_count;
+	/* --perf-event PROG=EVENT, as .map = PROG, .type = EVENT */
+	struct gen_event_override *perf_events;
+	size_t perf_event_count;
 	/* --set NAME=VALUE, as .map = NAME, .type = VALUE */
 	struct gen_event_override *sets;
 	size_t set_count;
@@ -124,14 +132,19 @@ struct map_usage {
 	size_t deleted_count;
 	char **updated; /* given entries by the program */
 	size_t updated_count;
+	/* keys and struct members only ever filled with values of one
+	 * known meaning (a syscall tracepoint's id, ...) */
+	struct gen_format_hint *formats;
+	size_t format_count;
 	int read; /* the source was read: the lists say all */
 };
 
 /* Reads clang's text AST dump (modified in place: lines split) for the
  * structs passed to bpf_perf_event_output, bpf_ringbuf_output and
- * bpf_ringbuf_reserve, directly or through the program's functions, and
- * for bpf_map_delete_elem's maps. Adds them to out. Returns 0 or -1 (out
- * of memory). */
+ * bpf_ringbuf_reserve, directly or through the program's functions, for
+ * bpf_map_delete_elem's maps, and for the keys and struct members only
+ * ever filled from a tracepoint member of known meaning. Adds them to
+ * out. Returns 0 or -1 (out of memory). */
 int map_usage_scan(char *ast, struct map_usage *out);
 void map_usage_free(struct map_usage *e);
 

@@ -20,6 +20,8 @@ static const char usage[] =
     "                     [--cflags FLAGS]\n"
     "                     [--event MAP=STRUCT] [--role MAP=ROLE]\n"
     "                     [--map-size MAP=N] [--set NAME=VALUE]\n"
+    "                     [--format FIELD=NAME] [--attach PROG=TARGET]\n"
+    "                     [--perf-event PROG=EVENT]\n"
     "                     [--oci DIR] [--btf-dir DIR]\n"
     "                     [--arch ARCH[,ARCH...]] [--sign-key KEY.pem]\n"
     "                     [--relink-kit DIR] [-v]\n\n"
@@ -42,7 +44,8 @@ static const char usage[] =
     "For programs written for their own user space: --event and --role\n"
     "set a map's event type and role (print, counter, gauge, hist, none)\n"
     "where the source's calls tell none or the wrong one, --map-size a\n"
-    "map's max_entries, --set a parameter's default (docs/cli.md).\n";
+    "map's max_entries, --set a parameter's default, --format how a field\n"
+    "is shown (syscall_nr, signal_nr, errno_code, hex, ...; docs/cli.md).\n";
 
 /* What the tables will lack, said before they are written. */
 static void warn_undecodable(const struct gen_model *m)

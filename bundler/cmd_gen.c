@@ -13,6 +13,8 @@ static const char usage[] =
     "                  [--cflags FLAGS]\n"
     "                     [--event MAP=STRUCT] [--role MAP=ROLE]\n"
     "                     [--map-size MAP=N] [--set NAME=VALUE]\n"
+    "                     [--format FIELD=NAME] [--attach PROG=TARGET]\n"
+    "                     [--perf-event PROG=EVENT]\n"
     "                     [--arch ARCH] [-v]\n\n"
     "Writes the runner bumble generates from the program's BTF: event\n"
     "layouts, maps and programs as C tables, and the bytecode. Without -o\n"

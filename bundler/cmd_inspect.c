@@ -11,6 +11,8 @@ static const char usage[] =
     "                      [--cflags FLAGS]\n"
     "                     [--event MAP=STRUCT] [--role MAP=ROLE]\n"
     "                     [--map-size MAP=N] [--set NAME=VALUE]\n"
+    "                     [--format FIELD=NAME] [--attach PROG=TARGET]\n"
+    "                     [--perf-event PROG=EVENT]\n"
     "                     [--arch ARCH] [-v]\n\n"
     "Lists programs with their sections, maps with their roles (print,\n"
     "counter, gauge, hist) and the decoded layout of each event struct,\n"

@@ -76,6 +76,15 @@ static int prefix_maps(const char *srcdir, const char *out, char *maps[4])
 	return rc;
 }
 
+/* Do the user's flags choose a BPF ISA (-mcpu=...)? */
+static int names_isa(const struct input_opts *o)
+{
+	for (size_t i = 0; i < o->cflag_count; i++)
+		if (!strncmp(o->cflags[i], "-mcpu=", 6))
+			return 1;
+	return 0;
+}
+
 /* Runs clang on src: preprocess only (-E) or compile (-c) to out. The
  * user's flags come last, so that a flag of theirs that takes a value
  * cannot take one of bumble's arguments as it. */
@@ -92,7 +101,7 @@ static int run_clang(const struct input_opts *o, const char *clang,
 	size_t n = 0;
 	int status = -1;
 
-	argv = calloc(o->cflag_count + 24, sizeof(*argv));
+	argv = calloc(o->cflag_count + 25, sizeof(*argv));
 	if (!srcdir || !argv)
 		goto out;
 	slash = strrchr(srcdir, '/');
@@ -120,6 +129,12 @@ static int run_clang(const struct input_opts *o, const char *clang,
 	argv[n++] = "-gdwarf-5";
 	argv[n++] = "-gembed-source";
 	argv[n++] = "-O2";
+	/* BPF ISA v3, unless the user's flags name one (docs/cli.md):
+	 * every supported kernel takes it (v3 needs 5.1), LLVM 20 on
+	 * defaults to it, and with clang 14's v1 the verifier loses a
+	 * 32-bit index's bound (libbpf-tools' softirqs) */
+	if (!names_isa(o))
+		argv[n++] = "-mcpu=v3";
 	argv[n++] = target;
 	argv[n++] = "-D__BUMBLE__";
 	argv[n++] = "-I";

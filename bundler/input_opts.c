@@ -24,6 +24,9 @@ enum {
 	OPT_ROLE,
 	OPT_MAP_SIZE,
 	OPT_SET,
+	OPT_FORMAT,
+	OPT_ATTACH,
+	OPT_PERF_EVENT,
 };
 
 static const struct option long_options[] = {
@@ -37,6 +40,9 @@ static const struct option long_options[] = {
     {"role", required_argument, NULL, OPT_ROLE},
     {"map-size", required_argument, NULL, OPT_MAP_SIZE},
     {"set", required_argument, NULL, OPT_SET},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"attach", required_argument, NULL, OPT_ATTACH},
+    {"perf-event", required_argument, NULL, OPT_PERF_EVENT},
     {"oci", required_argument, NULL, OPT_OCI},
     {"btf-dir", required_argument, NULL, OPT_BTF_DIR},
     {"sign-key", required_argument, NULL, OPT_SIGN_KEY},
@@ -145,6 +151,34 @@ static int add_role(struct input_opts *o, const char *arg)
 	o->roles[o->role_count].role = role;
 	o->roles[o->role_count].from_option = 1;
 	o->role_count++;
+	return 0;
+}
+
+/* --format FIELD=NAME, NAME a format of bumble/runtime.h */
+static int add_format(struct input_opts *o, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	struct gen_format_hint *grown;
+	enum bumble_format format;
+
+	if (!eq || eq == arg || format_by_name(eq + 1, &format)) {
+		err("--format takes FIELD=NAME or MAP.FIELD=NAME, as in "
+		    "--format data.key=syscall_nr, not '%s'; NAME is one of:",
+		    arg);
+		for (unsigned int f = 0; f < BUMBLE_FORMAT_COUNT; f++)
+			fprintf(stderr, "%s%s", f ? ", " : "  ",
+				format_name((enum bumble_format)f));
+		fputc('\n', stderr);
+		return -1;
+	}
+	grown = realloc(o->formats, (o->format_count + 1) * sizeof(*grown));
+	if (!grown)
+		return -1;
+	o->formats = grown;
+	memset(&grown[o->format_count], 0, sizeof(*grown));
+	grown[o->format_count].field = strndup(arg, (size_t)(eq - arg));
+	grown[o->format_count].format = format;
+	o->format_count++;
 	return 0;
 }
 
@@ -313,6 +347,36 @@ int input_opts_parse(int argc, char **argv, const char *cmd, int takes,
 			if (add_map_size(o, optarg))
 				return EXIT_USAGE;
 			break;
+		case OPT_ATTACH:
+			if (!(takes & TAKES_EVENT))
+				return refuse(cmd, "--attach");
+			if (add_pair(&o->attaches, &o->attach_count, optarg) ||
+			    !strchr(optarg, '=')[1]) {
+				err("--attach takes PROG=FUNCTION or "
+				    "PROG=BINARY:FUNCTION, as in --attach "
+				    "probe=/bin/bash:readline, not '%s'",
+				    optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case OPT_PERF_EVENT:
+			if (!(takes & TAKES_EVENT))
+				return refuse(cmd, "--perf-event");
+			if (add_pair(&o->perf_events, &o->perf_event_count,
+				     optarg) ||
+			    !strchr(optarg, '=')[1]) {
+				err("--perf-event takes PROG=EVENT, as in "
+				    "--perf-event do_sample=cycles, not '%s'",
+				    optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case OPT_FORMAT:
+			if (!(takes & TAKES_EVENT))
+				return refuse(cmd, "--format");
+			if (add_format(o, optarg))
+				return EXIT_USAGE;
+			break;
 		case OPT_ROLE:
 			if (!(takes & TAKES_EVENT))
 				return refuse(cmd, "--role");
@@ -357,6 +421,18 @@ int input_opts_parse(int argc, char **argv, const char *cmd, int takes,
 	return -1; /* parsed: go on */
 }
 
+/* A list of NAME=VALUE pairs (add_pair), freed and emptied. */
+static void free_pairs(struct gen_event_override **list, size_t *count)
+{
+	for (size_t i = 0; i < *count; i++) {
+		free((char *)(*list)[i].map);
+		free((char *)(*list)[i].type);
+	}
+	free(*list);
+	*list = NULL;
+	*count = 0;
+}
+
 void input_opts_free(struct input_opts *o)
 {
 	for (size_t i = 0; i < o->cflag_count; i++)
@@ -364,15 +440,9 @@ void input_opts_free(struct input_opts *o)
 	free(o->cflags);
 	o->cflags = NULL;
 	o->cflag_count = 0;
-	for (size_t i = 0; i < o->event_count; i++) {
-		free((char *)o->events[i].map);
-		free((char *)o->events[i].type);
-	}
-	free(o->events);
-	o->events = NULL;
+	free_pairs(&o->events, &o->event_count);
 	free(o->clang_version);
 	o->clang_version = NULL;
-	o->event_count = 0;
 	for (size_t i = 0; i < o->role_count; i++)
 		free((char *)o->roles[i].map);
 	free(o->roles);
@@ -383,13 +453,14 @@ void input_opts_free(struct input_opts *o)
 	free(o->map_sizes);
 	o->map_sizes = NULL;
 	o->map_size_count = 0;
-	for (size_t i = 0; i < o->set_count; i++) {
-		free((char *)o->sets[i].map);
-		free((char *)o->sets[i].type);
-	}
-	free(o->sets);
-	o->sets = NULL;
-	o->set_count = 0;
+	free_pairs(&o->sets, &o->set_count);
+	free_pairs(&o->perf_events, &o->perf_event_count);
+	free_pairs(&o->attaches, &o->attach_count);
+	for (size_t i = 0; i < o->format_count; i++)
+		free((char *)o->formats[i].field);
+	free(o->formats);
+	o->formats = NULL;
+	o->format_count = 0;
 }
 
 char *output_path(const struct input_opts *o, const char *fmt)

@@ -61,7 +61,35 @@ struct sink {
 	char map[128];
 };
 
+/* What a value copies: a tracepoint member of known meaning (format),
+ * or a local variable (var). */
+struct value {
+	enum bumble_format format;
+	char var[128];
+};
+
+/* An assignment, or a variable's initialiser, in func: to a variable
+ * or to a struct's member. A conditional on a parameter (param) has
+ * the value when it is zero in v[0], when nonzero in v[1]. */
+struct assign {
+	char func[128];
+	char var[128];
+	char strct[128], member[128];
+	char param[128];
+	struct value v[2];
+};
+
+/* A format found for a value: format (PLAIN: none known), holding
+ * only while param is nonzero (nonzero) or zero when param is set. */
+struct found_format {
+	enum bumble_format format;
+	char param[128];
+	int nonzero;
+};
+
 struct scan {
+	struct assign *assigns;
+	unsigned int assign_count;
 	struct call *calls;
 	unsigned int call_count;
 	struct func *funcs;
@@ -243,6 +271,370 @@ static void summarize(const struct ast_line *l, unsigned int n, unsigned int a,
 		    !is_kind(t, "UnaryOperator"))
 			return;
 	}
+}
+
+static int param_index(const struct scan *s, const char *func, const char *p);
+
+/* Tracepoint members whose values have a meaning: their context struct
+ * (the program's argument) and member. */
+static const struct {
+	const char *strct, *member;
+	enum bumble_format format;
+} known_members[] = {
+    {"trace_event_raw_sys_enter", "id", BUMBLE_FORMAT_SYSCALL},
+    {"trace_event_raw_sys_exit", "id", BUMBLE_FORMAT_SYSCALL},
+    {"trace_event_raw_signal_generate", "sig", BUMBLE_FORMAT_SIGNAL},
+    {"trace_event_raw_signal_deliver", "sig", BUMBLE_FORMAT_SIGNAL},
+    {"trace_event_raw_inet_sock_set_state", "oldstate",
+     BUMBLE_FORMAT_TCP_STATE},
+    {"trace_event_raw_inet_sock_set_state", "newstate",
+     BUMBLE_FORMAT_TCP_STATE},
+    {"trace_event_raw_softirq", "vec", BUMBLE_FORMAT_SOFTIRQ},
+};
+
+/* The k-th child of node i, or n. */
+static unsigned int child(const struct ast_line *l, unsigned int n,
+			  unsigned int i, unsigned int k)
+{
+	for (unsigned int j = i + 1; j < n && l[j].depth > l[i].depth; j++)
+		if (l[j].depth == l[i].depth + 1 && !k--)
+			return j;
+	return n;
+}
+
+/* Down casts and parentheses from node i. */
+static unsigned int unwrap(const struct ast_line *l, unsigned int n,
+			   unsigned int i)
+{
+	while (i < n && (is_kind(l[i].text, "ImplicitCastExpr") ||
+			 is_kind(l[i].text, "CStyleCastExpr") ||
+			 is_kind(l[i].text, "ParenExpr")))
+		i = child(l, n, i, 0);
+	return i;
+}
+
+/* A MemberExpr's member ("->id 0x..." or ".sig 0x...") and the struct
+ * its base is or points to. 0 if either is not found. */
+static int member_of(const struct ast_line *l, unsigned int n, unsigned int i,
+		     char *strct, size_t slen, char *member, size_t mlen)
+{
+	const char *t = l[i].text, *end = strstr(t, " 0x"), *ty, *m;
+	unsigned int base = child(l, n, i, 0);
+	size_t tn;
+
+	/* the member's address is the last " 0x" of the line */
+	while (end && strstr(end + 1, " 0x"))
+		end = strstr(end + 1, " 0x");
+	if (!end || base >= n)
+		return 0;
+	for (m = end; m > t && m[-1] != ' '; m--)
+		;
+	if (!strncmp(m, "->", 2))
+		m += 2;
+	else if (*m == '.')
+		m++;
+	else
+		return 0;
+	if (m >= end)
+		return 0;
+	copy_word(member, mlen, m, (size_t)(end - m));
+	ty = expr_type(l[base].text, &tn);
+	return ty && (struct_name(ty, tn, 1, strct, slen) ||
+		      struct_name(ty, tn, 0, strct, slen));
+}
+
+/* What the expression at node i copies, if anything known. */
+static void value_of(const struct ast_line *l, unsigned int n, unsigned int i,
+		     struct value *v)
+{
+	char strct[128], member[128];
+	const char *ref;
+	size_t rn;
+
+	i = unwrap(l, n, i);
+	if (i >= n)
+		return;
+	if (is_kind(l[i].text, "MemberExpr") &&
+	    member_of(l, n, i, strct, sizeof(strct), member, sizeof(member))) {
+		for (size_t k = 0;
+		     k < sizeof(known_members) / sizeof(known_members[0]); k++)
+			if (!strcmp(strct, known_members[k].strct) &&
+			    !strcmp(member, known_members[k].member))
+				v->format = known_members[k].format;
+	} else if (is_kind(l[i].text, "DeclRefExpr") &&
+		   (ref = strstr(l[i].text, " Var 0x")) &&
+		   (ref = quoted(ref, 0, &rn))) {
+		copy_word(v->var, sizeof(v->var), ref, rn);
+	}
+}
+
+/* An assignment at node i (a '=' or an initialised VarDecl) in func. */
+static int add_assign(struct scan *s, const struct ast_line *l, unsigned int n,
+		      unsigned int i, const char *func)
+{
+	int decl = is_kind(l[i].text, "VarDecl");
+	unsigned int lhs = child(l, n, i, 0),
+		     rhs = decl ? lhs : child(l, n, i, 1);
+	struct assign a = {0};
+	const char *ref;
+	size_t rn;
+
+	if (rhs >= n)
+		return 0;
+	copy_word(a.func, sizeof(a.func), func, strlen(func));
+	if (decl) {
+		decl_name(l[i].text, a.var, sizeof(a.var));
+	} else if (is_kind(l[lhs].text, "DeclRefExpr") &&
+		   (ref = strstr(l[lhs].text, " Var 0x")) &&
+		   (ref = quoted(ref, 0, &rn))) {
+		copy_word(a.var, sizeof(a.var), ref, rn);
+	} else if (!is_kind(l[lhs].text, "MemberExpr") ||
+		   !member_of(l, n, lhs, a.strct, sizeof(a.strct), a.member,
+			      sizeof(a.member))) {
+		return 0;
+	}
+	rhs = unwrap(l, n, rhs);
+	if (rhs < n && is_kind(l[rhs].text, "ConditionalOperator")) {
+		unsigned int cond = unwrap(l, n, child(l, n, rhs, 0));
+
+		/* a `const volatile` global: a parameter of the tool */
+		if (cond < n && is_kind(l[cond].text, "DeclRefExpr") &&
+		    strstr(l[cond].text, "'const volatile ") &&
+		    (ref = strstr(l[cond].text, " Var 0x")) &&
+		    (ref = quoted(ref, 0, &rn)))
+			copy_word(a.param, sizeof(a.param), ref, rn);
+		else
+			return 0;
+		value_of(l, n, child(l, n, rhs, 1), &a.v[1]);
+		value_of(l, n, child(l, n, rhs, 2), &a.v[0]);
+	} else {
+		value_of(l, n, rhs, &a.v[0]);
+	}
+	struct assign *grown = grow(s->assigns, s->assign_count, sizeof(a));
+
+	if (!grown)
+		return -1;
+	s->assigns = grown;
+	s->assigns[s->assign_count++] = a;
+	return 0;
+}
+
+static int same_format(const struct found_format *a,
+		       const struct found_format *b)
+{
+	return a->format == b->format && a->nonzero == b->nonzero &&
+	       !strcmp(a->param, b->param);
+}
+
+static int resolve_assign(const struct scan *s, const struct assign *a,
+			  unsigned int depth, struct found_format *out);
+
+/* The format every assignment to var in func gives, if one: 1, else 0. */
+static int resolve_var(const struct scan *s, const char *func, const char *var,
+		       unsigned int depth, struct found_format *out)
+{
+	struct found_format f;
+	int found = 0;
+
+	if (depth > 8)
+		return 0;
+	for (unsigned int i = 0; i < s->assign_count; i++) {
+		const struct assign *a = &s->assigns[i];
+
+		if (strcmp(a->func, func) || strcmp(a->var, var))
+			continue;
+		if (!resolve_assign(s, a, depth + 1, &f) ||
+		    (found && !same_format(&f, out)))
+			return 0;
+		*out = f;
+		found = 1;
+	}
+	return found;
+}
+
+static int resolve_value(const struct scan *s, const char *func,
+			 const struct value *v, unsigned int depth,
+			 struct found_format *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (v->format != BUMBLE_FORMAT_PLAIN) {
+		out->format = v->format;
+		return 1;
+	}
+	return *v->var && resolve_var(s, func, v->var, depth, out) &&
+	       out->format != BUMBLE_FORMAT_PLAIN;
+}
+
+static int resolve_assign(const struct scan *s, const struct assign *a,
+			  unsigned int depth, struct found_format *out)
+{
+	struct found_format when[2];
+	int known[2];
+
+	if (!*a->param)
+		return resolve_value(s, a->func, &a->v[0], depth, out);
+	for (int k = 0; k < 2; k++)
+		known[k] =
+		    resolve_value(s, a->func, &a->v[k], depth, &when[k]) &&
+		    !*when[k].param;
+	if (known[0] && known[1] && when[0].format == when[1].format) {
+		*out = when[0];
+		return 1;
+	}
+	if (known[0] == known[1])
+		return 0;
+	*out = when[known[1]];
+	copy_word(out->param, sizeof(out->param), a->param, strlen(a->param));
+	out->nonzero = known[1];
+	return 1;
+}
+
+static int add_format(struct map_usage *out, const char *map, const char *strct,
+		      const char *field, const struct found_format *f)
+{
+	struct gen_format_hint *h =
+	    grow(out->formats, (unsigned int)out->format_count, sizeof(*h));
+
+	if (!h)
+		return -1;
+	out->formats = h;
+	h = &h[out->format_count++];
+	h->map = map ? strdup(map) : NULL;
+	h->strct = strct ? strdup(strct) : NULL;
+	h->field = strdup(field);
+	h->format = f->format;
+	h->param = *f->param ? strdup(f->param) : NULL;
+	h->param_nonzero = f->nonzero;
+	return h->field && (!map || h->map) && (!strct || h->strct) &&
+		       (!*f->param || h->param)
+		   ? 0
+		   : -1;
+}
+
+/* Members of structs given a value of known meaning wherever they are
+ * assigned. */
+static int member_formats(const struct scan *s, struct map_usage *out)
+{
+	for (unsigned int i = 0; i < s->assign_count; i++) {
+		const struct assign *a = &s->assigns[i];
+		struct found_format f, g;
+		int ok = 1, first = 1;
+
+		if (!*a->member)
+			continue;
+		for (unsigned int j = 0; j < s->assign_count && ok; j++) {
+			const struct assign *b = &s->assigns[j];
+
+			if (strcmp(a->strct, b->strct) ||
+			    strcmp(a->member, b->member))
+				continue;
+			if (j < i)
+				first = 0; /* said at its first assignment */
+			ok = resolve_assign(s, b, 0, &g) &&
+			     (j == i || !resolve_assign(s, a, 0, &f) ||
+			      same_format(&f, &g));
+		}
+		if (ok && first && resolve_assign(s, a, 0, &f) &&
+		    add_format(out, NULL, a->strct, a->member, &f))
+			return -1;
+	}
+	return 0;
+}
+
+/* A function of the program that passes its map and key arguments on
+ * to a map helper (libbpf-tools' bpf_map_lookup_or_try_init). */
+struct key_wrapper {
+	char func[128];
+	unsigned int map, key;
+};
+
+/* The map and key arguments of c, a call to a map helper or wrapper:
+ * 1, or 0 for any other call. */
+static int key_use(const struct call *c, const struct key_wrapper *w,
+		   unsigned int nw, unsigned int *ms, unsigned int *ks)
+{
+	static const char *const helpers_k[] = {"bpf_map_lookup_elem",
+						"bpf_map_update_elem",
+						"bpf_map_delete_elem"};
+
+	*ms = *ks = MAX_ARGS;
+	for (size_t h = 0; h < 3; h++)
+		if (!strcmp(c->callee, helpers_k[h]))
+			*ms = 0, *ks = 1;
+	for (unsigned int i = 0; *ms == MAX_ARGS && i < nw; i++)
+		if (!strcmp(c->callee, w[i].func))
+			*ms = w[i].map, *ks = w[i].key;
+	return *ms < c->argc && *ks < c->argc;
+}
+
+/* Scalar keys of one known meaning at every use of their map, through
+ * the helpers and the program's functions that pass a map and key on. */
+static int key_formats(const struct scan *s, struct map_usage *out)
+{
+	struct key_wrapper *wrap = NULL, *grown;
+	unsigned int nw = 0, ms, ks;
+	int rc = 0, changed = 1;
+
+	for (unsigned int round = 0; changed && !rc && round < 8; round++) {
+		changed = 0;
+		for (unsigned int i = 0; i < s->call_count && !rc; i++) {
+			const struct call *c = &s->calls[i];
+			int pm, pk, known = 0;
+
+			if (!key_use(c, wrap, nw, &ms, &ks) ||
+			    !c->args[ms].ref_is_parm ||
+			    !c->args[ks].ref_is_parm)
+				continue;
+			pm = param_index(s, c->func, c->args[ms].ref);
+			pk = param_index(s, c->func, c->args[ks].ref);
+			for (unsigned int w = 0; w < nw; w++)
+				known |= !strcmp(wrap[w].func, c->func);
+			if (pm < 0 || pk < 0 || known)
+				continue;
+			grown = grow(wrap, nw, sizeof(*wrap));
+			if (!grown) {
+				rc = -1;
+				break;
+			}
+			wrap = grown;
+			copy_word(wrap[nw].func, sizeof(wrap[nw].func), c->func,
+				  strlen(c->func));
+			wrap[nw].map = (unsigned int)pm;
+			wrap[nw++].key = (unsigned int)pk;
+			changed = 1;
+		}
+	}
+	/* each map, at its first use: the format of its key at every use */
+	for (unsigned int i = 0; i < s->call_count && !rc; i++) {
+		const struct call *c = &s->calls[i];
+		struct found_format f = {0}, g;
+		const char *map;
+		int ok = 1, seen = 0;
+
+		if (!key_use(c, wrap, nw, &ms, &ks) ||
+		    c->args[ms].ref_is_parm || !*c->args[ms].ref)
+			continue;
+		map = c->args[ms].ref;
+		for (unsigned int j = 0; j < s->call_count && ok; j++) {
+			const struct call *d = &s->calls[j];
+			unsigned int dm, dk;
+
+			if (!key_use(d, wrap, nw, &dm, &dk) ||
+			    d->args[dm].ref_is_parm ||
+			    strcmp(d->args[dm].ref, map))
+				continue;
+			ok = j >= i && !d->args[dk].ref_is_parm &&
+			     *d->args[dk].ref &&
+			     resolve_var(s, d->func, d->args[dk].ref, 0, &g) &&
+			     (!seen || same_format(&f, &g));
+			f = g;
+			seen = 1;
+		}
+		if (ok && seen && add_format(out, map, NULL, "key", &f))
+			rc = -1;
+	}
+	free(wrap);
+	return rc;
 }
 
 static int add_call(struct scan *s, const struct ast_line *l, unsigned int n,
@@ -490,7 +882,8 @@ static int resolve(struct scan *s, struct map_usage *out)
 					return rc;
 		}
 	}
-	if (find_updated(s, out))
+	if (find_updated(s, out) || member_formats(s, out) ||
+	    key_formats(s, out))
 		return -1;
 	/* through the program's own functions, to a fixed point */
 	for (unsigned int round = 0; changed && round < 16; round++) {
@@ -571,11 +964,17 @@ int map_usage_scan(char *ast, struct map_usage *out)
 			}
 		} else if (*func && is_kind(l[i].text, "CallExpr")) {
 			rc = add_call(&s, l, n, i, func);
+		} else if (*func && ((is_kind(l[i].text, "BinaryOperator") &&
+				      strstr(l[i].text, "' '='")) ||
+				     (is_kind(l[i].text, "VarDecl") &&
+				      strstr(l[i].text, "' cinit")))) {
+			rc = add_assign(&s, l, n, i, func);
 		}
 	}
 	if (!rc)
 		rc = resolve(&s, out);
 	out->read = !rc;
+	free(s.assigns);
 	free(s.calls);
 	free(s.funcs);
 	free(s.sinks);
@@ -602,5 +1001,14 @@ void map_usage_free(struct map_usage *e)
 	free(e->updated);
 	e->updated = NULL;
 	e->updated_count = 0;
+	for (size_t i = 0; i < e->format_count; i++) {
+		free((char *)e->formats[i].map);
+		free((char *)e->formats[i].strct);
+		free((char *)e->formats[i].field);
+		free((char *)e->formats[i].param);
+	}
+	free(e->formats);
+	e->formats = NULL;
+	e->format_count = 0;
 	e->read = 0;
 }

@@ -40,10 +40,18 @@ struct gen_model *open_model(struct input_opts *o, unsigned char **obj, int *rc)
 	gopts.oci_arch = o->arch->oci;
 	gopts.map_sizes = o->map_sizes;
 	gopts.map_size_count = o->map_size_count;
+	gopts.perf_events = o->perf_events;
+	gopts.perf_event_count = o->perf_event_count;
+	gopts.attaches = o->attaches;
+	gopts.attach_count = o->attach_count;
+	gopts.formats = o->formats;
+	gopts.format_count = o->format_count;
 	gopts.events = o->events;
 	gopts.event_count = o->event_count;
 	gopts.inferred = hints.events.events;
 	gopts.inferred_count = hints.events.count;
+	gopts.inferred_formats = hints.events.formats;
+	gopts.inferred_format_count = hints.events.format_count;
 	gopts.state_maps = (const char *const *)hints.events.deleted;
 	gopts.state_count = hints.events.deleted_count;
 	if (hints.events.read) {

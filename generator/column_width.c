@@ -47,7 +47,10 @@ static unsigned int natural_width(const struct gen_field *f)
 		return 15;
 	case BUMBLE_FORMAT_ERRNO:
 	case BUMBLE_FORMAT_SIGNAL:
+	case BUMBLE_FORMAT_SOFTIRQ:
 		return 7;
+	case BUMBLE_FORMAT_TCP_STATE:
+		return 11;
 	case BUMBLE_FORMAT_HEX:
 		if (f->count == 1)
 			return f->size * 2 + 2;

@@ -149,8 +149,16 @@ static void put_enum_members(FILE *out, struct enum_tables *et,
 		t->name);
 }
 
+unsigned int gen_param_number(const struct gen_model *m, const char *name)
+{
+	for (unsigned int i = 0; name && i < m->param_count; i++)
+		if (!strcmp(m->params[i].name, name))
+			return i + 1;
+	return 0;
+}
+
 static void emit_event(FILE *out, struct enum_tables *et,
-		       const struct gen_event *ev)
+		       const struct gen_model *m, const struct gen_event *ev)
 {
 	for (unsigned int i = 0; i < ev->field_count; i++) {
 		const struct gen_field *f = &ev->fields[i];
@@ -193,6 +201,12 @@ static void emit_event(FILE *out, struct enum_tables *et,
 				"\t\t.family_offset = %u,\n"
 				"\t\t.family_size = %u,\n",
 				f->family_offset, f->family_size);
+		if (gen_param_number(m, f->format_param))
+			fprintf(out,
+				"\t\t.format_param = %u,\n"
+				"\t\t.format_param_nonzero = %d,\n",
+				gen_param_number(m, f->format_param),
+				f->format_param_nonzero);
 		fputs("\t},\n", out);
 	}
 	fputs("};\n\n", out);
@@ -334,7 +348,7 @@ int gen_emit_runner(FILE *out, const struct gen_model *m)
 
 	for (unsigned int i = 0; i < m->event_count; i++)
 		if (event_used(m, m->events[i]))
-			emit_event(out, &et, m->events[i]);
+			emit_event(out, &et, m, m->events[i]);
 	if (m->map_count)
 		emit_maps(out, m);
 
@@ -344,6 +358,10 @@ int gen_emit_runner(FILE *out, const struct gen_model *m)
 		gen_put_cstr(out, m->programs[i].name);
 		fputs(", .section = ", out);
 		gen_put_cstr(out, m->programs[i].section);
+		if (m->programs[i].attach) {
+			fputs(", .attach = ", out);
+			gen_put_cstr(out, m->programs[i].attach);
+		}
 		fputs("},\n", out);
 	}
 	fputs("};\n\n", out);
@@ -387,9 +405,13 @@ void gen_describe(FILE *out, const struct gen_model *m)
 		"%s %s: %zu bytes of BPF bytecode\narch: %s (OCI %s)\n\n"
 		"programs:\n",
 		m->name, m->version, m->bytecode_size, m->arch, m->oci_arch);
-	for (unsigned int i = 0; i < m->program_count; i++)
-		fprintf(out, "  %-28s %s\n", m->programs[i].name,
+	for (unsigned int i = 0; i < m->program_count; i++) {
+		fprintf(out, "  %-28s %s", m->programs[i].name,
 			m->programs[i].section);
+		if (m->programs[i].attach)
+			fprintf(out, " -> %s", m->programs[i].attach);
+		fputc('\n', out);
+	}
 	fputs("\nmaps:\n", out);
 	for (unsigned int i = 0; i < m->map_count; i++) {
 		const struct gen_map *gm = &m->maps[i];
@@ -429,6 +451,10 @@ void gen_describe(FILE *out, const struct gen_model *m)
 					f->bit_size);
 			if (f->format != BUMBLE_FORMAT_PLAIN)
 				fprintf(out, " as %s", format_name(f->format));
+			if (f->format_param)
+				fprintf(
+				    out, " while --%s is %s", f->format_param,
+				    f->format_param_nonzero ? "not 0" : "0");
 			fputc('\n', out);
 		}
 	}

@@ -121,21 +121,41 @@ int gen_event_add_member(struct gen_event *ev, const struct btf *btf, __u32 id,
 		f->kind = BUMBLE_KIND_BYTES;
 		f->size = size > 0 ? (unsigned int)size : 0;
 	}
-	if (f->format == BUMBLE_FORMAT_IPV4 && (f->size != 4 || f->bit_size))
-		f->format = BUMBLE_FORMAT_PLAIN;
-	if (f->format == BUMBLE_FORMAT_DURATION &&
-	    (f->kind != BUMBLE_KIND_UINT || f->count != 1))
-		f->format = BUMBLE_FORMAT_PLAIN;
-	if (f->format == BUMBLE_FORMAT_IPV6 && f->size != 16)
-		f->format = BUMBLE_FORMAT_PLAIN;
-	if ((f->format == BUMBLE_FORMAT_PORT && f->size != 2) ||
-	    (f->format == BUMBLE_FORMAT_KTIME && f->size != 8) ||
-	    (f->format >= BUMBLE_FORMAT_ERRNO &&
-	     f->format <= BUMBLE_FORMAT_SIGNAL &&
-	     (f->kind != BUMBLE_KIND_INT && f->kind != BUMBLE_KIND_UINT)))
+	if (!gen_format_fits(f, f->format))
 		f->format = BUMBLE_FORMAT_PLAIN;
 	f->width = gen_column_width(f);
 	return 0;
+}
+
+int gen_format_fits(const struct gen_field *f, enum bumble_format format)
+{
+	int integer = f->kind == BUMBLE_KIND_INT || f->kind == BUMBLE_KIND_UINT;
+
+	switch (format) {
+	case BUMBLE_FORMAT_IPV4:
+		return f->size == 4 && !f->bit_size;
+	case BUMBLE_FORMAT_IPV6:
+		return f->size == 16;
+	case BUMBLE_FORMAT_INET:
+		return f->size == 16 && !f->bit_size;
+	case BUMBLE_FORMAT_DURATION:
+		return f->kind == BUMBLE_KIND_UINT && f->count == 1;
+	case BUMBLE_FORMAT_PORT:
+		return f->size == 2;
+	case BUMBLE_FORMAT_KTIME:
+		return f->size == 8;
+	case BUMBLE_FORMAT_ERRNO:
+	case BUMBLE_FORMAT_SYSCALL:
+	case BUMBLE_FORMAT_SIGNAL:
+	case BUMBLE_FORMAT_TCP_STATE:
+	case BUMBLE_FORMAT_SOFTIRQ:
+		return integer;
+	case BUMBLE_FORMAT_STACK:
+		return integer && f->count == 1 && !f->bit_size &&
+		       (f->size == 4 || f->size == 8);
+	default:
+		return 1;
+	}
 }
 
 static int add_members(struct gen_event *ev, const struct btf *btf,
@@ -255,10 +275,8 @@ void gen_hint_stacks(struct gen_model *m)
 		for (unsigned int j = 0; j < ev->field_count; j++) {
 			struct gen_field *f = &ev->fields[j];
 
-			if (f->format != BUMBLE_FORMAT_PLAIN || f->count != 1 ||
-			    f->bit_size || (f->size != 4 && f->size != 8) ||
-			    (f->kind != BUMBLE_KIND_INT &&
-			     f->kind != BUMBLE_KIND_UINT) ||
+			if (f->format != BUMBLE_FORMAT_PLAIN ||
+			    !gen_format_fits(f, BUMBLE_FORMAT_STACK) ||
 			    !strstr(f->name, "stack_id"))
 				continue;
 			f->format = BUMBLE_FORMAT_STACK;
@@ -303,6 +321,7 @@ void gen_event_free(struct gen_event *ev)
 
 		gen_enum_free(f->enum_name, f->enum_values, f->enum_count);
 		free(f->name);
+		free(f->format_param);
 	}
 	free(ev->fields);
 	free(ev->type_name);

@@ -224,6 +224,9 @@ static int add_object(struct gen_model *m, const struct gen_opts *opts,
 		if (rc)
 			return rc;
 	}
+	rc = gen_apply_attach(m, opts, err, errlen);
+	if (rc)
+		return rc;
 	for (size_t i = 0; i < opts->map_size_count; i++) {
 		struct gen_map *gm = gen_find_map(m, opts->map_sizes[i].map);
 
@@ -249,6 +252,8 @@ static int add_object(struct gen_model *m, const struct gen_opts *opts,
 	rc = gen_apply_event_overrides(m, opts, btf, err, errlen);
 	if (!rc)
 		gen_hint_stacks(m);
+	if (!rc)
+		rc = gen_apply_formats(m, opts, err, errlen);
 	return rc;
 }
 
@@ -343,6 +348,7 @@ void gen_model_free(struct gen_model *m)
 	for (unsigned int i = 0; i < m->program_count; i++) {
 		free(m->programs[i].name);
 		free(m->programs[i].section);
+		free(m->programs[i].attach);
 	}
 	for (unsigned int i = 0; i < m->map_count; i++) {
 		free(m->maps[i].name);

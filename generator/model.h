@@ -26,6 +26,10 @@ struct gen_field {
 	int enum_unsigned;  /* an enum with no negative value */
 	unsigned int depth; /* the structs it is nested in: dots in name */
 	unsigned int family_offset, family_size; /* inet_addr: as runtime.h */
+	/* the format holds only while this parameter is nonzero
+	 * (format_param_nonzero) or zero; NULL: always */
+	char *format_param;
+	int format_param_nonzero;
 };
 
 struct gen_event {
@@ -61,7 +65,8 @@ struct gen_map {
 struct gen_program {
 	char *name;
 	char *section;
-	int type; /* enum bpf_prog_type */
+	char *attach; /* --attach: its default target; NULL: its section's */
+	int type;     /* enum bpf_prog_type */
 };
 
 struct gen_param {
@@ -123,6 +128,20 @@ struct gen_event_override {
 	const char *type;
 };
 
+/* A format for fields by name: --format FIELD=NAME (map and strct
+ * NULL; field "MAP.FIELD" or "FIELD"), or one inferred from the source:
+ * field of map's key (a scalar key's field is "key") or of struct
+ * strct wherever a map shows it. param: the format holds only while
+ * that parameter is nonzero (param_nonzero) or zero. */
+struct gen_format_hint {
+	const char *map;
+	const char *strct;
+	const char *field;
+	enum bumble_format format;
+	const char *param;
+	int param_nonzero;
+};
+
 struct gen_opts {
 	const char *name;
 	const char *version;
@@ -151,6 +170,21 @@ struct gen_opts {
 	int usage_known;
 	const struct gen_map_size *map_sizes;
 	size_t map_size_count;
+	/* --format FIELD=NAME: a field it names nothing, or that cannot
+	 * be shown so, is an error */
+	const struct gen_format_hint *formats;
+	size_t format_count;
+	/* formats inferred from the source: those that fit */
+	const struct gen_format_hint *inferred_formats;
+	size_t inferred_format_count;
+	/* --attach PROG=TARGET, as .map = PROG, .type = TARGET: the
+	 * tool's default target of a kprobe, fentry or uprobe program */
+	const struct gen_event_override *attaches;
+	size_t attach_count;
+	/* --perf-event PROG=EVENT: the event a perf_event program samples
+	 * by default (as .map = PROG, .type = EVENT) */
+	const struct gen_event_override *perf_events;
+	size_t perf_event_count;
 };
 
 /* Checks that obj[0..size) is a relocatable BPF ELF object; on failure
@@ -194,6 +228,9 @@ int gen_emit_runner(FILE *out, const struct gen_model *m);
 
 /* A C string literal for s (NULL: ""), escaped. */
 void gen_put_cstr(FILE *out, const char *s);
+/* 1 + the index of m's parameter named name, 0 if none (the runtime's
+ * bumble_field.format_param). */
+unsigned int gen_param_number(const struct gen_model *m, const char *name);
 /* The tables gen_emit_runner writes, as the bytes the prelinked stub
  * reads (stub/tables_codec.h) in a malloc'ed buffer: 0 or -ENOMEM. */
 int gen_tables_blob(const struct gen_model *m, unsigned char **out,

@@ -55,6 +55,8 @@ void gen_enum_free(char *name, struct gen_enum_value *values,
 unsigned int gen_column_width(const struct gen_field *f);
 
 /* event_layout.c */
+/* Can field f be shown in that format (its size and kind)? */
+int gen_format_fits(const struct gen_field *f, enum bumble_format format);
 /* Appends the fields of a member of type id at bit offset bits to ev:
  * 0, -ENOMEM, or -EINVAL for BTF it cannot follow. */
 int gen_event_add_member(struct gen_event *ev, const struct btf *btf, __u32 id,
@@ -110,6 +112,19 @@ void gen_hint_stacks(struct gen_model *m);
 struct gen_map *gen_find_map(struct gen_model *m, const char *name);
 
 int gen_model_ringbuf_metric(struct gen_model *m, struct gen_map *gm);
+
+/* field_formats.c: --format FIELD=NAME and the formats inferred from
+ * the source; 0, or -EINVAL with a message in err (an inferred format
+ * that does not fit is left out), -ENOMEM. */
+int gen_apply_formats(struct gen_model *m, const struct gen_opts *opts,
+		      char *err, size_t errlen);
+
+/* object_check.c: --attach PROG=TARGET and --perf-event PROG=EVENT,
+ * the default targets, and a
+ * warning for each bare uprobe section left without one; 0, -ENOMEM,
+ * or -EINVAL with a message in err. */
+int gen_apply_attach(struct gen_model *m, const struct gen_opts *opts,
+		     char *err, size_t errlen);
 
 /* event_override.c */
 int gen_is_event_map(int type);

@@ -1,9 +1,12 @@
 /* Checks an object before libelf and libbpf read it: an ELF file, BPF
  * bytecode, relocatable, every table inside the file and consistent, and
  * no BumbleBee map sections libbpf cannot load; then that each program's
- * section names something the tool can attach. */
+ * section names something the tool can attach, and the targets --attach
+ * gives kprobe, fentry and uprobe programs. */
 #include <elf.h>
+#include <errno.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <bpf/libbpf.h>
@@ -375,6 +378,139 @@ static int has_target(enum target_form form, const char *t)
 	}
 }
 
+/* A section that takes its target from --attach BINARY:FUNCTION: a
+ * uprobe naming no binary, bare or with a function only
+ * ("uretprobe/readline", its binary left to user space). */
+static int bare_uprobe(const char *section)
+{
+	static const char *const kinds[] = {"uprobe", "uretprobe", "uprobe.s",
+					    "uretprobe.s"};
+	size_t n = strcspn(section, "/");
+
+	/* a function has no '/': "uretprobe//bin/bash" is a binary */
+	if (strchr(section, ':') ||
+	    (section[n] && strchr(section + n + 1, '/')))
+		return 0;
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strlen(kinds[i]) == n && !strncmp(section, kinds[i], n))
+			return 1;
+	return 0;
+}
+
+/* What --attach gives a program of that section: 'u' BINARY:FUNCTION,
+ * 'k' FUNCTION, 0 nothing (it attaches where its section says). */
+static int attach_form(const char *section)
+{
+	static const char *const kernel[] = {"kprobe",	"kretprobe", "fentry",
+					     "fexit",	"fmod_ret",  "fentry.s",
+					     "fexit.s", "fmod_ret.s"};
+	size_t n = strcspn(section, "/");
+	char prefix[16];
+
+	if (n >= sizeof(prefix))
+		return 0;
+	memcpy(prefix, section, n);
+	prefix[n] = '\0';
+	if (bare_uprobe(prefix)) /* a kind of uprobe */
+		return 'u';
+	for (size_t i = 0; i < sizeof(kernel) / sizeof(kernel[0]); i++)
+		if (!strcmp(prefix, kernel[i]))
+			return 'k';
+	return 0;
+}
+
+static struct gen_program *find_program(struct gen_model *m, const char *name)
+{
+	for (unsigned int j = 0; j < m->program_count; j++)
+		if (!strcmp(m->programs[j].name, name))
+			return &m->programs[j];
+	return NULL;
+}
+
+/* --perf-event PROG=EVENT: PROG a perf_event program, EVENT a name */
+static int apply_perf_events(struct gen_model *m, const struct gen_opts *opts,
+			     char *err, size_t errlen)
+{
+	for (size_t i = 0; i < opts->perf_event_count; i++) {
+		const char *prog = opts->perf_events[i].map;
+		const char *event = opts->perf_events[i].type;
+		struct gen_program *p = find_program(m, prog);
+		unsigned long long config;
+		unsigned int type;
+
+		if (!p || p->type != BPF_PROG_TYPE_PERF_EVENT) {
+			gen_seterr(err, errlen,
+				   "--perf-event %s=%s: there is no perf_event "
+				   "program '%s'",
+				   prog, event, prog);
+			return -EINVAL;
+		}
+		if (perf_event_by_name(event, &type, &config)) {
+			gen_seterr(err, errlen,
+				   "--perf-event %s=%s: no event '%s'; the "
+				   "events are: %s",
+				   prog, event, event, perf_event_names());
+			return -EINVAL;
+		}
+		free(p->attach);
+		p->attach = strdup(event);
+		if (!p->attach)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+int gen_apply_attach(struct gen_model *m, const struct gen_opts *opts,
+		     char *err, size_t errlen)
+{
+	int rc = apply_perf_events(m, opts, err, errlen);
+
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < opts->attach_count; i++) {
+		const char *prog = opts->attaches[i].map;
+		const char *target = opts->attaches[i].type;
+		struct gen_program *p = find_program(m, prog);
+		int form;
+
+		if (!p) {
+			gen_seterr(err, errlen,
+				   "--attach %s=%s: there is no program "
+				   "'%s'",
+				   prog, target, prog);
+			return -EINVAL;
+		}
+		form = attach_form(p->section);
+		if (!form || (form == 'u') != (strchr(target, ':') != NULL)) {
+			gen_seterr(err, errlen,
+				   "--attach %s=%s: program '%s' (section "
+				   "'%s') takes %s",
+				   prog, target, prog, p->section,
+				   !form ? "no target: it attaches where its "
+					   "section says"
+				   : form == 'u' ? "BINARY:FUNCTION"
+						 : "a kernel FUNCTION");
+			return -EINVAL;
+		}
+		free(p->attach);
+		p->attach = strdup(target);
+		if (!p->attach)
+			return -ENOMEM;
+	}
+	for (unsigned int j = 0; j < m->program_count; j++)
+		if (bare_uprobe(m->programs[j].section) &&
+		    !m->programs[j].attach &&
+		    gen_warn(m,
+			     "program '%s' has section '%s', which names no "
+			     "binary: run the tool with --attach "
+			     "%s=BINARY:FUNCTION, or give it here as the "
+			     "default",
+			     m->programs[j].name, m->programs[j].section,
+			     m->programs[j].name))
+			return -ENOMEM;
+	return 0;
+}
+
 /* Attached through an option of the tool: --iface, --cgroup, or a
  * sampling event on every CPU (--freq). */
 static int is_attached_with_option(int type)
@@ -405,6 +541,9 @@ int gen_check_attach(const char *name, const char *section, int type, char *err,
 			continue;
 		if (section[n] &&
 		    has_target(auto_attach[i].form, section + n + 1))
+			return 0;
+		/* given a target by --attach: uprobe, uretprobe (.s) */
+		if (bare_uprobe(section))
 			return 0;
 		gen_seterr(err, errlen,
 			   "program '%s' has section '%s', which names no "

@@ -29,7 +29,8 @@ static void enums_copy(struct bumble_enum_value *to,
 	}
 }
 
-static int type_view_make(const struct gen_event *ev, struct type_view *v)
+static int type_view_make(const struct gen_model *m, const struct gen_event *ev,
+			  struct type_view *v)
 {
 	size_t enums = 0, at = 0;
 
@@ -61,6 +62,11 @@ static int type_view_make(const struct gen_event *ev, struct type_view *v)
 		at += g->enum_count;
 		f->family_offset = g->family_offset;
 		f->family_size = (unsigned char)g->family_size;
+		f->format_param =
+		    (unsigned short)gen_param_number(m, g->format_param);
+		if (f->format_param)
+			f->format_param_nonzero =
+			    (unsigned char)g->format_param_nonzero;
 	}
 	v->type.name = ev->type_name;
 	v->type.size = ev->size;
@@ -145,12 +151,13 @@ int gen_tables_blob(const struct gen_model *m, unsigned char **out,
 	at = 0;
 
 	for (unsigned int i = 0; !rc && i < m->event_count; i++)
-		rc = type_view_make(m->events[i], &views[i]);
+		rc = type_view_make(m, m->events[i], &views[i]);
 	if (!rc) {
 		maps_view(m, views, maps);
 		for (unsigned int i = 0; i < m->program_count; i++) {
 			progs[i].name = m->programs[i].name;
 			progs[i].section = m->programs[i].section;
+			progs[i].attach = m->programs[i].attach;
 		}
 		for (unsigned int i = 0; i < m->param_count; i++) {
 			const struct gen_param *gp = &m->params[i];

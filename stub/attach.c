@@ -79,8 +79,10 @@ int attach_check_targets(const struct run_opts *opts, struct loaded_tool *lt)
 {
 	struct bpf_program *prog;
 	const char *net = NULL;
-	int cgroup = 0;
+	int cgroup = 0, rc = attach_targets_check(lt);
 
+	if (rc)
+		return rc;
 	bpf_object__for_each_program(prog, lt->obj)
 	{
 		enum bpf_prog_type type = bpf_program__type(prog);
@@ -195,13 +197,17 @@ static int attach_perf_event(struct bpf_program *prog, struct loaded_tool *lt,
 			     unsigned long long freq)
 {
 	struct perf_event_attr attr = {
-	    .type = PERF_TYPE_SOFTWARE,
 	    .size = sizeof(attr),
-	    .config = PERF_COUNT_SW_CPU_CLOCK,
 	    .freq = 1,
 	    .sample_freq = freq,
 	};
 	int cpus = libbpf_num_possible_cpus(), attached = 0;
+
+	/* checked by the tool's CLI or bumble bundle: known names */
+	if (perf_event_by_name(
+		attach_perf_event_name(lt, bpf_program__name(prog)), &attr.type,
+		(unsigned long long *)&attr.config))
+		return -EINVAL;
 
 	for (int cpu = 0; cpu < cpus; cpu++) {
 		struct bpf_link *link;
@@ -323,12 +329,22 @@ int attach_all(const struct run_opts *opts, struct loaded_tool *lt)
 	bpf_object__for_each_program(prog, lt->obj)
 	{
 		const char *section = bpf_program__section_name(prog);
+		struct bpf_link *link = NULL;
 		enum kprobe_blame blame;
 		char fn[128];
 		int err;
 
 		if (!bpf_program__autoload(prog))
 			continue;
+		err = attach_to_target(prog, lt, &link);
+		if (!err && add_link(lt, link))
+			return BUMBLE_EXIT_FAILURE;
+		if (!err) {
+			lt->attached++;
+			continue;
+		}
+		if (err != 1)
+			return err;
 		err = -attach_one(prog, opts, lt);
 		if (!err) {
 			lt->attached++;
@@ -357,7 +373,20 @@ int attach_all(const struct run_opts *opts, struct loaded_tool *lt)
 			skipped++;
 			continue;
 		}
-		if (err == EOPNOTSUPP || err == ESRCH) {
+		if (bpf_program__type(prog) == BPF_PROG_TYPE_PERF_EVENT) {
+			const char *ev =
+			    attach_perf_event_name(lt, bpf_program__name(prog));
+
+			diag_err("program '%s' cannot sample '%s': %s%s; "
+				 "choose another with --perf-event %s=EVENT",
+				 bpf_program__name(prog), ev,
+				 attach_strerror(err),
+				 err == ENOENT || err == EOPNOTSUPP
+				     ? " (this machine does not count it: no "
+				       "PMU, as in many VMs)"
+				     : "",
+				 bpf_program__name(prog));
+		} else if (err == EOPNOTSUPP || err == ESRCH) {
 			diag_err("program '%s' (section '%s') has no attach "
 				 "point bumble knows; use a section such as "
 				 "tracepoint/, raw_tp/, tp_btf/, kprobe/, "

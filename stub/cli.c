@@ -9,6 +9,7 @@
 
 #include "enum_names.h"
 #include "metrics.h"
+#include "prog_kinds.h"
 #include "stub.h"
 #include "tool_options.h"
 
@@ -357,6 +358,38 @@ static enum cli_result parse_one(const struct bumble_tool *t,
 			return usage_error(t, "out of memory%s", "");
 		break;
 	}
+	case TOOL_OPT_ATTACH:
+		if (!strchr(optarg, '=') || optarg[0] == '=' ||
+		    !strchr(optarg, '=')[1])
+			return usage_error(t,
+					   "--attach takes PROG=FUNCTION or "
+					   "PROG=BINARY:FUNCTION, not '%s'",
+					   optarg);
+		if (add_arg(&opts->attaches, &opts->attach_count, optarg))
+			return usage_error(t, "out of memory%s", "");
+		break;
+	case TOOL_OPT_PERF_EVENT: {
+		const char *eq = strchr(optarg, '=');
+		unsigned int type;
+		unsigned long long config;
+		char msg[768];
+
+		if (!eq || eq == optarg ||
+		    perf_event_by_name(eq + 1, &type, &config)) {
+			snprintf(msg, sizeof(msg),
+				 "--perf-event takes PROG=EVENT, EVENT one of: "
+				 "%s; not '%s'",
+				 perf_event_names(), optarg);
+			return usage_error(t, "%s", msg);
+		}
+		if (add_arg(&opts->perf_events, &opts->perf_event_count,
+			    optarg))
+			return usage_error(t, "out of memory%s", "");
+		break;
+	}
+	case TOOL_OPT_FOLDED:
+		opts->folded = 1;
+		break;
 	case TOOL_OPT_IFACE:
 		opts->iface = optarg;
 		break;
@@ -402,6 +435,21 @@ static enum cli_result parse_one(const struct bumble_tool *t,
 	return CLI_RUN;
 }
 
+/* --folded: with no --json, and for a tool with a map keyed by stacks */
+static enum cli_result check_folded(const struct bumble_tool *t,
+				    const struct run_opts *opts)
+{
+	if (opts->json)
+		return usage_error(t, "--folded and --json: choose one%s", "");
+	for (unsigned int i = 0; i < t->map_count; i++)
+		if (snapshot_folds(&t->maps[i]))
+			return CLI_RUN;
+	return usage_error(t,
+			   "--folded: no map of this tool is keyed by a stack "
+			   "(a stack_id member; docs/conventions.md)%s",
+			   "");
+}
+
 enum cli_result cli_parse(int argc, char **argv, const struct bumble_tool *t,
 			  struct run_opts *opts)
 {
@@ -425,6 +473,8 @@ enum cli_result cli_parse(int argc, char **argv, const struct bumble_tool *t,
 		rc = parse_one(t, opts, c, argc, argv);
 	if (rc == CLI_RUN && optind < argc)
 		rc = usage_error(t, "unexpected argument '%s'", argv[optind]);
+	if (rc == CLI_RUN && opts->folded)
+		rc = check_folded(t, opts);
 	free_options(t, options, dashed);
 	return rc;
 }
@@ -437,6 +487,10 @@ void cli_free(const struct bumble_tool *t, struct run_opts *opts)
 	free(opts->filters);
 	free(opts->hist_fields);
 	free(opts->hist_buckets);
+	free(opts->attaches);
+	opts->attaches = NULL;
+	free(opts->perf_events);
+	opts->perf_events = NULL;
 	opts->param_values = NULL;
 	opts->filters = NULL;
 	opts->hist_fields = NULL;

@@ -67,3 +67,13 @@ enum bumble_role role_by_word(const char *word, size_t len)
 			return (enum bumble_role)r;
 	return BUMBLE_ROLE_NONE;
 }
+
+int format_by_name(const char *name, enum bumble_format *out)
+{
+	for (unsigned int f = 0; f < BUMBLE_FORMAT_COUNT; f++)
+		if (!strcmp(name, format_names[f])) {
+			*out = (enum bumble_format)f;
+			return 0;
+		}
+	return -1;
+}

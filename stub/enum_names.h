@@ -20,4 +20,8 @@ const char *role_ident(enum bumble_role role);
  * "none" included. */
 enum bumble_role role_by_word(const char *word, size_t len);
 
+/* The format a name names ("syscall_nr", "hex", ...): 0, or -1 for any
+ * other. */
+int format_by_name(const char *name, enum bumble_format *out);
+
 #endif

@@ -435,8 +435,9 @@ static int print_snapshot(struct event_loop *loop, int final)
 	const struct run_opts *opts = loop->opts;
 	struct snapshot_opts so = {
 	    .json = opts->json,
+	    .folded = opts->folded,
 	    .final = final,
-	    .stamp = opts->interval > 0,
+	    .stamp = opts->interval > 0 && !opts->folded,
 	    .top = opts->top >= 0 ? (unsigned long long)opts->top
 		   : opts->json	  ? 0
 				  : TOP_TEXT,

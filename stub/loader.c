@@ -186,6 +186,11 @@ int loader_open(const struct bumble_tool *t, const struct run_opts *opts,
 
 	memset(lt, 0, sizeof(*lt));
 	lt->cgroup_fd = -1;
+	lt->tool = t;
+	lt->attaches = opts->attaches;
+	lt->attach_count = opts->attach_count;
+	lt->perf_events = opts->perf_events;
+	lt->perf_event_count = opts->perf_event_count;
 	lt->obj = bpf_object__open_mem(e->view.bytecode, e->view.bytecode_size,
 				       &open_opts);
 	if (!lt->obj) {

@@ -1,5 +1,6 @@
 /* Names for numbers: the system calls and errnos of the arch the stub is
- * built for (tables generated from its UAPI headers) and signals. */
+ * built for (tables generated from its UAPI headers), signals, TCP
+ * states and softirq vectors. */
 #include <stddef.h>
 #include <string.h>
 
@@ -45,4 +46,32 @@ const char *signal_name(long long sig)
 	if (sig <= 0 || sig >= (long long)(sizeof(names) / sizeof(names[0])))
 		return NULL;
 	return names[sig];
+}
+
+/* include/net/tcp_states.h, without the TCP_ prefix, as ss(8) shows
+ * them */
+const char *tcp_state_name(long long state)
+{
+	static const char *const names[] = {
+	    NULL,	    "ESTABLISHED",   "SYN_SENT",  "SYN_RECV",
+	    "FIN_WAIT1",    "FIN_WAIT2",     "TIME_WAIT", "CLOSE",
+	    "CLOSE_WAIT",   "LAST_ACK",	     "LISTEN",	  "CLOSING",
+	    "NEW_SYN_RECV", "BOUND_INACTIVE"};
+
+	if (state <= 0 ||
+	    state >= (long long)(sizeof(names) / sizeof(names[0])))
+		return NULL;
+	return names[state];
+}
+
+/* include/linux/interrupt.h's softirq_to_name[] */
+const char *softirq_name(long long vec)
+{
+	static const char *const names[] = {
+	    "hi",	"timer",   "net_tx", "net_rx",	"block",
+	    "irq_poll", "tasklet", "sched",  "hrtimer", "rcu"};
+
+	if (vec < 0 || vec >= (long long)(sizeof(names) / sizeof(names[0])))
+		return NULL;
+	return names[vec];
 }

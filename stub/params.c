@@ -162,6 +162,26 @@ int param_parse(const struct bumble_param *p, const char *arg,
 	return rc ? -1 : 0;
 }
 
+/* Which parameters are nonzero as loaded: what a format that a
+ * parameter selects (bumble_field.format_param) is shown by. */
+static unsigned char *nonzero;
+static unsigned int nonzero_count;
+
+static void note_nonzero(const struct bumble_tool *t, const unsigned char *data,
+			 size_t size)
+{
+	free(nonzero);
+	nonzero = calloc(t->param_count, 1);
+	nonzero_count = nonzero ? t->param_count : 0;
+	for (unsigned int i = 0; i < nonzero_count; i++) {
+		const struct bumble_param *p = &t->params[i];
+		size_t n = (size_t)p->size * p->count;
+
+		for (size_t b = 0; p->offset + n <= size && b < n; b++)
+			nonzero[i] |= data[p->offset + b] != 0;
+	}
+}
+
 int params_apply(const struct bumble_tool *t, const struct run_opts *opts,
 		 struct bpf_object *obj)
 {
@@ -169,7 +189,7 @@ int params_apply(const struct bumble_tool *t, const struct run_opts *opts,
 	unsigned char *data;
 	size_t size = 0;
 
-	if (!t->param_count || !opts->param_values)
+	if (!t->param_count)
 		return 0;
 	bpf_object__for_each_map(map, obj)
 	{
@@ -179,6 +199,8 @@ int params_apply(const struct bumble_tool *t, const struct run_opts *opts,
 			rodata = map;
 	}
 	data = rodata ? bpf_map__initial_value(rodata, &size) : NULL;
+	if (!data && !opts->param_values)
+		return 0;
 	if (!data) {
 		diag_err("the embedded object has no .rodata to hold "
 			 "parameters; bundle the tool again");
@@ -188,15 +210,23 @@ int params_apply(const struct bumble_tool *t, const struct run_opts *opts,
 		const struct bumble_param *p = &t->params[i];
 		size_t n = (size_t)p->size * p->count;
 
-		if (!opts->param_values[i])
-			continue;
 		if ((size_t)p->offset + n > size) {
+			if (!opts->param_values || !opts->param_values[i])
+				continue;
 			diag_err("parameter '%s' lies outside .rodata; bundle "
 				 "the tool again",
 				 p->name);
 			return BUMBLE_EXIT_PAYLOAD;
 		}
-		memcpy(data + p->offset, opts->param_values[i], n);
+		if (opts->param_values && opts->param_values[i])
+			memcpy(data + p->offset, opts->param_values[i], n);
 	}
+	note_nonzero(t, data, size);
 	return 0;
+}
+
+const unsigned char *params_nonzero(unsigned int *count)
+{
+	*count = nonzero_count;
+	return nonzero;
 }

@@ -116,6 +116,8 @@ void prog_skip_absent(struct loaded_tool *lt, const char *btf_path, int warn)
 		if (!bpf_program__autoload(prog))
 			continue;
 		loading++;
+		if (attach_target(lt, bpf_program__name(prog)))
+			continue; /* --attach: not where its section says */
 		if (!target_exists(bpf_program__section_name(prog), &vmlinux) &&
 		    n < sizeof(absent) / sizeof(absent[0]))
 			absent[n++] = prog;

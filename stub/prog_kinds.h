@@ -23,4 +23,12 @@ enum {
 };
 int prog_alternative(const char *section, char *target, size_t n);
 
+/* The events a perf_event program samples (--perf-event PROG=EVENT):
+ * perf's names for them (cycles, cache-misses, page-faults, ...). 0 and
+ * the perf_event_attr type and config, or -1 for another name. */
+int perf_event_by_name(const char *name, unsigned int *type,
+		       unsigned long long *config);
+/* Their names, ", "-joined, for a message. */
+const char *perf_event_names(void);
+
 #endif

@@ -162,6 +162,10 @@ void render_partial(struct outbuf *o, const struct bumble_field *f,
  * is loaded; NULL (the id shown as a number) until then. 1 if it
  * rendered the stack, 0 if the id has none. */
 extern int (*render_stack_hook)(struct outbuf *o, int64_t id, int json);
+/* Per parameter of the tool: is it nonzero as loaded? Set once the
+ * parameters are applied; a field's format_param looks here. */
+extern const unsigned char *render_param_nonzero;
+extern unsigned int render_param_count;
 /* 0x1f, quoted in JSON: pointers and hex_u* fields. */
 void render_hex(struct outbuf *o, uint64_t v, int json);
 

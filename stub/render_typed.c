@@ -1,12 +1,24 @@
 /* Values formatted by their typedef name: IP addresses, durations,
- * ports, monotonic timestamps, errno, syscall and signal names, hex,
- * stacks (through stacks.c). */
+ * ports, monotonic timestamps, errno, syscall, signal, TCP state and
+ * softirq names, hex, stacks (through stacks.c). */
 #include <arpa/inet.h>
 #include <time.h>
 
 #include "render.h"
 
 int (*render_stack_hook)(struct outbuf *o, int64_t id, int json);
+const unsigned char *render_param_nonzero;
+unsigned int render_param_count;
+
+/* A format that a parameter selects (format_param): does it hold? */
+static int format_holds(const struct bumble_field *f)
+{
+	unsigned int i = f->format_param - 1u;
+
+	if (!f->format_param || i >= render_param_count)
+		return 1;
+	return render_param_nonzero[i] == (f->format_param_nonzero != 0);
+}
 
 /* CLOCK_REALTIME minus CLOCK_MONOTONIC, to show bpf_ktime_get_ns(). */
 static uint64_t monotonic_to_realtime(uint64_t mono)
@@ -89,6 +101,8 @@ int render_typed(struct outbuf *o, const struct bumble_field *f,
 	char addr[INET6_ADDRSTRLEN];
 	int64_t v;
 
+	if (f->format_param && !format_holds(f))
+		return 0;
 	switch (f->format) {
 	case BUMBLE_FORMAT_IPV4:
 	case BUMBLE_FORMAT_IPV6:
@@ -129,6 +143,13 @@ int render_typed(struct outbuf *o, const struct bumble_field *f,
 	case BUMBLE_FORMAT_SIGNAL:
 		return render_name(
 		    o, signal_name(field_signed(f, field_raw(f, p))), 0, json);
+	case BUMBLE_FORMAT_TCP_STATE:
+		return render_name(
+		    o, tcp_state_name(field_signed(f, field_raw(f, p))), 0,
+		    json);
+	case BUMBLE_FORMAT_SOFTIRQ:
+		return render_name(
+		    o, softirq_name(field_signed(f, field_raw(f, p))), 0, json);
 	case BUMBLE_FORMAT_STACK:
 		v = field_signed(f, field_raw(f, p));
 		/* a negative id is an error bpf_get_stackid gave: the number */

@@ -11,6 +11,7 @@
 #include <bpf/libbpf.h>
 
 #include "prog_kinds.h"
+#include "render.h"
 #include "stub.h"
 
 static void status_line(const struct loaded_tool *lt,
@@ -51,6 +52,9 @@ static int open_and_load(const struct bumble_tool *t,
 		rc = attach_check_targets(opts, lt);
 		if (!rc)
 			rc = params_apply(t, opts, lt->obj);
+		if (!rc)
+			render_param_nonzero =
+			    params_nonzero(&render_param_count);
 		if (!rc)
 			rc = loader_load(t, lt, rank == PROG_MODERN && chosen);
 		lt->rank = rank;

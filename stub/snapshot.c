@@ -103,6 +103,7 @@ static void table_row(struct view *v, const struct bumble_event_type *t,
 {
 	struct outbuf *o = v->o;
 
+	stacks_set_pid(t, labels, size);
 	if (v->json) {
 		entry_begin(v);
 		format_json_fields(o, t, skip, labels, size);
@@ -143,6 +144,7 @@ static void struct_row(struct view *v, const struct bumble_map *desc,
 {
 	struct outbuf *o = v->o;
 
+	stacks_set_pid(desc->key, e->key, ksize);
 	if (v->json) {
 		entry_begin(v);
 		format_json_fields(o, desc->key, NULL, e->key, ksize);
@@ -502,6 +504,61 @@ static int put_ring_map(struct view *v, const struct bumble_map *desc,
 }
 
 /* The kernel map of desc, or NULL when it is not one to show. */
+/* --folded: each entry one line, its names (char arrays) and stacks
+ * (root first) ';'-joined, then its count; as flamegraph.pl reads. */
+static int put_folded(struct view *v, const struct bumble_map *desc,
+		      struct bpf_map *map)
+{
+	unsigned int ksize = bpf_map__key_size(map);
+	struct aggregate_entry *e = NULL;
+	int n = aggregates_read(desc, map, &e);
+
+	if (n < 0) {
+		diag_err("reading map '%s' failed: %s", desc->name,
+			 strerror(-n));
+		return BUMBLE_EXIT_FAILURE;
+	}
+	aggregates_sort(desc, e, n);
+	for (int i = 0; i < n; i++) {
+		unsigned int nf = desc->key->field_count, parts = 0;
+
+		stacks_set_pid(desc->key, e[i].key, ksize);
+		/* the names first, then the stacks in the key's order */
+		for (unsigned int j = 0; j < 2 * nf; j++) {
+			const struct bumble_field *f =
+			    &desc->key->fields[j % nf];
+			int stack = f->format == BUMBLE_FORMAT_STACK;
+
+			if (!field_present(f, ksize) ||
+			    (j < nf ? f->kind != BUMBLE_KIND_CHARS : !stack) ||
+			    (stack &&
+			     field_signed(
+				 f, field_raw(f, e[i].key + f->offset)) < 0))
+				continue; /* an error, not a stack: none */
+			if (parts++)
+				outbuf_putc(v->o, ';');
+			format_field(v->o, f, e[i].key, ksize);
+		}
+		outbuf_putc(v->o, ' ');
+		outbuf_u64(v->o, e[i].value);
+		outbuf_putc(v->o, '\n');
+	}
+	aggregates_free(e, n);
+	return 0;
+}
+
+int snapshot_folds(const struct bumble_map *desc)
+{
+	if ((desc->role != BUMBLE_ROLE_COUNTER &&
+	     desc->role != BUMBLE_ROLE_GAUGE) ||
+	    !desc->key)
+		return 0;
+	for (unsigned int j = 0; j < desc->key->field_count; j++)
+		if (desc->key->fields[j].format == BUMBLE_FORMAT_STACK)
+			return 1;
+	return 0;
+}
+
 static struct bpf_map *kernel_map(const struct bumble_map *desc,
 				  struct bpf_object *obj)
 {
@@ -537,6 +594,16 @@ int snapshot_print(const struct bumble_tool *t, struct bpf_object *obj,
 
 	if (!snapshot_count(t, m))
 		return 0;
+	for (unsigned int i = 0; so->folded && i < t->map_count && !rc; i++) {
+		struct bpf_map *map = obj && snapshot_folds(&t->maps[i])
+					  ? kernel_map(&t->maps[i], obj)
+					  : NULL;
+
+		if (map)
+			rc = put_folded(&v, &t->maps[i], map);
+	}
+	if (so->folded)
+		return rc;
 	clock_gettime(CLOCK_REALTIME, &now);
 	ns = (uint64_t)now.tv_sec * 1000000000 + (uint64_t)now.tv_nsec;
 	if (v.json) {

@@ -1,7 +1,9 @@
 /* Stack ids (bpf_get_stackid) shown as the stacks they stand for: the
  * program's stack trace map read at the id, kernel addresses named from
  * /proc/kallsyms (read once, when the first stack is shown), user ones
- * in hex; root first and ';'-joined, as flame graph tools fold them. */
+ * from the process's mappings (ustacks.c) when the entry names its
+ * process (stacks_pid), else in hex; root first and ';'-joined, as flame
+ * graph tools fold them. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +12,7 @@
 #include <bpf/libbpf.h>
 
 #include "render.h"
+#include "ustacks.h"
 
 #define STACK_DEPTH 127 /* the kernel's perf_event_max_stack default */
 
@@ -19,6 +22,7 @@ struct ksym {
 };
 
 static int stack_fd = -1;
+static int stack_pid; /* the process of the entry being shown; 0 */
 static struct ksym *ksyms;
 static size_t ksym_count;
 static int ksyms_read;
@@ -92,8 +96,9 @@ static int render_stack(struct outbuf *o, int64_t id, int json)
 	if (json)
 		outbuf_putc(o, '"');
 	for (int i = n - 1; i >= 0; i--) {
-		const char *name =
-		    ips[i] >= 0xffff000000000000ull ? ksym_name(ips[i]) : NULL;
+		const char *name = ips[i] >= 0xffff000000000000ull
+				       ? ksym_name(ips[i])
+				       : usym_name(stack_pid, ips[i]);
 
 		if (!first)
 			outbuf_putc(o, ';');
@@ -122,8 +127,31 @@ void stacks_open(struct bpf_object *obj)
 	}
 }
 
+void stacks_set_pid(const struct bumble_event_type *t, const void *data,
+		    size_t size)
+{
+	static const char *const names[] = {"tgid", "pid"};
+
+	stack_pid = 0;
+	for (size_t k = 0; t && k < 2 && !stack_pid; k++)
+		for (unsigned int i = 0; i < t->field_count; i++) {
+			const struct bumble_field *f = &t->fields[i];
+
+			if (!strcmp(f->name, names[k]) && f->count == 1 &&
+			    (f->kind == BUMBLE_KIND_INT ||
+			     f->kind == BUMBLE_KIND_UINT) &&
+			    field_present(f, size)) {
+				stack_pid = (int)field_raw(
+				    f, (const unsigned char *)data + f->offset);
+				break;
+			}
+		}
+}
+
 void stacks_close(void)
 {
+	usyms_free();
+	stack_pid = 0;
 	render_stack_hook = NULL;
 	stack_fd = -1;
 	for (size_t i = 0; i < ksym_count; i++)

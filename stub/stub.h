@@ -58,12 +58,15 @@ void format_json_fields(struct outbuf *o, const struct bumble_event_type *t,
 void format_field(struct outbuf *o, const struct bumble_field *f,
 		  const void *data, size_t size);
 
-/* Names of the tool's arch's system calls, errnos and signals, or NULL. */
+/* Names of the tool's arch's system calls, errnos, signals, TCP states
+ * and softirq vectors, or NULL. */
 const char *syscall_name(long long nr);
 /* Does the tool's arch have a system call of that name? */
 int syscall_known(const char *name);
 const char *errno_name(long long e);
 const char *signal_name(long long sig);
+const char *tcp_state_name(long long state);
+const char *softirq_name(long long vec);
 
 /* Diagnostics on stderr, prefixed with the tool's name. */
 void diag_set_name(const char *name);
@@ -90,12 +93,17 @@ struct run_opts {
 	int timestamp;
 	const char **filters; /* --filter FIELD=VALUE / FIELD~REGEX */
 	unsigned int filter_count;
-	const char *iface;	  /* --iface IFNAME */
-	const char *cgroup;	  /* --cgroup PATH */
-	unsigned long long freq;  /* --freq HZ */
-	double interval;	  /* --interval SECS: show counters */
-	long long top;		  /* --top N; -1: not given */
-	const char *metrics;	  /* --metrics [ADDR:]PORT */
+	const char *iface;	 /* --iface IFNAME */
+	const char *cgroup;	 /* --cgroup PATH */
+	unsigned long long freq; /* --freq HZ */
+	double interval;	 /* --interval SECS: show counters */
+	long long top;		 /* --top N; -1: not given */
+	const char *metrics;	 /* --metrics [ADDR:]PORT */
+	int folded;		 /* --folded */
+	const char **attaches;	 /* --attach PROG=TARGET */
+	unsigned int attach_count;
+	const char **perf_events; /* --perf-event PROG=EVENT */
+	unsigned int perf_event_count;
 	const char **hist_fields; /* --hist-field MAP=FIELD */
 	unsigned int hist_field_count;
 	const char **hist_buckets; /* --hist-buckets MAP=B1,B2,... */
@@ -119,6 +127,9 @@ int param_parse(const struct bumble_param *p, const char *arg,
 const char *param_metavar(const struct bumble_param *p);
 int params_apply(const struct bumble_tool *t, const struct run_opts *opts,
 		 struct bpf_object *obj);
+/* After params_apply: for each parameter, is it nonzero as loaded?
+ * NULL (*count 0) before. */
+const unsigned char *params_nonzero(unsigned int *count);
 void cli_list(const struct bumble_tool *t);
 
 /* libbpf's messages, kept for error reports or streamed with --verbose. */
@@ -179,6 +190,13 @@ struct loaded_tool {
 	unsigned int attached; /* programs attached */
 	int rank;	       /* the alternatives loaded: PROG_MODERN, ... */
 	int chosen;	       /* programs turned off for their alternative */
+	/* where programs attach other than their sections say: the tool's
+	 * table (bumble bundle --attach) and --attach PROG=TARGET */
+	const struct bumble_tool *tool;
+	const char *const *attaches;
+	unsigned int attach_count;
+	const char *const *perf_events; /* --perf-event PROG=EVENT */
+	unsigned int perf_event_count;
 };
 
 /* attach_all's answer when a tp_btf/fentry/fexit program that has a
@@ -191,6 +209,23 @@ struct loaded_tool {
  * saying nothing. */
 struct bpf_program;
 int attach_say_no_syscall(struct bpf_program *prog);
+
+/* attach_target.c: --attach PROG=TARGET and bumble bundle's defaults.
+ * The target program name attaches to, or NULL for its section's. */
+const char *attach_target(const struct loaded_tool *lt, const char *name);
+/* Before load: every --attach names a program that takes a target, in
+ * the form it takes; every bare uprobe section has one; a BINARY given
+ * as a path exists; fentry/fexit targets are set. 0 or an exit code,
+ * having said why. */
+int attach_targets_check(struct loaded_tool *lt);
+/* Attaches a kprobe or uprobe program to its target: 0, or an exit
+ * code having said why; 1 when prog has no target of its own. */
+int attach_to_target(struct bpf_program *prog, struct loaded_tool *lt,
+		     struct bpf_link **link);
+/* The event a perf_event program samples: --perf-event's, else
+ * bumble bundle --perf-event's, else "cpu-clock". */
+const char *attach_perf_event_name(const struct loaded_tool *lt,
+				   const char *name);
 
 /* prog_choice.c: of each pair of alternatives for one target (tp_btf or
  * raw_tp, fentry or kprobe, fexit or kretprobe), only the one of rank
@@ -206,6 +241,10 @@ void prog_skip_absent(struct loaded_tool *lt, const char *btf_path, int warn);
  * its stack trace map, until stacks_close. */
 void stacks_open(struct bpf_object *obj);
 void stacks_close(void);
+/* The process whose user stacks are shown next: the tgid (else pid)
+ * member of the entry t lays out in data; none when it has neither. */
+void stacks_set_pid(const struct bumble_event_type *t, const void *data,
+		    size_t size);
 
 int loader_check_privileges(void);
 /* 0 when the kernel has BTF, or --btf gave a readable file, or the tool
@@ -299,6 +338,7 @@ struct metrics;
 
 struct snapshot_opts {
 	int json;		/* one JSON object, else text */
+	int folded;		/* --folded: stack-keyed maps, folded */
 	int final;		/* the one on exit */
 	int stamp;		/* text: a time line first */
 	unsigned long long top; /* entries per map; 0: all */
@@ -307,6 +347,8 @@ struct snapshot_opts {
 /* Does a snapshot (and /metrics) show desc: a counter, gauge or hist
  * map with a key, or a ring buffer whose series m keeps? */
 int snapshot_shows(const struct bumble_map *desc, const struct metrics *m);
+/* Can --folded show desc: a counter or gauge keyed by a stack_id? */
+int snapshot_folds(const struct bumble_map *desc);
 /* How many maps a snapshot shows: 0, and there is none. */
 int snapshot_count(const struct bumble_tool *t, const struct metrics *m);
 /* 0, or an exit code having said why. */

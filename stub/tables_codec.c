@@ -97,6 +97,8 @@ static void put_type(struct writer *w, const struct bumble_event_type *t)
 		put_enums(w, f->enum_values, f->enum_count);
 		put_uint(w, f->family_offset, 4);
 		put_uint(w, f->family_size, 1);
+		put_uint(w, f->format_param, 2);
+		put_uint(w, f->format_param_nonzero, 1);
 	}
 }
 
@@ -133,6 +135,7 @@ int tables_encode(const struct bumble_tool *t, unsigned char **out,
 	for (unsigned int i = 0; i < t->program_count; i++) {
 		put_str(&w, t->programs[i].name);
 		put_str(&w, t->programs[i].section);
+		put_str(&w, t->programs[i].attach);
 	}
 	put_uint(&w, t->param_count, 4);
 	for (unsigned int i = 0; i < t->param_count; i++) {
@@ -324,7 +327,7 @@ static const struct bumble_event_type *get_type(struct reader *r)
 		return NULL;
 	t->name = get_str(r);
 	t->size = (unsigned int)get_uint(r, 4);
-	t->field_count = get_count(r, 4, 31);
+	t->field_count = get_count(r, 4, 34);
 	t->fields = fields = alloc(r, t->field_count, sizeof(*fields));
 	if (!r->failed && !t->name)
 		fail(r, "a struct has no name");
@@ -345,6 +348,8 @@ static const struct bumble_event_type *get_type(struct reader *r)
 		f->enum_values = get_enums(r, &f->enum_count);
 		f->family_offset = (unsigned int)get_uint(r, 4);
 		f->family_size = (unsigned char)get_uint(r, 1);
+		f->format_param = (unsigned short)get_uint(r, 2);
+		f->format_param_nonzero = (unsigned char)get_uint(r, 1);
 		if (!r->failed)
 			check_field(r, t, f);
 	}
@@ -382,11 +387,12 @@ static void get_programs(struct reader *r, struct bumble_tool *t)
 {
 	struct bumble_program *progs;
 
-	t->program_count = get_count(r, 4, 8);
+	t->program_count = get_count(r, 4, 12);
 	t->programs = progs = alloc(r, t->program_count, sizeof(*progs));
 	for (unsigned int i = 0; progs && i < t->program_count; i++) {
 		progs[i].name = get_str(r);
 		progs[i].section = get_str(r);
+		progs[i].attach = get_str(r);
 		if (!r->failed && (!progs[i].name || !progs[i].section))
 			fail(r, "a program has no name or section");
 	}
@@ -411,6 +417,26 @@ static void get_params(struct reader *r, struct bumble_tool *t)
 		p->enum_values = get_enums(r, &p->enum_count);
 		if (!r->failed && (!p->name || !p->help || !p->default_text))
 			fail(r, "a parameter has no name, help or default");
+	}
+}
+
+/* A field's format_param names one of the tool's parameters. */
+static void check_type_params(struct reader *r, const struct bumble_tool *t,
+			      const struct bumble_event_type *type)
+{
+	for (unsigned int i = 0; type && i < type->field_count; i++)
+		if (type->fields[i].format_param > t->param_count)
+			fail(r, "field '%s' depends on parameter %u of %u",
+			     type->fields[i].name, type->fields[i].format_param,
+			     t->param_count);
+}
+
+static void check_format_params(struct reader *r, const struct bumble_tool *t)
+{
+	for (unsigned int i = 0; i < t->map_count; i++) {
+		check_type_params(r, t, t->maps[i].event);
+		check_type_params(r, t, t->maps[i].key);
+		check_type_params(r, t, t->maps[i].value);
 	}
 }
 
@@ -444,6 +470,8 @@ int tables_decode(const unsigned char *data, size_t n, struct tables *out,
 	get_maps(&r, t);
 	get_programs(&r, t);
 	get_params(&r, t);
+	if (!r.failed)
+		check_format_params(&r, t);
 	if (!r.failed && r.p != r.end)
 		fail(&r, "%zu bytes follow the tables", (size_t)(r.end - r.p));
 	if (r.failed) {

@@ -18,6 +18,9 @@ const struct tool_option tool_options[TOOL_OPTION_COUNT] = {
     [TOOL_OPT_TOP] = {"top", "N",
 		      "show the N largest entries of each map (text: 20,\n"
 		      "JSON: all unless given; 0: all)"},
+    [TOOL_OPT_FOLDED] = {"folded", NULL,
+			 "show maps keyed by stacks as folded stacks\n"
+			 "(NAME;frame;... COUNT), for flame graph tools"},
     [TOOL_OPT_METRICS] = {"metrics", "[ADDR:]PORT",
 			  "serve the maps on http://ADDR:PORT/metrics for\n"
 			  "Prometheus (ADDR 127.0.0.1 unless given)"},
@@ -33,6 +36,13 @@ const struct tool_option tool_options[TOOL_OPTION_COUNT] = {
 			 "cgroup for cgroup programs (default /sys/fs/cgroup)"},
     [TOOL_OPT_FREQ] = {"freq", "HZ",
 		       "sampling rate of perf_event programs (default 49)"},
+    [TOOL_OPT_ATTACH] = {"attach", "PROG=TARGET",
+			 "attach program PROG to TARGET: FUNCTION (kprobe,\n"
+			 "fentry) or BINARY:FUNCTION (uprobe)"},
+    [TOOL_OPT_PERF_EVENT] =
+	{"perf-event", "PROG=EVENT",
+	 "sample EVENT (cycles, cache-misses, page-faults,\n"
+	 "...) with perf_event program PROG, not cpu-clock"},
     [TOOL_OPT_BTF] = {"btf", "FILE",
 		      "kernel BTF to use where /sys/kernel/btf/vmlinux is "
 		      "missing"},

@@ -1,7 +1,9 @@
 /* btf2c: prints the types of a BTF file (raw, e.g. /sys/kernel/btf/vmlinux, or
  * an ELF object) as a C header in the layout of `bpftool btf dump file F format
  * c`, using the libbpf it is linked with, so that packed (1-byte) enums keep
- * their size; warns when that libbpf is too old to write them. */
+ * their size; warns when that libbpf is too old to write them. The kernel's
+ * kfuncs (functions tagged bpf_kfunc) follow as `extern ... __weak __ksym;`
+ * prototypes, as bpftool 7.3 on writes them. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,6 +19,40 @@ static void emit(void *ctx, const char *fmt, va_list args)
 	if (strstr(fmt, "mode(byte)"))
 		packed_enums_emitted++;
 	vfprintf(ctx, fmt, args);
+}
+
+/* The prototypes of the functions a decl tag "bpf_kfunc" marks, inside
+ * #ifndef BPF_NO_KFUNC_PROTOTYPES for programs that declare their own. */
+static int dump_kfuncs(struct btf_dump *dump, const struct btf *btf)
+{
+	LIBBPF_OPTS(btf_dump_emit_type_decl_opts, opts);
+	__u32 n = btf__type_cnt(btf);
+
+	printf("#ifndef __ksym\n#define __ksym "
+	       "__attribute__((section(\".ksyms\")))\n#endif\n\n");
+	printf("#ifndef __weak\n#define __weak __attribute__((weak))\n"
+	       "#endif\n\n");
+	printf("/* BPF kfuncs */\n#ifndef BPF_NO_KFUNC_PROTOTYPES\n");
+	for (__u32 id = 1; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		int err;
+
+		if (!btf_is_decl_tag(t) ||
+		    btf_decl_tag(t)->component_idx != -1 ||
+		    strcmp(btf__name_by_offset(btf, t->name_off), "bpf_kfunc"))
+			continue;
+		t = btf__type_by_id(btf, t->type);
+		if (!t || !btf_is_func(t))
+			continue;
+		printf("extern ");
+		opts.field_name = btf__name_by_offset(btf, t->name_off);
+		err = btf_dump__emit_type_decl(dump, t->type, &opts);
+		if (err)
+			return err;
+		printf(" __weak __ksym;\n");
+	}
+	printf("#endif\n\n");
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -70,6 +106,12 @@ int main(int argc, char **argv)
 				id, path, strerror(-err));
 			return 1;
 		}
+	}
+	err = dump_kfuncs(dump, btf);
+	if (err) {
+		fprintf(stderr, "btf2c: the kfuncs of %s: %s\n", path,
+			strerror(-err));
+		return 1;
 	}
 	printf("#ifndef BPF_NO_PRESERVE_ACCESS_INDEX\n#pragma clang attribute "
 	       "pop\n#endif\n\n");

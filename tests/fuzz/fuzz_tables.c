@@ -13,7 +13,8 @@ static void must(int ok)
 		abort();
 }
 
-static void walk_type(const struct bumble_event_type *t)
+static void walk_type(const struct bumble_tool *tool,
+		      const struct bumble_event_type *t)
 {
 	if (!t)
 		return;
@@ -25,6 +26,7 @@ static void walk_type(const struct bumble_event_type *t)
 		     f->format < BUMBLE_FORMAT_COUNT);
 		must((uint64_t)f->offset + (uint64_t)f->size * f->count <=
 		     t->size);
+		must(f->format_param <= tool->param_count);
 		for (unsigned int j = 0; j < f->enum_count; j++)
 			must(f->enum_values[j].name != NULL);
 	}
@@ -43,9 +45,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t n)
 	if (!tables_decode(copy, n, &t, err, sizeof(err))) {
 		for (unsigned int i = 0; i < t.tool.map_count; i++) {
 			must(t.tool.maps[i].role < BUMBLE_ROLE_COUNT);
-			walk_type(t.tool.maps[i].event);
-			walk_type(t.tool.maps[i].key);
-			walk_type(t.tool.maps[i].value);
+			walk_type(&t.tool, t.tool.maps[i].event);
+			walk_type(&t.tool, t.tool.maps[i].key);
+			walk_type(&t.tool, t.tool.maps[i].value);
 		}
 		must(!tables_encode(&t.tool, &again, &n2) && n2 == n &&
 		     !memcmp(again, copy, n));

@@ -568,6 +568,66 @@ static void test_named_formats(void)
 		  "the same as text; unknown numbers stay numbers");
 }
 
+/* tcp_state and softirq_vec, and a format that holds only while a
+ * parameter selects it (format_param) */
+static void test_state_formats(void)
+{
+	struct rec {
+		int32_t state, bad_state;
+		uint32_t vec;
+		uint32_t key;
+	} r = {1, 99, 3, 257};
+	static const struct bumble_field f[] = {
+	    {.name = "state",
+	     .offset = offsetof(struct rec, state),
+	     .size = 4,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_INT,
+	     .format = BUMBLE_FORMAT_TCP_STATE},
+	    {.name = "bad",
+	     .offset = offsetof(struct rec, bad_state),
+	     .size = 4,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_INT,
+	     .format = BUMBLE_FORMAT_TCP_STATE},
+	    {.name = "vec",
+	     .offset = offsetof(struct rec, vec),
+	     .size = 4,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_UINT,
+	     .format = BUMBLE_FORMAT_SOFTIRQ},
+	    {.name = "key",
+	     .offset = offsetof(struct rec, key),
+	     .size = 4,
+	     .count = 1,
+	     .kind = BUMBLE_KIND_UINT,
+	     .format = BUMBLE_FORMAT_SYSCALL,
+	     .format_param = 2,
+	     .format_param_nonzero = 0},
+	};
+	static const unsigned char zero[2] = {1, 0}, set[2] = {0, 1};
+	TYPE(t, f);
+
+	render_param_nonzero = zero;
+	render_param_count = 2;
+	CHECK_STR(json(&t, &r, sizeof(r)),
+		  "{\"state\":\"ESTABLISHED\",\"bad\":99,\"vec\":\"net_rx\","
+		  "\"key\":\"openat\"}\n",
+		  "tcp_state, softirq_vec; a key that is a syscall while its "
+		  "parameter is 0");
+	render_param_nonzero = set;
+	CHECK_STR(json(&t, &r, sizeof(r)),
+		  "{\"state\":\"ESTABLISHED\",\"bad\":99,\"vec\":\"net_rx\","
+		  "\"key\":257}\n",
+		  "the parameter set: the key is a number");
+	render_param_nonzero = NULL;
+	render_param_count = 0;
+	CHECK_STR(json(&t, &r, sizeof(r)),
+		  "{\"state\":\"ESTABLISHED\",\"bad\":99,\"vec\":\"net_rx\","
+		  "\"key\":\"openat\"}\n",
+		  "parameters not yet known: the format holds");
+}
+
 static void test_time_and_field(void)
 {
 	static const struct bumble_field f[] = {
@@ -914,6 +974,7 @@ int main(void)
 	test_inet();
 	test_stack();
 	test_named_formats();
+	test_state_formats();
 	test_time_and_field();
 	test_utf8_strict();
 	test_unsafe_characters();

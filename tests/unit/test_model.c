@@ -436,7 +436,8 @@ static long open_failing(const unsigned char *obj, size_t size, long fail_at,
  * no failure leaks. */
 /* A decoded event type against the model's: every member the runtime
  * reads. */
-static int same_type(const struct bumble_event_type *t,
+static int same_type(const struct gen_model *m,
+		     const struct bumble_event_type *t,
 		     const struct gen_event *ev)
 {
 	if (!t || !ev)
@@ -454,7 +455,8 @@ static int same_type(const struct bumble_event_type *t,
 		    f->bit_size != g->bit_size || f->kind != g->kind ||
 		    f->format != g->format || f->width != g->width ||
 		    f->depth != g->depth || f->enum_count != g->enum_count ||
-		    f->family_offset != g->family_offset)
+		    f->family_offset != g->family_offset ||
+		    f->format_param != gen_param_number(m, g->format_param))
 			return 0;
 		for (unsigned int j = 0; j < g->enum_count; j++)
 			if (f->enum_values[j].value !=
@@ -480,14 +482,17 @@ static int same_tables(const struct bumble_tool *t, const struct gen_model *m)
 		int shown = g->role != BUMBLE_ROLE_NONE;
 
 		if (strcmp(b->name, g->name) || b->role != g->role ||
-		    !same_type(b->event, shown ? g->event : NULL) ||
-		    !same_type(b->key, shown ? g->key : NULL) ||
-		    !same_type(b->value, shown ? g->value : NULL))
+		    !same_type(m, b->event, shown ? g->event : NULL) ||
+		    !same_type(m, b->key, shown ? g->key : NULL) ||
+		    !same_type(m, b->value, shown ? g->value : NULL))
 			return 0;
 	}
 	for (unsigned int i = 0; i < m->program_count; i++)
 		if (strcmp(t->programs[i].name, m->programs[i].name) ||
-		    strcmp(t->programs[i].section, m->programs[i].section))
+		    strcmp(t->programs[i].section, m->programs[i].section) ||
+		    !t->programs[i].attach != !m->programs[i].attach ||
+		    (t->programs[i].attach &&
+		     strcmp(t->programs[i].attach, m->programs[i].attach)))
 			return 0;
 	for (unsigned int i = 0; i < m->param_count; i++) {
 		const struct gen_param *g = &m->params[i];

@@ -1,6 +1,7 @@
 /* Unit tests of which program sections are alternatives for one target
  * (prog_kinds.c): tp_btf/raw_tp, fentry/kprobe, fexit/kretprobe. */
 #include <stdio.h>
+#include <string.h>
 
 #include "check.h"
 #include "prog_kinds.h"
@@ -43,6 +44,25 @@ int main(void)
 	CHECK(r < 0, "a section without a target is none");
 	target_of("uprobe//bin/bash:readline", &r);
 	CHECK(r < 0, "a uprobe is none");
+	{
+		unsigned int type = 0;
+		unsigned long long config = 0;
+
+		CHECK(!perf_event_by_name("cache-misses", &type, &config) &&
+			  type == 0 /* PERF_TYPE_HARDWARE */ && config == 3,
+		      "cache-misses: a hardware event");
+		CHECK(!perf_event_by_name("page-faults", &type, &config) &&
+			  type == 1 /* PERF_TYPE_SOFTWARE */ && config == 2,
+		      "page-faults: a software event");
+		CHECK(!perf_event_by_name("LLC-load-misses", &type, &config) &&
+			  type == 3 && config == (2 | 0 << 8 | 1 << 16),
+		      "LLC-load-misses: a cache event, read, miss");
+		CHECK(perf_event_by_name("cycle", &type, &config) < 0,
+		      "an unknown name: none");
+		CHECK(strstr(perf_event_names(), "cpu-clock, task-clock") &&
+			  strstr(perf_event_names(), "dTLB-load-misses"),
+		      "the names, for a message");
+	}
 	{
 		char small[8];
 

@@ -36,20 +36,24 @@ enum bumble_exit {
 	X(PTR, "ptr")	  /* pointer, printed as 0x... */
 
 /* How a decoded value is shown, chosen from its typedef name (the name
- * here; hex is any of hex_u8, hex_u16, hex_u32 and hex_u64). */
+ * here; hex is any of hex_u8, hex_u16, hex_u32 and hex_u64), from
+ * bumble bundle --format FIELD=NAME, or from what fills the field in
+ * the program's source (docs/conventions.md). */
 #define BUMBLE_FORMATS(X)                                                      \
 	X(PLAIN, "plain")                                                      \
-	X(IPV4, "ipv4_addr")	 /* 4 bytes, network order */                  \
-	X(IPV6, "ipv6_addr")	 /* 16 bytes */                                \
-	X(INET, "inet_addr")	 /* 16 bytes: IPv4 or IPv6 by a family */      \
-	X(DURATION, "duration")	 /* nanoseconds */                             \
-	X(PORT, "net_port")	 /* 2 bytes, network order */                  \
-	X(KTIME, "ktime_ns")	 /* CLOCK_MONOTONIC ns */                      \
-	X(ERRNO, "errno_code")	 /* ENOENT */                                  \
-	X(SYSCALL, "syscall_nr") /* openat */                                  \
-	X(SIGNAL, "signal_nr")	 /* SIGTERM */                                 \
-	X(HEX, "hex")		 /* 0x1f */                                    \
-	X(STACK, "stack_id")	 /* bpf_get_stackid(): the stack, by name */
+	X(IPV4, "ipv4_addr")	  /* 4 bytes, network order */                 \
+	X(IPV6, "ipv6_addr")	  /* 16 bytes */                               \
+	X(INET, "inet_addr")	  /* 16 bytes: IPv4 or IPv6 by a family */     \
+	X(DURATION, "duration")	  /* nanoseconds */                            \
+	X(PORT, "net_port")	  /* 2 bytes, network order */                 \
+	X(KTIME, "ktime_ns")	  /* CLOCK_MONOTONIC ns */                     \
+	X(ERRNO, "errno_code")	  /* ENOENT */                                 \
+	X(SYSCALL, "syscall_nr")  /* openat */                                 \
+	X(SIGNAL, "signal_nr")	  /* SIGTERM */                                \
+	X(HEX, "hex")		  /* 0x1f */                                   \
+	X(STACK, "stack_id")	  /* bpf_get_stackid(): the stack, by name */  \
+	X(TCP_STATE, "tcp_state") /* ESTABLISHED */                            \
+	X(SOFTIRQ, "softirq_vec") /* net_rx */
 
 /* What a map is for: by name prefix (print_ ...) or BumbleBee's
  * .maps.print sections. */
@@ -102,6 +106,12 @@ struct bumble_field {
 	 * 0: none, IPv4 when bytes 4 to 15 are zero */
 	unsigned int family_offset;
 	unsigned char family_size;
+	/* the format holds only while a parameter selects it (a key that
+	 * is a syscall number unless --per_pid is given): 1 + the index of
+	 * that parameter in the tool's params, 0: always; and whether the
+	 * format holds when the parameter is nonzero (else when zero) */
+	unsigned short format_param;
+	unsigned char format_param_nonzero;
 };
 
 struct bumble_event_type {
@@ -138,6 +148,13 @@ struct bumble_map {
 struct bumble_program {
 	const char *name;
 	const char *section;
+	/* bumble bundle --attach: the target a kprobe or fentry program
+	 * (FUNCTION) or uprobe program (BINARY:FUNCTION) attaches to unless
+	 * the tool's --attach names another; for a perf_event program,
+	 * bumble bundle --perf-event: the event it samples (cycles) unless
+	 * the tool's --perf-event names another; NULL: its section's (a
+	 * perf_event program's: cpu-clock) */
+	const char *attach;
 };
 
 /* A `const volatile` global of the program, set with --NAME VALUE before
