@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make install gives a relocatable bumble: installed under one prefix and
-# moved elsewhere, it still finds its headers and stub, and bundles.
+# moved elsewhere, it still finds its headers and stub, and bundles; it is
+# one static executable.
 . "$(dirname "$0")/../lib.sh"
 
 run make -s -C "$ROOT" install PREFIX="$WORK/prefix"
@@ -16,6 +17,10 @@ check "moved install reports its own libdir" grep -qx \
 	"libdir $WORK/moved/lib/bumble" "$WORK/out"
 check "version: the clang bundling would run" grep -qx \
 	"clang $(command -v clang)" "$WORK/out"
+check "version: the libraries it links, static" grep -Eqx \
+	"libs static: libcurl [0-9.]+, OpenSSL [0-9.]+, jansson [0-9.]+, zlib [0-9.]+" "$WORK/out"
+check "bumble is one static executable" sh -c \
+	"file -L '$WORK/moved/bin/bumble' | grep -q 'statically linked'"
 run env PATH=/nonexistent "$WORK/moved/bin/bumble" version
 check "version without clang: how to install it, exit 0" test \
 	"$RC $(tail -n 1 "$WORK/out")" = \
