@@ -49,8 +49,10 @@ STAMPS=$PREFIX/.stamps
 . "$TOOLCHAIN/step.sh"
 
 # the kernel's UAPI headers (OpenSSL's secure heap wants linux/mman.h),
-# linked from linux-libc-dev: musl-gcc does not search /usr/include
-build_uapi() {
+# linked from linux-libc-dev: musl-gcc does not search /usr/include. Made
+# by the openssl step (curl comes after it; jansson, which may run at the
+# same time, needs none).
+link_uapi() {
 	local d=$OBJ/uapi
 	rm -rf "$d"
 	mkdir -p "$d"
@@ -67,6 +69,7 @@ build_openssl() {
 	local b=$OBJ/openssl
 	rm -rf "$b"
 	mkdir -p "$b"
+	link_uapi
 	(cd "$b" && CC=$MUSL_CC CFLAGS="$CFLAGS -ffile-prefix-map=$OPENSSL_SRC=openssl" \
 		perl "$OPENSSL_SRC/Configure" linux-x86_64 --prefix=/usr --openssldir=/etc/ssl \
 		--libdir=lib no-shared no-tests no-module no-legacy no-engine no-dso no-comp \
@@ -162,11 +165,11 @@ need "$MUSL_CC" musl-tools
 musl_version=$("$MUSL_CC" -dumpversion)-$(dpkg-query -W -f='${Version}' musl-dev 2>/dev/null || true)
 
 need_file /usr/include/linux/mman.h linux-libc-dev
-step uapi "$(dpkg-query -W -f='${Version}' linux-libc-dev 2>/dev/null || true)"
+uapi_version=$(dpkg-query -W -f='${Version}' linux-libc-dev 2>/dev/null || true)
 
 for lib in "${LIBS[@]}"; do
 	case $lib in
-	openssl) step openssl "$OPENSSL_SRC $OPENSSL_VERSION $MUSL_CC $musl_version $CFLAGS" ;;
+	openssl) step openssl "$OPENSSL_SRC $OPENSSL_VERSION $MUSL_CC $musl_version $CFLAGS $uapi_version" ;;
 	curl)
 		[ -f "$PREFIX/lib/libssl.a" ] || die "curl needs openssl: build it first (or name both)"
 		step curl "$CURL_SRC $CURL_VERSION $MUSL_CC $musl_version $CFLAGS $(cat "$STAMPS/openssl")"
