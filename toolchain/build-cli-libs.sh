@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds what only bumble itself links, static with musl-gcc for x86_64, into
+# Builds what only bumble itself links, static with the build host's musl cc, into
 # PREFIX/{include,lib}: OpenSSL (libssl, libcrypto), curl (libcurl: HTTP and HTTPS over
 # OpenSSL, nothing else) and jansson. Tools never link these: they stay out of the sysroot.
 set -euo pipefail
@@ -8,7 +8,7 @@ usage() {
 	cat >&2 <<-EOF
 	usage: $0 SRCDIR PREFIX [openssl|curl|jansson]...   (default: all three)
 	  environment: BUMBLE_OBJDIR (default PREFIX/../obj/cli), BUMBLE_JOBS, MUSL_CC
-	  (default musl-gcc). Under make (a jobserver in MAKEFLAGS) the builds take
+	  (default: the host arch's, toolchain/arches). Under make (a jobserver in MAKEFLAGS) the builds take
 	  their jobs from make's; curl needs openssl built first.
 	EOF
 	exit 2
@@ -25,8 +25,10 @@ shift 2
 LIBS=("$@")
 [ ${#LIBS[@]} -gt 0 ] || LIBS=(openssl jansson curl)
 OBJ=${BUMBLE_OBJDIR:-$(dirname "$PREFIX")/obj/cli}
-MUSL_CC=${MUSL_CC:-musl-gcc}
 TOOLCHAIN=$(cd "$(dirname "$0")" && pwd)
+. "$TOOLCHAIN/arch.sh"
+arch_row "$(arch_host)" || die "bumble runs on the arches of toolchain/arches"
+MUSL_CC=${MUSL_CC:-$ARCH_CC}
 # bumble is not size-critical like a tool; its crypto runs over every blob
 CFLAGS="-O2 -ffunction-sections -fdata-sections -fPIE -idirafter $OBJ/uapi"
 # make's own jobs when make runs this (its jobserver), else every core
@@ -36,17 +38,9 @@ else
 	JOBS_ARGS=(-j"${BUMBLE_JOBS:-$(nproc)}")
 fi
 
-while IFS='=' read -r key val; do
-	case $key in
-	OPENSSL_SRC | OPENSSL_VERSION | CURL_SRC | CURL_VERSION | JANSSON_SRC | JANSSON_VERSION) printf -v "$key" '%s' "$val" ;;
-	esac
-done <"$SRCDIR/paths.mk"
-for v in OPENSSL_SRC CURL_SRC JANSSON_SRC; do
-	[ -d "${!v:-/nonexistent}" ] || die "$v missing or not a directory in $SRCDIR/paths.mk: rerun toolchain/fetch.sh $SRCDIR"
-done
-
 STAMPS=$PREFIX/.stamps
 . "$TOOLCHAIN/step.sh"
+sources "$SRCDIR" OPENSSL CURL JANSSON
 
 # the kernel's UAPI headers (OpenSSL's secure heap wants linux/mman.h),
 # linked from linux-libc-dev: musl-gcc does not search /usr/include. Made
@@ -57,7 +51,7 @@ link_uapi() {
 	rm -rf "$d"
 	mkdir -p "$d"
 	ln -s /usr/include/linux /usr/include/asm-generic "$d/"
-	ln -s /usr/include/x86_64-linux-gnu/asm "$d/asm"
+	ln -s "/usr/include/$ARCH_TRIPLET/asm" "$d/asm"
 }
 
 # OpenSSL: the libraries only, with what TLS 1.2/1.3 (RSA and ECDSA
@@ -71,14 +65,15 @@ build_openssl() {
 	mkdir -p "$b"
 	link_uapi
 	(cd "$b" && CC=$MUSL_CC CFLAGS="$CFLAGS -ffile-prefix-map=$OPENSSL_SRC=openssl" \
-		perl "$OPENSSL_SRC/Configure" linux-x86_64 --prefix=/usr --openssldir=/etc/ssl \
+		perl "$OPENSSL_SRC/Configure" "linux-$ARCH_NAME" --prefix=/usr --openssldir=/etc/ssl \
 		--libdir=lib no-shared no-tests no-module no-legacy no-engine no-dso no-comp \
 		no-autoload-config no-afalgeng no-ktls no-ssl3 no-dtls no-srp no-psk no-srtp \
 		no-sctp no-ct no-cms no-ts no-ocsp no-gost no-idea no-mdc2 no-rc2 no-rc4 no-rc5 \
 		no-md4 no-whirlpool no-seed no-camellia no-aria no-sm2 no-sm3 no-sm4 no-bf \
 		no-cast no-siphash no-nextprotoneg no-rfc3779 no-cmp no-ec2m \
-		no-fips no-padlockeng no-capieng no-unit-test)
-	make -C "$b" "${JOBS_ARGS[@]}" build_libs
+		no-fips no-padlockeng no-capieng no-unit-test no-dsa no-async)
+	make -C "$b" "${JOBS_ARGS[@]}" build_generated
+	make -C "$b" "${JOBS_ARGS[@]}" libcrypto.a libssl.a
 	rm -rf "$PREFIX/include/openssl"
 	mkdir -p "$PREFIX/include/openssl"
 	cp "$OPENSSL_SRC"/include/openssl/*.h "$b"/include/openssl/*.h "$PREFIX/include/openssl/"
@@ -93,7 +88,7 @@ build_curl() {
 	mkdir -p "$b"
 	(cd "$b" && CC=$MUSL_CC CFLAGS="$CFLAGS -ffile-prefix-map=$CURL_SRC=curl" \
 		CPPFLAGS="-I$PREFIX/include" LDFLAGS="-L$PREFIX/lib" LIBS="-lssl -lcrypto" \
-		PKG_CONFIG=false "$CURL_SRC/configure" --host=x86_64-linux-musl \
+		PKG_CONFIG=false "$CURL_SRC/configure" --host="$ARCH_NAME-linux-musl" \
 		--disable-shared --enable-static --disable-dependency-tracking \
 		--with-openssl="$PREFIX" --without-ca-bundle --without-ca-path \
 		--without-ca-fallback --without-zlib --without-brotli --without-zstd \
@@ -116,7 +111,7 @@ build_curl() {
 }
 
 # jansson: its sources compiled directly (Debian's tarball has no
-# configure script), with the configuration musl on x86_64 has
+# configure script), with the configuration musl has
 build_jansson() {
 	local b=$OBJ/jansson src=$JANSSON_SRC/src
 	local -a sources

@@ -42,17 +42,9 @@ TARGET_CFLAGS=${BUMBLE_TARGET_CFLAGS:-$DEFAULT_TARGET_CFLAGS}
 HOST_CFLAGS=${BUMBLE_HOST_CFLAGS:--O2}
 read -ra TARGET_CFLAGS_ARGS <<<"$TARGET_CFLAGS"
 
-while IFS='=' read -r key val; do
-	case $key in
-	ZLIB_SRC | ZLIB_VERSION | ELFUTILS_SRC | ELFUTILS_VERSION | LIBBPF_SRC | LIBBPF_VERSION) printf -v "$key" '%s' "$val" ;;
-	esac
-done <"$SRCDIR/paths.mk"
-for v in ZLIB_SRC ELFUTILS_SRC LIBBPF_SRC; do
-	[ -d "${!v:-/nonexistent}" ] || die "$v missing or not a directory in $SRCDIR/paths.mk: rerun toolchain/fetch.sh $SRCDIR"
-done
-
 STAMPS=$SYSROOT/.stamps
 . "$TOOLCHAIN/step.sh"
+sources "$SRCDIR" ZLIB ELFUTILS LIBBPF
 
 build_uapi() {
 	local inc=$SYSROOT/include
