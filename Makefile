@@ -52,11 +52,10 @@ SHARED_OBJS := $(patsubst stub/%.c,$(OBJ)/shared/%.o,$(SHARED_SRCS))
 STAMP_SRC     := $(SRC)/.fetched
 STAMP_SYSROOT := $(SYSROOT)/.built
 STAMP_HEADERS := $(LIBDIR)/include/.installed
-# what every tool's SBOM and --licenses say of what it links
+# what every tool's SBOM and --licenses say of what it links (and
+# cli-components.tsv beside it: what bumble itself links)
 RELEASE_DATA  := $(LIBDIR)/release/components.tsv
 
-HOST_INC   := -Istub/include -Istub -Igenerator -Ibundler -I$(HOST)/include \
-	      -I$(OBJ)/gen
 NAMES_H    := $(OBJ)/gen/names.h
 ARCHES_H   := $(OBJ)/gen/arches.h
 
@@ -179,6 +178,7 @@ CLI_INC     := -Istub/include -Istub -Igenerator -Ibundler -I$(SYSROOT_CLI)/incl
 	       -I$(SYSROOT)/include -I$(OBJ)/gen
 CLI_DEPS    := $(STAMP_SYSROOT) $(CLI_LIB_STAMPS) $(ARCHES_H)
 
+# "+": their makes share make's job slots (and run under make -n too)
 $(CLI_LIB_STAMPS): $(SYSROOT_CLI)/.built-%: $(STAMP_SRC) toolchain/build-cli-libs.sh \
 		toolchain/step.sh
 	+toolchain/build-cli-libs.sh $(SRC) $(SYSROOT_CLI) $*
