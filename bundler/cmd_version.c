@@ -1,11 +1,17 @@
 /* bumble version: the bumble and libbpf versions, where the headers
- * and the runtime stub are found, the arches it has a stub for, and the
- * clang it would compile with (or how to install one). */
+ * and the runtime stub are found, the arches it has a stub for, the
+ * libraries it links (static or shared), and the clang it would compile
+ * with (or how to install one). */
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/auxv.h>
 #include <unistd.h>
 
 #include <bpf/libbpf.h>
+#include <curl/curl.h>
+#include <jansson.h>
+#include <openssl/crypto.h>
+#include <zlib.h>
 
 #include "bundler.h"
 
@@ -28,6 +34,12 @@ int cmd_version(int argc, char **argv)
 		if (arch_has(a, "stub/libbumble-stub.a"))
 			printf(" %s", a->name);
 	putchar('\n');
+	/* no program interpreter (AT_BASE 0): linked static */
+	printf("libs %s: libcurl %s, OpenSSL %s, jansson %s, zlib %s\n",
+	       getauxval(AT_BASE) ? "shared" : "static",
+	       curl_version_info(CURLVERSION_NOW)->version,
+	       OpenSSL_version(OPENSSL_VERSION_STRING), jansson_version_str(),
+	       zlibVersion());
 	clang = clang_find();
 	if (clang)
 		printf("clang %s\n", clang);

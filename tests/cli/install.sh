@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# make install gives a relocatable bumble: one file, installed under one
-# prefix and moved elsewhere, it still has its headers and stub (in
-# itself, unpacked into its cache), and bundles.
+# make install gives a relocatable bumble: one static executable,
+# installed under one prefix and moved elsewhere, it still has its
+# headers and stub (in itself, unpacked into its cache), and bundles.
 . "$(dirname "$0")/../lib.sh"
 export BUMBLE_CACHE=$WORK/cache
 
@@ -18,6 +18,10 @@ check "version: the arches bumble carries a stub for" grep -qx \
 	"arches x86_64.*" "$WORK/out"
 check "version: the clang bundling would run" grep -qx \
 	"clang $(command -v clang)" "$WORK/out"
+check "version: the libraries it links, static" grep -Eqx \
+	"libs static: libcurl [0-9.]+, OpenSSL [0-9.]+, jansson [0-9.]+, zlib [0-9.]+" "$WORK/out"
+check "bumble is one static executable" sh -c \
+	"file -L '$WORK/moved/bin/bumble' | grep -q 'statically linked'"
 run env PATH=/nonexistent "$WORK/moved/bin/bumble" version
 check "version without clang: how to install it, exit 0" test \
 	"$RC $(tail -n 1 "$WORK/out")" = \
