@@ -9,6 +9,9 @@
 #   make test-kernels  every example on Debian's 5.10, 6.1 and 6.12 under qemu
 #   make fuzz          every libFuzzer harness for FUZZ_SECONDS (default 60)
 #   make install PREFIX=/usr/local
+#   make dist          bumble's release files in build/dist (the static
+#                      bumble, its checksum, SBOM, licenses, signature;
+#                      DIST_KEY=key.pem signs, else a development key)
 #   make ARCHES=x86_64   only the x86_64 stub (default: every arch of
 #                        toolchain/arches; x86_64 is the build host's)
 
@@ -245,9 +248,29 @@ install: all
 	install -m 755 $(BUMBLE) $(DESTDIR)$(PREFIX)/bin/bumble
 	cp -R $(LIBDIR)/. $(DESTDIR)$(PREFIX)/lib/bumble/
 
+# bumble's own release (toolchain/dist.sh): what it links, from the same
+# fetched sources as the tools' table; its SBOM by generator/sbom.c
+DIST         := $(BUILD)/dist
+DIST_RELEASE := $(OBJ)/dist-release
+DIST_SBOM    := $(OBJ)/dist_sbom
+
+$(DIST_RELEASE)/components.tsv: $(STAMP_SRC) toolchain/fetch.sh toolchain/release-data.sh
+	toolchain/fetch.sh $(SRC)
+	toolchain/release-data.sh --bumble $(SRC) $(@D)
+
+$(DIST_SBOM): toolchain/dist_sbom.c generator/sbom.c generator/json_writer.c generator/*.h
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -D_GNU_SOURCE $(WARN) -Igenerator -o $@ \
+		toolchain/dist_sbom.c generator/sbom.c generator/json_writer.c -lelf
+
+.PHONY: dist
+dist: $(BUMBLE) $(DIST_RELEASE)/components.tsv $(DIST_SBOM)
+	toolchain/dist.sh $(BUMBLE) $(VERSION) $(DIST) $(DIST_RELEASE) $(DIST_SBOM) \
+		gcc=$$($(HOST_CC) -dumpfullversion)
+
 FORMAT_FILES := $(STUB_SRCS) $(GEN_SRCS) $(CLI_SRCS) $(wildcard stub/*.h \
 	stub/include/bumble/*.h generator/*.h bundler/*.h tests/unit/*.[ch] \
-	tests/fuzz/*.c) toolchain/btf2c.c
+	tests/fuzz/*.c) toolchain/btf2c.c toolchain/dist_sbom.c
 
 format:
 	clang-format -i $(FORMAT_FILES)
@@ -274,7 +297,7 @@ format-check:
 	clang-format --dry-run -Werror $(FORMAT_FILES)
 
 clean:
-	rm -rf $(OBJ) $(BUILD)/bin $(foreach a,$(ARCHES),$(LIBDIR_$(a))/stub) $(BUILD)/test
+	rm -rf $(OBJ) $(BUILD)/bin $(DIST) $(foreach a,$(ARCHES),$(LIBDIR_$(a))/stub) $(BUILD)/test
 
 distclean:
 	rm -rf $(BUILD)
