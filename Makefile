@@ -248,15 +248,10 @@ install: all
 	install -m 755 $(BUMBLE) $(DESTDIR)$(PREFIX)/bin/bumble
 	cp -R $(LIBDIR)/. $(DESTDIR)$(PREFIX)/lib/bumble/
 
-# bumble's own release (toolchain/dist.sh): what it links, from the same
-# fetched sources as the tools' table; its SBOM by generator/sbom.c
-DIST         := $(BUILD)/dist
-DIST_RELEASE := $(OBJ)/dist-release
-DIST_SBOM    := $(OBJ)/dist_sbom
-
-$(DIST_RELEASE)/components.tsv: $(STAMP_SRC) toolchain/fetch.sh toolchain/release-data.sh
-	toolchain/fetch.sh $(SRC)
-	toolchain/release-data.sh --bumble $(SRC) $(@D)
+# bumble's own release (toolchain/dist.sh): its SBOM from the table of
+# what it links (release-data.sh's cli-components.tsv), by generator/sbom.c
+DIST      := $(BUILD)/dist
+DIST_SBOM := $(OBJ)/dist_sbom
 
 $(DIST_SBOM): toolchain/dist_sbom.c generator/sbom.c generator/json_writer.c generator/*.h
 	@mkdir -p $(@D)
@@ -264,8 +259,8 @@ $(DIST_SBOM): toolchain/dist_sbom.c generator/sbom.c generator/json_writer.c gen
 		toolchain/dist_sbom.c generator/sbom.c generator/json_writer.c -lelf
 
 .PHONY: dist
-dist: $(BUMBLE) $(DIST_RELEASE)/components.tsv $(DIST_SBOM)
-	toolchain/dist.sh $(BUMBLE) $(VERSION) $(DIST) $(DIST_RELEASE) $(DIST_SBOM) \
+dist: $(BUMBLE) $(RELEASE_DATA) $(DIST_SBOM)
+	toolchain/dist.sh $(BUMBLE) $(VERSION) $(DIST) $(LIBDIR)/release $(DIST_SBOM) \
 		gcc=$$($(HOST_CC) -dumpfullversion)
 
 FORMAT_FILES := $(STUB_SRCS) $(GEN_SRCS) $(CLI_SRCS) $(wildcard stub/*.h \

@@ -6,7 +6,8 @@
 #
 #   dist.sh BUMBLE VERSION OUTDIR RELEASEDIR SBOMTOOL [NAME=VERSION...]
 #
-# RELEASEDIR holds release-data.sh --bumble's components.tsv and LICENSES;
+# RELEASEDIR holds release-data.sh's cli-components.tsv and cli-LICENSES
+# (what bumble links);
 # SBOMTOOL is dist_sbom; NAME=VERSION are the compilers that built bumble.
 # The key is DIST_KEY (an EC P-256 private key in PEM; an encrypted one
 # takes BUMBLE_KEY_PASSWORD); without it, a development key made once in
@@ -47,11 +48,11 @@ tools=()
 for t in "$@"; do
 	tools+=(--tool "$t")
 done
-"$SBOMTOOL" --table "$RELEASEDIR/components.tsv" --version "$VERSION" \
+"$SBOMTOOL" --table "$RELEASEDIR/cli-components.tsv" --version "$VERSION" \
 	--sha256 "$sha" "${created[@]}" "${tools[@]}" \
 	--description "bumble $VERSION: one static x86_64 executable" \
 	>"$OUTDIR/$NAME.cdx.json"
-cp "$RELEASEDIR/LICENSES" "$OUTDIR/$NAME.licenses.txt"
+cp "$RELEASEDIR/cli-LICENSES" "$OUTDIR/$NAME.licenses.txt"
 
 key=${DIST_KEY:-}
 if [ -z "$key" ]; then

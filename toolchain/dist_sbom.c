@@ -1,5 +1,6 @@
 /* The CycloneDX SBOM of bumble itself, for make dist: generator/sbom.c's
- * writer over the component table release-data.sh --bumble wrote. */
+ * writer over the table of what bumble links (release-data.sh's
+ * cli-components.tsv). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +16,7 @@ static const char usage[] =
     "                 [--description D] [--tool NAME=VERSION]... "
     "[--created TIME]\n"
     "Prints the SBOM of the file whose SHA-256 is HEX: it links each\n"
-    "component of TSV (toolchain/release-data.sh --bumble).\n";
+    "component of TSV (release-data.sh's cli-components.tsv).\n";
 
 static char *read_text(const char *path)
 {

@@ -2,18 +2,12 @@
 # Writes what bumble puts in every tool's SBOM and --licenses, from the
 # fetched Debian sources (SRCDIR/paths.mk, toolchain/fetch.sh): OUTDIR/
 # components.tsv (one linked component a line) and OUTDIR/LICENSES (their
-# full license texts, taken from the source trees). With --bumble, the
-# same of what the static bumble itself links (make dist publishes them).
+# full license texts, taken from the source trees). One table below.
 set -euo pipefail
 
-usage() { echo "usage: $0 [--bumble] SRCDIR OUTDIR" >&2; exit 2; }
+usage() { echo "usage: $0 SRCDIR OUTDIR" >&2; exit 2; }
 die() { echo "release-data.sh: error: $*" >&2; exit 1; }
 
-BUMBLE=0
-if [ "${1:-}" = --bumble ]; then
-	BUMBLE=1
-	shift
-fi
 [ $# -eq 2 ] || usage
 SRCDIR=$1
 OUTDIR=$2
@@ -29,15 +23,6 @@ COMPONENTS=(
 	"ZLIB|zlib|zlib|Zlib|LICENSE"
 	"MUSL|musl|musl libc|MIT|COPYRIGHT"
 )
-# what bumble links besides: its registry client and signatures
-BUMBLE_COMPONENTS=(
-	"OPENSSL|openssl|libcrypto and libssl|Apache-2.0|LICENSE.txt"
-	"CURL|curl|libcurl|curl|COPYING"
-	"JANSSON|jansson|jansson|MIT|LICENSE"
-)
-if [ $BUMBLE = 1 ]; then
-	COMPONENTS+=("${BUMBLE_COMPONENTS[@]}")
-fi
 
 value() {
 	local v
