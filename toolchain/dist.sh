@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make dist: the release files of bumble itself, in OUTDIR: the static
-# executable NAME (bumble-VERSION-x86_64), NAME.sha256, NAME.cdx.json (its
+# executable NAME (bumble-VERSION-x86_64, stripped), NAME.sha256, NAME.cdx.json (its
 # CycloneDX SBOM), NAME.licenses.txt, NAME.sig (cosign's blob format, by
 # bumble sign) and NAME.pub, the key that checks it.
 #
@@ -34,9 +34,17 @@ if readelf -lW "$BUMBLE" | grep -q 'Requesting program interpreter' ||
 	die "$BUMBLE is dynamically linked; make dist publishes the static one only"
 fi
 
+[ -z "${DIST_KEY:-}" ] || [ -f "$DIST_KEY" ] || die "DIST_KEY=$DIST_KEY: no such file"
 mkdir -p "$OUTDIR"
+key=${DIST_KEY:-$OUTDIR/dev-key.pem}
+if [ ! -f "$key" ]; then
+	(umask 077 && openssl ecparam -name prime256v1 -genkey -noout -out "$key.new")
+	mv "$key.new" "$key"
+fi
 rm -f "$OUTDIR/$NAME" "$OUTDIR/$NAME".*
-install -m 755 "$BUMBLE" "$OUTDIR/$NAME"
+# without its debug sections, which hold the build tree's paths
+strip -o "$OUTDIR/$NAME" "$BUMBLE"
+chmod 755 "$OUTDIR/$NAME"
 (cd "$OUTDIR" && sha256sum "$NAME" >"$NAME.sha256")
 sha=$(cut -d' ' -f1 "$OUTDIR/$NAME.sha256")
 
@@ -54,15 +62,6 @@ done
 	>"$OUTDIR/$NAME.cdx.json"
 cp "$RELEASEDIR/cli-LICENSES" "$OUTDIR/$NAME.licenses.txt"
 
-key=${DIST_KEY:-}
-if [ -z "$key" ]; then
-	key=$OUTDIR/dev-key.pem
-	if [ ! -f "$key" ]; then
-		(umask 077 && openssl ecparam -name prime256v1 -genkey -noout -out "$key.new")
-		mv "$key.new" "$key"
-	fi
-fi
-[ -f "$key" ] || die "DIST_KEY=$key: no such file"
 openssl ec -in "$key" -pubout -out "$OUTDIR/$NAME.pub" \
 	${BUMBLE_KEY_PASSWORD:+-passin env:BUMBLE_KEY_PASSWORD} 2>/dev/null ||
 	die "cannot read the EC private key $key (an encrypted one takes BUMBLE_KEY_PASSWORD)"
