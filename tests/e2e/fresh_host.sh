@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bumble on a fresh host: the one file make dist publishes, on this
-# machine with the checkout, the build tree, musl-tools, the aarch64 cross
-# compiler and musl, and the development files and shared libraries of
+# machine with the checkout, the build tree, gcc and the linker,
+# musl-tools, the aarch64 cross compiler and musl, and the development files and shared libraries of
 # libbpf, libelf, curl, jansson and openssl hidden (a mount namespace:
 # an overlay of /usr with whiteouts, tmpfs over the checkout), HOME empty.
 # Only clang stays (and what clang itself loads). There bumble bundles
@@ -32,6 +32,9 @@ prereq SELF_CONTAINED "the dist bumble needs lib/bumble beside it: it does not c
 	       env -i HOME='$WORK/probe/home' '$WORK/probe/bumble' version | grep -q '^arches.* x86_64'"
 prereq OUTSIDE "its files ($WORK) are in a tree the fresh host hides: set TMPDIR elsewhere" \
 	sh -c "case '$WORK/' in /work/* | '$ROOT'/*) exit 1 ;; esac"
+# A plain bundle copies a prelinked stub: no C compiler or linker
+prereq PRELINKED "bumble has no prelinked stub (lib/bumble/stub/bumble-stub): its bundles still link with musl-gcc" \
+	test -x "$ROOT/build/lib/bumble/stub/bumble-stub"
 needs ROOT,STATIC_BUMBLE,SELF_CONTAINED,OUTSIDE
 
 # --- the fresh host ---------------------------------------------------------
@@ -66,6 +69,8 @@ step hide "$LAYER" /usr/bin/musl-gcc /usr/bin/x86_64-linux-musl-gcc /usr/bin/mus
 	/usr/bin/aarch64-linux-gnu-* /usr/bin/aarch64-linux-musl-gcc /usr/aarch64-linux-gnu \
 	/usr/lib/aarch64-linux-musl /usr/include/aarch64-linux-musl /usr/lib/gcc-cross \
 	/usr/lib/ld-musl-aarch64.so.1 \
+	/usr/bin/gcc /usr/bin/gcc-[0-9]* /usr/bin/cc /usr/bin/x86_64-linux-gnu-gcc* \
+	/usr/bin/ld /usr/bin/ld.* /usr/bin/x86_64-linux-gnu-ld* /usr/bin/as /usr/bin/x86_64-linux-gnu-as \
 	/usr/include/bpf /usr/include/libelf.h /usr/include/gelf.h /usr/include/elfutils \
 	/usr/include/x86_64-linux-gnu/curl /usr/include/jansson.h /usr/include/jansson_config.h \
 	/usr/include/openssl /usr/include/x86_64-linux-gnu/openssl
@@ -95,7 +100,7 @@ FRESH_HOST=(unshare -m "$WORK/enter.sh")
 NO_CLANG=(unshare -m "$WORK/enter.sh" --no-clang)
 
 run "${FRESH_HOST[@]}" sh -c '
-	for p in musl-gcc x86_64-linux-musl-gcc aarch64-linux-gnu-gcc aarch64-linux-musl-gcc; do
+	for p in musl-gcc x86_64-linux-musl-gcc aarch64-linux-gnu-gcc aarch64-linux-musl-gcc gcc cc ld; do
 		! command -v $p || exit 1
 	done
 	for f in /usr/lib/x86_64-linux-musl /usr/lib/aarch64-linux-musl /usr/lib/gcc-cross \
@@ -106,7 +111,7 @@ run "${FRESH_HOST[@]}" sh -c '
 	test -z "$(ls -A /work)" && test -z "$(ls -A "$HOME")" &&
 		! ls /usr/lib/x86_64-linux-gnu/ | grep -Eq "^lib(bpf|elf|curl|jansson|ssl)[.-]" &&
 		command -v clang' "$ROOT"
-check "the fresh host: no checkout, musl, cross compiler or bumble's libraries; clang" \
+check "the fresh host: no checkout, gcc, linker, musl, cross compiler or bumble's libraries; clang" \
 	test "$RC" = 0
 
 # what a user does with the download (README, Install)
@@ -121,6 +126,7 @@ check "bumble version: exit 0, bumble $VERSION" \
 check "bumble version names the clang it compiles with" grep -q "^clang /" "$WORK/out"
 
 # x86_64: bundled here, loaded here, an exec seen
+needs ROOT,STATIC_BUMBLE,SELF_CONTAINED,OUTSIDE,PRELINKED
 start=$EPOCHREALTIME
 run "${FRESH_HOST[@]}" "./$NAME" bundle execsnoop.bpf.c -o execsnoop
 step awk -v a="$start" -v b="$EPOCHREALTIME" \
@@ -151,6 +157,7 @@ needs QEMU_AARCH64 run "${FRESH_HOST[@]}" qemu-aarch64-static ./execsnoop-arm64 
 needs QEMU_AARCH64 check "its --verify under qemu-aarch64-static: exit 0" test "$RC" = 0
 
 # without clang: what to install, and bundle's own exit code
+needs ROOT,STATIC_BUMBLE,SELF_CONTAINED,OUTSIDE
 run "${NO_CLANG[@]}" sh -c '! command -v clang && ! ls /usr/lib/llvm-*/bin/clang*'
 check "clang hidden too" test "$RC" = 0
 run "${NO_CLANG[@]}" "./$NAME" version
