@@ -261,7 +261,7 @@ $(DIST_SBOM): toolchain/dist_sbom.c generator/sbom.c generator/json_writer.c gen
 .PHONY: dist
 dist: $(BUMBLE) $(RELEASE_DATA) $(DIST_SBOM)
 	toolchain/dist.sh $(BUMBLE) $(VERSION) $(DIST) $(LIBDIR)/release $(DIST_SBOM) \
-		gcc=$$($(HOST_CC) -dumpfullversion)
+		gcc=$$($(or $(CLI_CC),$(HOST_CC)) -dumpfullversion)
 
 FORMAT_FILES := $(STUB_SRCS) $(GEN_SRCS) $(CLI_SRCS) $(wildcard stub/*.h \
 	stub/include/bumble/*.h generator/*.h bundler/*.h tests/unit/*.[ch] \
