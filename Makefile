@@ -46,19 +46,19 @@ SHARED_SRCS := stub/sha256.c stub/payload.c stub/oci_layout.c stub/beneath.c \
 	       stub/metrics_addr.c
 GEN_OBJS   := $(patsubst generator/%.c,$(OBJ)/generator/%.o,$(GEN_SRCS))
 CLI_OBJS   := $(patsubst bundler/%.c,$(OBJ)/bundler/%.o,$(CLI_SRCS))
-# the system libraries bumble links: libbpf's, and libcurl and jansson
-# for the registry client, libcrypto for signatures
+# the system libraries the ASan/UBSan build of bumble (tests/run.sh)
+# links: libbpf's, and libcurl and jansson for the registry client,
+# libcrypto for signatures. The release bumble links them static (below).
 CLI_LIBS   := -lelf -lz -lcurl -ljansson -lcrypto
 SHARED_OBJS := $(patsubst stub/%.c,$(OBJ)/shared/%.o,$(SHARED_SRCS))
 
 STAMP_SRC     := $(SRC)/.fetched
 STAMP_SYSROOT := $(SYSROOT)/.built
 STAMP_HEADERS := $(LIBDIR)/include/.installed
-# what every tool's SBOM and --licenses say of what it links
+# what every tool's SBOM and --licenses say of what it links (and
+# cli-components.tsv beside it: what bumble itself links)
 RELEASE_DATA  := $(LIBDIR)/release/components.tsv
 
-HOST_INC   := -Istub/include -Istub -Igenerator -Ibundler -I$(HOST)/include \
-	      -I$(OBJ)/gen
 NAMES_H    := $(OBJ)/gen/names.h
 ARCHES_H   := $(OBJ)/gen/arches.h
 
@@ -83,7 +83,8 @@ VMLINUX_SERIES := 6.12
 deps:
 	@toolchain/deps.sh
 
-$(STAMP_SRC):
+# again when fetch.sh changed (a new source): a no-op for those there
+$(STAMP_SRC): toolchain/fetch.sh
 	toolchain/fetch.sh $(SRC)
 	@touch $@
 
@@ -111,7 +112,7 @@ STAMP_HEADERS_$(1) := $$(LIBDIR_$(1))/include/.installed
 NAMES_H_$(1)       := $$(OBJ_$(1))/gen/names.h
 KERNELS_$(1)       := $(BUILD)/kernels$$(SUB_$(1))
 
-$$(STAMP_SYSROOT_$(1)): $(STAMP_SRC) toolchain/build-sysroot.sh toolchain/arches
+$$(STAMP_SYSROOT_$(1)): $(STAMP_SRC) toolchain/build-sysroot.sh toolchain/step.sh toolchain/arches
 	BUMBLE_ARCH=$(1) toolchain/build-sysroot.sh $(SRC) $$(SYSROOT_$(1)) \
 		$(if $(filter x86_64,$(1)),$(HOST))
 	@touch $$@
@@ -162,22 +163,72 @@ $$(LIBDIR_$(1))/stub/kit/%.a: $$(STAMP_SYSROOT_$(1))
 endef
 $(foreach a,$(sort $(ARCHES) x86_64),$(eval $(call arch_rules,$(a))))
 
-all: $(BUMBLE) $(RELEASE_DATA) \
+# build/lib/bumble: every file bumble carries inside itself (below)
+LIB_TREE := $(RELEASE_DATA) \
 	$(foreach a,$(ARCHES),$(STUB_LIB_$(a)) $(KIT_LIBS_$(a)) $(STAMP_HEADERS_$(a)))
 
-# The CLI runs on the build host: glibc, libbpf built static from the
-# same source as the stub's, system libelf and zlib.
-$(OBJ)/generator/%.o: generator/%.c generator/*.h stub/include/bumble/runtime.h $(STAMP_SYSROOT) $(ARCHES_H)
-	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) -D_GNU_SOURCE -DBUMBLE_VERSION='"$(VERSION)"' $(WARN) $(HOST_INC) -c $< -o $@
+all: $(BUMBLE) $(LIB_TREE)
 
-$(OBJ)/bundler/%.o: bundler/%.c bundler/*.h generator/*.h stub/*.h stub/include/bumble/runtime.h $(STAMP_SYSROOT) $(ARCHES_H)
-	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) -D_GNU_SOURCE -DBUMBLE_VERSION='"$(VERSION)"' $(WARN) $(HOST_INC) -c $< -o $@
+# bumble carries build/lib/bumble, whatever files are in it, as one
+# archive (toolchain/pack-tree.c: an index with each file's SHA-256, one
+# zlib stream) assembled into an object (bundler/lib_tree.S); it unpacks
+# it into a cache at run time (bundler/lib_cache.c). The list of the
+# tree's files changes only when one comes or goes, and the archive is
+# made again when the list or any file changes.
+LIB_TREE_LIST := $(OBJ)/gen/lib_tree.list
+LIB_TREE_PACK := $(OBJ)/lib_tree.pack
+LIB_TREE_OBJ  := $(OBJ)/lib_tree.o
+PACK_TREE     := $(OBJ)/pack-tree
 
-$(OBJ)/shared/%.o: stub/%.c stub/*.h stub/include/bumble/runtime.h
+.PHONY: FORCE
+$(PACK_TREE): toolchain/pack-tree.c stub/sha256.c stub/sha256.h
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) -D_GNU_SOURCE $(WARN) -Istub -Istub/include -c $< -o $@
+	$(HOST_CC) $(HOST_CFLAGS) $(WARN) -Istub toolchain/pack-tree.c stub/sha256.c -lz -o $@
+
+$(LIB_TREE_LIST): $(LIB_TREE) FORCE
+	@mkdir -p $(@D)
+	@find $(LIBDIR) | LC_ALL=C sort >$@.new
+	@if cmp -s $@.new $@; then rm $@.new; else mv $@.new $@; fi
+
+$(LIB_TREE_PACK): $(PACK_TREE) $(LIB_TREE_LIST) $(shell find $(LIBDIR) -type f 2>/dev/null)
+	$(PACK_TREE) $(LIBDIR) $@
+
+$(LIB_TREE_OBJ): bundler/lib_tree.S $(LIB_TREE_PACK)
+	$(HOST_CC) -c -DLIB_TREE_PACK='"$(LIB_TREE_PACK)"' $< -o $@
+
+# The CLI: one static musl executable for the build host's arch, linking
+# libbpf, libelf and zlib from the sysroot the tools link, and OpenSSL,
+# curl and jansson from sysroot-cli, where only bumble looks (built from
+# Debian's sources by toolchain/build-cli-libs.sh, in parallel with the
+# sysroot; curl after OpenSSL).
+SYSROOT_CLI := $(BUILD)/sysroot-cli
+CLI_CC      := $(call arch_col,$(shell uname -m),cc)
+CLI_LIB_NAMES := openssl jansson curl
+CLI_LIB_STAMPS := $(CLI_LIB_NAMES:%=$(SYSROOT_CLI)/.built-%)
+CLI_STATIC_LIBS := $(patsubst %,$(SYSROOT_CLI)/lib/lib%.a,curl ssl crypto jansson) \
+	$(patsubst %,$(SYSROOT)/lib/lib%.a,bpf elf z)
+CLI_INC     := -Istub/include -Istub -Igenerator -Ibundler -I$(SYSROOT_CLI)/include \
+	       -I$(SYSROOT)/include -I$(OBJ)/gen
+CLI_DEPS    := $(STAMP_SYSROOT) $(CLI_LIB_STAMPS) $(ARCHES_H)
+
+# "+": their makes share make's job slots (and run under make -n too)
+$(CLI_LIB_STAMPS): $(SYSROOT_CLI)/.built-%: $(STAMP_SRC) toolchain/build-cli-libs.sh \
+		toolchain/step.sh
+	+toolchain/build-cli-libs.sh $(SRC) $(SYSROOT_CLI) $*
+	@touch $@
+$(SYSROOT_CLI)/.built-curl: $(SYSROOT_CLI)/.built-openssl
+
+$(OBJ)/generator/%.o: generator/%.c generator/*.h stub/include/bumble/runtime.h $(CLI_DEPS)
+	@mkdir -p $(@D)
+	$(CLI_CC) $(HOST_CFLAGS) -D_GNU_SOURCE -DBUMBLE_VERSION='"$(VERSION)"' $(WARN) $(CLI_INC) -c $< -o $@
+
+$(OBJ)/bundler/%.o: bundler/%.c bundler/*.h generator/*.h stub/*.h stub/include/bumble/runtime.h $(CLI_DEPS)
+	@mkdir -p $(@D)
+	$(CLI_CC) $(HOST_CFLAGS) -D_GNU_SOURCE -DBUMBLE_VERSION='"$(VERSION)"' $(WARN) $(CLI_INC) -c $< -o $@
+
+$(OBJ)/shared/%.o: stub/%.c stub/*.h stub/include/bumble/runtime.h $(STAMP_SYSROOT)
+	@mkdir -p $(@D)
+	$(CLI_CC) $(HOST_CFLAGS) -D_GNU_SOURCE $(WARN) -Istub -Istub/include -I$(SYSROOT)/include -c $< -o $@
 
 # Each template file as the string init_template_NAME, every byte a \x
 # escape (od, so no tool beyond coreutils and sed is needed).
@@ -190,12 +241,13 @@ $(INIT_TEMPLATES_C): $(INIT_TEMPLATES)
 	    echo "	\"\";"; \
 	  done; } >$@
 
-$(OBJ)/init_templates.o: $(INIT_TEMPLATES_C)
-	$(HOST_CC) $(HOST_CFLAGS) $(WARN) -c $< -o $@
+$(OBJ)/init_templates.o: $(INIT_TEMPLATES_C) $(STAMP_SYSROOT)
+	$(CLI_CC) $(HOST_CFLAGS) $(WARN) -c $< -o $@
 
-$(BUMBLE): $(CLI_OBJS) $(GEN_OBJS) $(SHARED_OBJS) $(OBJ)/init_templates.o $(STAMP_SYSROOT)
+$(BUMBLE): $(CLI_OBJS) $(GEN_OBJS) $(SHARED_OBJS) $(OBJ)/init_templates.o $(LIB_TREE_OBJ) $(CLI_DEPS)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) -o $@ $(CLI_OBJS) $(GEN_OBJS) $(SHARED_OBJS) $(OBJ)/init_templates.o $(HOST)/lib/libbpf.a $(CLI_LIBS)
+	$(CLI_CC) -static $(HOST_CFLAGS) -Wl,--gc-sections -o $@ $(CLI_OBJS) $(GEN_OBJS) \
+		$(SHARED_OBJS) $(OBJ)/init_templates.o $(LIB_TREE_OBJ) $(CLI_STATIC_LIBS)
 
 demo: deps all
 	@tests/demo.sh
@@ -223,11 +275,17 @@ fuzz: deps all
 # Benchmarks against a hand-written libbpf tool and bpftrace (root, about
 # four minutes): writes bench/RESULTS.md (and METRICS.md, FLEET.md). Not
 # part of the tests.
-.PHONY: bench bench-metrics bench-registry bench-fleet
+.PHONY: bench bench-metrics bench-registry bench-fleet bench-cache
 bench: all
 	@bench/bench.sh
 	@bench/metrics_bench.sh
 	@bench/fleet_bench.sh
+	@bench/cache_bench.sh
+
+# What carrying build/lib/bumble costs: the archive's size, cold and warm
+# bundles (a minute): writes bench/CACHE.md.
+bench-cache: all
+	@bench/cache_bench.sh
 
 # What --metrics costs (a minute): writes bench/METRICS.md.
 bench-metrics: all
@@ -243,10 +301,10 @@ bench-fleet: all
 bench-registry: all
 	@bench/registry_bench.sh
 
+# bumble alone: it carries its data tree (lib/bumble) inside itself
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/bumble
+	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(BUMBLE) $(DESTDIR)$(PREFIX)/bin/bumble
-	cp -R $(LIBDIR)/. $(DESTDIR)$(PREFIX)/lib/bumble/
 
 # bumble's own release (toolchain/dist.sh): its SBOM from the table of
 # what it links (release-data.sh's cli-components.tsv), by generator/sbom.c
@@ -265,7 +323,7 @@ dist: $(BUMBLE) $(RELEASE_DATA) $(DIST_SBOM)
 
 FORMAT_FILES := $(STUB_SRCS) $(GEN_SRCS) $(CLI_SRCS) $(wildcard stub/*.h \
 	stub/include/bumble/*.h generator/*.h bundler/*.h tests/unit/*.[ch] \
-	tests/fuzz/*.c) toolchain/btf2c.c toolchain/dist_sbom.c
+	tests/fuzz/*.c) toolchain/btf2c.c toolchain/dist_sbom.c toolchain/pack-tree.c
 
 format:
 	clang-format -i $(FORMAT_FILES)

@@ -1,6 +1,7 @@
 /* The architectures bumble bundles for, from toolchain/arches (one
  * table for the build, the tests and bumble): lookup by name, the
- * host's, --arch lists, and where each arch's headers and stub are. */
+ * host's, --arch lists, and where each arch's headers and stub are
+ * in bumble's data tree (lib_cache.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,13 +94,31 @@ int arch_list_parse(const char *arg, const struct bumble_arch **out, size_t max)
 	return n;
 }
 
-char *arch_path(const struct bumble_arch *a, const char *rel)
+/* rel under the arch's directory of the tree: "aarch64/include" */
+static char *arch_rel(const struct bumble_arch *a, const char *rel)
 {
 	char *path = NULL;
 	int top = !strcmp(a->dir, ".");
 
-	if (asprintf(&path, "%s%s%s/%s", libdir(), top ? "" : "/",
-		     top ? "" : a->dir, rel) < 0)
+	if (asprintf(&path, "%s%s%s", top ? "" : a->dir, top ? "" : "/", rel) <
+	    0)
 		return NULL;
 	return path;
+}
+
+char *arch_path(const struct bumble_arch *a, const char *rel)
+{
+	char *r = arch_rel(a, rel), *path = r ? lib_path(r) : NULL;
+
+	free(r);
+	return path;
+}
+
+int arch_has(const struct bumble_arch *a, const char *rel)
+{
+	char *r = arch_rel(a, rel);
+	int has = r && lib_has(r);
+
+	free(r);
+	return has;
 }

@@ -34,7 +34,10 @@ int arch_list_parse(const char *arg, const struct bumble_arch **out,
 		    size_t max);
 
 /* rel in the directory of an arch's headers and stub: libdir()/rel, or
- * libdir()/DIR/rel ("include", "stub/libbumble-stub.a"). malloc'ed. */
+ * libdir()/DIR/rel ("include", "stub/libbumble-stub.a"), its files
+ * checked (lib_path). malloc'ed; NULL having said why (EXIT_CACHE). */
 char *arch_path(const struct bumble_arch *a, const char *rel);
+/* Does bumble's data tree have rel for the arch? Nothing is unpacked. */
+int arch_has(const struct bumble_arch *a, const char *rel);
 
 #endif

@@ -24,6 +24,7 @@ enum {
 	EXIT_MISSING = 5,   /* a required tool is not installed */
 	EXIT_KEY = 6,	    /* a signing key that cannot be used */
 	EXIT_SIGNATURE = 7, /* a signature missing, damaged or not holding */
+	EXIT_CACHE = 8,	    /* bumble's data cannot be unpacked or trusted */
 };
 
 struct cmd {
@@ -38,6 +39,7 @@ int cmd_bundle(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_version(int argc, char **argv);
+int cmd_cache(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_push(int argc, char **argv);
 int cmd_pull(int argc, char **argv);
@@ -184,8 +186,23 @@ int compile_bpf(const struct input_opts *o, const char *out,
 /* Does path name C source (*.c)? Then the input is compiled. */
 int is_c_source(const char *path);
 
-/* Installation paths, found from /proc/self/exe: PREFIX/lib/bumble. */
+/* bumble's data tree (lib_cache.c): BUMBLE_LIBDIR as it is, else the
+ * tree bumble carries, unpacked into its cache (BUMBLE_CACHE, else
+ * XDG_CACHE_HOME/bumble, else ~/.cache/bumble) the first time. NULL
+ * having said why (then exit EXIT_CACHE). */
 const char *libdir(void);
+/* rel (a file or directory of the tree) as a path, each file under it
+ * checked against the digests bumble carries (once a run); a damaged
+ * cache is moved aside and unpacked again. malloc'ed; NULL having said
+ * why (exit EXIT_CACHE). */
+char *lib_path(const char *rel);
+/* Does the tree have rel (a file or a directory)? Nothing is unpacked. */
+int lib_has(const char *rel);
+/* Removes from the cache what is not this build's tree (other builds'
+ * trees, damaged ones moved aside, temporary directories of bumbles that
+ * are gone), saying each on stdout. 0, or -1 having said why; nothing
+ * to do with BUMBLE_LIBDIR. */
+int lib_cache_clean(void);
 
 /* Finds a program on PATH; returns a malloc'ed path or NULL. */
 char *find_program(const char *name);
@@ -248,6 +265,8 @@ void cleanup_child(pid_t pid);
 void cleanup_helper(pid_t pid, int add);
 void cleanup_helpers_forget(void);
 void cleanup_block(sigset_t *old);
+/* rm -r of a directory bumble made (up to 8 levels deep). */
+void cleanup_remove_tree(const char *path);
 void cleanup_unblock(const sigset_t *old);
 /* In a child about to exec: bumble's handlers off, signals unblocked. */
 void cleanup_in_child(const sigset_t *old);

@@ -132,6 +132,11 @@ static void remove_tree(int parent, const char *name, int depth)
 	unlinkat(parent, name, AT_REMOVEDIR);
 }
 
+void cleanup_remove_tree(const char *path)
+{
+	remove_tree(AT_FDCWD, path, 8);
+}
+
 static void on_stop_signal(int sig)
 {
 	sigset_t unblock;

@@ -168,7 +168,7 @@ static int link_tool(const struct input_opts *o, const struct gen_model *m,
 		free(stub);
 		free(inc);
 		free(cc);
-		return EXIT_FAIL;
+		return EXIT_CACHE;
 	}
 	if (access(stub, R_OK) != 0) {
 		err("bumble's runtime stub is missing (%s); rebuild or "

@@ -1,11 +1,17 @@
 /* bumble version: the bumble and libbpf versions, where the headers
- * and the runtime stub are found, the arches it has a stub for, and the
- * clang it would compile with (or how to install one). */
+ * and the runtime stub are found, the arches it has a stub for, the
+ * libraries it links (static or shared), and the clang it would compile
+ * with (or how to install one). */
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/auxv.h>
 #include <unistd.h>
 
 #include <bpf/libbpf.h>
+#include <curl/curl.h>
+#include <jansson.h>
+#include <openssl/crypto.h>
+#include <zlib.h>
 
 #include "bundler.h"
 
@@ -18,18 +24,22 @@ int cmd_version(int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	const struct bumble_arch *a;
+	const char *dir;
 	char *clang;
 
+	dir = libdir();
 	printf("bumble %s\nlibbpf %s\nlibdir %s\narches", BUMBLE_VERSION,
-	       libbpf_version_string(), libdir());
-	for (size_t i = 0; (a = arch_at(i)); i++) {
-		char *stub = arch_path(a, "stub/libbumble-stub.a");
-
-		if (stub && access(stub, R_OK) == 0)
+	       libbpf_version_string(), dir ? dir : "unusable (see above)");
+	for (size_t i = 0; (a = arch_at(i)); i++)
+		if (arch_has(a, "stub/libbumble-stub.a"))
 			printf(" %s", a->name);
-		free(stub);
-	}
 	putchar('\n');
+	/* no program interpreter (AT_BASE 0): linked static */
+	printf("libs %s: libcurl %s, OpenSSL %s, jansson %s, zlib %s\n",
+	       getauxval(AT_BASE) ? "shared" : "static",
+	       curl_version_info(CURLVERSION_NOW)->version,
+	       OpenSSL_version(OPENSSL_VERSION_STRING), jansson_version_str(),
+	       zlibVersion());
 	clang = clang_find();
 	if (clang)
 		printf("clang %s\n", clang);

@@ -282,12 +282,13 @@ int compile_bpf(const struct input_opts *o, const char *out,
 		return EXIT_MISSING;
 	incdir = arch_path(o->arch, "include");
 	if (!incdir || access(incdir, R_OK) != 0) {
-		err("bumble's BPF headers are missing from %s; rebuild or "
-		    "reinstall bumble (make, make install)",
-		    incdir ? incdir : libdir());
+		if (incdir)
+			err("bumble's BPF headers are missing from %s; "
+			    "rebuild or reinstall bumble (make, make install)",
+			    incdir);
 		free(incdir);
 		free(clang);
-		return EXIT_FAIL;
+		return incdir ? EXIT_FAIL : EXIT_CACHE;
 	}
 	if (hints && uses_bee_sections(o->input))
 		rc = rewrite_bee_source(o, clang, incdir, out, hints, &src);

@@ -26,6 +26,7 @@ static const struct cmd commands[] = {
     {"logout", cmd_logout, "forget the credentials for a registry"},
     {"init", cmd_init, "write a starter BPF program from a template"},
     {"version", cmd_version, "show versions and the install location"},
+    {"cache", cmd_cache, "where bumble's data is unpacked; clean old ones"},
 };
 
 static void usage(FILE *out)

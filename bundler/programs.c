@@ -1,6 +1,5 @@
-/* Where bumble is installed (PREFIX/lib/bumble), and the programs it
- * drives: found on PATH, with the Debian package to install if missing,
- * and run. */
+/* The programs bumble drives: found on PATH, with the Debian package to
+ * install if missing, and run. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -11,37 +10,6 @@
 #include <unistd.h>
 
 #include "bundler.h"
-
-const char *libdir(void)
-{
-	static char dir[PATH_MAX + 16];
-	char exe[PATH_MAX];
-	const char *env = getenv("BUMBLE_LIBDIR");
-	ssize_t n;
-	char *slash;
-
-	if (dir[0])
-		return dir;
-	if (env && *env) {
-		snprintf(dir, sizeof(dir), "%s", env);
-		return dir;
-	}
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n <= 0) {
-		snprintf(dir, sizeof(dir), "/usr/local/lib/bumble");
-		return dir;
-	}
-	exe[n] = '\0';
-	/* PREFIX/bin/bumble -> PREFIX/lib/bumble */
-	slash = strrchr(exe, '/');
-	if (slash)
-		*slash = '\0';
-	slash = strrchr(exe, '/');
-	if (slash)
-		*slash = '\0';
-	snprintf(dir, sizeof(dir), "%s/lib/bumble", exe);
-	return dir;
-}
 
 char *find_program(const char *name)
 {

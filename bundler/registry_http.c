@@ -33,6 +33,16 @@ struct registry *registry_open(const char *host, const struct reg_opts *o)
 	    asprintf(&r->base, "%s://%s", o->plain_http ? "http" : "https",
 		     real) < 0)
 		goto nomem;
+	/* https needs CAs to check against; plain http may be redirected
+	 * to https (blob storage), so it takes the system's if there are */
+	if (!o->ca_file && !o->insecure) {
+		if (o->plain_http) {
+			ca_store_find(NULL, &r->ca);
+		} else if (ca_store_find(host, &r->ca)) {
+			registry_close(r);
+			return NULL;
+		}
+	}
 	if (o->user) {
 		r->user = strdup(o->user);
 		r->password = o->password ? strdup(o->password) : NULL;
@@ -184,8 +194,12 @@ static CURLcode perform(struct registry *r, struct reg_req *q, const char *url,
 	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 60L);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	if (r->o.ca_file)
+	if (r->o.ca_file) {
 		curl_easy_setopt(c, CURLOPT_CAINFO, r->o.ca_file);
+	} else if (r->ca.file || r->ca.dir) {
+		curl_easy_setopt(c, CURLOPT_CAINFO, r->ca.file);
+		curl_easy_setopt(c, CURLOPT_CAPATH, r->ca.dir);
+	}
 	if (r->o.insecure) {
 		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
@@ -512,7 +526,9 @@ void reg_curl_error(const struct registry *r, CURLcode cc,
 	switch (cc) {
 	case CURLE_SSL_CACERT_BADFILE:
 		err("%s: cannot use the CA file %s (%s)", host,
-		    r->o.ca_file ? r->o.ca_file : "of the system",
+		    r->o.ca_file ? r->o.ca_file
+		    : r->ca.file ? r->ca.file
+				 : "of the system",
 		    curl_easy_strerror(cc));
 		break;
 	case CURLE_PEER_FAILED_VERIFICATION:

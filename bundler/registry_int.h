@@ -9,11 +9,22 @@
 #include "registry.h"
 #include "sha256.h"
 
+/* The CA certificates TLS trusts without --ca-file (ca_store.c): a
+ * bundle, a hashed directory, or both. */
+struct ca_store {
+	const char *file, *dir;
+};
+/* 0 with s set, or -1 having said, for host, what to do (none found, or
+ * SSL_CERT_FILE, SSL_CERT_DIR or CURL_CA_BUNDLE names nothing usable);
+ * host NULL: -1 says nothing. */
+int ca_store_find(const char *host, struct ca_store *s);
+
 struct registry {
 	CURL *curl;
 	char *host; /* as the user wrote it */
 	char *base; /* scheme://host */
 	struct reg_opts o;
+	struct ca_store ca; /* without --ca-file */
 	char *user, *password;
 	char *auth;   /* the Authorization header the last challenge asked */
 	char *scopes; /* what a Bearer token is asked for, space-separated */

@@ -20,10 +20,14 @@
 
 static int read_release(const char *name, unsigned char **data, size_t *size)
 {
-	char *path;
+	char *path, *rel;
 	int e;
 
-	if (asprintf(&path, "%s/release/%s", libdir(), name) < 0)
+	if (asprintf(&rel, "release/%s", name) < 0)
+		return -1;
+	path = lib_path(rel);
+	free(rel);
+	if (!path)
 		return -1;
 	e = read_file(path, data, size);
 	if (e)

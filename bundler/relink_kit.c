@@ -169,7 +169,7 @@ int relink_kit_make(const char *dir, const struct bumble_arch *arch,
 		snprintf(rel, sizeof(rel), "stub/kit/%s", kit_archives[i]);
 		from = arch_path(arch, rel);
 		if (!from) {
-			rc = EXIT_FAIL;
+			rc = EXIT_CACHE;
 			break;
 		}
 		rc = copy_into(dir, kit_archives[i], from);

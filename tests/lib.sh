@@ -5,6 +5,8 @@ set -u
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUMBLE=${BUMBLE:-$ROOT/build/bin/bumble}
+# where bumble unpacks the data it carries: the build's, not ~/.cache
+export BUMBLE_CACHE=${BUMBLE_CACHE:-$ROOT/build/test/cache}
 FIXTURES=$ROOT/tests/fixtures
 EXAMPLES=$ROOT/examples
 SCRIPT=$(basename "$0" .sh)

@@ -29,6 +29,8 @@ done
 
 TESTOUT=$ROOT/build/test
 mkdir -p "$TESTOUT"
+# bumble unpacks the data it carries here, not into ~/.cache (lib.sh too)
+export BUMBLE_CACHE=${BUMBLE_CACHE:-$TESTOUT/cache}
 export BUMBLE_RESULTS=$TESTOUT/results-$(echo "$PARTS" | tr ' ' -)
 : >"$BUMBLE_RESULTS"
 SCRIPT=run
@@ -102,13 +104,15 @@ part_unit() {
 
 # The CLI tests run an ASan/UBSan build of bumble: a leak or undefined
 # behaviour on any error path changes its exit code and fails the check.
-# It sits in build/test, so it finds build/lib/bumble like the real one.
+# It carries the same data tree as the real one (make's LIB_TREE_OBJ), so
+# the cache code runs under the sanitizers too.
 part_cli() {
 	local t
 	SCRIPT=cli
 	# shellcheck disable=SC2086
 	if ! gcc $SAN $CFLAGS -Ibundler -DBUMBLE_VERSION='"asan"' bundler/*.c \
 		generator/*.c $SHARED_SRCS build/obj/bumble/gen/init_templates.c \
+		"$(make -s print-LIB_TREE_OBJ)" \
 		build/host/lib/libbpf.a $CLI_LIBS -o "$TESTOUT/bumble"; then
 		fail "building bumble with ASan/UBSan"
 		return

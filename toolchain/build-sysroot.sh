@@ -41,47 +41,10 @@ HOST_CC=${HOST_CC:-gcc}
 TARGET_CFLAGS=${BUMBLE_TARGET_CFLAGS:-$DEFAULT_TARGET_CFLAGS}
 HOST_CFLAGS=${BUMBLE_HOST_CFLAGS:--O2}
 read -ra TARGET_CFLAGS_ARGS <<<"$TARGET_CFLAGS"
+
 STAMPS=$SYSROOT/.stamps
-
-while IFS='=' read -r key val; do
-	case $key in
-	ZLIB_SRC | ZLIB_VERSION | ELFUTILS_SRC | ELFUTILS_VERSION | LIBBPF_SRC | LIBBPF_VERSION) printf -v "$key" '%s' "$val" ;;
-	esac
-done <"$SRCDIR/paths.mk"
-for v in ZLIB_SRC ELFUTILS_SRC LIBBPF_SRC; do
-	[ -d "${!v:-/nonexistent}" ] || die "$v missing or not a directory in $SRCDIR/paths.mk: rerun toolchain/fetch.sh $SRCDIR"
-done
-
-need() { command -v "$1" >/dev/null 2>&1 || die "'$1' not found: apt-get install $2"; }
-need_file() { [ -e "$1" ] || die "$1 not found: apt-get install $2"; }
-
-SELF_HASH=$(sha256sum "$0" | cut -d' ' -f1)
-KEY=
-# Runs step NAME (function build_NAME) unless its stamp matches KEY; sets BUILT when it ran.
-BUILT=0
-step() {
-	local name=$1 stamp=$STAMPS/$1
-	KEY=$(printf '%s\n' "$SELF_HASH" "$2" | sha256sum | cut -d' ' -f1)
-	if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$KEY" ]; then
-		return 0
-	fi
-	[ $BUILT = 1 ] || START=$EPOCHREALTIME
-	BUILT=1
-	rm -f "$stamp"
-	mkdir -p "$STAMPS" "$OBJ"
-	local log=$OBJ/$name.log
-	note "building $name (log: $log)"
-	local rc=0
-	set +e
-	(set -e; "build_$name") >"$log" 2>&1
-	rc=$?
-	set -e
-	if [ $rc != 0 ]; then
-		tail -n 40 "$log" | sed 's/^/    /' >&2
-		die "building $name failed (full log: $log)"
-	fi
-	echo "$KEY" >"$stamp"
-}
+. "$TOOLCHAIN/step.sh"
+sources "$SRCDIR" ZLIB ELFUTILS LIBBPF
 
 build_uapi() {
 	local inc=$SYSROOT/include
@@ -213,5 +176,5 @@ if [ -n "$HOSTPREFIX" ] && [ "$ARCH_NAME" = x86_64 ]; then
 fi
 
 if [ $BUILT = 1 ]; then
-	note "done in $(awk -v a="$START" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')s: $SYSROOT${HOSTPREFIX:+ and $HOSTPREFIX}"
+	note "done in $(elapsed)s: $SYSROOT${HOSTPREFIX:+ and $HOSTPREFIX}"
 fi

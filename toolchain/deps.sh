@@ -10,10 +10,11 @@ PACKAGES=(
 	llvm
 	musl-tools      # musl-gcc: links the static tools
 	bpftool         # inspecting BTF
-	libelf-dev      # the CLI's libbpf needs libelf and zlib
+	libelf-dev      # the host libbpf (ASan/UBSan bumble, fuzzing) needs libelf and zlib
 	zlib1g-dev
-	libcurl4-openssl-dev # the CLI's registry client (push, pull, login)
-	libjansson-dev  # JSON of registry answers and credentials
+	libcurl4-openssl-dev # the ASan/UBSan bumble's registry client (push, pull, login)
+	libjansson-dev  # its JSON of registry answers and credentials
+	perl            # OpenSSL's Configure (the static bumble's libssl and libcrypto)
 	linux-libc-dev  # UAPI headers copied into the musl sysroot
 	dpkg-dev        # apt-get source unpacks with dpkg-source
 	xz-utils
@@ -22,7 +23,7 @@ PACKAGES=(
 	file            # tests: is the tool static?
 	python3         # tests: JSON checks
 	python3-jsonschema # tests: the SBOM against CycloneDX's schema
-	libssl-dev      # libcrypto: bumble sign/verify and --sign-key
+	libssl-dev      # libcrypto: the ASan/UBSan bumble's sign/verify and --sign-key
 	util-linux      # tests: setpriv
 	strace          # tests: which bpf(2) calls a tool makes
 	bsdutils        # tests: script(1), a pseudo-terminal for bash

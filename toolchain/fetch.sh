@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Fetches and unpacks the Debian source packages of zlib, elfutils, libbpf and musl into
+# Fetches and unpacks the Debian source packages of zlib, elfutils, libbpf and musl (what
+# every tool links) and of openssl, curl and jansson (what bumble itself links) into
 # SRCDIR, verified by apt (signed InRelease, Sources and .dsc hashes), and writes
 # SRCDIR/paths.mk: each one's tree, version, and the SHA-256 of its .dsc and upstream
 # tarball as the signed Sources index gives them (the SBOM records these).
@@ -16,7 +17,9 @@ APTDIR=${BUMBLE_APT_DIR:-$(dirname "$SRCDIR")/apt}
 MIRROR=${BUMBLE_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 KEYRINGS=/usr/share/keyrings
 LIBBPF_SUITES=${BUMBLE_LIBBPF_SUITES:-trixie bookworm}
-REQUEST="paths.mk-v2 zlib/bookworm elfutils/bookworm libbpf/{${LIBBPF_SUITES// /,}} musl/bookworm $MIRROR"
+# what only bumble links (its registry client and signatures), from bookworm
+CLI_PACKAGES="openssl curl jansson"
+REQUEST="paths.mk-v3 zlib/bookworm elfutils/bookworm libbpf/{${LIBBPF_SUITES// /,}} musl/bookworm $CLI_PACKAGES $MIRROR"
 STAMP=$SRCDIR/.fetch-stamp
 
 if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$REQUEST" ] && [ -f "$SRCDIR/paths.mk" ]; then
@@ -133,14 +136,21 @@ done
 # musl's source: the C library every tool links statically (musl-tools'
 # musl-gcc); fetched for its license text and the SBOM's hashes.
 musl=$(fetch musl bookworm) || die "could not fetch musl from bookworm: $offline_hint"
+declare -A cli
+for p in $CLI_PACKAGES; do
+	cli[$p]=$(fetch "$p" bookworm) || die "could not fetch $p from bookworm: $offline_hint"
+done
 
 # KEY_SRC, KEY_VERSION, KEY_DSC_SHA256, KEY_ORIG_SHA256 of PKG
 describe() {
-	local key=$1 pkg=$2 dir=${3% *} ver=${3#* } upstream dsc orig
+	local key=$1 pkg=$2 dir=${3% *} ver=${3#* } upstream ver_re upstream_re dsc orig
 	upstream=${ver#*:}
 	upstream=${upstream%-*}
-	dsc=$(verified_sha256 "$pkg" "${pkg}_${ver#*:}\\.dsc")
-	orig=$(verified_sha256 "$pkg" "${pkg}_${upstream}\\.orig\\.tar\\.[a-z0-9]+")
+	# versions hold regex characters (7.88.1-10+deb12u15): escape them
+	ver_re=$(printf '%s' "${ver#*:}" | sed 's/[.+~]/\\&/g')
+	upstream_re=$(printf '%s' "$upstream" | sed 's/[.+~]/\\&/g')
+	dsc=$(verified_sha256 "$pkg" "${pkg}_${ver_re}\\.dsc")
+	orig=$(verified_sha256 "$pkg" "${pkg}_${upstream_re}\\.orig\\.tar\\.[a-z0-9]+")
 	echo "${key}_SRC=$dir"
 	echo "${key}_VERSION=$ver"
 	echo "${key}_DSC_SHA256=${dsc%% *}"
@@ -148,7 +158,7 @@ describe() {
 }
 
 # apt's file lists for the versions fetched (a later suite may have won)
-for p in zlib elfutils libbpf musl; do
+for p in zlib elfutils libbpf musl $CLI_PACKAGES; do
 	locate "$p" "$(cat "$SRCDIR/$p.suite")" >/dev/null || die "apt no longer lists $p"
 done
 {
@@ -156,6 +166,9 @@ done
 	describe ELFUTILS elfutils "$elfutils"
 	describe LIBBPF libbpf "$libbpf"
 	describe MUSL musl "$musl"
+	for p in $CLI_PACKAGES; do
+		describe "${p^^}" "$p" "${cli[$p]}"
+	done
 } >"$SRCDIR/paths.mk.new"
 mv "$SRCDIR/paths.mk.new" "$SRCDIR/paths.mk"
 echo "$REQUEST" >"$STAMP"

@@ -2,7 +2,9 @@
 # Writes what bumble puts in every tool's SBOM and --licenses, from the
 # fetched Debian sources (SRCDIR/paths.mk, toolchain/fetch.sh): OUTDIR/
 # components.tsv (one linked component a line) and OUTDIR/LICENSES (their
-# full license texts, taken from the source trees). One table below.
+# full license texts, taken from the source trees); and the same for
+# bumble itself, which links those and more: OUTDIR/cli-components.tsv
+# and OUTDIR/cli-LICENSES. Two tables below.
 set -euo pipefail
 
 usage() { echo "usage: $0 SRCDIR OUTDIR" >&2; exit 2; }
@@ -23,6 +25,12 @@ COMPONENTS=(
 	"ZLIB|zlib|zlib|Zlib|LICENSE"
 	"MUSL|musl|musl libc|MIT|COPYRIGHT"
 )
+# what bumble itself links beyond the tools' (toolchain/build-cli-libs.sh)
+CLI_COMPONENTS=(
+	"OPENSSL|openssl|libssl and libcrypto|Apache-2.0|LICENSE.txt"
+	"CURL|curl|libcurl|curl|COPYING"
+	"JANSSON|jansson|jansson|MIT|LICENSE"
+)
 
 value() {
 	local v
@@ -31,26 +39,34 @@ value() {
 	echo "$v"
 }
 
-mkdir -p "$OUTDIR"
-tsv=$OUTDIR/components.tsv.new
-lic=$OUTDIR/LICENSES.new
-printf '# name\tversion\tlinked\tlicense\torig_sha256\tdsc_sha256\n' >"$tsv"
-: >"$lic"
-for c in "${COMPONENTS[@]}"; do
-	IFS='|' read -r key name linked spdx files <<<"$c"
-	src=$(value "${key}_SRC")
-	ver=$(value "${key}_VERSION")
-	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$ver" "$linked" "$spdx" \
-		"$(value "${key}_ORIG_SHA256")" "$(value "${key}_DSC_SHA256")" >>"$tsv"
-	for f in $files; do
-		[ -f "$src/$f" ] || die "$src/$f missing: the license text of $name"
-		{
-			printf '==== %s %s (%s; Debian source %s): %s ====\n\n' \
-				"$linked" "$ver" "$spdx" "$name" "$f"
-			cat "$src/$f"
-			printf '\n'
-		} >>"$lic"
+# write NAME COMPONENT...: OUTDIR/NAMEcomponents.tsv and NAMELICENSES
+write() {
+	local prefix=$1 tsv lic c key name linked spdx files src ver f
+	shift
+	tsv=$OUTDIR/${prefix}components.tsv.new
+	lic=$OUTDIR/${prefix}LICENSES.new
+	printf '# name\tversion\tlinked\tlicense\torig_sha256\tdsc_sha256\n' >"$tsv"
+	: >"$lic"
+	for c in "$@"; do
+		IFS='|' read -r key name linked spdx files <<<"$c"
+		src=$(value "${key}_SRC")
+		ver=$(value "${key}_VERSION")
+		printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$ver" "$linked" "$spdx" \
+			"$(value "${key}_ORIG_SHA256")" "$(value "${key}_DSC_SHA256")" >>"$tsv"
+		for f in $files; do
+			[ -f "$src/$f" ] || die "$src/$f missing: the license text of $name"
+			{
+				printf '==== %s %s (%s; Debian source %s): %s ====\n\n' \
+					"$linked" "$ver" "$spdx" "$name" "$f"
+				cat "$src/$f"
+				printf '\n'
+			} >>"$lic"
+		done
 	done
-done
-mv "$tsv" "$OUTDIR/components.tsv"
-mv "$lic" "$OUTDIR/LICENSES"
+	mv "$tsv" "$OUTDIR/${prefix}components.tsv"
+	mv "$lic" "$OUTDIR/${prefix}LICENSES"
+}
+
+mkdir -p "$OUTDIR"
+write "" "${COMPONENTS[@]}"
+write cli- "${COMPONENTS[@]}" "${CLI_COMPONENTS[@]}"

@@ -81,12 +81,13 @@ for opt in --sbom --licenses; do
 		sh -c '"$0" "$1" >/dev/full' "$WORK/tool" "$opt"
 done
 
-# bumble's release data missing or damaged: a clear error, no tool.
+# bumble's release data missing or damaged (in a development tree,
+# BUMBLE_LIBDIR): a clear error, no tool.
 P=$WORK/prefix
 mkdir -p "$P/bin" "$P/lib/bumble/release"
 cp "$BUMBLE" "$P/bin/bumble"
-REAL_LIB=$(dirname "$(dirname "$BUMBLE")")/lib/bumble
-[ -d "$REAL_LIB" ] || REAL_LIB=$ROOT/build/lib/bumble
+export BUMBLE_LIBDIR=$P/lib/bumble
+REAL_LIB=$ROOT/build/lib/bumble
 ln -s "$REAL_LIB/include" "$P/lib/bumble/include"
 ln -s "$REAL_LIB/stub" "$P/lib/bumble/stub"
 expect_exit 1 "release data .*components.tsv cannot be read" \
@@ -98,3 +99,4 @@ printf 'libbpf\t1.0\n' >"$P/lib/bumble/release/components.tsv"
 expect_exit 1 "components.tsv is damaged" "a damaged components.tsv: exit 1" \
 	"$P/bin/bumble" bundle "$SRC" -o "$WORK/none"
 check "and no tool" test ! -e "$WORK/none"
+unset BUMBLE_LIBDIR

@@ -2,13 +2,15 @@
 # Registries that want credentials: TLS from a test CA with htpasswd
 # Basic auth, and Bearer tokens from a token server. login checks and
 # saves (0600), logout forgets, docker's and podman's files are read,
-# an untrusted certificate is refused unless --ca-file or --insecure, and
-# the password never shows in anything bumble prints.
+# an untrusted certificate is refused unless --ca-file or --insecure, the
+# CAs come from SSL_CERT_FILE/SSL_CERT_DIR/CURL_CA_BUNDLE or the system's
+# store (none: a clear error), and the password never shows in anything
+# bumble prints.
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/registry_env.sh"
 
 export HOME=$WORK/home XDG_CONFIG_HOME=$WORK/config XDG_RUNTIME_DIR=$WORK/run
-unset DOCKER_CONFIG REGISTRY_AUTH_FILE
+unset DOCKER_CONFIG REGISTRY_AUTH_FILE SSL_CERT_FILE SSL_CERT_DIR CURL_CA_BUNDLE
 mkdir -p "$HOME" "$XDG_CONFIG_HOME" "$XDG_RUNTIME_DIR"
 AUTH=$XDG_CONFIG_HOME/bumble/auth.json
 SECRET="s3cr3t-Pa55-$$"
@@ -67,6 +69,46 @@ check "pull gives the tool byte-identical" cmp "$TOOL" "$WORK/pulled"
 run "$BUMBLE" pull "$R/tools/execsnoop:1.0" --insecure -o "$WORK/insecure"
 keep
 check "--insecure skips the certificate check" cmp "$TOOL" "$WORK/insecure"
+
+# Without --ca-file the CAs come from SSL_CERT_FILE, CURL_CA_BUNDLE or
+# SSL_CERT_DIR when set, else from the system's store; a variable that
+# names nothing, or no store at all, is said with the way out.
+run env SSL_CERT_FILE="$WORK/ca/ca.pem" "$BUMBLE" pull "$R/tools/execsnoop:1.0" -o "$WORK/env-file"
+keep
+check "SSL_CERT_FILE names the CA: pull without --ca-file" cmp "$TOOL" "$WORK/env-file"
+run env CURL_CA_BUNDLE="$WORK/ca/ca.pem" "$BUMBLE" pull "$R/tools/execsnoop:1.0" -o "$WORK/env-bundle"
+keep
+check "CURL_CA_BUNDLE names the CA: pull without --ca-file" cmp "$TOOL" "$WORK/env-bundle"
+mkdir -p "$WORK/certdir"
+step cp "$WORK/ca/ca.pem" "$WORK/certdir/"
+step openssl rehash "$WORK/certdir"
+run env SSL_CERT_DIR="$WORK/certdir" "$BUMBLE" pull "$R/tools/execsnoop:1.0" -o "$WORK/env-dir"
+keep
+check "SSL_CERT_DIR holds the CA (hashed): pull without --ca-file" cmp "$TOOL" "$WORK/env-dir"
+expect_exit 1 "SSL_CERT_FILE=$WORK/none is not a file of CA certificates.*--ca-file" \
+	"SSL_CERT_FILE naming no file: a clear error" \
+	env SSL_CERT_FILE="$WORK/none" "$BUMBLE" pull "$R/tools/execsnoop:1.0" -o "$WORK/none-pulled"
+keep
+expect_exit 1 "SSL_CERT_DIR=$WORK/empty is not a directory of CA certificates" \
+	"SSL_CERT_DIR naming an empty directory: a clear error" \
+	env SSL_CERT_DIR="$WORK/empty" "$BUMBLE" pull "$R/tools/execsnoop:1.0" -o "$WORK/none-pulled"
+keep
+# no store at all: /etc/ssl and /etc/pki hidden in a mount namespace
+hide_ca_store() {
+	unshare -m sh -c 'for d in /etc/ssl /etc/pki; do
+		[ ! -d "$d" ] || mount -t tmpfs none "$d" || exit 99; done; exec "$@"' sh "$@"
+}
+needs REGISTRY,HTPASSWD,OPENSSL,ROOT
+expect_exit 1 "no CA certificates found.*install your distribution's ca-certificates package, or give --ca-file FILE" \
+	"no CA store on the system: a clear error naming the fix" \
+	hide_ca_store \
+	"$BUMBLE" pull "$R/tools/execsnoop:1.0" -o "$WORK/none-pulled"
+keep
+check "and writes nothing" test ! -e "$WORK/none-pulled"
+run hide_ca_store "$BUMBLE" pull "$R/tools/execsnoop:1.0" $CA -o "$WORK/ca-file-wins"
+keep
+check "--ca-file needs no system store" cmp "$TOOL" "$WORK/ca-file-wins"
+needs REGISTRY,HTPASSWD,OPENSSL
 needs REGISTRY,HTPASSWD,OPENSSL,SKOPEO
 mkdir -p "$WORK/skopeo-certs"
 step cp "$WORK/ca/ca.pem" "$WORK/skopeo-certs/ca.crt"
