@@ -33,8 +33,8 @@ prereq SELF_CONTAINED "the dist bumble needs lib/bumble beside it: it does not c
 prereq OUTSIDE "its files ($WORK) are in a tree the fresh host hides: set TMPDIR elsewhere" \
 	sh -c "case '$WORK/' in /work/* | '$ROOT'/*) exit 1 ;; esac"
 # A plain bundle copies a prelinked stub: no C compiler or linker
-prereq PRELINKED "bumble has no prelinked stub (lib/bumble/stub/bumble-stub): its bundles still link with musl-gcc" \
-	test -x "$ROOT/build/lib/bumble/stub/bumble-stub"
+prereq PRELINKED "this bumble has no prelinked stub (stub/prelinked_main.c): its bundles still link with musl-gcc" \
+	test -f "$ROOT/stub/prelinked_main.c"
 needs ROOT,STATIC_BUMBLE,SELF_CONTAINED,OUTSIDE
 
 # --- the fresh host ---------------------------------------------------------
