@@ -9,6 +9,9 @@
 #   make test-kernels  every example on Debian's 5.10, 6.1 and 6.12 under qemu
 #   make fuzz          every libFuzzer harness for FUZZ_SECONDS (default 60)
 #   make install PREFIX=/usr/local
+#   make dist          bumble's release files in build/dist (the static
+#                      bumble, its checksum, SBOM, licenses, signature;
+#                      DIST_KEY=key.pem signs, else a development key)
 #   make ARCHES=x86_64   only the x86_64 stub (default: every arch of
 #                        toolchain/arches; x86_64 is the build host's)
 
@@ -315,9 +318,24 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(BUMBLE) $(DESTDIR)$(PREFIX)/bin/bumble
 
+# bumble's own release (toolchain/dist.sh): its SBOM from the table of
+# what it links (release-data.sh's cli-components.tsv), by generator/sbom.c
+DIST      := $(BUILD)/dist
+DIST_SBOM := $(OBJ)/dist_sbom
+
+$(DIST_SBOM): toolchain/dist_sbom.c generator/sbom.c generator/json_writer.c generator/*.h
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -D_GNU_SOURCE $(WARN) -Igenerator -o $@ \
+		toolchain/dist_sbom.c generator/sbom.c generator/json_writer.c -lelf
+
+.PHONY: dist
+dist: $(BUMBLE) $(RELEASE_DATA) $(DIST_SBOM)
+	toolchain/dist.sh $(BUMBLE) $(VERSION) $(DIST) $(LIBDIR)/release $(DIST_SBOM) \
+		gcc=$$($(or $(CLI_CC),$(HOST_CC)) -dumpfullversion)
+
 FORMAT_FILES := $(STUB_SRCS) $(STUB_MAIN) $(GEN_SRCS) $(CLI_SRCS) $(wildcard stub/*.h \
 	stub/include/bumble/*.h generator/*.h bundler/*.h tests/unit/*.[ch] \
-	tests/fuzz/*.c) toolchain/btf2c.c toolchain/pack-tree.c
+	tests/fuzz/*.c) toolchain/btf2c.c toolchain/dist_sbom.c toolchain/pack-tree.c
 
 format:
 	clang-format -i $(FORMAT_FILES)
@@ -344,7 +362,7 @@ format-check:
 	clang-format --dry-run -Werror $(FORMAT_FILES)
 
 clean:
-	rm -rf $(OBJ) $(BUILD)/bin $(foreach a,$(ARCHES),$(LIBDIR_$(a))/stub) $(BUILD)/test
+	rm -rf $(OBJ) $(BUILD)/bin $(DIST) $(foreach a,$(ARCHES),$(LIBDIR_$(a))/stub) $(BUILD)/test
 
 distclean:
 	rm -rf $(BUILD)

@@ -18,31 +18,6 @@
 
 #define COMPONENTS_MAX 16
 
-/* LIBDIR/release/components.tsv, parsed in place (text is modified). */
-static int parse_components(char *text, struct sbom_component *c,
-			    unsigned int *count)
-{
-	char *save = NULL;
-
-	*count = 0;
-	for (char *line = strtok_r(text, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		char *f[6], *fs = NULL;
-		int n = 0;
-
-		if (*line == '#')
-			continue;
-		for (char *t = strtok_r(line, "\t", &fs); t && n < 6;
-		     t = strtok_r(NULL, "\t", &fs))
-			f[n++] = t;
-		if (n != 6 || *count == COMPONENTS_MAX)
-			return -1;
-		c[(*count)++] =
-		    (struct sbom_component){f[0], f[1], f[2], f[3], f[4], f[5]};
-	}
-	return *count ? 0 : -1;
-}
-
 static int read_release(const char *name, unsigned char **data, size_t *size)
 {
 	char *path, *rel;
@@ -143,7 +118,8 @@ int release_files(const struct gen_model *m, const struct input_opts *o,
 		goto out;
 	table_text = strndup((char *)table, table_size);
 	if (!table_text ||
-	    parse_components(table_text, comps, &in.component_count)) {
+	    gen_sbom_parse_components(table_text, comps, COMPONENTS_MAX,
+				      &in.component_count)) {
 		err("bumble's release data %s/release/components.tsv is "
 		    "damaged; rebuild or reinstall bumble",
 		    libdir());
@@ -160,16 +136,23 @@ int release_files(const struct gen_model *m, const struct input_opts *o,
 	if (o->clang_version)
 		tools[in.tool_count++] =
 		    (struct sbom_tool){"clang", o->clang_version};
-	in.m = m;
-	in.source = source_name(o->input);
-	in.source_sha256 = digest + strlen("sha256:");
-	in.license = license;
+	in.subject = (struct sbom_subject){
+	    .bom_ref = "tool",
+	    .name = m->name,
+	    .version = m->version,
+	    .description = m->description,
+	    .license = license,
+	    .source = source_name(o->input),
+	    .source_sha256 = digest + strlen("sha256:"),
+	    .property = "bumble:bytecode-digest",
+	    .property_value = m->bytecode_digest,
+	};
 	in.components = comps;
 	in.tools = tools;
 	in.created = sbom_time(created);
 	sbom = gen_sbom(&in, &sbom_len);
-	lic = licenses_text(m, in.source, license, (char *)linked, linked_size,
-			    &lic_len);
+	lic = licenses_text(m, in.subject.source, license, (char *)linked,
+			    linked_size, &lic_len);
 	if (!sbom || !lic ||
 	    add_gz(files, "sbom.cdx.json.gz", sbom, sbom_len) ||
 	    add_gz(files, "licenses.txt.gz", lic, lic_len)) {

@@ -1,5 +1,5 @@
-/* A tool's CycloneDX 1.5 SBOM: the tool as the main component (its
- * program's source by digest), the Debian source packages linked into it
+/* A CycloneDX 1.5 SBOM: a tool (its program's source by digest) or bumble
+ * itself as the main component, the Debian source packages linked into it
  * (purl, license, the SHA-256 the toolchain verified), and the programs
  * that built it. Deterministic: same inputs, same bytes. */
 #include <gelf.h>
@@ -135,18 +135,23 @@ static void put_property(struct json_writer *j, const char *name,
 	jw_end(j, '}');
 }
 
-/* pkg:deb/debian/NAME@VERSION?arch=source, the epoch's ':' escaped */
+/* pkg:deb/debian/NAME@VERSION?arch=source, the version percent-encoded
+ * where purl asks (an epoch's ':', a '+') */
 static void purl_of(const struct sbom_component *c, char *out, size_t n)
 {
-	const char *colon = strchr(c->version, ':');
+	static const char plain[] = "abcdefghijklmnopqrstuvwxyz"
+				    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_~";
+	char version[256];
+	size_t at = 0;
 
-	if (colon)
-		snprintf(out, n, "pkg:deb/debian/%s@%.*s%%3A%s?arch=source",
-			 c->name, (int)(colon - c->version), c->version,
-			 colon + 1);
-	else
-		snprintf(out, n, "pkg:deb/debian/%s@%s?arch=source", c->name,
-			 c->version);
+	for (const char *v = c->version; *v && at + 4 < sizeof(version); v++)
+		if (strchr(plain, *v))
+			version[at++] = *v;
+		else
+			at += (size_t)snprintf(version + at, 4, "%%%02X",
+					       (unsigned char)*v);
+	version[at] = 0;
+	snprintf(out, n, "pkg:deb/debian/%s@%s?arch=source", c->name, version);
 }
 
 static void put_component(struct json_writer *j, const struct sbom_component *c)
@@ -171,10 +176,11 @@ static void put_component(struct json_writer *j, const struct sbom_component *c)
 	jw_end(j, '}');
 }
 
-/* metadata: the time, the programs that built the tool, the tool. */
+/* metadata: the time, the programs that built the subject, the subject
+ * (a tool: its program's source by digest, and its bytecode's). */
 static void put_metadata(struct json_writer *j, const struct sbom_input *in)
 {
-	const struct gen_model *m = in->m;
+	const struct sbom_subject *s = &in->subject;
 
 	jw_key(j, "metadata");
 	jw_object(j);
@@ -196,29 +202,58 @@ static void put_metadata(struct json_writer *j, const struct sbom_input *in)
 	jw_key(j, "component");
 	jw_object(j);
 	jw_kv_string(j, "type", "application");
-	jw_kv_string(j, "bom-ref", "tool");
-	jw_kv_string(j, "name", m->name);
-	jw_kv_string(j, "version", m->version);
-	if (m->description && *m->description)
-		jw_kv_string(j, "description", m->description);
-	if (in->license)
-		put_licenses(j, gen_license_spdx(in->license), in->license);
-	/* the program's source, by digest: what the tool was built from */
-	jw_key(j, "components");
-	jw_array(j);
-	jw_object(j);
-	jw_kv_string(j, "type", "file");
-	jw_kv_string(j, "bom-ref", "source");
-	jw_kv_string(j, "name", in->source);
-	put_sha256(j, in->source_sha256);
+	jw_kv_string(j, "bom-ref", s->bom_ref);
+	jw_kv_string(j, "name", s->name);
+	jw_kv_string(j, "version", s->version);
+	if (s->description && *s->description)
+		jw_kv_string(j, "description", s->description);
+	if (s->sha256)
+		put_sha256(j, s->sha256);
+	if (s->license)
+		put_licenses(j, gen_license_spdx(s->license), s->license);
+	if (s->source) {
+		jw_key(j, "components");
+		jw_array(j);
+		jw_object(j);
+		jw_kv_string(j, "type", "file");
+		jw_kv_string(j, "bom-ref", "source");
+		jw_kv_string(j, "name", s->source);
+		put_sha256(j, s->source_sha256);
+		jw_end(j, '}');
+		jw_end(j, ']');
+	}
+	if (s->property) {
+		jw_key(j, "properties");
+		jw_array(j);
+		put_property(j, s->property, s->property_value);
+		jw_end(j, ']');
+	}
 	jw_end(j, '}');
-	jw_end(j, ']');
-	jw_key(j, "properties");
-	jw_array(j);
-	put_property(j, "bumble:bytecode-digest", m->bytecode_digest);
-	jw_end(j, ']');
 	jw_end(j, '}');
-	jw_end(j, '}');
+}
+
+int gen_sbom_parse_components(char *text, struct sbom_component *c,
+			      unsigned int max, unsigned int *count)
+{
+	char *save = NULL;
+
+	*count = 0;
+	for (char *line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *f[6], *fs = NULL;
+		int n = 0;
+
+		if (*line == '#')
+			continue;
+		for (char *t = strtok_r(line, "\t", &fs); t && n < 6;
+		     t = strtok_r(NULL, "\t", &fs))
+			f[n++] = t;
+		if (n != 6 || *count == max)
+			return -1;
+		c[(*count)++] =
+		    (struct sbom_component){f[0], f[1], f[2], f[3], f[4], f[5]};
+	}
+	return *count ? 0 : -1;
 }
 
 char *gen_sbom(const struct sbom_input *in, size_t *len)
@@ -240,7 +275,7 @@ char *gen_sbom(const struct sbom_input *in, size_t *len)
 	jw_key(&j, "dependencies");
 	jw_array(&j);
 	jw_object(&j);
-	jw_kv_string(&j, "ref", "tool");
+	jw_kv_string(&j, "ref", in->subject.bom_ref);
 	jw_key(&j, "dependsOn");
 	jw_array(&j);
 	for (unsigned int i = 0; i < in->component_count; i++) {

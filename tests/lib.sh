@@ -43,9 +43,54 @@ prereq PROMTOOL "promtool is not installed (toolchain/deps.sh installs prometheu
 	command -v promtool
 prereq BASH_TTY "needs /bin/bash and script(1) from bsdutils" \
 	sh -c 'command -v script && test -x /bin/bash'
+# make dist publishes the static bumble only: no interpreter, no NEEDED
+prereq STATIC_BUMBLE "build/bin/bumble is dynamically linked: make dist and a fresh host need the static one" \
+	sh -c "test -f '$ROOT/build/bin/bumble' && ! readelf -lW '$ROOT/build/bin/bumble' | grep -q 'program interpreter' && ! readelf -dW '$ROOT/build/bin/bumble' | grep -q '(NEEDED)'"
 PYTHON_USDT_BIN=/usr/bin/python3.11
 prereq PYTHON_USDT "$PYTHON_USDT_BIN has no SystemTap probes to attach to" \
 	sh -c "readelf -n $PYTHON_USDT_BIN | grep -q import__find__load__start"
+
+# sbom_prereqs: CDX_SCHEMA and JSONSCHEMA, what `sbom_valid FILE` needs
+# (asked only by the scripts that check SBOMs: npm takes a moment).
+sbom_prereqs() {
+	CDX_SCHEMA=$(npm root -g 2>/dev/null)/@cyclonedx/cyclonedx-library/res/schema
+	prereq CDX_SCHEMA "npm's @cyclonedx/cyclonedx-library is not installed (toolchain/deps.sh installs it)" \
+		test -f "$CDX_SCHEMA/bom-1.5.SNAPSHOT.schema.json"
+	prereq JSONSCHEMA "python3-jsonschema is not installed (toolchain/deps.sh installs it)" \
+		python3 -c "import jsonschema"
+}
+
+# sbom_valid FILE: FILE is valid against CycloneDX's official schema
+sbom_valid() {
+	python3 "$ROOT/tests/sbom_check.py" "$CDX_SCHEMA" "$1"
+}
+
+# sbom_components SBOM WHO PATHS_MK KEY...: the SBOM names each Debian
+# source KEY as toolchain/fetch.sh recorded it in PATHS_MK (version, purl,
+# the SHA-256s it verified, an SPDX license), and WHO depends on each.
+sbom_components() {
+	local sbom=$1 who=$2 paths_mk=$3 key name ver purl comp
+	shift 3
+	for key in "$@"; do
+		val() { sed -n "s/^${key}_$1=//p" "$paths_mk"; }
+		name=${key,,}
+		ver=$(val VERSION)
+		purl=${ver//:/%3A}
+		purl="pkg:deb/debian/$name@${purl//+/%2B}?arch=source"
+		comp="[c for c in e['components'] if c['name'] == '$name'][0]"
+		check "$name: the SBOM's version is the one fetched ($ver)" json_doc "$sbom" \
+			"$comp['version'] == '$ver'"
+		check "$name: its purl" json_doc "$sbom" "$comp['purl'] == '$purl'"
+		check "$name: the upstream tarball's SHA-256 the toolchain verified" json_doc "$sbom" \
+			"$comp['hashes'] == [{'alg': 'SHA-256', 'content': '$(val ORIG_SHA256)'}]"
+		check "$name: the .dsc's SHA-256" json_doc "$sbom" \
+			"{'name': 'bumble:debian-dsc-sha256', 'value': '$(val DSC_SHA256)'} in $comp['properties']"
+		check "$name: an SPDX license expression" json_doc "$sbom" \
+			"len($comp['licenses'][0]['expression']) > 2"
+		check "$name: the $who depends on it" json_doc "$sbom" \
+			"e['dependencies'][0]['ref'] == '$who' and '$purl' in e['dependencies'][0]['dependsOn']"
+	done
+}
 
 # On exit: the tool still running is killed; the work directory goes,
 # unless a check failed (or BUMBLE_KEEP_WORK is set): then it stays, for

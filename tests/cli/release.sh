@@ -8,11 +8,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 PATHS_MK=$ROOT/build/src/paths.mk
-CDX_SCHEMA=$(npm root -g 2>/dev/null)/@cyclonedx/cyclonedx-library/res/schema
-prereq CDX_SCHEMA "npm's @cyclonedx/cyclonedx-library is not installed (toolchain/deps.sh installs it)" \
-	test -f "$CDX_SCHEMA/bom-1.5.SNAPSHOT.schema.json"
-prereq JSONSCHEMA "python3-jsonschema is not installed (toolchain/deps.sh installs it)" \
-	python3 -c "import jsonschema"
+sbom_prereqs
 prereq PATHS_MK "build/src/paths.mk is missing (make fetches the sources)" test -f "$PATHS_MK"
 prereq MUSL_DEB "musl-dev is not a Debian package here" dpkg-query -W musl-dev
 
@@ -25,7 +21,7 @@ check "--sbom: exit 0" test "$RC" = 0
 cp "$WORK/out" "$WORK/sbom.json"
 check "--sbom prints one JSON document" python3 -m json.tool "$WORK/sbom.json" /dev/null
 needs CDX_SCHEMA,JSONSCHEMA check "the SBOM is valid against CycloneDX's official schema" \
-	python3 "$ROOT/tests/sbom_check.py" "$CDX_SCHEMA" "$WORK/sbom.json"
+	sbom_valid "$WORK/sbom.json"
 check "CycloneDX 1.5" json_doc "$WORK/sbom.json" 'e["bomFormat"] == "CycloneDX" and e["specVersion"] == "1.5"'
 check "the tool is the main component, with its name and version" json_doc "$WORK/sbom.json" \
 	'e["metadata"]["component"]["name"] == "layout" and e["metadata"]["component"]["version"] == "1.2.3"'
@@ -42,24 +38,7 @@ check "and clang, at the version it says" json_doc "$WORK/sbom.json" \
 
 # Each Debian source the toolchain fetched, as paths.mk records it.
 needs PATHS_MK
-for key in LIBBPF ELFUTILS ZLIB MUSL; do
-	val() { sed -n "s/^${key}_$1=//p" "$PATHS_MK"; }
-	name=$(basename "$(val SRC)" | sed 's/-[0-9].*//')
-	ver=$(val VERSION)
-	comp="[c for c in e['components'] if c['name'] == '$name'][0]"
-	check "$name: the SBOM's version is the one fetched ($ver)" json_doc "$WORK/sbom.json" \
-		"$comp['version'] == '$ver'"
-	check "$name: its purl" json_doc "$WORK/sbom.json" \
-		"$comp['purl'] == 'pkg:deb/debian/$name@$ver?arch=source'"
-	check "$name: the upstream tarball's SHA-256 the toolchain verified" json_doc "$WORK/sbom.json" \
-		"$comp['hashes'] == [{'alg': 'SHA-256', 'content': '$(val ORIG_SHA256)'}]"
-	check "$name: the .dsc's SHA-256" json_doc "$WORK/sbom.json" \
-		"{'name': 'bumble:debian-dsc-sha256', 'value': '$(val DSC_SHA256)'} in $comp['properties']"
-	check "$name: an SPDX license expression" json_doc "$WORK/sbom.json" \
-		"len($comp['licenses'][0]['expression']) > 2"
-	check "$name: the tool depends on it" json_doc "$WORK/sbom.json" \
-		"'pkg:deb/debian/$name@$ver?arch=source' in e['dependencies'][0]['dependsOn']"
-done
+sbom_components "$WORK/sbom.json" tool "$PATHS_MK" LIBBPF ELFUTILS ZLIB MUSL
 needs -
 needs MUSL_DEB check "musl: the version fetched is the musl-dev that links tools" \
 	test "$(dpkg-query -W -f='${Version}' "musl-dev:$(dpkg --print-architecture)")" = "$(sed -n 's/^MUSL_VERSION=//p' "$PATHS_MK")"

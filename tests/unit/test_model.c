@@ -17,6 +17,7 @@
 #include "check.h"
 #include "model.h"
 #include "oci.h"
+#include "sbom.h"
 #include "tables_codec.h"
 
 /* Fault injection: the test is linked with -Wl,--wrap=malloc and kin, so
@@ -667,6 +668,61 @@ static void test_artifact_arch(const unsigned char *obj, size_t size)
 	free(index);
 }
 
+/* bumble's own SBOM (make dist): the component table parsed, bumble as
+ * the subject with its own hash, Debian versions encoded in purls. */
+static void test_sbom_subject(void)
+{
+	char table[] = "# name\tversion\tlinked\tlicense\torig\tdsc\n"
+		       "curl\t7.88.1-10+deb12u15\tlibcurl\tcurl\taa\tbb\n"
+		       "x\t1:2.0-1\tx\tMIT\tcc\tdd\n";
+	char damaged[] = "curl\t7.88.1\tlibcurl\tcurl\taa\n";
+	char comment_only[] = "# name\tversion\n";
+	char copy[sizeof(table)];
+	struct sbom_component c[2];
+	struct sbom_tool gcc = {"gcc", "12.2.0"};
+	struct sbom_input in = {
+	    .subject = {.bom_ref = "bumble",
+			.name = "bumble",
+			.version = "0.1.0",
+			.sha256 = "00ff"},
+	    .components = c,
+	    .tools = &gcc,
+	    .tool_count = 1,
+	};
+	unsigned int n = 9;
+	char *sbom;
+	size_t len;
+
+	CHECK(gen_sbom_parse_components(damaged, c, 2, &n) == -1,
+	      "sbom: a component line of five fields is refused");
+	CHECK(gen_sbom_parse_components(comment_only, c, 2, &n) == -1 && n == 0,
+	      "sbom: a table without components is refused");
+	memcpy(copy, table, sizeof(table)); /* parsed in place */
+	CHECK(gen_sbom_parse_components(copy, c, 1, &n) == -1,
+	      "sbom: more components than room is refused");
+	CHECK(gen_sbom_parse_components(table, c, 2, &n) == 0 && n == 2 &&
+		  !strcmp(c[0].version, "7.88.1-10+deb12u15") &&
+		  !strcmp(c[1].dsc_sha256, "dd"),
+	      "sbom: the table's two components, each field in place");
+	in.component_count = n;
+	sbom = gen_sbom(&in, &len);
+	CHECK(sbom && strlen(sbom) == len, "sbom: written");
+	CHECK(sbom && strstr(sbom, "\"component\":{\"type\":\"application\","
+				   "\"bom-ref\":\"bumble\",\"name\":"
+				   "\"bumble\",\"version\":\"0.1.0\","
+				   "\"hashes\":[{\"alg\":\"SHA-256\","
+				   "\"content\":\"00ff\"}]}"),
+	      "sbom: bumble is the subject, with its own hash, no source");
+	CHECK(sbom && strstr(sbom, "\"purl\":\"pkg:deb/debian/curl@7.88.1-10"
+				   "%2Bdeb12u15?arch=source\""),
+	      "sbom: a '+' in a Debian version is %2B in the purl");
+	CHECK(sbom && strstr(sbom, "pkg:deb/debian/x@1%3A2.0-1?arch=source"),
+	      "sbom: an epoch's ':' is %3A");
+	CHECK(sbom && strstr(sbom, "{\"ref\":\"bumble\",\"dependsOn\":["),
+	      "sbom: bumble depends on its components");
+	free(sbom);
+}
+
 int main(int argc, char **argv)
 {
 	unsigned char *obj;
@@ -684,6 +740,7 @@ int main(int argc, char **argv)
 	libbpf_set_print(libbpf_print);
 	test_layout(argv[1], argv[3]);
 	test_enum_tables();
+	test_sbom_subject();
 	obj = slurp(argv[1], &size);
 	test_alloc_failures(obj, size);
 	test_artifact_arch(obj, size);
