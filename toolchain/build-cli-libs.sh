@@ -30,7 +30,10 @@ TOOLCHAIN=$(cd "$(dirname "$0")" && pwd)
 arch_row "$(arch_host)" || die "bumble runs on the arches of toolchain/arches"
 MUSL_CC=${MUSL_CC:-$ARCH_CC}
 # bumble is not size-critical like a tool; its crypto runs over every blob
-CFLAGS="-O2 -ffunction-sections -fdata-sections -fPIE -idirafter $OBJ/uapi"
+CFLAGS="-O2 -ffunction-sections -fdata-sections -fPIE"
+# the UAPI headers (link_uapi) by the environment: OpenSSL keeps its
+# CFLAGS in the library (OpenSSL_version), and no build path may be there
+export C_INCLUDE_PATH=$OBJ/uapi
 # make's own jobs when make runs this (its jobserver), else every core
 if [[ " ${MAKEFLAGS:-} " == *" --jobserver-auth="* ]]; then
 	JOBS_ARGS=()
@@ -58,20 +61,21 @@ link_uapi() {
 # certificates) and bumble's signatures (EC P-256, SHA-256, PEM and
 # PKCS#8 keys, encrypted ones too: PBES2/scrypt, AES, DES3) need. Its
 # directory is Debian's /etc/ssl, never the build tree, and it reads no
-# openssl.cnf (the host's may be for another OpenSSL).
+# openssl.cnf (the host's may be for another OpenSSL); its errors name no
+# source files (no-filenames), so no build path is in it.
 build_openssl() {
 	local b=$OBJ/openssl
 	rm -rf "$b"
 	mkdir -p "$b"
 	link_uapi
-	(cd "$b" && CC=$MUSL_CC CFLAGS="$CFLAGS -ffile-prefix-map=$OPENSSL_SRC=openssl" \
+	(cd "$b" && CC=$MUSL_CC CFLAGS="$CFLAGS" \
 		perl "$OPENSSL_SRC/Configure" "linux-$ARCH_NAME" --prefix=/usr --openssldir=/etc/ssl \
 		--libdir=lib no-shared no-tests no-module no-legacy no-engine no-dso no-comp \
 		no-autoload-config no-afalgeng no-ktls no-ssl3 no-dtls no-srp no-psk no-srtp \
 		no-sctp no-ct no-cms no-ts no-ocsp no-gost no-idea no-mdc2 no-rc2 no-rc4 no-rc5 \
 		no-md4 no-whirlpool no-seed no-camellia no-aria no-sm2 no-sm3 no-sm4 no-bf \
 		no-cast no-siphash no-nextprotoneg no-rfc3779 no-cmp no-ec2m \
-		no-fips no-padlockeng no-capieng no-unit-test no-dsa no-async)
+		no-fips no-padlockeng no-capieng no-unit-test no-dsa no-async no-filenames)
 	make -C "$b" "${JOBS_ARGS[@]}" build_generated
 	make -C "$b" "${JOBS_ARGS[@]}" libcrypto.a libssl.a
 	rm -rf "$PREFIX/include/openssl"
