@@ -360,16 +360,19 @@ int attach_all(const struct run_opts *opts, struct loaded_tool *lt)
 			skipped++;
 			continue;
 		}
-		/* a function in the kernel's BTF whose entry cannot take a
-		 * trampoline (no ftrace site: inlined into its callers, or
-		 * notrace): the tool's other programs may still serve, as
-		 * with a function the kernel lacks */
-		if (err == EBUSY && (!strncmp(section, "fentry/", 7) ||
-				     !strncmp(section, "fexit/", 6))) {
-			diag_info("warning: program '%s' is skipped: the "
-				  "kernel cannot attach '%s' (its function "
-				  "takes no trampoline here)",
-				  bpf_program__name(prog), section);
+		/* no trampoline here: none on this kernel (ENOTSUPP), or
+		 * none on this function, whose entry is no ftrace site
+		 * (EBUSY on x86_64, ENOTSUPP on arm64). Like a function the
+		 * kernel lacks, skipped: the tool's other programs may
+		 * still serve, and nothing left is an error below. */
+		if ((err == EBUSY || err == KERNEL_ENOTSUPP) &&
+		    (!strncmp(section, "fentry/", 7) ||
+		     !strncmp(section, "fexit/", 6))) {
+			diag_info("warning: program '%s' (section '%s') failed "
+				  "to attach: %s%s; skipped",
+				  bpf_program__name(prog), section,
+				  attach_strerror(err),
+				  attach_hint(section, err, KPROBE_BLAME_NONE));
 			skipped++;
 			continue;
 		}
