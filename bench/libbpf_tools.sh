@@ -24,24 +24,11 @@ BUMBLE=$ROOT/build/bin/bumble
 [ -x "$BUMBLE" ] || { echo "libbpf_tools: build bumble first (make)" >&2; exit 1; }
 rm -rf "$OUT"
 mkdir -p "$OUT"
-if [ $# -gt 0 ]; then
-	names=("$@")
-else
-	names=()
-	for f in "$SRC"/*.bpf.c; do
-		n=${f##*/}
-		names+=("${n%.bpf.c}")
-	done
-fi
+. "$ROOT/bench/libbpf_tools_lib.sh"
+lt_names "$@"
 
 # 1. bundle, two at a time
-bundle_one() {
-	"$BUMBLE" bundle "$SRC/$1.bpf.c" -o "$OUT/$1" >"$OUT/$1.bundle" 2>&1
-	echo $? >"$OUT/$1.bundle_rc"
-}
-export -f bundle_one
-export BUMBLE SRC OUT
-printf '%s\n' "${names[@]}" | xargs -P 2 -I{} bash -c 'bundle_one {}'
+lt_bundle "$OUT"
 
 # 2. the load: everything a tracing tool of the set watches for
 python3 -c '

@@ -36,25 +36,11 @@ fi
 OUT=$ROOT/build/libbpf-tools-guest/$ARCH
 rm -rf "$OUT"
 mkdir -p "$OUT/bin/lt"
-if [ $# -gt 0 ]; then
-	names=("$@")
-else
-	names=()
-	for f in "$SRC"/*.bpf.c; do
-		n=${f##*/}
-		names+=("${n%.bpf.c}")
-	done
-fi
+. "$ROOT/bench/libbpf_tools_lib.sh"
+lt_names "$@"
 
 # 1. bundle for the arch, two at a time
-bundle_one() {
-	"$BUMBLE" bundle --arch "$ARCH" "$SRC/$1.bpf.c" -o "$OUT/bin/lt/$1" \
-		>"$OUT/$1.bundle" 2>&1
-	echo $? >"$OUT/$1.bundle_rc"
-}
-export -f bundle_one
-export BUMBLE SRC OUT ARCH
-printf '%s\n' "${names[@]}" | xargs -P 2 -I{} bash -c 'bundle_one {}'
+lt_bundle "$OUT/bin/lt" "$ARCH"
 bundled=()
 for n in "${names[@]}"; do
 	[ "$(cat "$OUT/$n.bundle_rc")" = 0 ] && bundled+=("$n")
