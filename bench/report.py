@@ -399,6 +399,16 @@ NOTES = {
         "the model, the musl link against that arch's stub), one after the",
         "other: twice one bundle, plus the cross link's extra time.",
     ],
+    "Stripped size": [
+        "Since issue 17 a plain bundle links nothing: every tool is the",
+        "prelinked stub, which carries the whole runtime whatever the",
+        "program uses (4,416 bytes more than the same tool linked per",
+        "program with --runner and --gc-sections, measured on the bench",
+        "tool), and the runtime grew by issue 16's user-space stack names,",
+        "--folded, --attach and --perf-event (about 14 KiB). The levers:",
+        "-z noseparate-code (the segment padding, at a cost in hardening)",
+        "or LTO of a second, stub-only build of the runtime.",
+    ],
     "aarch64": [
         "The aarch64 tool is larger than the x86_64 one: fixed-size",
         "instructions, and libbpf, libelf and zlib as aarch64 code.",
