@@ -193,9 +193,10 @@ struct bumble_tool {
 };
 
 /* What belongs to one bundle rather than to a runner: bumble bundle
- * generates it in an object of its own and links it beside the runner,
- * so an edited or regenerated runner never carries a stale digest or
- * version. */
+ * generates it in an object of its own and links it beside the runner
+ * (--runner), or fills it into the prelinked stub's slot
+ * (stub/prelinked_slot.h), so an edited or regenerated runner never
+ * carries a stale digest or version. */
 struct bumble_bundle {
 	const char *manifest_digest; /* of the embedded OCI manifest */
 	const char *version;	     /* bumble bundle --version */
