@@ -387,6 +387,7 @@ FUZZ_SRCS_filter   := stub/filter.c stub/diag.c $(FUZZ_FORMAT_SRCS)
 FUZZ_SRCS_format   := $(FUZZ_FORMAT_SRCS)
 FUZZ_SRCS_params   := stub/params.c stub/diag.c
 FUZZ_SRCS_tables   := stub/tables_codec.c
+FUZZ_SRCS_usage    := bundler/map_usage.c
 FUZZ_LIBS_params   := $(HOST)/lib/libbpf.a -lelf -lz
 
 fuzz-build: $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)

@@ -132,6 +132,8 @@ struct map_usage {
 	size_t deleted_count;
 	char **updated; /* given entries by the program */
 	size_t updated_count;
+	char **counted; /* globals only ever added to in place */
+	size_t counted_count;
 	/* keys and struct members only ever filled with values of one
 	 * known meaning (a syscall tracepoint's id, ...) */
 	struct gen_format_hint *formats;
@@ -142,9 +144,9 @@ struct map_usage {
 /* Reads clang's text AST dump (modified in place: lines split) for the
  * structs passed to bpf_perf_event_output, bpf_ringbuf_output and
  * bpf_ringbuf_reserve, directly or through the program's functions, for
- * bpf_map_delete_elem's maps, and for the keys and struct members only
- * ever filled from a tracepoint member of known meaning. Adds them to
- * out. Returns 0 or -1 (out of memory). */
+ * the maps that are state, the globals that are counts, and for the
+ * keys and struct members only ever filled from a tracepoint member of
+ * known meaning. Adds them to out. Returns 0 or -1 (out of memory). */
 int map_usage_scan(char *ast, struct map_usage *out);
 void map_usage_free(struct map_usage *e);
 

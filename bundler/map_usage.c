@@ -1,7 +1,8 @@
 /* What the program's calls tell about its maps, read in clang's text AST
  * dump: the struct each event map is filled with, and the maps that are
  * its internal state (such as pid -> start time): deleted from, or
- * written whole by an update that may replace a value. */
+ * written whole by an update that may replace a value and not added to
+ * in place; and the globals it only adds to (counts). */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +45,7 @@ struct arg_sum {
 struct call {
 	char func[128];	  /* the calling function */
 	char callee[128]; /* the called function or helper */
+	char result[128]; /* the variable its result is stored in */
 	unsigned int argc;
 	struct arg_sum args[MAX_ARGS + 1]; /* + the result's cast */
 };
@@ -87,7 +89,24 @@ struct found_format {
 	int nonzero;
 };
 
+/* What a function does to a variable: adds to it (or to a member or
+ * element of what it is or points to) in place, writes it otherwise,
+ * or declares it (a local). */
+enum touch_kind {
+	TOUCH_ADD,
+	TOUCH_SET,
+	TOUCH_LOCAL
+};
+
+struct touch {
+	char func[128];
+	char var[128];
+	enum touch_kind kind;
+};
+
 struct scan {
+	struct touch *touches;
+	unsigned int touch_count;
 	struct assign *assigns;
 	unsigned int assign_count;
 	struct call *calls;
@@ -637,6 +656,142 @@ static int key_formats(const struct scan *s, struct map_usage *out)
 	return rc;
 }
 
+/* The variable (not a parameter) an expression at node i comes down
+ * to, through casts, parentheses, '&', '*', and the bases of members
+ * and subscripts: 1 with its name, else 0. */
+static int root_var(const struct ast_line *l, unsigned int n, unsigned int i,
+		    char *name, size_t len)
+{
+	while (i < n) {
+		const char *t = l[i].text, *v;
+		size_t vn;
+
+		if (is_kind(t, "DeclRefExpr")) {
+			if (!(v = strstr(t, " Var 0x")) ||
+			    !(v = quoted(v, 0, &vn)))
+				return 0;
+			copy_word(name, len, v, vn);
+			return 1;
+		}
+		if (!is_kind(t, "ImplicitCastExpr") &&
+		    !is_kind(t, "CStyleCastExpr") && !is_kind(t, "ParenExpr") &&
+		    !is_kind(t, "UnaryOperator") && !is_kind(t, "MemberExpr") &&
+		    !is_kind(t, "ArraySubscriptExpr"))
+			return 0;
+		i = child(l, n, i, 0);
+	}
+	return 0;
+}
+
+/* The node whose child node i is, or n. */
+static unsigned int parent(const struct ast_line *l, unsigned int n,
+			   unsigned int i)
+{
+	for (unsigned int j = i; j-- > 0;)
+		if (l[j].depth < l[i].depth)
+			return j;
+	return n;
+}
+
+/* The variable a call's result is stored in (`p = call()`, or a
+ * declaration's initialiser), through casts, into name; "" if none. */
+static void result_var(const struct ast_line *l, unsigned int n,
+		       unsigned int at, char *name, size_t len)
+{
+	unsigned int p = parent(l, n, at);
+
+	while (p < n && (is_kind(l[p].text, "ImplicitCastExpr") ||
+			 is_kind(l[p].text, "CStyleCastExpr") ||
+			 is_kind(l[p].text, "ParenExpr"))) {
+		at = p;
+		p = parent(l, n, p);
+	}
+	name[0] = '\0';
+	if (p >= n)
+		return;
+	if (is_kind(l[p].text, "VarDecl")) {
+		decl_name(l[p].text, name, len);
+	} else if (is_kind(l[p].text, "BinaryOperator") &&
+		   strstr(l[p].text, "' '='") && child(l, n, p, 1) == at) {
+		unsigned int lhs = unwrap(l, n, child(l, n, p, 0));
+
+		if (lhs < n && is_kind(l[lhs].text, "DeclRefExpr"))
+			root_var(l, n, lhs, name, len);
+	}
+}
+
+static int add_touch(struct scan *s, const char *func, const char *var,
+		     enum touch_kind kind)
+{
+	struct touch *t = grow(s->touches, s->touch_count, sizeof(*t));
+
+	if (!t)
+		return -1;
+	s->touches = t;
+	t = &t[s->touch_count++];
+	copy_word(t->func, sizeof(t->func), func, strlen(func));
+	copy_word(t->var, sizeof(t->var), var, strlen(var));
+	t->kind = kind;
+	return 0;
+}
+
+/* The atomic builtins that add (__sync_fetch_and_add_8, ...). */
+static int adds_atomically(const char *callee)
+{
+	static const char *const adds[] = {
+	    "__sync_fetch_and_add", "__sync_add_and_fetch",
+	    "__sync_fetch_and_sub", "__sync_sub_and_fetch"};
+
+	for (size_t i = 0; i < sizeof(adds) / sizeof(adds[0]); i++)
+		if (!strncmp(callee, adds[i], strlen(adds[i])))
+			return 1;
+	return 0;
+}
+
+/* What node i, in func, does to a variable: `v += n`, `v->x++`,
+ * __sync_fetch_and_add(&v[i], n) add to it in place; `v = x`, any
+ * other compound assignment or atomic builtin write it; a VarDecl
+ * declares a local. 0 or -1. */
+static int find_touch(struct scan *s, const struct ast_line *l, unsigned int n,
+		      unsigned int i, const char *func)
+{
+	const char *t = l[i].text;
+	enum touch_kind kind = TOUCH_SET;
+	unsigned int target = n;
+	char var[128];
+
+	if (is_kind(t, "VarDecl")) {
+		return decl_name(t, var, sizeof(var))
+			   ? add_touch(s, func, var, TOUCH_LOCAL)
+			   : 0;
+	} else if (is_kind(t, "CompoundAssignOperator")) {
+		target = child(l, n, i, 0);
+		if (strstr(t, "'+='") || strstr(t, "'-='"))
+			kind = TOUCH_ADD;
+	} else if (is_kind(t, "UnaryOperator") &&
+		   (strstr(t, "'++'") || strstr(t, "'--'"))) {
+		target = child(l, n, i, 0);
+		kind = TOUCH_ADD;
+	} else if (is_kind(t, "BinaryOperator") && strstr(t, "' '='")) {
+		target = child(l, n, i, 0);
+	} else if (is_kind(t, "AtomicExpr")) {
+		target = child(l, n, i, 0); /* its operation is not shown */
+	} else if (is_kind(t, "CallExpr")) {
+		struct arg_sum callee = {0};
+
+		summarize(l, n, child(l, n, i, 0), &callee);
+		if (strncmp(callee.ref, "__sync_", 7) &&
+		    strncmp(callee.ref, "__atomic_", 9))
+			return 0;
+		target = child(l, n, i, 1);
+		if (adds_atomically(callee.ref))
+			kind = TOUCH_ADD;
+	}
+	if (target >= n || !root_var(l, n, target, var, sizeof(var)))
+		return 0;
+	return add_touch(s, func, var, kind);
+}
+
 static int add_call(struct scan *s, const struct ast_line *l, unsigned int n,
 		    unsigned int at, const char *func)
 {
@@ -649,6 +804,7 @@ static int add_call(struct scan *s, const struct ast_line *l, unsigned int n,
 	s->calls = c;
 	c = &s->calls[s->call_count++];
 	copy_word(c->func, sizeof(c->func), func, strlen(func));
+	result_var(l, n, at, c->result, sizeof(c->result));
 	/* its result cast to a struct pointer: the line just above */
 	if (at && l[at - 1].depth + 1 == d &&
 	    (is_kind(l[at - 1].text, "ImplicitCastExpr") ||
@@ -801,55 +957,176 @@ static int add_name(char ***list, size_t *count, const char *map)
 	return grown[(*count)++] ? 0 : -1;
 }
 
+/* The functions that pass a map argument on to helper's argument slot,
+ * directly or through others (libbpf-tools' bpf_map_lookup_or_try_init
+ * to bpf_map_update_elem and bpf_map_lookup_elem), helper first: each
+ * a function and the slot of its map. 0 or -1. */
+static int map_passers(const struct scan *s, const char *helper,
+		       unsigned int helper_slot, struct sink **out,
+		       unsigned int *count)
+{
+	struct sink *w = calloc(1, sizeof(*w)), *grown;
+	unsigned int n = 1;
+	int changed = 1;
+
+	if (!w)
+		return -1;
+	copy_word(w->func, sizeof(w->func), helper, strlen(helper));
+	w->slot = helper_slot;
+	for (unsigned int round = 0; changed && round < 16; round++) {
+		changed = 0;
+		for (unsigned int i = 0; i < s->call_count; i++) {
+			const struct call *c = &s->calls[i];
+			int slot = -1;
+
+			for (unsigned int k = 0; slot < 0 && k < n; k++)
+				if (!strcmp(c->callee, w[k].func))
+					slot = (int)w[k].slot;
+			if (slot < 0 || (unsigned int)slot >= c->argc ||
+			    !c->args[slot].ref_is_parm)
+				continue;
+			slot = param_index(s, c->func, c->args[slot].ref);
+			for (unsigned int k = 0; slot >= 0 && k < n; k++)
+				if (!strcmp(w[k].func, c->func) &&
+				    w[k].slot == (unsigned int)slot)
+					slot = -1;
+			if (slot < 0)
+				continue;
+			grown = grow(w, n, sizeof(*grown));
+			if (!grown) {
+				free(w);
+				return -1;
+			}
+			w = grown;
+			copy_word(w[n].func, sizeof(w[n].func), c->func,
+				  strlen(c->func));
+			w[n++].slot = (unsigned int)slot;
+			changed = 1;
+		}
+	}
+	*out = w;
+	*count = n;
+	return 0;
+}
+
+/* The map c passes to one of the passers, or NULL. */
+static const char *map_passed(const struct call *c, const struct sink *w,
+			      unsigned int n)
+{
+	for (unsigned int k = 0; k < n; k++)
+		if (!strcmp(c->callee, w[k].func))
+			return w[k].slot < c->argc && *c->args[w[k].slot].ref &&
+				       !c->args[w[k].slot].ref_is_parm
+				   ? c->args[w[k].slot].ref
+				   : NULL;
+	return NULL;
+}
+
 /* The maps the program adds entries to: bpf_map_update_elem's map,
  * directly or through its own functions' parameters (libbpf-tools'
  * bpf_map_lookup_or_try_init). */
 static int find_updated(struct scan *s, struct map_usage *out)
 {
-	struct sink *updaters = NULL, *grown;
-	unsigned int n = 0;
-	int rc = 0, changed = 1;
+	struct sink *w;
+	unsigned int n;
+	int rc = 0;
 
-	for (unsigned int round = 0; changed && !rc && round < 16; round++) {
-		changed = 0;
-		for (unsigned int i = 0; i < s->call_count && !rc; i++) {
-			const struct call *c = &s->calls[i];
-			int slot = -1;
+	if (map_passers(s, "bpf_map_update_elem", 0, &w, &n))
+		return -1;
+	for (unsigned int i = 0; i < s->call_count && !rc; i++) {
+		const char *map = map_passed(&s->calls[i], w, n);
 
-			if (!strcmp(c->callee, "bpf_map_update_elem"))
-				slot = 0;
-			for (unsigned int k = 0; slot < 0 && k < n; k++)
-				if (!strcmp(c->callee, updaters[k].func))
-					slot = (int)updaters[k].slot;
-			if (slot < 0 || (unsigned int)slot >= c->argc ||
-			    !*c->args[slot].ref)
-				continue;
-			if (!c->args[slot].ref_is_parm) {
-				rc =
-				    add_name(&out->updated, &out->updated_count,
-					     c->args[slot].ref);
-				continue;
-			}
-			slot = param_index(s, c->func, c->args[slot].ref);
-			for (unsigned int k = 0; slot >= 0 && k < n; k++)
-				if (!strcmp(updaters[k].func, c->func) &&
-				    updaters[k].slot == (unsigned int)slot)
-					slot = -1;
-			if (slot < 0)
-				continue;
-			grown = grow(updaters, n, sizeof(*grown));
-			if (!grown) {
-				rc = -1;
-				break;
-			}
-			updaters = grown;
-			copy_word(updaters[n].func, sizeof(updaters[n].func),
-				  c->func, strlen(c->func));
-			updaters[n++].slot = (unsigned int)slot;
-			changed = 1;
+		if (map)
+			rc = add_name(&out->updated, &out->updated_count, map);
+	}
+	free(w);
+	return rc;
+}
+
+static int touched(const struct scan *s, const char *func, const char *var,
+		   enum touch_kind kind)
+{
+	for (unsigned int i = 0; i < s->touch_count; i++)
+		if (s->touches[i].kind == kind &&
+		    !strcmp(s->touches[i].var, var) &&
+		    (!func || !strcmp(s->touches[i].func, func)))
+			return 1;
+	return 0;
+}
+
+/* The maps whose looked-up values the program adds to in place
+ * (`p = bpf_map_lookup_elem(&m, &k); ... p->count++`), into *added;
+ * and the globals it only ever adds to (`__sync_fetch_and_add(&total,
+ * 1)`, never `total = x`), into out->counted. 0 or -1. */
+static int find_added(struct scan *s, struct map_usage *out, char ***added,
+		      size_t *added_count)
+{
+	struct sink *w;
+	unsigned int n;
+	int rc = 0;
+
+	if (map_passers(s, "bpf_map_lookup_elem", 0, &w, &n))
+		return -1;
+	for (unsigned int i = 0; i < s->touch_count && !rc; i++) {
+		const struct touch *t = &s->touches[i];
+
+		if (t->kind != TOUCH_ADD)
+			continue;
+		if (!touched(s, t->func, t->var, TOUCH_LOCAL)) {
+			int set = 0;
+
+			/* a global: no function writes it otherwise */
+			for (unsigned int j = 0; j < s->touch_count && !set;
+			     j++)
+				set = s->touches[j].kind == TOUCH_SET &&
+				      !strcmp(s->touches[j].var, t->var) &&
+				      !touched(s, s->touches[j].func, t->var,
+					       TOUCH_LOCAL);
+			if (!set)
+				rc = add_name(&out->counted,
+					      &out->counted_count, t->var);
+			continue;
+		}
+		for (unsigned int j = 0; j < s->call_count && !rc; j++) {
+			const struct call *c = &s->calls[j];
+			const char *map = map_passed(c, w, n);
+
+			if (map && !strcmp(c->func, t->func) &&
+			    !strcmp(c->result, t->var))
+				rc = add_name(added, added_count, map);
 		}
 	}
-	free(updaters);
+	free(w);
+	return rc;
+}
+
+/* The maps that are state: deleted from, or written whole by an
+ * update that may replace a value, unless what it writes is a count
+ * the program adds to in place (a zero set up with BPF_ANY, then
+ * `p->reads++`). 0 or -1. */
+static int find_state(struct scan *s, struct map_usage *out)
+{
+	char **added = NULL;
+	size_t added_count = 0;
+	int rc = find_added(s, out, &added, &added_count);
+
+	for (unsigned int i = 0; i < s->call_count && !rc; i++) {
+		const struct call *c = &s->calls[i];
+		const char *map = c->args[0].ref;
+		int replaces = !strcmp(c->callee, "bpf_map_update_elem") &&
+			       c->argc == 4 && !creates_only(&c->args[3]);
+
+		if (!c->argc || !*map || c->args[0].ref_is_parm)
+			continue;
+		if (replaces)
+			for (size_t k = 0; k < added_count && replaces; k++)
+				replaces = strcmp(added[k], map) != 0;
+		if (replaces || !strcmp(c->callee, "bpf_map_delete_elem"))
+			rc = add_name(&out->deleted, &out->deleted_count, map);
+	}
+	for (size_t k = 0; k < added_count; k++)
+		free(added[k]);
+	free(added);
 	return rc;
 }
 
@@ -857,16 +1134,10 @@ static int resolve(struct scan *s, struct map_usage *out)
 {
 	int changed = 1, rc = 0;
 
+	if (find_state(s, out))
+		return -1;
 	for (unsigned int i = 0; i < s->call_count; i++) {
 		const struct call *c = &s->calls[i];
-
-		if (c->argc && *c->args[0].ref && !c->args[0].ref_is_parm &&
-		    (!strcmp(c->callee, "bpf_map_delete_elem") ||
-		     (!strcmp(c->callee, "bpf_map_update_elem") &&
-		      c->argc == 4 && !creates_only(&c->args[3]))) &&
-		    add_name(&out->deleted, &out->deleted_count,
-			     c->args[0].ref))
-			return -1;
 
 		for (size_t h = 0; h < sizeof(helpers) / sizeof(helpers[0]);
 		     h++) {
@@ -955,6 +1226,10 @@ int map_usage_scan(char *ast, struct map_usage *out)
 	for (unsigned int i = 0; i < n && !rc; i++) {
 		if (*func && l[i].depth <= func_depth)
 			func[0] = '\0';
+		if (*func)
+			rc = find_touch(&s, l, n, i, func);
+		if (rc)
+			break;
 		if (is_kind(l[i].text, "FunctionDecl")) {
 			rc = add_func(&s, l, n, i);
 			if (!rc && s.funcs[s.func_count - 1].name[0]) {
@@ -974,6 +1249,7 @@ int map_usage_scan(char *ast, struct map_usage *out)
 	if (!rc)
 		rc = resolve(&s, out);
 	out->read = !rc;
+	free(s.touches);
 	free(s.assigns);
 	free(s.calls);
 	free(s.funcs);
@@ -1001,6 +1277,11 @@ void map_usage_free(struct map_usage *e)
 	free(e->updated);
 	e->updated = NULL;
 	e->updated_count = 0;
+	for (size_t i = 0; i < e->counted_count; i++)
+		free(e->counted[i]);
+	free(e->counted);
+	e->counted = NULL;
+	e->counted_count = 0;
 	for (size_t i = 0; i < e->format_count; i++) {
 		free((char *)e->formats[i].map);
 		free((char *)e->formats[i].strct);

@@ -57,6 +57,9 @@ struct gen_model *open_model(struct input_opts *o, unsigned char **obj, int *rc)
 	if (hints.events.read) {
 		gopts.updated_maps = (const char *const *)hints.events.updated;
 		gopts.updated_count = hints.events.updated_count;
+		gopts.counted_globals =
+		    (const char *const *)hints.events.counted;
+		gopts.counted_global_count = hints.events.counted_count;
 		gopts.usage_known = 1;
 	}
 	/* --role after the source's hints: the later one wins */

@@ -27,6 +27,20 @@ static int scalar_key(struct gen_model *m, const struct btf *btf, __u32 id,
 	return gen_model_take_event(m, ev, err, out);
 }
 
+/* The key of a lone global: no field, shown with no labels. */
+static int no_key(struct gen_model *m, const char *map_name,
+		  struct gen_event **out)
+{
+	struct gen_event *ev;
+	char name[256];
+
+	snprintf(name, sizeof(name), "%s_key", map_name);
+	ev = gen_event_new(name, 0, sizeof(__u32));
+	if (!ev)
+		return -ENOMEM;
+	return gen_model_take_event(m, ev, 0, out);
+}
+
 /* The key of a counter, gauge or hist map: a struct's members, or one
  * field "key" for a scalar (so a syscall_nr key shows by name). *out is
  * NULL if the key has no layout. 0 or -ENOMEM. */
@@ -260,7 +274,9 @@ enum bumble_role gen_infer_role(const struct gen_opts *opts,
 
 /* One global of the section: an array (two elements or more) of
  * structs with slots[] is a hist by index, of integers wider than a
- * byte a counter by index; anything else is not shown. 0 or -ENOMEM. */
+ * byte a counter by index; a lone one the source only adds to
+ * (opts->counted_globals) is one hist (a struct with slots[]) or one
+ * count (an integer); anything else is not shown. 0 or -ENOMEM. */
 static int add_global(struct gen_model *m, const struct gen_opts *opts,
 		      const struct btf *btf, const char *section,
 		      const struct btf_var_secinfo *vs)
@@ -269,14 +285,25 @@ static int add_global(struct gen_model *m, const struct gen_opts *opts,
 	const char *name = btf__name_by_offset(btf, var->name_off);
 	__u32 id = var->type, eid;
 	const struct btf_type *t = gen_resolve(btf, &id, NULL), *e;
+	unsigned int count = 1;
 	enum bumble_role role;
 	struct gen_map *gm;
 	int err;
 
-	if (!btf_is_var(var) || !t || !btf_is_array(t) ||
-	    btf_array(t)->nelems < 2 || !strncmp(name, "__", 2))
+	if (!btf_is_var(var) || !t || !strncmp(name, "__", 2))
 		return 0;
-	eid = btf_array(t)->type;
+	eid = id;
+	if (btf_is_array(t)) {
+		count = btf_array(t)->nelems;
+		eid = btf_array(t)->type;
+		if (count < 2)
+			return 0;
+	}
+	/* a lone one only if counted: not a zero to copy from (static
+	 * struct hist zero), not a timestamp (last = now) */
+	if (count == 1 &&
+	    !listed(opts->counted_globals, opts->counted_global_count, name))
+		return 0;
 	e = gen_resolve(btf, &eid, NULL);
 	if (e && btf_is_struct(e) && has_slots(btf, e))
 		role = BUMBLE_ROLE_HIST;
@@ -296,11 +323,15 @@ static int add_global(struct gen_model *m, const struct gen_opts *opts,
 	gm->role = role;
 	gm->key_size = sizeof(__u32);
 	gm->value_size = e->size;
-	gm->max_entries = btf_array(t)->nelems;
+	gm->max_entries = count;
 	gm->global_offset = vs->offset;
-	/* the key: its index, of the array's index type */
-	err = scalar_key(m, btf, btf_array(t)->index_type, name, "index",
-			 &gm->key);
+	/* the key: its index, of the array's index type; none for a lone
+	 * global */
+	if (count > 1)
+		err = scalar_key(m, btf, btf_array(t)->index_type, name,
+				 "index", &gm->key);
+	else
+		err = no_key(m, name, &gm->key);
 	if (!err && role == BUMBLE_ROLE_HIST)
 		err = slots_value(m, btf, eid, gm, &gm->value);
 	else if (!err)

@@ -417,9 +417,9 @@ void gen_describe(FILE *out, const struct gen_model *m)
 		const struct gen_map *gm = &m->maps[i];
 
 		fprintf(out, "  %-28s %-8s %s", gm->name, role_name(gm->role),
-			gm->event ? gm->event->type_name
-			: gm->key ? gm->key->type_name
-				  : "-");
+			gm->event			  ? gm->event->type_name
+			: gm->key && gm->key->field_count ? gm->key->type_name
+							  : "-");
 		if (gm->global_section)
 			fprintf(out, " (a global in %s)", gm->global_section);
 		fputc('\n', out);

@@ -168,8 +168,14 @@ int gen_usage_wanted(const unsigned char *obj, size_t size,
 		const char *name = bpf_map__name(map);
 		size_t i;
 
-		if (bpf_map__is_internal(map))
+		if (bpf_map__is_internal(map)) {
+			/* globals the source may show as counts */
+			const char *sec = strrchr(name, '.');
+
+			guessed |= sec && (!strcmp(sec, ".bss") ||
+					   !strcmp(sec, ".data"));
 			continue;
+		}
 		if (gen_role_from_map_name(name) != BUMBLE_ROLE_NONE) {
 			roles_named = 1;
 			continue;

@@ -167,6 +167,10 @@ struct gen_opts {
 	 * space (a filter), not shown */
 	const char *const *updated_maps;
 	size_t updated_count;
+	/* globals the source only adds to: a lone integer one is shown
+	 * as a count (known only when usage_known) */
+	const char *const *counted_globals;
+	size_t counted_global_count;
 	int usage_known;
 	const struct gen_map_size *map_sizes;
 	size_t map_size_count;
@@ -205,8 +209,9 @@ int gen_check_attach(const char *name, const char *section, int type, char *err,
 /* Has the program's source more to tell than its object (what the
  * calls in it do, map_usage.c)? It has when an event map has no type
  * and none is given (--event), or when the program names no role (a
- * prefix, roles_named: a BumbleBee section) and has maps whose role its
- * use decides. 0 for an object the model would refuse. */
+ * prefix, roles_named: a BumbleBee section) and has maps or writable
+ * globals whose role its use decides. 0 for an object the model would refuse.
+ */
 int gen_usage_wanted(const unsigned char *obj, size_t size,
 		     const struct gen_event_override *given, size_t ngiven,
 		     int roles_named);

@@ -148,8 +148,8 @@ struct map_reader {
 	int n;
 };
 
-/* One key and its values (one per CPU): kept unless zero. 0 or
- * -ENOMEM. */
+/* One key and its values (one per CPU): kept unless zero (but for a
+ * lone global count). 0 or -ENOMEM. */
 static int add_entry(struct map_reader *r, const unsigned char *key,
 		     const unsigned char *values)
 {
@@ -184,7 +184,9 @@ static int add_entry(struct map_reader *r, const unsigned char *key,
 	for (int cpu = 0; !r->desc->value && cpu < r->ncpu; cpu++)
 		e.value += load_value(values + (size_t)cpu * r->stride,
 				      r->vsize, r->desc->value_signed);
-	if (!e.value && !e.fields) {
+	/* a lone global count is shown even when zero */
+	if (!e.value && !e.fields &&
+	    !(r->desc->global_count == 1 && !r->desc->value)) {
 		free(e.slots);
 		return 0;
 	}

@@ -379,6 +379,15 @@ static int put_kernel_map(struct view *v, const struct bumble_map *desc,
 		return BUMBLE_EXIT_FAILURE;
 	}
 	aggregates_sort(desc, e, n);
+	if (!v->json && n == 1 && !desc->value && !desc->key->field_count) {
+		/* a lone global count: one line */
+		outbuf_puts(v->o, desc->name);
+		outbuf_puts(v->o, ": ");
+		put_number(v->o, e[0].value, desc->value_signed);
+		outbuf_putc(v->o, '\n');
+		aggregates_free(e, n);
+		return 0;
+	}
 	shown = (unsigned long long)n - past_top(v, (unsigned long long)n);
 	/* a slot hist with no slot counted: a table of its other fields */
 	slotless = n && e[0].slots && e[0].fields;

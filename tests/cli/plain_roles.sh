@@ -19,6 +19,10 @@ check "pid -> start time, replaced and deleted: state" grep -Eq \
 	"^  start +none +-" "$WORK/out"
 check "an integer only replaced (BPF_ANY): state" grep -Eq \
 	"^  last_seen +none +-" "$WORK/out"
+check "a struct set up with BPF_ANY, then added to in place: a counter" \
+	grep -Eq "^  io +counter +io_key" "$WORK/out"
+check "added to in place, written back with BPF_EXIST: a counter" grep -Eq \
+	"^  traffic +counter +traffic_key" "$WORK/out"
 check "a one-entry per-CPU array: scratch" grep -Eq \
 	"^  scratch +none " "$WORK/out"
 check "a hash the program only looks up: user space's filter" grep -Eq \

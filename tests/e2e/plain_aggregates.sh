@@ -2,7 +2,8 @@
 # Aggregates libbpf-tools keep in less common shapes, shown plainly on a
 # real kernel: a value struct with a count and slots[] whose slots stay 0
 # (a table of its count), and the same filling its slots (a histogram);
-# histograms and counts in global arrays (.bss, .data) by index.
+# histograms and counts in global arrays (.bss, .data) by index, and
+# lone globals the program only adds to (a count, a histogram).
 . "$(dirname "$0")/../lib.sh"
 
 run "$BUMBLE" bundle "$FIXTURES/plain_counts.bpf.c" -o "$WORK/plain_counts"
@@ -13,7 +14,10 @@ run "$BUMBLE" inspect "$FIXTURES/plain_globals.bpf.c"
 check "inspect names each global aggregate and its section" sh -c \
 	"grep -Eq '^  hists +hist +hists_key \(a global in \.bss\)$' '$WORK/out' &&
 	 grep -Eq '^  balance +counter +balance_key \(a global in \.data\)$' '$WORK/out' &&
-	 ! grep -Eq '^  (which|name|total) ' '$WORK/out'"
+	 ! grep -Eq '^  (which|name|last_ns|blank) ' '$WORK/out'"
+check "inspect: a lone global only added to, a count or a hist, no key" \
+	sh -c "grep -Eq '^  total +counter +- \(a global in \.bss\)$' '$WORK/out' &&
+	 grep -Eq '^  lat +hist +- \(a global in \.bss\)$' '$WORK/out'"
 
 needs ROOT # the checks below load the fixtures into the kernel
 
@@ -88,8 +92,21 @@ c = re.search(r"^counts:\n +INDEX +VALUE\n +2 +(\d+)\n(?! +\d)", text, re.M)
 b = re.search(r"^balance:\n +INDEX +VALUE\n +3 +5\n +2 +(-\d+)$", text, re.M)
 sys.exit(0 if c and int(c.group(1)) >= 7 and b and int(b.group(1)) <= -7 else 1)
 PY
-	check "no parameter, byte array or lone integer shown" sh -c \
-		"! grep -Eq '^(which|name|total):' '$WORK/globals.txt'"
+	check "a lone integer only added to: one line, its count" python3 - \
+		"$WORK/globals.txt" <<'PY'
+import re, sys
+m = re.search(r"^total: (\d+)$", open(sys.argv[1]).read(), re.M)
+sys.exit(0 if m and int(m.group(1)) >= 7 else 1)
+PY
+	check "a lone struct hist only added to: one histogram, no labels" \
+		python3 - "$WORK/globals.txt" <<'PY'
+import re, sys
+block = re.search(r"^lat:\n((?:  \[.*\n)+)", open(sys.argv[1]).read(), re.M)
+counts = [int(x) for x in re.findall(r"\) +(\d+) \|", block.group(1))] if block else []
+sys.exit(0 if sum(counts) >= 7 else 1)
+PY
+	check "no parameter, byte array, assigned or only-read lone global" \
+		sh -c "! grep -Eq '^(which|name|last_ns|blank):' '$WORK/globals.txt'"
 else
 	fail "plain_globals attaches" "$(cat "$WORK/err")"
 fi
@@ -104,6 +121,9 @@ if start_tool "$WORK/globals.json" "$WORK/plain_globals" --json \
 	check "JSON: a global hist's entry labelled by its index" \
 		snapshot_has "$WORK/globals.json" hists \
 		"l == {'index': 1} and e['count'] >= 7"
+	check "JSON: a lone global count, no labels" \
+		snapshot_has "$WORK/globals.json" total \
+		"l == {} and e['value'] >= 7"
 else
 	fail "plain_globals (JSON) attaches" "$(cat "$WORK/err")"
 fi
@@ -113,13 +133,16 @@ if start_tool "$WORK/globals.out" "$WORK/plain_globals" \
 	getppid_7
 	curl -s "http://127.0.0.1:$(metrics_port)/metrics" >"$WORK/globals.prom"
 	stop_tool INT
-	check "/metrics: a global counter and hist by index" python3 - \
+	check "/metrics: global counters and hists, by index and lone" python3 - \
 		"$WORK/globals.prom" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()
 c = re.search(r'^plain_globals_counts_total\{index="1"\} (\d+)$', text, re.M)
 h = re.search(r'^plain_globals_hists_count\{index="1"\} (\d+)$', text, re.M)
-sys.exit(0 if c and int(c.group(1)) >= 7 and h and int(h.group(1)) >= 7 else 1)
+t = re.search(r'^plain_globals_total_total (\d+)$', text, re.M)
+n = re.search(r'^plain_globals_lat_count (\d+)$', text, re.M)
+sys.exit(0 if c and int(c.group(1)) >= 7 and h and int(h.group(1)) >= 7
+         and t and int(t.group(1)) >= 7 and n and int(n.group(1)) >= 7 else 1)
 PY
 else
 	fail "plain_globals (--metrics) attaches" "$(cat "$WORK/err")"

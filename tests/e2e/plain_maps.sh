@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Unprefixed maps shown by their inferred roles on a real kernel: a
 # latency histogram per process name from a slots[] struct, a count per
-# syscall, and none of the internal state maps.
+# syscall, counts added to in place however they are set up, and none
+# of the internal state maps.
 . "$(dirname "$0")/../lib.sh"
 
 run "$BUMBLE" bundle "$FIXTURES/plain_maps.bpf.c" -o "$WORK/plain_maps"
@@ -13,7 +14,8 @@ NAME=pmaps$$
 cp "$(python3 -c 'import sys; print(sys.executable)')" "$WORK/$NAME"
 if start_tool "$WORK/out.txt" "$WORK/plain_maps" --duration 30; then
 	"$WORK/$NAME" -c 'import os
-for _ in range(7): os.getppid()'
+print(os.getpid())
+for _ in range(7): os.getppid()' >"$WORK/pid"
 	sleep 0.3
 	stop_tool INT
 	check "exit 0 on SIGINT" test "$RC" = 0
@@ -39,6 +41,17 @@ text, name = open(sys.argv[1]).read(), sys.argv[2]
 head = re.search(r"^stats:\n +KEY +COUNT +TOTAL_NS +COMM$", text, re.M)
 row = re.search(r"^ +\d+ +(\d+) +(\d+) %s$" % re.escape(name), text, re.M)
 sys.exit(0 if head and row and int(row.group(1)) == 7 and int(row.group(2)) > 0 else 1)
+PY
+	check "counts set up with BPF_ANY, added to in place: a table" python3 - \
+		"$WORK/out.txt" "$NAME" "$WORK/pid" <<'PY'
+import re, sys
+text, name = open(sys.argv[1]).read(), sys.argv[2]
+pid = open(sys.argv[3]).read().strip()
+io = re.search(r"^io:\n +KEY +CALLS +BYTES +COMM\n(?: +\d+ .*\n)*? +%s +7 +21 %s$"
+               % (pid, re.escape(name)), text, re.M)
+tr = re.search(r"^traffic:\n +KEY +SENT +RECEIVED\n(?: +\d+ .*\n)*? +%s +7 +0$"
+               % pid, text, re.M)
+sys.exit(0 if io and tr else 1)
 PY
 	check "a kernel stack id: the stack, root first, by kallsyms names" \
 		grep -Eq "^ +[a-z_0-9.;]*do_syscall_64;[a-zA-Z_0-9.;]+ +[0-9]+$" \

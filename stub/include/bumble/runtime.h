@@ -140,7 +140,9 @@ struct bumble_map {
 	unsigned int max_entries;
 	/* a global array shown as a counter or hist, keyed by its index:
 	 * the section holding it (".bss" or ".data"), its offset there,
-	 * the size of an element and their count; NULL for a map */
+	 * the size of an element and their count; NULL for a map. A
+	 * count of 1 is a lone global: its key has no field, and it is
+	 * shown even when zero */
 	const char *global;
 	unsigned int global_offset, global_size, global_count;
 };
