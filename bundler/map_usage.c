@@ -63,21 +63,26 @@ struct sink {
 	char map[128];
 };
 
-/* What a value copies: a tracepoint member of known meaning (format),
- * or a local variable (var). */
+/* What a value copies: a tracepoint member of known meaning or a
+ * helper's result of one (format), a local variable (var), or a member
+ * of the program's own struct (strct, member). */
 struct value {
 	enum bumble_format format;
 	char var[128];
+	char strct[128], member[128];
 };
 
 /* An assignment, or a variable's initialiser, in func: to a variable
  * or to a struct's member. A conditional on a parameter (param) has
- * the value when it is zero in v[0], when nonzero in v[1]. */
+ * the value when it is zero in v[0], when nonzero in v[1]; one made
+ * only when a parameter is nonzero (gated: `if (per_thread) key =
+ * tid;`) has its value in v[1]. */
 struct assign {
 	char func[128];
 	char var[128];
 	char strct[128], member[128];
 	char param[128];
+	int gated;
 	struct value v[2];
 };
 
@@ -321,6 +326,16 @@ static unsigned int child(const struct ast_line *l, unsigned int n,
 	return n;
 }
 
+/* The node whose child node i is, or n. */
+static unsigned int parent(const struct ast_line *l, unsigned int n,
+			   unsigned int i)
+{
+	for (unsigned int j = i; j-- > 0;)
+		if (l[j].depth < l[i].depth)
+			return j;
+	return n;
+}
+
 /* Down casts and parentheses from node i. */
 static unsigned int unwrap(const struct ast_line *l, unsigned int n,
 			   unsigned int i)
@@ -380,11 +395,57 @@ static void value_of(const struct ast_line *l, unsigned int n, unsigned int i,
 			if (!strcmp(strct, known_members[k].strct) &&
 			    !strcmp(member, known_members[k].member))
 				v->format = known_members[k].format;
+		if (v->format == BUMBLE_FORMAT_PLAIN) {
+			memcpy(v->strct, strct, sizeof(v->strct));
+			memcpy(v->member, member, sizeof(v->member));
+		}
+	} else if (is_kind(l[i].text, "CallExpr")) {
+		struct arg_sum callee = {0};
+
+		/* a stack id (klockstat's key = li->stack_id) */
+		summarize(l, n, child(l, n, i, 0), &callee);
+		if (!strcmp(callee.ref, "bpf_get_stackid"))
+			v->format = BUMBLE_FORMAT_STACK;
 	} else if (is_kind(l[i].text, "DeclRefExpr") &&
 		   (ref = strstr(l[i].text, " Var 0x")) &&
 		   (ref = quoted(ref, 0, &rn))) {
 		copy_word(v->var, sizeof(v->var), ref, rn);
 	}
+}
+
+/* A `const volatile` global (a parameter of the tool) at node i,
+ * through casts, into name: 1, else 0. */
+static int param_ref(const struct ast_line *l, unsigned int n, unsigned int i,
+		     char *name, size_t len)
+{
+	const char *ref;
+	size_t rn;
+
+	i = unwrap(l, n, i);
+	if (i >= n || !is_kind(l[i].text, "DeclRefExpr") ||
+	    !strstr(l[i].text, "'const volatile ") ||
+	    !(ref = strstr(l[i].text, " Var 0x")) ||
+	    !(ref = quoted(ref, 0, &rn)))
+		return 0;
+	copy_word(name, len, ref, rn);
+	return 1;
+}
+
+/* The parameter a statement at node i is made under, as the branch of
+ * `if (param)` taken when it is nonzero (alone or in a block): 1 with
+ * its name, else 0. */
+static int gated_by(const struct ast_line *l, unsigned int n, unsigned int i,
+		    char *name, size_t len)
+{
+	unsigned int p = parent(l, n, i);
+
+	if (p < n && is_kind(l[p].text, "CompoundStmt")) {
+		i = p;
+		p = parent(l, n, p);
+	}
+	return p < n && is_kind(l[p].text, "IfStmt") &&
+	       child(l, n, p, 1) == i &&
+	       param_ref(l, n, child(l, n, p, 0), name, len);
 }
 
 /* An assignment at node i (a '=' or an initialised VarDecl) in func. */
@@ -413,16 +474,13 @@ static int add_assign(struct scan *s, const struct ast_line *l, unsigned int n,
 		return 0;
 	}
 	rhs = unwrap(l, n, rhs);
-	if (rhs < n && is_kind(l[rhs].text, "ConditionalOperator")) {
-		unsigned int cond = unwrap(l, n, child(l, n, rhs, 0));
-
+	if (!decl && gated_by(l, n, i, a.param, sizeof(a.param))) {
+		a.gated = 1;
+		value_of(l, n, rhs, &a.v[1]);
+	} else if (rhs < n && is_kind(l[rhs].text, "ConditionalOperator")) {
 		/* a `const volatile` global: a parameter of the tool */
-		if (cond < n && is_kind(l[cond].text, "DeclRefExpr") &&
-		    strstr(l[cond].text, "'const volatile ") &&
-		    (ref = strstr(l[cond].text, " Var 0x")) &&
-		    (ref = quoted(ref, 0, &rn)))
-			copy_word(a.param, sizeof(a.param), ref, rn);
-		else
+		if (!param_ref(l, n, child(l, n, rhs, 0), a.param,
+			       sizeof(a.param)))
 			return 0;
 		value_of(l, n, child(l, n, rhs, 1), &a.v[1]);
 		value_of(l, n, child(l, n, rhs, 2), &a.v[0]);
@@ -447,28 +505,70 @@ static int same_format(const struct found_format *a,
 
 static int resolve_assign(const struct scan *s, const struct assign *a,
 			  unsigned int depth, struct found_format *out);
+static int resolve_value(const struct scan *s, const char *func,
+			 const struct value *v, unsigned int depth,
+			 struct found_format *out);
 
-/* The format every assignment to var in func gives, if one: 1, else 0. */
-static int resolve_var(const struct scan *s, const char *func, const char *var,
-		       unsigned int depth, struct found_format *out)
+/* Is a an assignment to var in func, or else to strct.member? */
+static int assigns_to(const struct assign *a, const char *func, const char *var,
+		      const char *strct, const char *member)
 {
-	struct found_format f;
-	int found = 0;
+	if (var)
+		return !strcmp(a->func, func) && !strcmp(a->var, var);
+	return !strcmp(a->strct, strct) && !strcmp(a->member, member);
+}
+
+/* The format every assignment to var in func (or, var NULL, to
+ * strct.member) gives, if one: 1, else 0. Assignments made only when a
+ * parameter is nonzero give the format that holds while it is zero or
+ * while it is not, as a conditional does. */
+static int resolve_target(const struct scan *s, const char *func,
+			  const char *var, const char *strct,
+			  const char *member, unsigned int depth,
+			  struct found_format *out)
+{
+	struct found_format f, gated = {0};
+	const char *param = NULL;
+	int found = 0, gated_known = 1;
 
 	if (depth > 8)
 		return 0;
 	for (unsigned int i = 0; i < s->assign_count; i++) {
 		const struct assign *a = &s->assigns[i];
 
-		if (strcmp(a->func, func) || strcmp(a->var, var))
+		if (!assigns_to(a, func, var, strct, member))
 			continue;
+		if (a->gated) {
+			int known = resolve_value(s, a->func, &a->v[1],
+						  depth + 1, &f) &&
+				    !*f.param;
+
+			if (param && (strcmp(param, a->param) ||
+				      (known != gated_known) ||
+				      (known && !same_format(&f, &gated))))
+				return 0;
+			param = a->param;
+			gated_known = known;
+			if (known)
+				gated = f;
+			continue;
+		}
 		if (!resolve_assign(s, a, depth + 1, &f) ||
 		    (found && !same_format(&f, out)))
 			return 0;
 		*out = f;
 		found = 1;
 	}
-	return found;
+	if (!found || !param)
+		return found;
+	if (*out->param)
+		return 0;
+	if (gated_known)
+		return same_format(out, &gated);
+	/* the format holds while the parameter is zero */
+	copy_word(out->param, sizeof(out->param), param, strlen(param));
+	out->nonzero = 0;
+	return 1;
 }
 
 static int resolve_value(const struct scan *s, const char *func,
@@ -480,7 +580,12 @@ static int resolve_value(const struct scan *s, const char *func,
 		out->format = v->format;
 		return 1;
 	}
-	return *v->var && resolve_var(s, func, v->var, depth, out) &&
+	if (*v->member)
+		return resolve_target(s, NULL, NULL, v->strct, v->member, depth,
+				      out) &&
+		       out->format != BUMBLE_FORMAT_PLAIN;
+	return *v->var &&
+	       resolve_target(s, func, v->var, NULL, NULL, depth, out) &&
 	       out->format != BUMBLE_FORMAT_PLAIN;
 }
 
@@ -644,7 +749,8 @@ static int key_formats(const struct scan *s, struct map_usage *out)
 				continue;
 			ok = j >= i && !d->args[dk].ref_is_parm &&
 			     *d->args[dk].ref &&
-			     resolve_var(s, d->func, d->args[dk].ref, 0, &g) &&
+			     resolve_target(s, d->func, d->args[dk].ref, NULL,
+					    NULL, 0, &g) &&
 			     (!seen || same_format(&f, &g));
 			f = g;
 			seen = 1;
@@ -681,16 +787,6 @@ static int root_var(const struct ast_line *l, unsigned int n, unsigned int i,
 		i = child(l, n, i, 0);
 	}
 	return 0;
-}
-
-/* The node whose child node i is, or n. */
-static unsigned int parent(const struct ast_line *l, unsigned int n,
-			   unsigned int i)
-{
-	for (unsigned int j = i; j-- > 0;)
-		if (l[j].depth < l[i].depth)
-			return j;
-	return n;
 }
 
 /* The variable a call's result is stored in (`p = call()`, or a

@@ -31,6 +31,11 @@ check "a stack trace map: none" grep -Eq "^  stacks +none " "$WORK/out"
 check "a key's *stack_id member: shown as a stack" grep -Eq \
 	"^  kern_stack_id +offset 0 +int32 as stack_id" "$WORK/out"
 
+run "$BUMBLE" inspect "$FIXTURES/plain_stack_key.bpf.c"
+check "a key copied from bpf_get_stackid: a stack while --per_pid is 0" \
+	grep -Eq "^  key +offset 0 +uint32 as stack_id while --per_pid is 0$" \
+	"$WORK/out"
+
 run "$BUMBLE" build "$F" -o "$WORK/plain_maps.bpf.o"
 run "$BUMBLE" inspect "$WORK/plain_maps.bpf.o"
 check "an object (no source to read): its shapes alone place the maps" \

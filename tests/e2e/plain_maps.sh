@@ -62,6 +62,29 @@ else
 	fail "plain_maps attaches" "$(cat "$WORK/err")"
 fi
 
+run "$BUMBLE" bundle "$FIXTURES/plain_stack_key.bpf.c" -o "$WORK/stack_key"
+check "bundle plain_stack_key with no flags" test "$RC" = 0
+for per_pid in 0 1; do
+	if start_tool "$WORK/sk$per_pid.txt" "$WORK/stack_key" \
+		--per_pid "$per_pid" --duration 30; then
+		"$WORK/$NAME" -c 'import os
+print(os.getpid())
+for _ in range(7): os.getppid()' >"$WORK/pid"
+		sleep 0.3
+		stop_tool INT
+		if [ "$per_pid" = 0 ]; then
+			check "a key holding a stack id: the stack, by kallsyms names" \
+				grep -Eq "^ +[a-zA-Z_0-9.;]*do_syscall_64;[a-zA-Z_0-9.;]+ +[0-9]+$" \
+				"$WORK/sk0.txt"
+		else
+			check "--per_pid 1: the same key is the pid, a number" \
+				grep -Eq "^ +$(cat "$WORK/pid") +7$" "$WORK/sk1.txt"
+		fi
+	else
+		fail "plain_stack_key --per_pid $per_pid attaches" "$(cat "$WORK/err")"
+	fi
+done
+
 if start_tool "$WORK/out.json" "$WORK/plain_maps" --json --duration 30; then
 	"$WORK/$NAME" -c 'import os; os.getppid()'
 	sleep 0.3
