@@ -290,7 +290,10 @@ static int add_global(struct gen_model *m, const struct gen_opts *opts,
 	struct gen_map *gm;
 	int err;
 
-	if (!btf_is_var(var) || !t || !strncmp(name, "__", 2))
+	/* __: a library's; bumble_: bumble.h's (bumble_lost_events, which
+	 * the tool reports itself) */
+	if (!btf_is_var(var) || !t || !strncmp(name, "__", 2) ||
+	    !strncmp(name, "bumble_", 7))
 		return 0;
 	eid = id;
 	if (btf_is_array(t)) {

@@ -106,3 +106,7 @@ expect_exit 3 "--set nosuch=1: the program has no parameter 'nosuch'" \
 	"$BUMBLE" bundle "$L" --set nosuch=1 -o "$WORK/x"
 expect_exit 2 "--set takes NAME=VALUE" "--set without =: exit 2" \
 	"$BUMBLE" bundle "$L" --set targ_pid -o "$WORK/x"
+
+run "$BUMBLE" inspect "$FIXTURES/flood.bpf.c"
+check "bumble.h's own global (bumble_lost_events), only added to: not shown" \
+	sh -c "test $RC = 0 && ! grep -q bumble_lost_events '$WORK/out'"
