@@ -146,7 +146,8 @@ wait $LOADS $SERVER 2>/dev/null
 rmdir "$OOM_CG" 2>/dev/null
 
 # 4. classify. attaches: the tool said it attached and exited 0.
-# useful: it printed at least one line of data (more than a header).
+# useful: it printed at least one line of data (not a header, a map's
+# name, or a lone count of 0: LT_DATA).
 bundled=0 attached=0 useful=0
 useful_list=()
 printf '%-16s %-8s %-8s %-7s %s\n' tool bundles attaches useful first-error
@@ -157,8 +158,8 @@ for n in "${names[@]}"; do
 		if [ "$(cat "$OUT/$n.run_rc" 2>/dev/null)" = 0 ] &&
 			grep -q 'attached' "$OUT/$n.err"; then
 			a=yes attached=$((attached + 1))
-			lines=$(grep -c '[^[:space:]]' "$OUT/$n.out")
-			if [ "$lines" -ge 2 ]; then
+			lines=$(grep -cvE "$LT_DATA" "$OUT/$n.out")
+			if [ "$lines" -ge 1 ]; then
 				u=yes useful=$((useful + 1))
 				useful_list+=("$n")
 			fi

@@ -5,7 +5,7 @@
 # load made inside the guest (execs, tmpfs mounts, writes with fsync,
 # HTTP over loopback, signals, binds, short-lived files, and block I/O on
 # a virtio disk when toolchain/fetch-kernels.sh kept the kernel's
-# virtio_blk.ko: Debian builds disk drivers as modules). One CPU: with two, tcg crashed a 6.12 guest in
+# virtio modules: Debian builds disk drivers as modules). One CPU: with two, tcg crashed a 6.12 guest in
 # syscall_trace_enter's int3 text patching. These
 # kernels have kprobes and, but for arm64 before 6.4, fentry, which the
 # development host lacks. Prints a table and the totals in the same
@@ -62,7 +62,7 @@ mount -t bpf bpf /sys/fs/bpf 2>/dev/null
 ip link set lo up
 echo "LT-START \$(uname -r) \$(nproc) cpu"
 mkdir -p /tmp/www /tmp/mnt
-[ -f /lib/virtio_blk.ko ] && insmod /lib/virtio_blk.ko
+for m in \$(cat /lib/order 2>/dev/null); do insmod /lib/\$m.ko; done
 echo "LT-DISK \$(ls /sys/block | tr '\\n' ' ')"
 [ -b /dev/vda ] && (while :; do dd if=/dev/zero of=/dev/vda bs=64k count=16 \
 	conv=fsync 2>/dev/null; echo 3 >/proc/sys/vm/drop_caches;
@@ -94,7 +94,7 @@ for t in ${bundled[*]}; do
 	rc=\$?
 	attached=no
 	grep -q attached /tmp/err && attached=yes
-	echo "LT \$t \$rc \$attached \$(grep -c '[^[:space:]]' /tmp/out)"
+	echo "LT \$t \$rc \$attached \$(grep -cvE '$LT_DATA' /tmp/out)"
 	head -n 4 /tmp/out | sed "s/^/LTO \$t: /"
 	grep -m1 -E 'error|warning' /tmp/err | sed "s/^/LTE \$t: /"
 done
@@ -105,7 +105,7 @@ EOF
 env ${BUSYBOX:+BUMBLE_BUSYBOX="$BUSYBOX"} "$ROOT/toolchain/initramfs.sh" \
 	"$OUT/initrd.gz" "$OUT/init" || exit 1
 # the tools in /bin/lt/, a second archive after initramfs.sh's (and the
-# kernel's virtio_blk.ko in /lib/, a third, for each kernel)
+# kernel's virtio modules in /lib/, a third, for each kernel)
 (cd "$OUT" && find bin/lt | LC_ALL=C sort | cpio -o -H newc -R 0:0 \
 	--quiet | gzip -9n) >>"$OUT/initrd.gz"
 
@@ -118,13 +118,14 @@ for k in $KERNELS; do
 	D=$OUT/$k
 	mkdir -p "$D/lib"
 	cp "$OUT/initrd.gz" "$D/initrd.gz"
-	if [ -s "$KDIR/$k/modules/virtio_blk.ko" ]; then
-		cp "$KDIR/$k/modules/virtio_blk.ko" "$D/lib/"
+	if [ -s "$KDIR/$k/modules/virtio_blk.ko" ] &&
+		[ -s "$KDIR/$k/modules/order" ]; then
+		cp "$KDIR/$k/modules/"*.ko "$KDIR/$k/modules/order" "$D/lib/"
 		(cd "$D" && find lib | LC_ALL=C sort | cpio -o -H newc -R 0:0 \
 			--quiet | gzip -9n) >>"$D/initrd.gz"
 	else
-		echo "kernel $k: no virtio_blk.ko kept (fetch it again:" \
-			"toolchain/fetch-kernels.sh): no block I/O"
+		echo "kernel $k: no virtio disk modules kept (fetch it" \
+			"again: toolchain/fetch-kernels.sh): no block I/O"
 	fi
 	truncate -s 64M "$D/disk.img"
 	start=$EPOCHREALTIME
@@ -147,7 +148,7 @@ for k in $KERNELS; do
 			read -r _ _ rc att lines < <(grep "^LT $n " "$D/console")
 			if [ "${rc:-x}" = 0 ] && [ "${att:-}" = yes ]; then
 				a=yes attached=$((attached + 1))
-				if [ "${lines:-0}" -ge 2 ]; then
+				if [ "${lines:-0}" -ge 1 ]; then
 					u=yes useful=$((useful + 1))
 					useful_list+=("$n")
 				fi

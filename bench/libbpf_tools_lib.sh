@@ -25,3 +25,10 @@ lt_bundle() {
 			-o "$LT_DIR/$1" >"$OUT/$1.bundle" 2>&1
 		echo $? >"$OUT/$1.bundle_rc"' _ {}
 }
+
+# LT_DATA: an extended regex (grep -E -v, busybox's too) of the lines
+# that are no data: blank lines, a map's name line ("counts:"), a
+# column header (words of capitals, each starting with a letter: "PID
+# COMM ..."; a row of numbers is data), and a lone count of zero
+# ("num: 0"). A tool prints useful output when a line is left.
+LT_DATA='^[[:space:]]*$|^[a-z_0-9]+:$|^[[:space:]]*[A-Z][A-Z_0-9]*([[:space:]]+[A-Z][A-Z_0-9]*)*[[:space:]]*$|^[a-z_0-9]+: 0$'

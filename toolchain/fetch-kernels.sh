@@ -4,9 +4,11 @@
 # a private apt configuration under OUTDIR/apt: the system's sources and
 # state stay untouched, and `apt-get download` checks every .deb against
 # the signed indexes. Only the kernel image (and its config) is kept, and
-# one module, virtio_blk.ko (decompressed), in SERIES/modules/: Debian
-# builds its disk drivers as modules, and a guest that loads it has a
-# block device (bench/libbpf_tools_guest.sh's block I/O).
+# the modules of a virtio disk (decompressed), in SERIES/modules/:
+# Debian builds its disk drivers as modules, and before 6.12 the virtio
+# bus and PCI transport too. A guest that loads them (in the order of
+# SERIES/modules/order) has a block device (bench/libbpf_tools_guest.sh's
+# block I/O).
 #
 #   toolchain/fetch-kernels.sh OUTDIR [SERIES...]     # default: 5.10 6.1 6.12
 #
@@ -75,9 +77,13 @@ for s in "${SERIES[@]}"; do
 	pattern "$s" >/dev/null || die "unknown kernel series '$s' (known: 5.10 6.1 6.12)"
 done
 
+# the virtio disk's modules, in the order a guest loads them (each one
+# the kernel has as a module; built in, it is not there)
+VIRTIO_MODULES="virtio virtio_ring virtio_mmio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk"
+
 have() {
 	[ -s "$OUT/$1/vmlinuz" ] && [ -s "$OUT/$1/version" ] &&
-		[ -d "$OUT/$1/modules" ]
+		[ -d "$OUT/$1/modules" ] && [ -s "$OUT/$1/modules/order" ]
 }
 
 todo=()
@@ -209,6 +215,7 @@ for s in "${todo[@]}"; do
 		dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$dl" --wildcards \
 			'./boot/vmlinuz-*' './boot/config-*' \
 			'./lib/modules/*/kernel/drivers/block/virtio_blk.ko*' \
+			'./lib/modules/*/kernel/drivers/virtio/virtio*.ko*' \
 			2>/dev/null || true
 	fi
 	if [ -z "$deb" ] || ! ls "$dl"/boot/vmlinuz-* "$dl"/boot/config-* >/dev/null 2>&1; then
@@ -219,13 +226,21 @@ for s in "${todo[@]}"; do
 	mkdir -p "$OUT/$s/modules"
 	mv "$dl"/boot/vmlinuz-* "$OUT/$s/vmlinuz"
 	mv "$dl"/boot/config-* "$OUT/$s/config"
-	for m in "$dl"/lib/modules/*/kernel/drivers/block/virtio_blk.ko*; do
-		case $m in
-		*.ko) cp "$m" "$OUT/$s/modules/virtio_blk.ko" ;;
-		*.ko.xz) xz -dc "$m" >"$OUT/$s/modules/virtio_blk.ko" ;;
-		*.ko.gz) gzip -dc "$m" >"$OUT/$s/modules/virtio_blk.ko" ;;
-		*) [ -e "$m" ] && note "kernel $s: $m: a compression not read here" ;;
-		esac
+	: >"$OUT/$s/modules/order"
+	for name in $VIRTIO_MODULES; do
+		for m in "$dl"/lib/modules/*/kernel/drivers/*/"$name".ko*; do
+			k=$OUT/$s/modules/$name.ko
+			case $m in
+			*.ko) cp "$m" "$k" ;;
+			*.ko.xz) xz -dc "$m" >"$k" ;;
+			*.ko.gz) gzip -dc "$m" >"$k" ;;
+			*)
+				[ -e "$m" ] && note "kernel $s: $m: a compression not read here"
+				continue
+				;;
+			esac
+			echo "$name" >>"$OUT/$s/modules/order"
+		done
 	done
 	echo "$pkg $ver" >"$OUT/$s/version"
 	rm -rf "$dl" "$dl.log"
