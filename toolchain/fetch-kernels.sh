@@ -79,11 +79,13 @@ done
 
 # the virtio disk's modules, in the order a guest loads them (each one
 # the kernel has as a module; built in, it is not there)
-VIRTIO_MODULES="virtio virtio_ring virtio_mmio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk"
+VIRTIO_MODULES="virtio_ring virtio virtio_mmio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk"
 
+# kept, and with the modules of this list (SERIES/modules/set)
 have() {
 	[ -s "$OUT/$1/vmlinuz" ] && [ -s "$OUT/$1/version" ] &&
-		[ -d "$OUT/$1/modules" ] && [ -s "$OUT/$1/modules/order" ]
+		[ -s "$OUT/$1/modules/order" ] &&
+		[ "$(cat "$OUT/$1/modules/set" 2>/dev/null)" = "$VIRTIO_MODULES" ]
 }
 
 todo=()
@@ -227,6 +229,7 @@ for s in "${todo[@]}"; do
 	mv "$dl"/boot/vmlinuz-* "$OUT/$s/vmlinuz"
 	mv "$dl"/boot/config-* "$OUT/$s/config"
 	: >"$OUT/$s/modules/order"
+	echo "$VIRTIO_MODULES" >"$OUT/$s/modules/set"
 	for name in $VIRTIO_MODULES; do
 		for m in "$dl"/lib/modules/*/kernel/drivers/*/"$name".ko*; do
 			k=$OUT/$s/modules/$name.ko
