@@ -272,48 +272,63 @@ enum bumble_role gen_infer_role(const struct gen_opts *opts,
 	return BUMBLE_ROLE_NONE;
 }
 
-/* One global of the section: an array (two elements or more) of
- * structs with slots[] is a hist by index, of integers wider than a
- * byte a counter by index; a lone one the source only adds to
- * (opts->counted_globals) is one hist (a struct with slots[]) or one
- * count (an integer); anything else is not shown. 0 or -ENOMEM. */
-static int add_global(struct gen_model *m, const struct gen_opts *opts,
-		      const struct btf *btf, const char *section,
-		      const struct btf_var_secinfo *vs)
+/* How a global of a .bss or .data section may be shown: an array (two
+ * elements or more) of structs with slots[] is a hist by index, of
+ * integers wider than a byte a counter by index; a lone one of those
+ * (*count 1) is shown only if the source only adds to it. *eid is the
+ * element's type. BUMBLE_ROLE_NONE: not shown. */
+static enum bumble_role global_role(const struct btf *btf,
+				    const struct btf_var_secinfo *vs,
+				    unsigned int *count, __u32 *eid)
 {
 	const struct btf_type *var = btf__type_by_id(btf, vs->type);
 	const char *name = btf__name_by_offset(btf, var->name_off);
-	__u32 id = var->type, eid;
-	const struct btf_type *t = gen_resolve(btf, &id, NULL), *e;
-	unsigned int count = 1;
-	enum bumble_role role;
-	struct gen_map *gm;
-	int err;
+	const struct btf_type *t, *e;
 
+	*eid = var->type;
+	t = gen_resolve(btf, eid, NULL);
+	*count = 1;
 	/* __: a library's; bumble_: bumble.h's (bumble_lost_events, which
 	 * the tool reports itself) */
 	if (!btf_is_var(var) || !t || !strncmp(name, "__", 2) ||
 	    !strncmp(name, "bumble_", 7))
-		return 0;
-	eid = id;
+		return BUMBLE_ROLE_NONE;
 	if (btf_is_array(t)) {
-		count = btf_array(t)->nelems;
-		eid = btf_array(t)->type;
-		if (count < 2)
-			return 0;
+		*count = btf_array(t)->nelems;
+		*eid = btf_array(t)->type;
+		if (*count < 2)
+			return BUMBLE_ROLE_NONE;
 	}
-	/* a lone one only if counted: not a zero to copy from (static
-	 * struct hist zero), not a timestamp (last = now) */
-	if (count == 1 &&
-	    !listed(opts->counted_globals, opts->counted_global_count, name))
-		return 0;
-	e = gen_resolve(btf, &eid, NULL);
+	e = gen_resolve(btf, eid, NULL);
 	if (e && btf_is_struct(e) && has_slots(btf, e))
-		role = BUMBLE_ROLE_HIST;
-	else if (e && btf_is_int(e) && e->size > 1 && e->size <= 8)
-		role = BUMBLE_ROLE_COUNTER;
-	else
+		return BUMBLE_ROLE_HIST;
+	if (e && btf_is_int(e) && e->size > 1 && e->size <= 8)
+		return BUMBLE_ROLE_COUNTER;
+	return BUMBLE_ROLE_NONE;
+}
+
+/* One global of the section, shown as global_role says: a lone one
+ * only if the source only adds to it (opts->counted_globals), not a
+ * zero to copy from (static struct hist zero) nor a timestamp (last =
+ * now). 0 or -ENOMEM. */
+static int add_global(struct gen_model *m, const struct gen_opts *opts,
+		      const struct btf *btf, const char *section,
+		      const struct btf_var_secinfo *vs)
+{
+	const struct btf_type *var = btf__type_by_id(btf, vs->type), *e, *t;
+	const char *name = btf__name_by_offset(btf, var->name_off);
+	unsigned int count;
+	__u32 eid, id = var->type;
+	enum bumble_role role = global_role(btf, vs, &count, &eid);
+	struct gen_map *gm;
+	int err;
+
+	if (role == BUMBLE_ROLE_NONE ||
+	    (count == 1 &&
+	     !listed(opts->counted_globals, opts->counted_global_count, name)))
 		return 0;
+	t = gen_resolve(btf, &id, NULL);
+	e = gen_resolve(btf, &eid, NULL);
 	gm = gen_push((void **)&m->maps, &m->map_count, sizeof(*gm));
 	if (!gm)
 		return -ENOMEM;
@@ -342,23 +357,44 @@ static int add_global(struct gen_model *m, const struct gen_opts *opts,
 	return err;
 }
 
+/* The DATASEC of a .bss or .data map's section, or NULL. */
+static const struct btf_type *
+global_section(const struct btf *btf, struct bpf_map *map, const char **section)
+{
+	int id;
+
+	*section = strrchr(bpf_map__name(map), '.');
+	if (!btf || !*section ||
+	    (strcmp(*section, ".bss") && strcmp(*section, ".data")))
+		return NULL;
+	id = btf__find_by_name_kind(btf, *section, BTF_KIND_DATASEC);
+	return id > 0 ? btf__type_by_id(btf, (__u32)id) : NULL;
+}
+
+int gen_globals_want_usage(const struct btf *btf, struct bpf_map *map)
+{
+	const char *section;
+	const struct btf_type *sec = global_section(btf, map, &section);
+	const struct btf_var_secinfo *vs = sec ? btf_var_secinfos(sec) : NULL;
+	unsigned int count;
+	__u32 eid;
+
+	for (unsigned int i = 0; sec && i < btf_vlen(sec); i++, vs++)
+		if (global_role(btf, vs, &count, &eid) != BUMBLE_ROLE_NONE &&
+		    count == 1)
+			return 1;
+	return 0;
+}
+
 int gen_add_global_aggregates(struct gen_model *m, const struct gen_opts *opts,
 			      const struct btf *btf, struct bpf_map *map)
 {
-	const char *section = strrchr(bpf_map__name(map), '.');
-	const struct btf_type *sec;
-	const struct btf_var_secinfo *vs;
-	int id, err = 0;
+	const char *section;
+	const struct btf_type *sec = global_section(btf, map, &section);
+	const struct btf_var_secinfo *vs = sec ? btf_var_secinfos(sec) : NULL;
+	int err = 0;
 
-	if (!btf || !section ||
-	    (strcmp(section, ".bss") && strcmp(section, ".data")))
-		return 0;
-	id = btf__find_by_name_kind(btf, section, BTF_KIND_DATASEC);
-	sec = id > 0 ? btf__type_by_id(btf, (__u32)id) : NULL;
-	if (!sec)
-		return 0;
-	vs = btf_var_secinfos(sec);
-	for (unsigned int i = 0; !err && i < btf_vlen(sec); i++, vs++)
+	for (unsigned int i = 0; sec && !err && i < btf_vlen(sec); i++, vs++)
 		err = add_global(m, opts, btf, section, vs);
 	return err;
 }
