@@ -110,3 +110,14 @@ expect_exit 2 "--set takes NAME=VALUE" "--set without =: exit 2" \
 run "$BUMBLE" inspect "$FIXTURES/flood.bpf.c"
 check "bumble.h's own global (bumble_lost_events), only added to: not shown" \
 	sh -c "test $RC = 0 && ! grep -q bumble_lost_events '$WORK/out'"
+
+# a lone global only added to (a sequence number) in a program that
+# prints events: its source is not read for it (no clang AST run), and
+# it is not shown
+run "$BUMBLE" inspect -v "$FIXTURES/atomic_fetch.bpf.c"
+check "events and a lone counted global: no AST run, the global not shown" \
+	sh -c "test $RC = 0 && ! grep -q -- -ast-dump '$WORK/err' &&
+	 ! grep -Eq '^  seq ' '$WORK/out'"
+run "$BUMBLE" inspect -v "$FIXTURES/plain_globals.bpf.c"
+check "no event map and lone globals: the source is read (an AST run)" \
+	grep -q -- -ast-dump "$WORK/err"
