@@ -210,8 +210,8 @@ int gen_check_attach(const char *name, const char *section, int type, char *err,
  * calls in it do, map_usage.c)? It has when an event map has no type
  * and none is given (--event), or when the program names no role (a
  * prefix, roles_named: a BumbleBee section) and has maps whose role
- * its use decides, or no event map but lone globals that it may show. 0 for an object the model would refuse.
- */
+ * its use decides, or no event map but lone globals that it may show.
+ * 0 for an object the model would refuse. */
 int gen_usage_wanted(const unsigned char *obj, size_t size,
 		     const struct gen_event_override *given, size_t ngiven,
 		     int roles_named);
