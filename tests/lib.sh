@@ -125,6 +125,16 @@ veth_netns() {
 		ip -n "$1" link set lo up && ip -n "$2" link set lo up
 }
 
+# getppid_7: the copy of python at $WORK/$NAME (a name of the test's own,
+# for the tool to see as comm) calls getppid(2) 7 times; its pid goes to
+# $WORK/pid. Then a pause for the tool to read what it counted.
+getppid_7() {
+	"$WORK/$NAME" -c 'import os
+print(os.getpid())
+for _ in range(7): os.getppid()' >"$WORK/pid"
+	sleep 0.3
+}
+
 # start_tool OUT CMD...: starts a produced tool in the background, stdout
 # to OUT and stderr to $WORK/err, and waits until it says it attached.
 # Like every step, where the checks' prerequisites are missing it does

@@ -23,11 +23,6 @@ needs ROOT # the checks below load the fixtures into the kernel
 
 NAME=pcount$$
 cp "$(python3 -c 'import sys; print(sys.executable)')" "$WORK/$NAME"
-getppid_7() {
-	"$WORK/$NAME" -c 'import os
-for _ in range(7): os.getppid()'
-	sleep 0.3
-}
 
 if start_tool "$WORK/out.txt" "$WORK/plain_counts" --duration 30; then
 	getppid_7

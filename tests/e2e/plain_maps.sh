@@ -13,10 +13,7 @@ needs ROOT # the checks below load the fixture into the kernel
 NAME=pmaps$$
 cp "$(python3 -c 'import sys; print(sys.executable)')" "$WORK/$NAME"
 if start_tool "$WORK/out.txt" "$WORK/plain_maps" --duration 30; then
-	"$WORK/$NAME" -c 'import os
-print(os.getpid())
-for _ in range(7): os.getppid()' >"$WORK/pid"
-	sleep 0.3
+	getppid_7
 	stop_tool INT
 	check "exit 0 on SIGINT" test "$RC" = 0
 	check "the counter map: a table, getppid's count" python3 - \
@@ -67,10 +64,7 @@ check "bundle plain_stack_key with no flags" test "$RC" = 0
 for per_pid in 0 1; do
 	if start_tool "$WORK/sk$per_pid.txt" "$WORK/stack_key" \
 		--per_pid "$per_pid" --duration 30; then
-		"$WORK/$NAME" -c 'import os
-print(os.getpid())
-for _ in range(7): os.getppid()' >"$WORK/pid"
-		sleep 0.3
+		getppid_7
 		stop_tool INT
 		if [ "$per_pid" = 0 ]; then
 			check "a key holding a stack id: the stack, by kallsyms names" \
