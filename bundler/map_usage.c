@@ -326,6 +326,20 @@ static unsigned int child(const struct ast_line *l, unsigned int n,
 	return n;
 }
 
+/* The variable (not a parameter) a DeclRefExpr line names, into name:
+ * 1, else 0. */
+static int var_ref(const char *text, char *name, size_t len)
+{
+	const char *ref;
+	size_t rn;
+
+	if (!is_kind(text, "DeclRefExpr") || !(ref = strstr(text, " Var 0x")) ||
+	    !(ref = quoted(ref, 0, &rn)))
+		return 0;
+	copy_word(name, len, ref, rn);
+	return 1;
+}
+
 /* The node whose child node i is, or n. */
 static unsigned int parent(const struct ast_line *l, unsigned int n,
 			   unsigned int i)
@@ -382,8 +396,6 @@ static void value_of(const struct ast_line *l, unsigned int n, unsigned int i,
 		     struct value *v)
 {
 	char strct[128], member[128];
-	const char *ref;
-	size_t rn;
 
 	i = unwrap(l, n, i);
 	if (i >= n)
@@ -406,10 +418,8 @@ static void value_of(const struct ast_line *l, unsigned int n, unsigned int i,
 		summarize(l, n, child(l, n, i, 0), &callee);
 		if (!strcmp(callee.ref, "bpf_get_stackid"))
 			v->format = BUMBLE_FORMAT_STACK;
-	} else if (is_kind(l[i].text, "DeclRefExpr") &&
-		   (ref = strstr(l[i].text, " Var 0x")) &&
-		   (ref = quoted(ref, 0, &rn))) {
-		copy_word(v->var, sizeof(v->var), ref, rn);
+	} else {
+		var_ref(l[i].text, v->var, sizeof(v->var));
 	}
 }
 
@@ -418,17 +428,9 @@ static void value_of(const struct ast_line *l, unsigned int n, unsigned int i,
 static int param_ref(const struct ast_line *l, unsigned int n, unsigned int i,
 		     char *name, size_t len)
 {
-	const char *ref;
-	size_t rn;
-
 	i = unwrap(l, n, i);
-	if (i >= n || !is_kind(l[i].text, "DeclRefExpr") ||
-	    !strstr(l[i].text, "'const volatile ") ||
-	    !(ref = strstr(l[i].text, " Var 0x")) ||
-	    !(ref = quoted(ref, 0, &rn)))
-		return 0;
-	copy_word(name, len, ref, rn);
-	return 1;
+	return i < n && strstr(l[i].text, "'const volatile ") &&
+	       var_ref(l[i].text, name, len);
 }
 
 /* The parameter a statement at node i is made under, as the branch of
@@ -456,23 +458,17 @@ static int add_assign(struct scan *s, const struct ast_line *l, unsigned int n,
 	unsigned int lhs = child(l, n, i, 0),
 		     rhs = decl ? lhs : child(l, n, i, 1);
 	struct assign a = {0};
-	const char *ref;
-	size_t rn;
 
 	if (rhs >= n)
 		return 0;
 	copy_word(a.func, sizeof(a.func), func, strlen(func));
-	if (decl) {
+	if (decl)
 		decl_name(l[i].text, a.var, sizeof(a.var));
-	} else if (is_kind(l[lhs].text, "DeclRefExpr") &&
-		   (ref = strstr(l[lhs].text, " Var 0x")) &&
-		   (ref = quoted(ref, 0, &rn))) {
-		copy_word(a.var, sizeof(a.var), ref, rn);
-	} else if (!is_kind(l[lhs].text, "MemberExpr") ||
-		   !member_of(l, n, lhs, a.strct, sizeof(a.strct), a.member,
-			      sizeof(a.member))) {
+	else if (!var_ref(l[lhs].text, a.var, sizeof(a.var)) &&
+		 (!is_kind(l[lhs].text, "MemberExpr") ||
+		  !member_of(l, n, lhs, a.strct, sizeof(a.strct), a.member,
+			     sizeof(a.member))))
 		return 0;
-	}
 	rhs = unwrap(l, n, rhs);
 	if (!decl && gated_by(l, n, i, a.param, sizeof(a.param))) {
 		a.gated = 1;
@@ -769,16 +765,10 @@ static int root_var(const struct ast_line *l, unsigned int n, unsigned int i,
 		    char *name, size_t len)
 {
 	while (i < n) {
-		const char *t = l[i].text, *v;
-		size_t vn;
+		const char *t = l[i].text;
 
-		if (is_kind(t, "DeclRefExpr")) {
-			if (!(v = strstr(t, " Var 0x")) ||
-			    !(v = quoted(v, 0, &vn)))
-				return 0;
-			copy_word(name, len, v, vn);
-			return 1;
-		}
+		if (is_kind(t, "DeclRefExpr"))
+			return var_ref(t, name, len);
 		if (!is_kind(t, "ImplicitCastExpr") &&
 		    !is_kind(t, "CStyleCastExpr") && !is_kind(t, "ParenExpr") &&
 		    !is_kind(t, "UnaryOperator") && !is_kind(t, "MemberExpr") &&
@@ -811,8 +801,8 @@ static void result_var(const struct ast_line *l, unsigned int n,
 		   strstr(l[p].text, "' '='") && child(l, n, p, 1) == at) {
 		unsigned int lhs = unwrap(l, n, child(l, n, p, 0));
 
-		if (lhs < n && is_kind(l[lhs].text, "DeclRefExpr"))
-			root_var(l, n, lhs, name, len);
+		if (lhs < n)
+			var_ref(l[lhs].text, name, len);
 	}
 }
 
