@@ -45,7 +45,7 @@ INIT_TEMPLATES_C := $(OBJ)/gen/init_templates.c
 # OCI layout writer, the tool's option and name tables): compiled into both
 SHARED_SRCS := stub/sha256.c stub/payload.c stub/oci_layout.c stub/beneath.c \
 	       stub/tool_options.c stub/enum_names.c stub/prog_kinds.c \
-	       stub/metrics_addr.c stub/tables_codec.c
+	       stub/metrics_addr.c stub/tables_codec.c stub/packed.c
 GEN_OBJS   := $(patsubst generator/%.c,$(OBJ)/generator/%.o,$(GEN_SRCS))
 CLI_OBJS   := $(patsubst bundler/%.c,$(OBJ)/bundler/%.o,$(CLI_SRCS))
 # the system libraries the ASan/UBSan build of bumble (tests/run.sh)

@@ -103,6 +103,12 @@ struct input_opts {
 	size_t arch_count;
 	const struct bumble_arch *arch; /* the one being built: arches[i] */
 	int verbose;
+	/* bundle: build the fallback too; load_input_object leaves it, linked
+	 * (malloc'ed), in alu32_obj when it could, and open_model replaces
+	 * it by its form packed against the object (stub/packed.h) */
+	int alu32_fallback;
+	unsigned char *alu32_obj;
+	size_t alu32_size;
 };
 
 /* Which options a subcommand takes, beyond the input. */
@@ -195,8 +201,11 @@ struct gen_model *open_model(struct input_opts *o, unsigned char **obj,
 /* The clang bundling would run (BUMBLE_CLANG, else the first of clang,
  * clang-19, clang-16, clang-14 on PATH); malloc'ed, NULL if none. */
 char *clang_find(void);
+/* With alu32_out, the fallback build (v1 with 32-bit ALU) is written
+ * there too, unless the user's flags name an ISA or it fails (said with
+ * -v only): check for the file. */
 int compile_bpf(const struct input_opts *o, const char *out,
-		struct role_hints *hints);
+		const char *alu32_out, struct role_hints *hints);
 
 /* Does path name C source (*.c)? Then the input is compiled. */
 int is_c_source(const char *path);

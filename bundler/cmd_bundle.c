@@ -465,6 +465,7 @@ int cmd_bundle(int argc, char **argv)
 			      usage, &o);
 	if (rc >= 0)
 		goto done;
+	o.alu32_fallback = 1;
 	if (o.runner && o.arch_count > 1) {
 		err("--runner is generated for one architecture's object; "
 		    "give one --arch with it");

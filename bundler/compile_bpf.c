@@ -2,9 +2,13 @@
  * that arch's bumble headers, the user's flags, BumbleBee's map sections
  * rewritten, and --event types and those inferred from the source (its
  * AST) kept. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "bundler.h"
@@ -90,7 +94,7 @@ static int names_isa(const struct input_opts *o)
  * cannot take one of bumble's arguments as it. */
 static int run_clang(const struct input_opts *o, const char *clang,
 		     const char *incdir, const char *mode, const char *src,
-		     const char *out, const char *event_header)
+		     const char *out, const char *event_header, int alu32)
 {
 	int ast = !strcmp(mode, "-fsyntax-only");
 	/* before src is made ./src below */
@@ -101,7 +105,7 @@ static int run_clang(const struct input_opts *o, const char *clang,
 	size_t n = 0;
 	int status = -1;
 
-	argv = calloc(o->cflag_count + 25, sizeof(*argv));
+	argv = calloc(o->cflag_count + 29, sizeof(*argv));
 	if (!srcdir || !argv)
 		goto out;
 	slash = strrchr(srcdir, '/');
@@ -136,6 +140,12 @@ static int run_clang(const struct input_opts *o, const char *clang,
 	 * that LLVM 20's v3 default changes nothing */
 	if (!names_isa(o))
 		argv[n++] = "-mcpu=v1";
+	if (alu32) { /* the fallback build (compile_bpf) */
+		argv[n++] = "-Xclang";
+		argv[n++] = "-target-feature";
+		argv[n++] = "-Xclang";
+		argv[n++] = "+alu32";
+	}
 	argv[n++] = target;
 	argv[n++] = "-D__BUMBLE__";
 	argv[n++] = "-I";
@@ -193,7 +203,7 @@ static int rewrite_bee_source(const struct input_opts *o, const char *clang,
 		*src = NULL;
 		return EXIT_FAIL;
 	}
-	if (run_clang(o, clang, incdir, "-E", o->input, *src, NULL) != 0) {
+	if (run_clang(o, clang, incdir, "-E", o->input, *src, NULL, 0) != 0) {
 		err("preprocessing %s failed (clang's messages are above)",
 		    o->input);
 		return EXIT_COMPILE;
@@ -238,8 +248,8 @@ static void infer_events(const struct input_opts *o, const char *clang,
 
 	if (asprintf(&dump, "%s.ast", out) < 0)
 		return;
-	if (run_clang(o, clang, incdir, "-fsyntax-only", o->input, dump,
-		      NULL) == 0 &&
+	if (run_clang(o, clang, incdir, "-fsyntax-only", o->input, dump, NULL,
+		      0) == 0 &&
 	    !read_file(dump, &text, &size) &&
 	    (grown = realloc(text, size + 1))) {
 		text = grown;
@@ -256,8 +266,8 @@ static int compile_once(const struct input_opts *o, const char *clang,
 			const char *incdir, const char *src, const char *out,
 			const char *events)
 {
-	if (run_clang(o, clang, incdir, "-c", src ? src : o->input, out,
-		      events) == 0)
+	if (run_clang(o, clang, incdir, "-c", src ? src : o->input, out, events,
+		      0) == 0)
 		return EXIT_OK;
 	err("compiling %s failed (clang's messages are above)", o->input);
 	unlink(out);
@@ -287,11 +297,62 @@ static int usage_wanted(const struct input_opts *o, const char *out,
 	return wanted;
 }
 
+/* The fallback build: the program for v1 with 32-bit ALU instructions,
+ * which a verifier takes where v1's 64-bit arithmetic loses a 32-bit
+ * value's bound (docs/cli.md, "Compiler flags"). Compiled by a helper
+ * process at the same time as the main build, quietly: the main build
+ * reports what clang says, and without the fallback the tool is whole. */
+static pid_t alu32_start(const struct input_opts *o, const char *clang,
+			 const char *incdir, const char *src, const char *out,
+			 const char *events)
+{
+	sigset_t old;
+	pid_t pid;
+	int null;
+
+	fflush(NULL);
+	/* registered before a stop signal can find it missing */
+	cleanup_block(&old);
+	pid = fork();
+	if (pid == 0) {
+		cleanup_helpers_forget();
+		cleanup_unblock(&old);
+		null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		if (!o->verbose && null >= 0)
+			dup2(null, STDERR_FILENO);
+		_exit(run_clang(o, clang, incdir, "-c", src ? src : o->input,
+				out, events, 1) == 0
+			  ? 0
+			  : 1);
+	}
+	if (pid > 0)
+		cleanup_helper(pid, 1);
+	cleanup_unblock(&old);
+	return pid;
+}
+
+/* Waits for alu32_start's helper: 0 if it built the object. */
+static int alu32_wait(pid_t pid)
+{
+	int status = -1;
+
+	if (pid <= 0)
+		return -1;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR) {
+			status = -1;
+			break;
+		}
+	cleanup_helper(pid, 0);
+	return status == 0 ? 0 : -1;
+}
+
 int compile_bpf(const struct input_opts *o, const char *out,
-		struct role_hints *hints)
+		const char *alu32_out, struct role_hints *hints)
 {
 	char *clang, *incdir = NULL, *src = NULL, *events = NULL;
-	int rc = EXIT_OK;
+	int rc = EXIT_OK, alu32_rc = -1;
+	pid_t alu32 = -1;
 
 	clang = require_program("BUMBLE_CLANG", clangs, "clang");
 	if (!clang)
@@ -308,19 +369,35 @@ int compile_bpf(const struct input_opts *o, const char *out,
 	}
 	if (hints && uses_bee_sections(o->input))
 		rc = rewrite_bee_source(o, clang, incdir, out, hints, &src);
+	/* no fallback where the user's flags name the ISA */
+	if (names_isa(o))
+		alu32_out = NULL;
 	events = write_event_header(o, NULL, out);
+	if (rc == EXIT_OK && alu32_out)
+		alu32 = alu32_start(o, clang, incdir, src, alu32_out, events);
 	if (rc == EXIT_OK)
 		rc = compile_once(o, clang, incdir, src, out, events);
 	/* the source's calls, read only where the object leaves something
-	 * open (an AST dump costs more than the compile); the object again
+	 * open (an AST dump costs more than the compile); the objects again
 	 * if they name event types */
 	if (rc == EXIT_OK && hints && usage_wanted(o, out, hints->count > 0)) {
 		infer_events(o, clang, incdir, out, &hints->events);
 		if (hints->events.count) {
+			alu32_wait(alu32); /* it reads the header */
 			drop_header(&events);
 			events = write_event_header(o, &hints->events, out);
+			alu32 = alu32_out ? alu32_start(o, clang, incdir, src,
+							alu32_out, events)
+					  : -1;
 			rc = compile_once(o, clang, incdir, src, out, events);
 		}
+	}
+	alu32_rc = alu32_wait(alu32);
+	if (alu32_out && (rc != EXIT_OK || alu32_rc)) {
+		if (rc == EXIT_OK && o->verbose)
+			fprintf(stderr, "bumble: the 32-bit ALU build failed; "
+					"the tool carries only the v1 build\n");
+		unlink(alu32_out);
 	}
 	if (src)
 		unlink(src);

@@ -38,16 +38,48 @@ static int link_object(const char *in, const char *out)
 	return rc > 0 ? -EINVAL : rc;
 }
 
+/* The fallback build at compiled, checked and linked into o->alu32_obj
+ * (through COMPILED.linked); left out, saying so with -v, when any step
+ * fails: the tool is whole without it. */
+static void take_alu32(struct input_opts *o, const char *compiled)
+{
+	unsigned char *data = NULL;
+	char msg[512], *linked;
+	size_t size;
+
+	if (read_file(compiled, &data, &size))
+		return; /* not built: compile_bpf said why */
+	if (asprintf(&linked, "%s.linked", compiled) < 0) {
+		free(data);
+		return;
+	}
+	if (gen_check_object(data, size, msg, sizeof(msg)) ||
+	    link_object(compiled, linked)) {
+		if (o->verbose)
+			fprintf(stderr, "bumble: the 32-bit ALU build is "
+					"unusable; the tool carries only the "
+					"v1 build\n");
+		o->alu32_obj = NULL;
+	} else if (read_file(linked, &o->alu32_obj, &o->alu32_size)) {
+		o->alu32_obj = NULL;
+	}
+	free(data);
+	free(linked);
+}
+
 int load_input_object(struct input_opts *o, unsigned char **obj, size_t *size,
 		      struct role_hints *hints)
 {
 	struct stat st;
-	char *dir, *compiled = NULL, *linked = NULL;
+	char *dir, *compiled = NULL, *linked = NULL, *alu32 = NULL;
 	const char *object = o->input;
 	char msg[512];
 	int rc;
 
 	*obj = NULL;
+	free(o->alu32_obj);
+	o->alu32_obj = NULL;
+	o->alu32_size = 0;
 	if (stat(o->input, &st) != 0) {
 		err("cannot read '%s': %s", o->input, strerror(errno));
 		return EXIT_INPUT;
@@ -60,15 +92,19 @@ int load_input_object(struct input_opts *o, unsigned char **obj, size_t *size,
 	if (!dir)
 		return EXIT_FAIL;
 	if (asprintf(&compiled, "%s/prog.bpf.o", dir) < 0 ||
-	    asprintf(&linked, "%s/linked.bpf.o", dir) < 0) {
+	    asprintf(&linked, "%s/linked.bpf.o", dir) < 0 ||
+	    (o->alu32_fallback &&
+	     asprintf(&alu32, "%s/prog.alu32.bpf.o", dir) < 0)) {
 		rc = EXIT_FAIL;
 		goto out;
 	}
 	if (is_c_source(o->input)) {
-		rc = compile_bpf(o, compiled, hints);
+		rc = compile_bpf(o, compiled, alu32, hints);
 		if (rc)
 			goto out;
 		object = compiled;
+		if (alu32)
+			take_alu32(o, alu32);
 	}
 	rc = read_file(object, obj, size);
 	if (rc) {
@@ -104,7 +140,11 @@ out:
 	if (rc) {
 		free(*obj);
 		*obj = NULL;
+		free(o->alu32_obj);
+		o->alu32_obj = NULL;
+		o->alu32_size = 0;
 	}
+	free(alu32);
 	free(linked);
 	free(compiled);
 	tmpdir_rm(dir);

@@ -443,6 +443,8 @@ void input_opts_free(struct input_opts *o)
 	free_pairs(&o->events, &o->event_count);
 	free(o->clang_version);
 	o->clang_version = NULL;
+	free(o->alu32_obj);
+	o->alu32_obj = NULL;
 	for (size_t i = 0; i < o->role_count; i++)
 		free((char *)o->roles[i].map);
 	free(o->roles);

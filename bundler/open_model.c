@@ -7,6 +7,71 @@
 
 #include "bundler.h"
 #include "model.h"
+#include "packed.h"
+
+static void drop_alu32(struct input_opts *o)
+{
+	if (o->verbose)
+		fprintf(stderr,
+			"bumble: the 32-bit ALU build differs from the "
+			"v1 build; the tool carries only the v1 build\n");
+	free(o->alu32_obj);
+	o->alu32_obj = NULL;
+	o->alu32_size = 0;
+}
+
+/* Do a and b, two builds of one source, have the same programs, maps and
+ * parameters where the tool finds them (by name, and in .rodata)? */
+static int same_build(const struct gen_model *a, const struct gen_model *b)
+{
+	if (a->program_count != b->program_count ||
+	    a->map_count != b->map_count || a->param_count != b->param_count)
+		return 0;
+	for (unsigned int i = 0; i < a->program_count; i++)
+		if (strcmp(a->programs[i].name, b->programs[i].name) ||
+		    strcmp(a->programs[i].section, b->programs[i].section))
+			return 0;
+	for (unsigned int i = 0; i < a->map_count; i++)
+		if (strcmp(a->maps[i].name, b->maps[i].name) ||
+		    a->maps[i].type != b->maps[i].type ||
+		    a->maps[i].key_size != b->maps[i].key_size ||
+		    a->maps[i].value_size != b->maps[i].value_size)
+			return 0;
+	for (unsigned int i = 0; i < a->param_count; i++)
+		if (strcmp(a->params[i].name, b->params[i].name) ||
+		    a->params[i].offset != b->params[i].offset ||
+		    a->params[i].size != b->params[i].size ||
+		    a->params[i].count != b->params[i].count)
+			return 0;
+	return 1;
+}
+
+/* The fallback build into m's layer, packed against m's, if it matches
+ * m's build. */
+static void take_alu32(struct input_opts *o, struct gen_model *m,
+		       const struct gen_opts *gopts)
+{
+	struct gen_model *alt;
+	unsigned char *packed;
+	size_t size;
+	char msg[512];
+
+	alt = gen_model_open(o->alu32_obj, o->alu32_size, gopts, msg,
+			     sizeof(msg));
+	if (!alt || !same_build(m, alt) ||
+	    packed_make(m->bytecode, m->bytecode_size, o->alu32_obj,
+			o->alu32_size, &packed, &size)) {
+		drop_alu32(o);
+	} else {
+		/* the packed form replaces the build it was made from */
+		free(o->alu32_obj);
+		o->alu32_obj = packed;
+		o->alu32_size = size;
+		m->alu32_packed = packed;
+		m->alu32_packed_size = size;
+	}
+	gen_model_free(alt);
+}
 
 struct gen_model *open_model(struct input_opts *o, unsigned char **obj, int *rc)
 {
@@ -97,8 +162,14 @@ struct gen_model *open_model(struct input_opts *o, unsigned char **obj, int *rc)
 		gopts.help_count = docs.count;
 	}
 	m = gen_model_open(*obj, size, &gopts, msg, sizeof(msg));
-	/* --set: into the object, then the model made again from it */
+	/* --set: into the object (and its fallback build), then the model
+	 * made again from it */
 	for (size_t i = 0; m && i < o->set_count; i++) {
+		if (o->alu32_obj &&
+		    gen_param_set(o->alu32_obj, o->alu32_size, m,
+				  o->sets[i].map, o->sets[i].type, msg,
+				  sizeof(msg)))
+			drop_alu32(o);
 		if (gen_param_set(*obj, size, m, o->sets[i].map,
 				  o->sets[i].type, msg, sizeof(msg))) {
 			gen_model_free(m);
@@ -118,6 +189,8 @@ struct gen_model *open_model(struct input_opts *o, unsigned char **obj, int *rc)
 		free(*obj);
 		*obj = NULL;
 	}
+	if (m && o->alu32_obj)
+		take_alu32(o, m, &gopts);
 	role_hints_free(&hints);
 	param_docs_free(&docs);
 	free(name);

@@ -9,6 +9,7 @@
 #include "artifact.h"
 #include "tables_codec.h"
 #include "oci.h"
+#include "payload.h"
 #include "sha256.h"
 #include "tar.h"
 
@@ -45,22 +46,29 @@ static int by_path(const void *a, const void *b)
 	return strcmp((*fa)->path, (*fb)->path);
 }
 
-/* The layer: NAME.bpf.o, the runner's tables (what the prelinked stub
- * runs by) and the files, every entry in name order. */
+/* The layer: NAME.bpf.o (and its fallback build, packed against it, as
+ * alu32/NAME.bpf.o.z),
+ * the runner's tables (what the prelinked stub runs by) and the files,
+ * every entry in name order. */
 static int build_layer(const struct gen_model *m, const struct gen_files *files,
 		       struct tar *layer)
 {
-	unsigned int n = files ? files->count : 0;
+	unsigned int n = files ? files->count : 0, total;
 	struct gen_file object = {.data = (unsigned char *)m->bytecode,
 				  .size = m->bytecode_size};
+	struct gen_file alu32 = {.data = (unsigned char *)m->alu32_packed,
+				 .size = m->alu32_packed_size};
 	struct gen_file tables = {.path = TABLES_LAYER_PATH};
 	const struct gen_file **order;
-	char name[256];
+	char name[256], alu32_name[256];
 	int rc;
 
 	snprintf(name, sizeof(name), "%s.bpf.o", m->name);
+	snprintf(alu32_name, sizeof(alu32_name),
+		 PAYLOAD_ALU32_DIR "%s" PAYLOAD_ALU32_SUFFIX, m->name);
 	object.path = name;
-	order = calloc(n + 2, sizeof(*order));
+	alu32.path = alu32_name;
+	order = calloc(n + 3, sizeof(*order));
 	rc = order ? gen_tables_blob(m, &tables.data, &tables.size) : -ENOMEM;
 	if (rc) {
 		free(order);
@@ -70,9 +78,12 @@ static int build_layer(const struct gen_model *m, const struct gen_files *files,
 		order[i] = &files->files[i];
 	order[n] = &object;
 	order[n + 1] = &tables;
-	qsort(order, n + 2, sizeof(*order), by_path);
+	total = n + 2;
+	if (m->alu32_packed)
+		order[total++] = &alu32;
+	qsort(order, total, sizeof(*order), by_path);
 	layer->mtime = oci_epoch();
-	for (unsigned int i = 0; i <= n + 1 && !rc; i++)
+	for (unsigned int i = 0; i < total && !rc; i++)
 		if (tar_add_file(layer, order[i]->path, order[i]->data,
 				 order[i]->size, 0644))
 			rc = -EINVAL;

@@ -89,6 +89,11 @@ struct gen_model {
 	const unsigned char *bytecode; /* borrowed from the caller */
 	size_t bytecode_size;
 	char bytecode_digest[72]; /* sha256:... */
+	/* the fallback build (v1 with 32-bit ALU) the layer carries too,
+	 * packed against bytecode (packed.h), borrowed from the caller: NULL
+	 * for none */
+	const unsigned char *alu32_packed;
+	size_t alu32_packed_size;
 	struct gen_program *programs;
 	unsigned int program_count;
 	struct gen_map *maps;

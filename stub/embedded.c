@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "packed.h"
 #include "payload.h"
 #include "sha256.h"
 #include "stub.h"
@@ -45,7 +46,25 @@ void embedded_keep(struct embedded *e)
 void embedded_free(struct embedded *e)
 {
 	free(e->data);
+	free(e->alu32);
 	memset(e, 0, sizeof(*e));
+}
+
+int embedded_alu32(struct embedded *e)
+{
+	const struct payload_view *v = &e->view;
+
+	if (e->alu32 || !v->alu32_packed)
+		return 0;
+	/* a verified layer's: it opens unless bumble packed it wrongly */
+	if (packed_open(v->bytecode, v->bytecode_size, v->alu32_packed,
+			v->alu32_packed_size, v->bytecode_size * 4 + 65536,
+			&e->alu32, &e->alu32_size)) {
+		diag_err("this tool's 32-bit ALU build does not unpack "
+			 "against its object; bundle the tool again");
+		return BUMBLE_EXIT_PAYLOAD;
+	}
+	return 0;
 }
 
 static int embedded_check_object(const struct bumble_tool *t,
@@ -155,6 +174,13 @@ int embedded_verify(const struct bumble_tool *t)
 		printf("%s: OK\n  manifest %s\n  object   %zu bytes, matching "
 		       "its digests\n",
 		       t->name, e.view.manifest_digest, e.view.bytecode_size);
+	if (!rc && e.view.alu32_packed) {
+		rc = embedded_alu32(&e);
+		if (!rc)
+			printf("  its 32-bit ALU build %zu bytes (%zu packed "
+			       "against the object)\n",
+			       e.alu32_size, e.view.alu32_packed_size);
+	}
 	embedded_free(&e);
 	return rc ? 1 : 0;
 }

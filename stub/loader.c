@@ -177,7 +177,7 @@ static void size_map(const struct bumble_tool *t, struct bpf_map *map)
 }
 
 int loader_open(const struct bumble_tool *t, const struct run_opts *opts,
-		const struct embedded *e, struct loaded_tool *lt)
+		const struct embedded *e, int alu32, struct loaded_tool *lt)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .object_name = t->name,
 		    .btf_custom_path = opts->btf_path);
@@ -191,7 +191,11 @@ int loader_open(const struct bumble_tool *t, const struct run_opts *opts,
 	lt->attach_count = opts->attach_count;
 	lt->perf_events = opts->perf_events;
 	lt->perf_event_count = opts->perf_event_count;
-	lt->obj = bpf_object__open_mem(e->view.bytecode, e->view.bytecode_size,
+	lt->alu32 = alu32 && e->alu32;
+	lt->obj =
+	    lt->alu32
+		? bpf_object__open_mem(e->alu32, e->alu32_size, &open_opts)
+		: bpf_object__open_mem(e->view.bytecode, e->view.bytecode_size,
 				       &open_opts);
 	if (!lt->obj) {
 		err = errno;
@@ -240,7 +244,6 @@ static int needs_tracefs(struct bpf_object *obj)
 int loader_load(const struct bumble_tool *t, struct loaded_tool *lt, int quiet)
 {
 	char prog[128];
-	const char *vlog;
 	int err;
 
 	if (needs_tracefs(lt->obj) && (err = ensure_tracefs()))
@@ -248,8 +251,20 @@ int loader_load(const struct bumble_tool *t, struct loaded_tool *lt, int quiet)
 	err = bpf_object__load(lt->obj);
 	if (!err)
 		return 0;
-	if (quiet) /* another attempt follows, which will say why */
-		return BUMBLE_EXIT_FAILURE;
+	lt->load_err = err;
+	if (quiet) /* another attempt may follow, or loader_report */
+		return libbpf_log_verifier(prog, sizeof(prog))
+			   ? BUMBLE_EXIT_VERIFIER
+			   : BUMBLE_EXIT_FAILURE;
+	return loader_report(t, lt);
+}
+
+int loader_report(const struct bumble_tool *t, const struct loaded_tool *lt)
+{
+	int err = lt->load_err;
+	char prog[128];
+	const char *vlog;
+
 	vlog = libbpf_log_verifier(prog, sizeof(prog));
 	if (vlog) {
 		const char *tail = vlog + strlen(vlog);
@@ -260,9 +275,12 @@ int loader_load(const struct bumble_tool *t, struct loaded_tool *lt, int quiet)
 				lines++;
 		if (tail > vlog)
 			tail++;
-		diag_err("the kernel's verifier rejected program '%s' of %s; "
-			 "the end of its log:",
-			 prog[0] ? prog : "?", t->name);
+		diag_err("the kernel's verifier rejected program '%s' of "
+			 "%s%s; the end of its log:",
+			 prog[0] ? prog : "?", t->name,
+			 lt->alu32 ? " (its v1 build too; this is the log of "
+				     "its 32-bit ALU build)"
+				   : "");
 		fprintf(stderr, "%s%s", tail,
 			*tail && tail[strlen(tail) - 1] != '\n' ? "\n" : "");
 		if (strstr(vlog, "BPF_STX uses reserved fields"))

@@ -186,19 +186,24 @@ int payload_tar_next(const unsigned char *tar, size_t n, size_t *pos,
 	return -1;
 }
 
-/* The object in the layer: the one file named *.bpf.o outside btf/. */
-static int find_object(const unsigned char *tar, size_t n,
-		       const unsigned char **data, size_t *size)
+/* A file named *SUFFIX in the layer directly under dir ("" for the top):
+ * the object, NAME.bpf.o at the top, and its fallback build. */
+static int find_object(const unsigned char *tar, size_t n, const char *dir,
+		       const char *suffix, const unsigned char **data,
+		       size_t *size)
 {
-	size_t pos = 0, len;
+	size_t pos = 0, len, dlen = strlen(dir), slen = strlen(suffix);
 	char name[101];
 
 	while (!payload_tar_next(tar, n, &pos, name, data, size)) {
 		len = strlen(name);
-		if (len > 6 && !strcmp(name + len - 6, ".bpf.o") &&
-		    strncmp(name, "btf/", 4))
+		if (len > dlen + slen && !strncmp(name, dir, dlen) &&
+		    !strchr(name + dlen, '/') &&
+		    !strcmp(name + len - slen, suffix))
 			return 0;
 	}
+	*data = NULL;
+	*size = 0;
 	return -1;
 }
 
@@ -241,12 +246,15 @@ int payload_verify(const unsigned char *data, const uint64_t sizes[3],
 	if (check_blob("bytecode layer", v->layer, sizes[2], digest, size, err,
 		       errlen))
 		return -1;
-	if (find_object(v->layer, v->layer_size, &v->bytecode,
+	if (find_object(v->layer, v->layer_size, "", ".bpf.o", &v->bytecode,
 			&v->bytecode_size)) {
 		snprintf(err, errlen,
 			 "the embedded bytecode layer holds no "
 			 "object file");
 		return -1;
 	}
+	find_object(v->layer, v->layer_size, PAYLOAD_ALU32_DIR,
+		    PAYLOAD_ALU32_SUFFIX, &v->alu32_packed,
+		    &v->alu32_packed_size);
 	return 0;
 }

@@ -1,10 +1,11 @@
 /* The payload appended to every tool: the eBPF artifact's OCI manifest,
- * config and bytecode layer (an uncompressed tar holding the object, the
- * gzip'd SBOM and license texts, sbom.cdx.json.gz and licenses.txt.gz,
- * and kernel BTF for hosts without their own, as btf/ID/VERSION/ARCH/
- * RELEASE.btf.gz),
- * then a trailer giving their sizes. Shared by the tool, which verifies
- * it before loading, and bumble, which writes and exports it. */
+ * config and bytecode layer (an uncompressed tar holding the object, its
+ * fallback build packed against it (packed.h) as alu32/NAME.bpf.o.z when
+ * there is one, the gzip'd SBOM and license texts, sbom.cdx.json.gz and
+ * licenses.txt.gz, and kernel BTF for hosts without their own, as
+ * btf/ID/VERSION/ARCH/ RELEASE.btf.gz), then a trailer giving their sizes.
+ * Shared by the tool, which verifies it before loading, and bumble, which
+ * writes and exports it. */
 #ifndef BUMBLE_PAYLOAD_H
 #define BUMBLE_PAYLOAD_H
 
@@ -13,6 +14,9 @@
 
 #define PAYLOAD_MAGIC	     "BUMBLEP1"
 #define PAYLOAD_TRAILER_SIZE 40
+/* Where the layer holds the fallback build: alu32/NAME.bpf.o.z. */
+#define PAYLOAD_ALU32_DIR    "alu32/"
+#define PAYLOAD_ALU32_SUFFIX ".bpf.o.z"
 
 struct payload_view {
 	const char *manifest;
@@ -23,6 +27,11 @@ struct payload_view {
 	size_t layer_size;
 	const unsigned char *bytecode; /* the object, inside the layer */
 	size_t bytecode_size;
+	/* the same program built for v1 with 32-bit ALU instructions, for a
+	 * verifier that rejects the object, packed against it (packed.h):
+	 * NULL when the tool has none */
+	const unsigned char *alu32_packed;
+	size_t alu32_packed_size;
 	char manifest_digest[72];
 };
 

@@ -32,23 +32,29 @@ static void status_line(const struct loaded_tool *lt,
 
 /* Opens the object and loads it: of alternative programs for one target
  * the tp_btf/fentry/fexit ones first, and if the kernel takes those not,
- * once more with their raw_tp/kprobe/kretprobe alternatives. */
+ * once more with their raw_tp/kprobe/kretprobe alternatives. When the
+ * verifier rejects the object (v1) either way, the same again with the
+ * fallback build the payload may carry (32-bit ALU). */
 static int open_and_load(const struct bumble_tool *t,
-			 const struct run_opts *opts,
-			 const struct embedded *payload, const char *btf_path,
-			 int rank, struct loaded_tool *lt)
+			 const struct run_opts *opts, struct embedded *payload,
+			 const char *btf_path, int rank, int alu32,
+			 struct loaded_tool *lt)
 {
 	struct run_opts with_btf = *opts;
-	int rc, chosen;
+	const int first_rank = rank;
+	int rc, chosen, more_ranks, more_builds;
+	char prog[128];
 
 	if (btf_path)
 		with_btf.btf_path = btf_path;
 	for (;;) {
-		rc = loader_open(t, &with_btf, payload, lt);
+		rc = loader_open(t, &with_btf, payload, alu32, lt);
 		if (rc)
 			return rc;
 		prog_skip_absent(lt, with_btf.btf_path, rank == PROG_MODERN);
 		chosen = prog_choose(lt, rank);
+		more_ranks = rank == PROG_MODERN && chosen;
+		more_builds = !lt->alu32 && payload->view.alu32_packed;
 		rc = attach_check_targets(opts, lt);
 		if (!rc)
 			rc = params_apply(t, opts, lt->obj);
@@ -56,17 +62,40 @@ static int open_and_load(const struct bumble_tool *t,
 			render_param_nonzero =
 			    params_nonzero(&render_param_count);
 		if (!rc)
-			rc = loader_load(t, lt, rank == PROG_MODERN && chosen);
+			rc = loader_load(t, lt, more_ranks || more_builds);
 		lt->rank = rank;
 		lt->chosen = chosen;
-		if (!rc || rank != PROG_MODERN || !chosen)
-			return rc;
-		diag_info("the tp_btf/fentry/fexit programs did not load on "
-			  "this kernel; loading their raw_tp/kprobe/kretprobe "
-			  "alternatives instead");
+		if (!rc)
+			return 0;
+		if (more_ranks) {
+			diag_info("the tp_btf/fentry/fexit programs did not "
+				  "load on this kernel; loading their "
+				  "raw_tp/kprobe/kretprobe alternatives "
+				  "instead");
+			rank = PROG_CLASSIC;
+		} else if (more_builds && rc == BUMBLE_EXIT_VERIFIER &&
+			   lt->load_err) {
+			libbpf_log_verifier(prog, sizeof(prog));
+			diag_info("the kernel's verifier rejected program "
+				  "'%s' built for BPF v1; loading its build "
+				  "with 32-bit ALU instructions instead",
+				  prog[0] ? prog : "?");
+			alu32 = 1;
+			rank = first_rank;
+			loader_close(lt);
+			libbpf_log_free();
+			rc = embedded_alu32(payload);
+			if (rc)
+				return rc;
+			continue;
+		} else {
+			/* no more attempts: say why a quiet load failed */
+			return more_builds && lt->load_err
+				   ? loader_report(t, lt)
+				   : rc;
+		}
 		loader_close(lt);
 		libbpf_log_free();
-		rank = PROG_CLASSIC;
 	}
 }
 
@@ -79,7 +108,7 @@ static int run(const struct bumble_tool *t, const struct run_opts *opts)
 	struct metrics *metrics = NULL;
 	struct embedded payload;
 	char btf_path[64];
-	int rc, btf_fd = -1;
+	int rc, btf_fd = -1, alu32 = 0;
 
 	/* Nothing loads unless the payload matches its manifest. */
 	rc = embedded_load(t, &payload);
@@ -96,7 +125,8 @@ static int run(const struct bumble_tool *t, const struct run_opts *opts)
 				      sizeof(btf_path), &btf_fd);
 	for (int rank = PROG_MODERN; !rc;) {
 		rc = open_and_load(t, opts, &payload,
-				   btf_fd >= 0 ? btf_path : NULL, rank, &lt);
+				   btf_fd >= 0 ? btf_path : NULL, rank, alu32,
+				   &lt);
 		if (!rc)
 			stacks_open(lt.obj);
 		if (!rc)
@@ -121,6 +151,7 @@ static int run(const struct bumble_tool *t, const struct run_opts *opts)
 		libbpf_log_free();
 		lt.attached = 0;
 		rank = PROG_CLASSIC;
+		alu32 = lt.alu32; /* the build that loaded */
 		rc = 0;
 	}
 	if (btf_fd >= 0)

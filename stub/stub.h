@@ -159,10 +159,15 @@ void filters_free(struct filter_set *set);
 struct embedded {
 	unsigned char *data;
 	struct payload_view view;
+	unsigned char *alu32; /* view.alu32_packed, once unpacked */
+	size_t alu32_size;
 };
 
 int embedded_load(const struct bumble_tool *t, struct embedded *e);
 void embedded_free(struct embedded *e);
+/* Unpacks the payload's fallback build into e->alu32 (if it has one and
+ * that is not done yet): 0, or an exit code, having said why. */
+int embedded_alu32(struct embedded *e);
 /* e, loaded and verified, for the next embedded_load to take instead of
  * reading the file again; e is left empty. */
 void embedded_keep(struct embedded *e);
@@ -190,6 +195,8 @@ struct loaded_tool {
 	unsigned int attached; /* programs attached */
 	int rank;	       /* the alternatives loaded: PROG_MODERN, ... */
 	int chosen;	       /* programs turned off for their alternative */
+	int alu32;	       /* the fallback build (32-bit ALU) was opened */
+	int load_err;	       /* bpf_object__load's error, when it failed */
 	/* where programs attach other than their sections say: the tool's
 	 * table (bumble bundle --attach) and --attach PROG=TARGET */
 	const struct bumble_tool *tool;
@@ -256,9 +263,15 @@ int loader_check_btf(const struct run_opts *opts, const struct embedded *e,
 int kbtf_select(const struct embedded *e, const char *release, char *path,
 		size_t n, int *fd);
 /* Each returns 0 or an enum bumble_exit code, having said why. */
+/* loader_open opens the object, or with alu32 the payload's fallback
+ * build if it has one. loader_load loads it; quiet, a failure is left
+ * unsaid, for another attempt or loader_report, and its code is
+ * BUMBLE_EXIT_VERIFIER when the verifier rejected a program. */
 int loader_open(const struct bumble_tool *t, const struct run_opts *opts,
-		const struct embedded *e, struct loaded_tool *lt);
+		const struct embedded *e, int alu32, struct loaded_tool *lt);
 int loader_load(const struct bumble_tool *t, struct loaded_tool *lt, int quiet);
+/* Says why loader_load failed (lt->load_err, and libbpf's log). */
+int loader_report(const struct bumble_tool *t, const struct loaded_tool *lt);
 void loader_close(struct loaded_tool *lt);
 
 /* Attaching (attach.c). attach_check_targets runs before load: --iface

@@ -80,6 +80,8 @@ part_unit() {
 			stub/kprobe_check.c -o "$TESTOUT/test_kprobe_check" &&
 		gcc $SAN $CFLAGS tests/unit/test_prog_kinds.c \
 			stub/prog_kinds.c -o "$TESTOUT/test_prog_kinds" &&
+		gcc $SAN $CFLAGS tests/unit/test_packed.c stub/packed.c -lz \
+			-o "$TESTOUT/test_packed" &&
 		build/bin/bumble build tests/fixtures/layout.bpf.c -o "$TESTOUT/layout.bpf.o" &&
 		build/bin/bumble build tests/fixtures/noprog.bpf.c -o "$TESTOUT/noprog.bpf.o"; then
 		unit format "$TESTOUT/test_format"
@@ -88,6 +90,7 @@ part_unit() {
 		unit oci_layout "$TESTOUT/test_oci_layout"
 		unit kprobe_check "$TESTOUT/test_kprobe_check"
 		unit prog_kinds "$TESTOUT/test_prog_kinds"
+		unit packed "$TESTOUT/test_packed"
 	else
 		fail "building the unit tests"
 	fi

@@ -208,17 +208,19 @@ unset SOURCE_DATE_EPOCH
 
 # A stop signal while clang or the linker runs: bumble stops that
 # program and all it started, removes its temporary files, and dies of
-# the signal. Slow stand-ins for clang and musl-gcc (their child writes
-# its pid) show when it is running; musl-gcc runs for --runner only (a
-# plain bundle links nothing). The signal's default action is
-# restored first: a background job of a script ignores SIGINT.
+# the signal. Slow stand-ins for clang and musl-gcc (their child adds
+# its pid to a file) show when it is running; musl-gcc runs for
+# --runner only (a plain bundle links nothing). Two clangs run at once,
+# the object's and its 32-bit ALU build's (a helper process): both
+# stop. The signal's default action is restored first: a background job
+# of a script ignores SIGINT.
 mkdir -p "$WORK/tmp" "$WORK/bin"
 cat >"$WORK/bin/slow" <<'SLOW'
 #!/bin/sh
 # a temporary file of its own, as gcc's cc1 writes ccXXXXXX.s
 : >"${TMPDIR:-/tmp}/cc-slow.s"
 sleep 60 &
-echo $! >"$PIDFILE"
+echo $! >>"$PIDFILE"
 wait
 SLOW
 chmod +x "$WORK/bin/slow"
@@ -229,6 +231,8 @@ for case in "INT BUMBLE_CLANG" "TERM BUMBLE_CLANG" \
 	set -- $case
 	sig=$1 var=$2
 	shift 2
+	want=1
+	[ "$var" = BUMBLE_CLANG ] && want=2
 	rm -f "$WORK/pid" "$WORK/stopped"
 	env TMPDIR="$WORK/tmp" PIDFILE="$WORK/pid" "$var=$WORK/bin/slow" \
 		python3 -c 'import os, signal, sys
@@ -238,11 +242,12 @@ os.execvp(sys.argv[1], sys.argv[1:])' \
 		"$BUMBLE" bundle "$SRC" "$@" -o "$WORK/stopped" 2>"$WORK/err" &
 	pid=$!
 	for _ in $(seq 1 200); do
-		[ -s "$WORK/pid" ] && break
+		[ "$(wc -l <"$WORK/pid" 2>/dev/null)" = "$want" ] && break
 		sleep 0.05
 	done
-	child=$(cat "$WORK/pid" 2>/dev/null)
-	check "SIG$sig while $var runs: it was running" test -n "$child"
+	children=$(tr '\n' ' ' <"$WORK/pid" 2>/dev/null)
+	check "SIG$sig while $var runs: $want of it running" \
+		test "$(wc -w <<<"$children")" = "$want"
 	kill -"$sig" "$pid"
 	{ wait "$pid"; } 2>/dev/null
 	RC=$?
@@ -253,9 +258,10 @@ os.execvp(sys.argv[1], sys.argv[1:])' \
 	check "SIG$sig while $var runs: nor its temporary file (its TMPDIR is bumble's)" \
 		test ! -e "$WORK/tmp/cc-slow.s"
 	check "SIG$sig while $var runs: its children stopped too" \
-		sh -c "sleep 0.2; ps -o stat= -p '$child' | grep -qv Z && exit 1; exit 0"
+		sh -c "sleep 0.2; for c in $children; do
+			ps -o stat= -p \$c | grep -qv Z && exit 1; done; exit 0"
 	check "SIG$sig while $var runs: no output" test ! -e "$WORK/stopped"
-	[ -n "$child" ] && kill "$child" 2>/dev/null
+	[ -n "$children" ] && kill $children 2>/dev/null
 done
 
 # SIGTERM while export writes a new OCI layout (strace delivers it as

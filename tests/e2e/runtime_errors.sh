@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A produced tool facing a hostile kernel or bad options: verifier
-# rejection (program name and log tail, exit 5), an attach type the
+# rejection of both builds (program name and log tail, exit 5), an attach type the
 # kernel lacks (exit 7, said plainly), an unreadable --btf (exit 2).
 . "$(dirname "$0")/../lib.sh"
 
@@ -17,6 +17,9 @@ expect_exit 5 "verifier rejected program 'unchecked_lookup'" \
 	--duration 1
 check "verifier rejection: shows the log's tail" grep -Eq \
 	"invalid mem access|map_value_or_null" "$WORK/err"
+check "verifier rejection: the 32-bit ALU build was tried too, and said so once" sh -c \
+	"grep -q \"rejected program 'unchecked_lookup' built for BPF v1; loading its build with 32-bit ALU\" '$WORK/err' &&
+	 test \$(grep -c \"rejected program 'unchecked_lookup' of rejected (its v1 build too\" '$WORK/err') = 1"
 
 expect_exit 2 "cannot read the BTF file given with --btf" \
 	"--btf with a missing file: exit 2" "$WORK/rejected" --btf \
