@@ -42,18 +42,31 @@ struct arg_sum {
 	char constant[64]; /* an integer literal or enum constant */
 };
 
+/* What a value copies: a tracepoint member of known meaning or a
+ * helper's result of one (format), a local variable (var), a parameter
+ * of the function (parm), or a member of the program's own struct
+ * (strct, member). */
+struct value {
+	enum bumble_format format;
+	char var[128];
+	char parm[128];
+	char strct[128], member[128];
+};
+
 struct call {
 	char func[128];	  /* the calling function */
 	char callee[128]; /* the called function or helper */
 	char result[128]; /* the variable its result is stored in */
 	unsigned int argc;
 	struct arg_sum args[MAX_ARGS + 1]; /* + the result's cast */
+	struct value values[MAX_ARGS];	   /* what each argument copies */
 };
 
 struct func {
 	char name[128];
 	char params[MAX_ARGS][128];
 	unsigned int count;
+	char section[128]; /* SEC("..."), "" if none */
 };
 
 /* A function's argument that ends up as a map's data or size. */
@@ -63,13 +76,12 @@ struct sink {
 	char map[128];
 };
 
-/* What a value copies: a tracepoint member of known meaning or a
- * helper's result of one (format), a local variable (var), or a member
- * of the program's own struct (strct, member). */
-struct value {
-	enum bumble_format format;
-	char var[128];
-	char strct[128], member[128];
+/* An element of a global array, `counts[vec_nr]`, in func: the array
+ * and what its index copies. */
+struct subscript {
+	char func[128];
+	char array[128];
+	struct value index;
 };
 
 /* An assignment, or a variable's initialiser, in func: to a variable
@@ -120,6 +132,8 @@ struct scan {
 	unsigned int func_count;
 	struct sink *sinks;
 	unsigned int sink_count;
+	struct subscript *subscripts;
+	unsigned int subscript_count;
 };
 
 /* The helpers that fill an event map: its argument, and those that tell
@@ -340,6 +354,20 @@ static int var_ref(const char *text, char *name, size_t len)
 	return 1;
 }
 
+/* The parameter a DeclRefExpr line names, into name: 1, else 0. */
+static int parm_ref(const char *text, char *name, size_t len)
+{
+	const char *ref;
+	size_t rn;
+
+	if (!is_kind(text, "DeclRefExpr") ||
+	    !(ref = strstr(text, " ParmVar 0x")) ||
+	    !(ref = quoted(ref, 0, &rn)))
+		return 0;
+	copy_word(name, len, ref, rn);
+	return 1;
+}
+
 /* The node whose child node i is, or n. */
 static unsigned int parent(const struct ast_line *l, unsigned int n,
 			   unsigned int i)
@@ -418,8 +446,8 @@ static void value_of(const struct ast_line *l, unsigned int n, unsigned int i,
 		summarize(l, n, child(l, n, i, 0), &callee);
 		if (!strcmp(callee.ref, "bpf_get_stackid"))
 			v->format = BUMBLE_FORMAT_STACK;
-	} else {
-		var_ref(l[i].text, v->var, sizeof(v->var));
+	} else if (!var_ref(l[i].text, v->var, sizeof(v->var))) {
+		parm_ref(l[i].text, v->parm, sizeof(v->parm));
 	}
 }
 
@@ -505,6 +533,90 @@ static int resolve_value(const struct scan *s, const char *func,
 			 const struct value *v, unsigned int depth,
 			 struct found_format *out);
 
+/* Arguments of BTF-typed tracepoints (tp_btf/, raw_tp/) of known
+ * meaning: the tracepoint and the argument's place in its TP_PROTO. */
+static const struct {
+	const char *tracepoint;
+	unsigned int arg;
+	enum bumble_format format;
+} known_args[] = {
+    {"softirq_entry", 0, BUMBLE_FORMAT_SOFTIRQ},
+    {"softirq_exit", 0, BUMBLE_FORMAT_SOFTIRQ},
+    {"softirq_raise", 0, BUMBLE_FORMAT_SOFTIRQ},
+    {"signal_generate", 0, BUMBLE_FORMAT_SIGNAL},
+    {"signal_deliver", 0, BUMBLE_FORMAT_SIGNAL},
+    {"sys_enter", 1, BUMBLE_FORMAT_SYSCALL},
+    {"inet_sock_set_state", 1, BUMBLE_FORMAT_TCP_STATE},
+    {"inet_sock_set_state", 2, BUMBLE_FORMAT_TCP_STATE},
+};
+
+static const struct func *find_func(const struct scan *s, const char *name)
+{
+	for (unsigned int i = s->func_count; i-- > 0;)
+		if (!strcmp(s->funcs[i].name, name))
+			return &s->funcs[i];
+	return NULL;
+}
+
+/* The tracepoint argument parameter k of func is, if func is the body
+ * of a BPF_PROG(NAME, ...) of a tp_btf/ or raw_tp/ section: libbpf's
+ * macro makes it ____NAME(ctx, args...), called by NAME, which carries
+ * the section. Its known format: 1, else 0. */
+static int tracepoint_arg(const struct scan *s, const char *func,
+			  unsigned int k, struct found_format *out)
+{
+	static const char *const kinds[] = {"tp_btf/", "raw_tp/",
+					    "raw_tracepoint/"};
+	const struct func *prog;
+	const char *tp = NULL;
+
+	if (strncmp(func, "____", 4) || !k || !(prog = find_func(s, func + 4)))
+		return 0;
+	for (unsigned int i = s->func_count; !tp && i-- > 0;)
+		if (!strcmp(s->funcs[i].name, func + 4))
+			for (size_t j = 0; !tp && j < 3; j++)
+				if (!strncmp(s->funcs[i].section, kinds[j],
+					     strlen(kinds[j])))
+					tp = s->funcs[i].section +
+					     strlen(kinds[j]);
+	for (size_t j = 0; tp && j < sizeof(known_args) / sizeof(known_args[0]);
+	     j++)
+		if (!strcmp(tp, known_args[j].tracepoint) &&
+		    known_args[j].arg == k - 1) {
+			memset(out, 0, sizeof(*out));
+			out->format = known_args[j].format;
+			return 1;
+		}
+	return 0;
+}
+
+/* The format of parameter k of func: a tracepoint's argument, or the
+ * one its argument has at every call of func. 1, else 0. */
+static int resolve_param(const struct scan *s, const char *func, int k,
+			 unsigned int depth, struct found_format *out)
+{
+	struct found_format f;
+	int found = 0;
+
+	if (k < 0 || depth > 8)
+		return 0;
+	if (tracepoint_arg(s, func, (unsigned int)k, out))
+		return 1;
+	for (unsigned int i = 0; i < s->call_count; i++) {
+		const struct call *c = &s->calls[i];
+
+		if (strcmp(c->callee, func))
+			continue;
+		if ((unsigned int)k >= c->argc ||
+		    !resolve_value(s, c->func, &c->values[k], depth + 1, &f) ||
+		    (found && !same_format(&f, out)))
+			return 0;
+		*out = f;
+		found = 1;
+	}
+	return found;
+}
+
 /* Is a an assignment to var in func, or else to strct.member? */
 static int assigns_to(const struct assign *a, const char *func, const char *var,
 		      const char *strct, const char *member)
@@ -576,6 +688,10 @@ static int resolve_value(const struct scan *s, const char *func,
 		out->format = v->format;
 		return 1;
 	}
+	if (*v->parm)
+		return resolve_param(s, func, param_index(s, func, v->parm),
+				     depth, out) &&
+		       out->format != BUMBLE_FORMAT_PLAIN;
 	if (*v->member)
 		return resolve_target(s, NULL, NULL, v->strct, v->member, depth,
 				      out) &&
@@ -912,6 +1028,7 @@ static int add_call(struct scan *s, const struct ast_line *l, unsigned int n,
 			memcpy(c->callee, callee.ref, sizeof(c->callee));
 		} else if (child <= MAX_ARGS) {
 			summarize(l, n, i, &c->args[child - 1]);
+			value_of(l, n, i, &c->values[child - 1]);
 			c->argc = child;
 		}
 		child++;
@@ -930,11 +1047,76 @@ static int add_func(struct scan *s, const struct ast_line *l, unsigned int n,
 	s->funcs = f;
 	f = &s->funcs[s->func_count++];
 	decl_name(l[at].text, f->name, sizeof(f->name));
-	for (unsigned int i = at + 1; i < n && l[i].depth > l[at].depth; i++)
-		if (l[i].depth == l[at].depth + 1 &&
-		    is_kind(l[i].text, "ParmVarDecl") && f->count < MAX_ARGS)
+	for (unsigned int i = at + 1; i < n && l[i].depth > l[at].depth; i++) {
+		const char *sec, *end;
+
+		if (l[i].depth != l[at].depth + 1)
+			continue;
+		if (is_kind(l[i].text, "ParmVarDecl") && f->count < MAX_ARGS)
 			decl_name(l[i].text, f->params[f->count++],
 				  sizeof(f->params[0]));
+		/* SectionAttr 0x... <...> [Inherited ]section "tp_btf/x" */
+		if (is_kind(l[i].text, "SectionAttr") &&
+		    (sec = strstr(l[i].text, " section \"")) &&
+		    (end = strchr(sec + 10, '"')))
+			copy_word(f->section, sizeof(f->section), sec + 10,
+				  (size_t)(end - sec - 10));
+	}
+	return 0;
+}
+
+/* An element of an array variable at node i (an ArraySubscriptExpr) in
+ * func, with what its index copies. 0 or -1. */
+static int add_subscript(struct scan *s, const struct ast_line *l,
+			 unsigned int n, unsigned int i, const char *func)
+{
+	unsigned int base = unwrap(l, n, child(l, n, i, 0));
+	struct subscript sub = {0}, *grown;
+	const char *ty;
+	size_t tn;
+
+	/* an array ('__u64[10]'), not a pointer that is indexed */
+	if (base >= n || !(ty = expr_type(l[base].text, &tn)) ||
+	    !memchr(ty, '[', tn) ||
+	    !var_ref(l[base].text, sub.array, sizeof(sub.array)))
+		return 0;
+	copy_word(sub.func, sizeof(sub.func), func, strlen(func));
+	value_of(l, n, child(l, n, i, 1), &sub.index);
+	grown = grow(s->subscripts, s->subscript_count, sizeof(sub));
+	if (!grown)
+		return -1;
+	s->subscripts = grown;
+	s->subscripts[s->subscript_count++] = sub;
+	return 0;
+}
+
+static int touched(const struct scan *s, const char *func, const char *var,
+		   enum touch_kind kind);
+
+/* Global arrays indexed by a value of one known meaning wherever they
+ * are indexed (softirqs' counts[vec_nr]): their index is shown so. */
+static int subscript_formats(const struct scan *s, struct map_usage *out)
+{
+	for (unsigned int i = 0; i < s->subscript_count; i++) {
+		const struct subscript *a = &s->subscripts[i];
+		struct found_format f = {0}, g;
+		int ok = 1;
+
+		for (unsigned int j = 0; j < s->subscript_count && ok; j++) {
+			const struct subscript *b = &s->subscripts[j];
+
+			if (strcmp(a->array, b->array))
+				continue;
+			/* said at its first element; a local is no map */
+			ok = j >= i &&
+			     !touched(s, b->func, b->array, TOUCH_LOCAL) &&
+			     resolve_value(s, b->func, &b->index, 0, &g) &&
+			     (j == i || same_format(&f, &g));
+			f = g;
+		}
+		if (ok && add_format(out, a->array, NULL, "index", &f))
+			return -1;
+	}
 	return 0;
 }
 
@@ -1240,7 +1422,7 @@ static int resolve(struct scan *s, struct map_usage *out)
 		}
 	}
 	if (find_updated(s, out) || member_formats(s, out) ||
-	    key_formats(s, out))
+	    key_formats(s, out) || subscript_formats(s, out))
 		return -1;
 	/* through the program's own functions, to a fixed point */
 	for (unsigned int round = 0; changed && round < 16; round++) {
@@ -1325,6 +1507,8 @@ int map_usage_scan(char *ast, struct map_usage *out)
 			}
 		} else if (*func && is_kind(l[i].text, "CallExpr")) {
 			rc = add_call(&s, l, n, i, func);
+		} else if (*func && is_kind(l[i].text, "ArraySubscriptExpr")) {
+			rc = add_subscript(&s, l, n, i, func);
 		} else if (*func && ((is_kind(l[i].text, "BinaryOperator") &&
 				      strstr(l[i].text, "' '='")) ||
 				     (is_kind(l[i].text, "VarDecl") &&
@@ -1340,6 +1524,7 @@ int map_usage_scan(char *ast, struct map_usage *out)
 	free(s.calls);
 	free(s.funcs);
 	free(s.sinks);
+	free(s.subscripts);
 	free(l);
 	return rc;
 }

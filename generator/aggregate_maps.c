@@ -380,8 +380,7 @@ int gen_globals_want_usage(const struct btf *btf, struct bpf_map *map)
 	__u32 eid;
 
 	for (unsigned int i = 0; sec && i < btf_vlen(sec); i++, vs++)
-		if (global_role(btf, vs, &count, &eid) != BUMBLE_ROLE_NONE &&
-		    count == 1)
+		if (global_role(btf, vs, &count, &eid) != BUMBLE_ROLE_NONE)
 			return 1;
 	return 0;
 }

@@ -155,7 +155,7 @@ int gen_usage_wanted(const unsigned char *obj, size_t size,
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts);
 	struct bpf_object *bobj;
 	struct bpf_map *map;
-	int untyped = 0, guessed = 0, lone = 0, events = 0;
+	int untyped = 0, guessed = 0, globals = 0, events = 0;
 
 	if (gen_check_object(obj, size, NULL, 0))
 		return 0; /* the model says what is wrong with it */
@@ -169,7 +169,7 @@ int gen_usage_wanted(const unsigned char *obj, size_t size,
 		size_t i;
 
 		if (bpf_map__is_internal(map)) {
-			lone |=
+			globals |=
 			    gen_globals_want_usage(bpf_object__btf(bobj), map);
 			continue;
 		}
@@ -188,10 +188,11 @@ int gen_usage_wanted(const unsigned char *obj, size_t size,
 			untyped = 1;
 	}
 	bpf_object__close(bobj);
-	/* lone globals that may be counts (cachestat's) are worth a read
+	/* globals that may be counts (cachestat's lone ones) or arrays
+	 * indexed by a value of known meaning (softirqs') are worth a read
 	 * of their own (a clang run, 0.65 s with vmlinux.h) only in a
 	 * program with no events to print */
-	return untyped || ((guessed || (lone && !events)) && !roles_named);
+	return untyped || ((guessed || (globals && !events)) && !roles_named);
 }
 
 /* Programs, maps and parameters of the opened object, then --event.

@@ -92,8 +92,9 @@ int gen_model_aggregate(struct gen_model *m, const struct btf *btf,
 /* Globals in a .bss or .data map, in a program that names no role:
  * each array of slots[] structs a hist by index, each integer array a
  * counter by index (docs/conventions.md). 0 or -ENOMEM. */
-/* Has the .bss or .data map a lone global that is shown only if the
- * source adds to it (so that the source is worth reading)? */
+/* Has the .bss or .data map a global the source is worth reading for:
+ * a lone one, shown only if the source adds to it, or an array, whose
+ * index may be a value of known meaning (softirqs' counts[vec_nr])? */
 int gen_globals_want_usage(const struct btf *btf, struct bpf_map *map);
 int gen_add_global_aggregates(struct gen_model *m, const struct gen_opts *opts,
 			      const struct btf *btf, struct bpf_map *map);

@@ -3,7 +3,9 @@
 # real kernel: a value struct with a count and slots[] whose slots stay 0
 # (a table of its count), and the same filling its slots (a histogram);
 # histograms and counts in global arrays (.bss, .data) by index, and
-# lone globals the program only adds to (a count, a histogram).
+# lone globals the program only adds to (a count, a histogram); an
+# array indexed by a tracepoint argument of known meaning (softirq
+# vectors, signals) shown by name.
 . "$(dirname "$0")/../lib.sh"
 
 run "$BUMBLE" bundle "$FIXTURES/plain_counts.bpf.c" -o "$WORK/plain_counts"
@@ -19,7 +21,41 @@ check "inspect: a lone global only added to, a count or a hist, no key" \
 	sh -c "grep -Eq '^  total +counter +- \(a global in \.bss\)$' '$WORK/out' &&
 	 grep -Eq '^  lat +hist +- \(a global in \.bss\)$' '$WORK/out'"
 
+run "$BUMBLE" bundle "$FIXTURES/plain_vectors.bpf.c" -o "$WORK/plain_vectors"
+check "bundle plain_vectors with no flags" test "$RC" = 0
+run "$BUMBLE" inspect "$FIXTURES/plain_vectors.bpf.c"
+check "inspect: indexed by a BPF_PROG's softirq vector, through a function: as softirq_vec" \
+	sh -c "grep -A1 '^event struct vec_hits_key' '$WORK/out' |
+	 grep -Eq '^  index +offset 0 +uint32 as softirq_vec$'"
+check "inspect: indexed by a signal copied to a local: as signal_nr" \
+	sh -c "grep -A1 '^event struct sig_hits_key' '$WORK/out' |
+	 grep -Eq '^  index +offset 0 +uint32 as signal_nr$'"
+check "inspect: indexed by a value computed from an argument: a number" \
+	sh -c "grep -A1 '^event struct group_hits_key' '$WORK/out' |
+	 grep -Eq '^  index +offset 0 +uint32$'"
+
 needs ROOT # the checks below load the fixtures into the kernel
+
+if start_tool "$WORK/vectors.txt" "$WORK/plain_vectors" --duration 30; then
+	python3 -c 'import os, signal
+signal.signal(signal.SIGUSR1, signal.SIG_IGN)
+for _ in range(3): os.kill(os.getpid(), signal.SIGUSR1)'
+	sleep 1
+	stop_tool INT
+	check "softirqs and signals counted by name" python3 - "$WORK/vectors.txt" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+vecs = re.search(r"^vec_hits:\n +INDEX +VALUE\n(( +\S+ +\d+\n)+)", text, re.M)
+names = {"hi", "timer", "net_tx", "net_rx", "block", "irq_poll",
+         "tasklet", "sched", "hrtimer", "rcu"}
+sig = re.search(r"^ +SIGUSR1 +([3-9]|\d\d+)$", text, re.M)
+ok = vecs and sig and all(
+    l.split()[0] in names for l in vecs.group(1).splitlines())
+sys.exit(0 if ok else 1)
+PY
+else
+	fail "plain_vectors attaches" "$(cat "$WORK/err")"
+fi
 
 NAME=pcount$$
 cp "$(python3 -c 'import sys; print(sys.executable)')" "$WORK/$NAME"
