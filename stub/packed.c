@@ -8,9 +8,9 @@
 
 #include "packed.h"
 
-int packed_make(const unsigned char *dict, size_t dict_size,
-		const unsigned char *data, size_t n, unsigned char **out,
-		size_t *out_size)
+int deflate_buffer(const unsigned char *data, size_t n, int gzip,
+		   const unsigned char *dict, size_t dict_size,
+		   unsigned char **out, size_t *out_size)
 {
 	size_t cap = compressBound((uLong)n) + 64;
 	unsigned char *buf = malloc(cap);
@@ -20,12 +20,13 @@ int packed_make(const unsigned char *dict, size_t dict_size,
 	*out = NULL;
 	*out_size = 0;
 	memset(&z, 0, sizeof(z));
-	if (!buf || deflateInit2(&z, 9, Z_DEFLATED, 15, 9,
+	/* windowBits 15 + 16: a gzip wrapper with no name and time 0 */
+	if (!buf || deflateInit2(&z, 9, Z_DEFLATED, gzip ? 15 + 16 : 15, 9,
 				 Z_DEFAULT_STRATEGY) != Z_OK) {
 		free(buf);
 		return -1;
 	}
-	rc = deflateSetDictionary(&z, dict, (uInt)dict_size);
+	rc = dict ? deflateSetDictionary(&z, dict, (uInt)dict_size) : Z_OK;
 	z.next_in = (Bytef *)data;
 	z.avail_in = (uInt)n;
 	z.next_out = buf;
@@ -40,6 +41,13 @@ int packed_make(const unsigned char *dict, size_t dict_size,
 	*out = buf;
 	*out_size = cap - z.avail_out;
 	return 0;
+}
+
+int packed_make(const unsigned char *dict, size_t dict_size,
+		const unsigned char *data, size_t n, unsigned char **out,
+		size_t *out_size)
+{
+	return deflate_buffer(data, n, 0, dict, dict_size, out, out_size);
 }
 
 int packed_open(const unsigned char *dict, size_t dict_size,

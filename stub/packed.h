@@ -8,6 +8,13 @@
 
 #include <stddef.h>
 
+/* data[0..n) deflated at level 9 into *out (malloc'ed): a gzip member
+ * with no name and time 0 (gzip 1: OCI layers, embedded kernel BTF), or
+ * a zlib stream with dict[0..dict_size) preset (dict NULL: none). 0, or
+ * -1 (out of memory). */
+int deflate_buffer(const unsigned char *data, size_t n, int gzip,
+		   const unsigned char *dict, size_t dict_size,
+		   unsigned char **out, size_t *out_size);
 /* data[0..n) packed against dict[0..dict_size) into *out (malloc'ed):
  * 0, or -1 (out of memory). */
 int packed_make(const unsigned char *dict, size_t dict_size,
