@@ -72,8 +72,10 @@ ARCHES     ?= $(shell toolchain/arch.sh --list)
 arch_col    = $(shell toolchain/arch.sh $(1) $(2))
 arch_sub    = $(if $(filter .,$(call arch_col,$(1),dir)),,/$(call arch_col,$(1),dir))
 # the kernel series whose BTF makes vmlinux.h for an arch that is not
-# the build host's (fetched like the kernel matrix's, into build/kernels)
-VMLINUX_SERIES := 6.12
+# the build host's (fetched like the kernel matrix's, into build/kernels):
+# trixie-backports' newest, so that programs written against a recent
+# vmlinux.h (libbpf-tools') compile for that arch too
+VMLINUX_SERIES := trixie-bpo
 
 .PHONY: all deps demo test test-unit test-e2e test-kernels fuzz fuzz-build \
 	install clean format format-check

@@ -19,6 +19,14 @@
 #   6.1   bookworm's linux-image-6.1.0-N-FLAVOUR-unsigned
 #   6.12  bookworm's linux-image-6.12.N+deb12-FLAVOUR-unsigned (from
 #         bookworm-backports or bookworm-security)
+#   trixie-bpo  trixie-backports' newest linux-image-6.N.M+deb13-FLAVOUR
+#         (from 6.19 a meta package: the image is in linux-binary-6.N.M
+#         +deb13-FLAVOUR, and no config comes with it; the series moves
+#         with the backports): the BTF of a recent kernel, which the vmlinux.h of
+#         an arch other than the build host's is made from (Makefile's
+#         VMLINUX_SERIES), so that programs written against a recent
+#         vmlinux.h (libbpf-tools' core_fixes.bpf.h reads cfs_rq's
+#         nr_queued, 6.14's name) compile for it too
 #
 # FLAVOUR is BUMBLE_ARCH's (toolchain/arches: amd64 for x86_64, the
 # default; arm64 for aarch64, whose kernel is a gzip'd raw Image).
@@ -31,7 +39,7 @@
 set -euo pipefail
 
 usage() {
-	echo "usage: $0 OUTDIR [SERIES...]   (series: 5.10 6.1 6.12)" >&2
+	echo "usage: $0 OUTDIR [SERIES...]   (series: 5.10 6.1 6.12 trixie-bpo)" >&2
 	exit 2
 }
 note() { echo "kernels.sh: $*" >&2; }
@@ -60,6 +68,7 @@ describe() {
 	5.10) echo "bullseye's linux-image-5.10.0-N-$FLAVOUR-unsigned" ;;
 	6.1) echo "bookworm's linux-image-6.1.0-N-$FLAVOUR-unsigned" ;;
 	6.12) echo "bookworm(-backports)' linux-image-6.12.N+deb12-$FLAVOUR-unsigned" ;;
+	trixie-bpo) echo "trixie-backports' linux-image-6.N.M+deb13-$FLAVOUR (or, from 6.19, its linux-binary-)" ;;
 	esac
 }
 
@@ -69,12 +78,13 @@ pattern() {
 	5.10) echo "^linux-image-5\\.10\\.0-[0-9]+-$FLAVOUR-unsigned\$" ;;
 	6.1) echo "^linux-image-6\\.1\\.0-[0-9]+-$FLAVOUR-unsigned\$" ;;
 	6.12) echo "^linux-image-6\\.12\\.[0-9]+\\+deb12-$FLAVOUR-unsigned\$" ;;
+	trixie-bpo) echo "^linux-(image|binary)-6\\.[0-9]+\\.[0-9]+\\+deb13-$FLAVOUR\$" ;;
 	*) return 1 ;;
 	esac
 }
 
 for s in "${SERIES[@]}"; do
-	pattern "$s" >/dev/null || die "unknown kernel series '$s' (known: 5.10 6.1 6.12)"
+	pattern "$s" >/dev/null || die "unknown kernel series '$s' (known: 5.10 6.1 6.12 trixie-bpo)"
 done
 
 # the virtio disk's modules, in the order a guest loads them (each one
@@ -84,7 +94,7 @@ VIRTIO_MODULES="virtio_ring virtio virtio_mmio virtio_pci_legacy_dev virtio_pci_
 # kept, and with the modules of this list (SERIES/modules/set)
 have() {
 	[ -s "$OUT/$1/vmlinuz" ] && [ -s "$OUT/$1/version" ] &&
-		[ -s "$OUT/$1/modules/order" ] &&
+		[ -e "$OUT/$1/modules/order" ] &&
 		[ "$(cat "$OUT/$1/modules/set" 2>/dev/null)" = "$VIRTIO_MODULES" ]
 }
 
@@ -109,9 +119,10 @@ need dpkg-deb dpkg
 need gpgv gpgv
 
 for k in bullseye-stable bullseye-automatic bullseye-security-automatic \
-	bookworm-stable bookworm-automatic bookworm-security-automatic; do
+	bookworm-stable bookworm-automatic bookworm-security-automatic \
+	trixie-stable trixie-automatic; do
 	[ -f "$KEYRINGS/debian-archive-$k.gpg" ] ||
-		die "$KEYRINGS/debian-archive-$k.gpg missing: apt-get install debian-archive-keyring"
+		die "$KEYRINGS/debian-archive-$k.gpg missing: apt-get install debian-archive-keyring (bookworm's 2023.3+deb12u2 or later holds trixie's keys)"
 done
 
 mkdir -p "$APTDIR/lists/partial" "$APTDIR/cache/archives/partial" \
@@ -127,6 +138,7 @@ deb [arch=$ARCH_DEBIAN signed-by=$(keys bookworm-stable bookworm-automatic)] $MI
 deb [arch=$ARCH_DEBIAN signed-by=$(keys bookworm-security-automatic)] $SECURITY bookworm-security main
 deb [arch=$ARCH_DEBIAN signed-by=$(keys bullseye-stable bullseye-automatic)] $MIRROR bullseye main
 deb [arch=$ARCH_DEBIAN signed-by=$(keys bullseye-security-automatic)] $SECURITY bullseye-security main
+deb [arch=$ARCH_DEBIAN signed-by=$(keys trixie-stable trixie-automatic)] $MIRROR trixie-backports main
 EOF
 
 APT_OPTS=(
@@ -142,7 +154,7 @@ APT_OPTS=(
 	-o APT::Sandbox::User=root)
 export LC_ALL=C
 
-note "updating private apt indexes in $APTDIR (bookworm, bookworm-backports, bullseye + security)"
+note "updating private apt indexes in $APTDIR (bookworm, bookworm-backports, bullseye + security, trixie-backports)"
 update_rc=0
 apt-get "${APT_OPTS[@]}" update >"$APTDIR/update.log" 2>&1 || update_rc=$?
 problems=$(grep -E '^(E:|W: Failed to fetch|W: GPG error)' "$APTDIR/update.log" || true)
@@ -172,9 +184,11 @@ candidate() {
 
 for s in "${todo[@]}"; do
 	rm -f "$OUT/$s.error"
-	# newest first: the next when the mirror lacks a .deb
-	mapfile -t pkgs < <(apt-cache "${APT_OPTS[@]}" pkgnames linux-image- 2>/dev/null |
-		grep -E "$(pattern "$s")" | sort -rV | head -n 12)
+	# newest first (by the version in the name; of one version
+	# linux-binary-, which holds the image, before linux-image-): the
+	# next when the mirror lacks a .deb
+	mapfile -t pkgs < <(apt-cache "${APT_OPTS[@]}" pkgnames linux- 2>/dev/null |
+		grep -E "$(pattern "$s")" | sort -t- -k3rV -k2,2 | head -n 12)
 	if [ ${#pkgs[@]} -eq 0 ]; then
 		if [ -n "$problems" ]; then
 			fail "$s" "no $(describe "$s") in the apt indexes: the Debian archive was not reachable ($(printf '%s\n' "$problems" | head -n 1 | sed 's/^W: //; s/  */ /g'); log: $APTDIR/update.log)"
@@ -193,8 +207,14 @@ for s in "${todo[@]}"; do
 	got=
 	for pkg in "${pkgs[@]}"; do
 		if download "$s" "$pkg" "$dl"; then
-			got=$pkg
-			break
+			deb=$(find "$dl" -maxdepth 1 -name "*.deb" | head -n 1)
+			if [ -n "$deb" ] && dpkg-deb -c "$deb" 2>/dev/null |
+				grep ' \./boot/vmlinuz-' >/dev/null; then
+				got=$pkg
+				break
+			fi
+			note "kernel $s: $pkg holds no kernel image (a meta package); trying the next"
+			continue
 		fi
 		grep -E '^(E:|W:|Err)' "$dl.log" | sed 's/^/    /' >&2 || true
 		note "kernel $s: $pkg is not on the mirror; trying an older one"
@@ -218,20 +238,26 @@ for s in "${todo[@]}"; do
 			'./boot/vmlinuz-*' './boot/config-*' \
 			'./lib/modules/*/kernel/drivers/block/virtio_blk.ko*' \
 			'./lib/modules/*/kernel/drivers/virtio/virtio*.ko*' \
+			'./usr/lib/modules/*/kernel/drivers/block/virtio_blk.ko*' \
+			'./usr/lib/modules/*/kernel/drivers/virtio/virtio*.ko*' \
 			2>/dev/null || true
 	fi
-	if [ -z "$deb" ] || ! ls "$dl"/boot/vmlinuz-* "$dl"/boot/config-* >/dev/null 2>&1; then
+	if [ -z "$deb" ] || ! ls "$dl"/boot/vmlinuz-* >/dev/null 2>&1; then
 		fail "$s" "could not extract the kernel image from ${deb:-the .deb of $pkg}"
 		continue
 	fi
 	rm -rf "${OUT:?}/$s"
 	mkdir -p "$OUT/$s/modules"
 	mv "$dl"/boot/vmlinuz-* "$OUT/$s/vmlinuz"
-	mv "$dl"/boot/config-* "$OUT/$s/config"
+	# the config, where the package has it (linux-binary- has none)
+	for c in "$dl"/boot/config-*; do
+		[ -e "$c" ] && mv "$c" "$OUT/$s/config"
+	done
 	: >"$OUT/$s/modules/order"
 	echo "$VIRTIO_MODULES" >"$OUT/$s/modules/set"
 	for name in $VIRTIO_MODULES; do
-		for m in "$dl"/lib/modules/*/kernel/drivers/*/"$name".ko*; do
+		for m in "$dl"/lib/modules/*/kernel/drivers/*/"$name".ko* \
+			"$dl"/usr/lib/modules/*/kernel/drivers/*/"$name".ko*; do
 			k=$OUT/$s/modules/$name.ko
 			case $m in
 			*.ko) cp "$m" "$k" ;;
