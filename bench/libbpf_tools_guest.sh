@@ -3,7 +3,8 @@
 # libbpf-tools bundled plainly (no flags) for an arch, booted with one of
 # Debian's kernels under qemu (tcg) and run one after another under a
 # load made inside the guest (execs, tmpfs mounts, writes with fsync,
-# HTTP over loopback, signals, binds, short-lived files, and block I/O on
+# HTTP over loopback, signals, binds, short-lived files, out-of-memory
+# kills in a memory cgroup and of the whole guest, and block I/O on
 # a virtio disk when toolchain/fetch-kernels.sh kept the kernel's
 # virtio modules: Debian builds disk drivers as modules). One CPU: with two, tcg crashed a 6.12 guest in
 # syscall_trace_enter's int3 text patching. These
@@ -59,6 +60,8 @@ mount -t tmpfs tmp /tmp
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 mount -t bpf bpf /sys/fs/bpf 2>/dev/null
+# the kernel's out-of-memory reports off the console the results go to
+dmesg -n 1
 ip link set lo up
 echo "LT-START \$(uname -r) \$(nproc) cpu"
 mkdir -p /tmp/www /tmp/mnt
@@ -68,6 +71,15 @@ echo "LT-DISK \$(ls /sys/block | tr '\\n' ' ')"
 	conv=fsync 2>/dev/null; echo 3 >/proc/sys/vm/drop_caches;
 	dd if=/dev/vda of=/dev/null bs=64k count=16 2>/dev/null; sleep 0.1;
 	done) &
+# memory pressure (drsnoop): all but 200 MiB held in a tmpfs (no swap:
+# it stays), then every 2 s an allocation of 250 MiB, the out-of-memory
+# killer's first choice, which reclaims directly before it is killed
+fill=\$(awk '/^MemAvailable:/ { print int(\$2 / 1024) - 200 }' /proc/meminfo)
+mkdir -p /tmp/hog && mount -t tmpfs -o size=\${fill}m hog /tmp/hog &&
+	dd if=/dev/zero of=/tmp/hog/fill bs=1M count=\$fill 2>/dev/null
+(while :; do sh -c 'echo 1000 >/proc/self/oom_score_adj;
+	exec dd if=/dev/zero of=/dev/null bs=250M count=1' 2>/dev/null;
+	sleep 2; done) &
 # an out-of-memory kill a second, inside a 16 MiB memory cgroup (oomkill)
 mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null
 echo +memory >/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null
