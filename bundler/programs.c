@@ -73,6 +73,24 @@ static void redirect_quiet(const char *path)
 		_exit(127);
 }
 
+/* "+ argv..." on stderr in one write: a bundle's second build runs
+ * clang at the same time, and its line must not cut into this one. */
+static void echo_command(char *const argv[])
+{
+	char *line = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&line, &len);
+
+	if (!f)
+		return;
+	for (int i = 0; argv[i]; i++)
+		fprintf(f, "%s%s", i ? " " : "+ ", argv[i]);
+	fputc('\n', f);
+	if (!fclose(f) && write(STDERR_FILENO, line, len) < 0)
+		len = 0; /* nothing to do: it is only an echo */
+	free(line);
+}
+
 static int run_command_redirected(char *const argv[], int verbose,
 				  const char *stdout_path)
 {
@@ -80,11 +98,8 @@ static int run_command_redirected(char *const argv[], int verbose,
 	pid_t pid;
 	int status;
 
-	if (verbose) {
-		for (int i = 0; argv[i]; i++)
-			fprintf(stderr, "%s%s", i ? " " : "+ ", argv[i]);
-		fputc('\n', stderr);
-	}
+	if (verbose)
+		echo_command(argv);
 	fflush(NULL);
 	/* the child in a process group of its own, known to the signal
 	 * handler before any signal can come: a stop signal stops it and
