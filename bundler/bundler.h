@@ -127,6 +127,8 @@ enum {
 int input_opts_parse(int argc, char **argv, const char *cmd, int takes,
 		     const char *usage, struct input_opts *o);
 void input_opts_free(struct input_opts *o);
+/* Frees the fallback build o->alu32_obj, if any: none from then on. */
+void input_opts_drop_alu32(struct input_opts *o);
 
 /* What the source's calls tell about its maps (map_usage.c): event types
  * inferred from the calls that fill a map (a type "" marks a map filled

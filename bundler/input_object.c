@@ -77,9 +77,7 @@ int load_input_object(struct input_opts *o, unsigned char **obj, size_t *size,
 	int rc;
 
 	*obj = NULL;
-	free(o->alu32_obj);
-	o->alu32_obj = NULL;
-	o->alu32_size = 0;
+	input_opts_drop_alu32(o);
 	if (stat(o->input, &st) != 0) {
 		err("cannot read '%s': %s", o->input, strerror(errno));
 		return EXIT_INPUT;
@@ -140,9 +138,7 @@ out:
 	if (rc) {
 		free(*obj);
 		*obj = NULL;
-		free(o->alu32_obj);
-		o->alu32_obj = NULL;
-		o->alu32_size = 0;
+		input_opts_drop_alu32(o);
 	}
 	free(alu32);
 	free(linked);

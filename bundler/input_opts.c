@@ -433,6 +433,13 @@ static void free_pairs(struct gen_event_override **list, size_t *count)
 	*count = 0;
 }
 
+void input_opts_drop_alu32(struct input_opts *o)
+{
+	free(o->alu32_obj);
+	o->alu32_obj = NULL;
+	o->alu32_size = 0;
+}
+
 void input_opts_free(struct input_opts *o)
 {
 	for (size_t i = 0; i < o->cflag_count; i++)
@@ -443,8 +450,7 @@ void input_opts_free(struct input_opts *o)
 	free_pairs(&o->events, &o->event_count);
 	free(o->clang_version);
 	o->clang_version = NULL;
-	free(o->alu32_obj);
-	o->alu32_obj = NULL;
+	input_opts_drop_alu32(o);
 	for (size_t i = 0; i < o->role_count; i++)
 		free((char *)o->roles[i].map);
 	free(o->roles);

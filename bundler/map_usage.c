@@ -340,32 +340,24 @@ static unsigned int child(const struct ast_line *l, unsigned int n,
 	return n;
 }
 
-/* The variable (not a parameter) a DeclRefExpr line names, into name:
- * 1, else 0. */
-static int var_ref(const char *text, char *name, size_t len)
+/* The declaration of kind (" Var 0x", " ParmVar 0x") a DeclRefExpr line
+ * names, into name: 1, else 0. */
+static int decl_ref(const char *text, const char *kind, char *name, size_t len)
 {
 	const char *ref;
 	size_t rn;
 
-	if (!is_kind(text, "DeclRefExpr") || !(ref = strstr(text, " Var 0x")) ||
+	if (!is_kind(text, "DeclRefExpr") || !(ref = strstr(text, kind)) ||
 	    !(ref = quoted(ref, 0, &rn)))
 		return 0;
 	copy_word(name, len, ref, rn);
 	return 1;
 }
 
-/* The parameter a DeclRefExpr line names, into name: 1, else 0. */
-static int parm_ref(const char *text, char *name, size_t len)
+/* The variable (not a parameter) a DeclRefExpr line names. */
+static int var_ref(const char *text, char *name, size_t len)
 {
-	const char *ref;
-	size_t rn;
-
-	if (!is_kind(text, "DeclRefExpr") ||
-	    !(ref = strstr(text, " ParmVar 0x")) ||
-	    !(ref = quoted(ref, 0, &rn)))
-		return 0;
-	copy_word(name, len, ref, rn);
-	return 1;
+	return decl_ref(text, " Var 0x", name, len);
 }
 
 /* The node whose child node i is, or n. */
@@ -447,7 +439,7 @@ static void value_of(const struct ast_line *l, unsigned int n, unsigned int i,
 		if (!strcmp(callee.ref, "bpf_get_stackid"))
 			v->format = BUMBLE_FORMAT_STACK;
 	} else if (!var_ref(l[i].text, v->var, sizeof(v->var))) {
-		parm_ref(l[i].text, v->parm, sizeof(v->parm));
+		decl_ref(l[i].text, " ParmVar 0x", v->parm, sizeof(v->parm));
 	}
 }
 
@@ -550,14 +542,6 @@ static const struct {
     {"inet_sock_set_state", 2, BUMBLE_FORMAT_TCP_STATE},
 };
 
-static const struct func *find_func(const struct scan *s, const char *name)
-{
-	for (unsigned int i = s->func_count; i-- > 0;)
-		if (!strcmp(s->funcs[i].name, name))
-			return &s->funcs[i];
-	return NULL;
-}
-
 /* The tracepoint argument parameter k of func is, if func is the body
  * of a BPF_PROG(NAME, ...) of a tp_btf/ or raw_tp/ section: libbpf's
  * macro makes it ____NAME(ctx, args...), called by NAME, which carries
@@ -567,10 +551,9 @@ static int tracepoint_arg(const struct scan *s, const char *func,
 {
 	static const char *const kinds[] = {"tp_btf/", "raw_tp/",
 					    "raw_tracepoint/"};
-	const struct func *prog;
 	const char *tp = NULL;
 
-	if (strncmp(func, "____", 4) || !k || !(prog = find_func(s, func + 4)))
+	if (strncmp(func, "____", 4) || !k)
 		return 0;
 	for (unsigned int i = s->func_count; !tp && i-- > 0;)
 		if (!strcmp(s->funcs[i].name, func + 4))

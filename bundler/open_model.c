@@ -15,9 +15,7 @@ static void drop_alu32(struct input_opts *o)
 		fprintf(stderr,
 			"bumble: the 32-bit ALU build differs from the "
 			"v1 build; the tool carries only the v1 build\n");
-	free(o->alu32_obj);
-	o->alu32_obj = NULL;
-	o->alu32_size = 0;
+	input_opts_drop_alu32(o);
 }
 
 /* Do a and b, two builds of one source, have the same programs, maps and
